@@ -12,6 +12,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/popterm/popterm/config"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -34,6 +36,8 @@ type env struct {
 	stdin      io.Reader
 	stdout     io.Writer
 	stderr     io.Writer
+	// keyring holds account secrets; nil means the real OS keyring.
+	keyring config.Store
 }
 
 // command is one subcommand.
