@@ -1,0 +1,179 @@
+package mailbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/popterm/popterm/config"
+	"github.com/popterm/popterm/pop3"
+)
+
+// Meta keys the engine keeps in the store.
+const (
+	metaLastSync     = "mailbox.last_sync"      // RFC 3339 time of the last successful sync
+	metaLastLogin    = "mailbox.last_login"     // RFC 3339 time of the last successful login
+	metaLoginDelay   = "mailbox.login_delay"    // the server's LOGIN-DELAY in seconds
+	metaNotBefore    = "mailbox.login_after"    // RFC 3339: the server asked us to wait until then
+	metaWarnedExpire = "mailbox.warned_expire0" // "1" once the EXPIRE 0 warning was given
+)
+
+// defaultLoginWait is how long to wait after a [LOGIN-DELAY] refusal when the
+// server did not advertise its delay.
+const defaultLoginWait = 5 * time.Minute
+
+// metaTime reads a time stored under key (zero when absent or unreadable).
+func (e *Engine) metaTime(key string) time.Time {
+	v, err := e.store.Meta(key)
+	if err != nil || v == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// setMetaTime stores t under key; failures only lose a hint, so they are
+// returned for the caller to report as a warning at most.
+func (e *Engine) setMetaTime(key string, t time.Time) error {
+	return e.store.SetMeta(key, t.UTC().Format(time.RFC3339Nano))
+}
+
+// nextLogin returns the earliest time the server allows the next login
+// (zero when it may be now).
+func (e *Engine) nextLogin() time.Time {
+	next := e.metaTime(metaNotBefore)
+	if last := e.metaTime(metaLastLogin); !last.IsZero() {
+		if v, err := e.store.Meta(metaLoginDelay); err == nil && v != "" {
+			if secs, err := strconv.Atoi(v); err == nil && secs > 0 {
+				if t := last.Add(time.Duration(secs) * time.Second); t.After(next) {
+					next = t
+				}
+			}
+		}
+	}
+	if !next.After(e.now()) {
+		return time.Time{}
+	}
+	return next
+}
+
+// NextLogin returns when the server next allows a login (LOGIN-DELAY), or
+// the zero time when a login may happen now.
+func (e *Engine) NextLogin() time.Time { return e.nextLogin() }
+
+// connect dials the account, authenticates and returns the client with its
+// capabilities as known after login. It refuses to log in sooner than the
+// server's LOGIN-DELAY allows.
+func (e *Engine) connect(ctx context.Context, opts SyncOptions) (*pop3.Client, error) {
+	if next := e.nextLogin(); !next.IsZero() {
+		return nil, &Error{Kind: KindTryLater, Msg: fmt.Sprintf(
+			"the server allows the next login at %s (LOGIN-DELAY); try again then",
+			next.Local().Format("15:04:05"))}
+	}
+	emit(opts, Progress{Phase: PhaseConnect})
+	c, err := e.dial(ctx)
+	if err != nil {
+		return nil, err
+	}
+	emit(opts, Progress{Phase: PhaseLogin})
+	if err := e.login(ctx, c); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// dial connects as the account's TLS mode says and reads the greeting.
+func (e *Engine) dial(ctx context.Context) (*pop3.Client, error) {
+	opts := &pop3.Options{DialTimeout: e.acct.Timeout, CommandTimeout: e.acct.Timeout}
+	mode := e.acct.TLS
+	if mode != config.TLSNone {
+		cfg, err := e.acct.TLSConfig()
+		if err != nil {
+			return nil, &Error{Kind: KindConfig, Msg: fmt.Sprintf("account %s: TLS settings", e.acct.Name), Err: err}
+		}
+		opts.TLSConfig = cfg
+	}
+	addr := e.acct.Addr()
+	var c *pop3.Client
+	var err error
+	switch mode {
+	case config.TLSImplicit, "":
+		c, err = pop3.DialTLS(ctx, addr, opts)
+	case config.TLSStartTLS:
+		c, err = pop3.DialStartTLS(ctx, addr, opts)
+	case config.TLSNone:
+		c, err = pop3.Dial(ctx, addr, opts)
+	default:
+		return nil, &Error{Kind: KindConfig, Msg: fmt.Sprintf("account %s: unknown tls mode %q (use implicit, starttls or none)", e.acct.Name, mode)}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", addr, err)
+	}
+	return c, nil
+}
+
+// usesToken reports whether the account authenticates with an OAuth2 token.
+func usesToken(a *config.Account) bool {
+	switch strings.ToLower(a.Auth) {
+	case "xoauth2", "oauthbearer":
+		return true
+	case "", "auto":
+		return a.OAuth2TokenCmd != ""
+	}
+	return false
+}
+
+// login authenticates, records the login time for LOGIN-DELAY, and turns a
+// [LOGIN-DELAY] refusal into a remembered wait.
+func (e *Engine) login(ctx context.Context, c *pop3.Client) error {
+	cred := pop3.Credentials{
+		Username:       e.acct.Username,
+		Mechanism:      strings.ToLower(e.acct.Auth),
+		AllowCleartext: e.acct.AllowCleartextAuth,
+	}
+	if usesToken(e.acct) {
+		if e.creds.Token == nil {
+			return &Error{Kind: KindConfig, Msg: fmt.Sprintf("account %s: no OAuth2 token source (set oauth2_token_cmd)", e.acct.Name)}
+		}
+		cred.Token = e.creds.Token
+	} else {
+		if e.creds.Password == nil {
+			return &Error{Kind: KindConfig, Msg: fmt.Sprintf("account %s: no password source (set password_cmd or store one in the keyring)", e.acct.Name)}
+		}
+		pw, err := e.creds.Password(ctx)
+		if err != nil {
+			return &Error{Kind: KindConfig, Msg: fmt.Sprintf("account %s: get the password", e.acct.Name), Err: err}
+		}
+		cred.Password = pw
+	}
+	preCaps := c.Caps()
+	if _, err := c.Login(ctx, cred); err != nil {
+		var pe *pop3.Error
+		if errors.As(err, &pe) && pe.Code == pop3.CodeLoginDelay {
+			wait := defaultLoginWait
+			if preCaps != nil && preCaps.HasLoginDelay && preCaps.LoginDelay > 0 {
+				wait = preCaps.LoginDelay
+			}
+			next := e.now().Add(wait)
+			_ = e.setMetaTime(metaNotBefore, next)
+			return &Error{Kind: KindTryLater, Msg: fmt.Sprintf(
+				"the server refused a login this soon (LOGIN-DELAY); try again after %s", next.Local().Format("15:04:05")), Err: err}
+		}
+		return fmt.Errorf("log in as %s: %w", e.acct.Username, err)
+	}
+	now := e.now()
+	_ = e.setMetaTime(metaLastLogin, now)
+	delay := ""
+	if caps := c.Caps(); caps != nil && caps.HasLoginDelay && caps.LoginDelay > 0 {
+		delay = strconv.Itoa(int(caps.LoginDelay / time.Second))
+	}
+	_ = e.store.SetMeta(metaLoginDelay, delay)
+	return nil
+}

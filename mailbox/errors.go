@@ -1,0 +1,117 @@
+package mailbox
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"syscall"
+
+	"github.com/popterm/popterm/cache"
+	"github.com/popterm/popterm/config"
+	"github.com/popterm/popterm/pop3"
+)
+
+// Kind classifies an error for exit codes and messages.
+type Kind int
+
+// Error kinds.
+const (
+	KindOther       Kind = iota
+	KindCredentials      // the server refused the credentials ([AUTH] or auth failure)
+	KindTryLater         // offline, timeout, [IN-USE], [LOGIN-DELAY], [SYS/TEMP], busy
+	KindConfig
+)
+
+// Error is an engine error with its kind already decided.
+type Error struct {
+	Kind Kind
+	// Msg says what happened and what to do, in one line.
+	Msg string
+	// Err is the cause, when there is one.
+	Err error
+}
+
+func (e *Error) Error() string {
+	if e.Err == nil {
+		return e.Msg
+	}
+	return e.Msg + ": " + e.Err.Error()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// loginCommands are the verbs whose refusal means the credentials were refused
+// when the server gives no more specific response code.
+var loginCommands = map[string]bool{"USER": true, "PASS": true, "APOP": true, "AUTH": true}
+
+// Classify returns the kind of err.
+func Classify(err error) Kind {
+	if err == nil {
+		return KindOther
+	}
+	var me *Error
+	if errors.As(err, &me) {
+		return me.Kind
+	}
+	var pe *pop3.Error
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case pop3.CodeAuth:
+			return KindCredentials
+		case pop3.CodeInUse, pop3.CodeLoginDelay, pop3.CodeSysTemp:
+			return KindTryLater
+		case pop3.CodeSysPerm:
+			return KindOther
+		}
+		if loginCommands[strings.ToUpper(pe.Command)] {
+			return KindCredentials
+		}
+		return KindOther
+	}
+	if errors.Is(err, cache.ErrLocked) {
+		return KindTryLater
+	}
+	if errors.Is(err, pop3.ErrCleartext) || errors.Is(err, pop3.ErrTLSUnavailable) ||
+		errors.Is(err, pop3.ErrNoMechanism) {
+		return KindConfig
+	}
+	if config.ErrNoPassword != nil && errors.Is(err, config.ErrNoPassword) {
+		return KindConfig
+	}
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) {
+		return KindOther
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.ENETUNREACH) || errors.Is(err, syscall.EHOSTUNREACH) ||
+		errors.Is(err, pop3.ErrClosed) {
+		return KindTryLater
+	}
+	var netErr net.Error
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	if errors.As(err, &dnsErr) || errors.As(err, &opErr) || (errors.As(err, &netErr) && netErr.Timeout()) {
+		return KindTryLater
+	}
+	return KindOther
+}
+
+// isRefusal reports whether err is the server's -ERR (not a broken stream).
+func isRefusal(err error) bool {
+	var pe *pop3.Error
+	return errors.As(err, &pe)
+}
+
+// tlsVersionName names a TLS version the way users read it.
+func tlsVersionName(v uint16) string {
+	return tls.VersionName(v)
+}

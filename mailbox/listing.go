@@ -1,0 +1,128 @@
+package mailbox
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/popterm/popterm/pop3"
+)
+
+// hashPrefix starts the identity of a message on a server without UIDL.
+const hashPrefix = "hash:"
+
+// maxHeader bounds the header block kept for the index.
+const maxHeader = 1 << 20
+
+// key is a message's identity in one listing: its UIDL and which occurrence
+// of that UIDL it is (0 for the first, 1.. for duplicates).
+type key struct {
+	uidl string
+	dup  int
+}
+
+// entry is one message of this session's listing.
+type entry struct {
+	num int
+	key key
+}
+
+// listing maps this session's message numbers to identities.
+type listing struct {
+	entries []entry
+	byKey   map[key]int    // key -> message number
+	count   map[string]int // how often each UIDL occurs
+	hashed  bool           // identities are header hashes (no UIDL)
+}
+
+// newListing builds a listing from (number, UIDL) pairs in server order,
+// numbering duplicates by occurrence.
+func newListing(pairs []pop3.UIDEntry, hashed bool) *listing {
+	l := &listing{byKey: make(map[key]int, len(pairs)), count: make(map[string]int, len(pairs)), hashed: hashed}
+	for _, p := range pairs {
+		k := key{uidl: p.UID, dup: l.count[p.UID]}
+		l.count[p.UID]++
+		l.entries = append(l.entries, entry{num: p.Number, key: k})
+		l.byKey[k] = p.Number
+	}
+	return l
+}
+
+// unique reports whether the UIDL occurs once, so DELE can target it safely.
+func (l *listing) unique(uidl string) bool { return l.count[uidl] == 1 }
+
+// headerBlock is what was read of a message up to the end of its header.
+type headerBlock struct {
+	// header is the header block with LF line ends and its blank line,
+	// bounded by maxHeader.
+	header []byte
+	// raw is every byte read so far (header plus anything read past it).
+	raw []byte
+}
+
+// readHeader reads a message's header block from r (LF line ends, as the
+// pop3 client delivers them): up to and including the first empty line, or
+// maxHeader bytes, or the end. The reader r is left positioned after raw.
+func readHeader(r *bufio.Reader) (headerBlock, error) {
+	var buf bytes.Buffer
+	for buf.Len() < maxHeader {
+		line, err := r.ReadSlice('\n')
+		if len(line) > maxHeader-buf.Len() {
+			line = line[:maxHeader-buf.Len()]
+			buf.Write(line)
+			hb := headerBlock{header: buf.Bytes(), raw: buf.Bytes()}
+			return hb, nil
+		}
+		buf.Write(line)
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return headerBlock{}, err
+		}
+		if len(line) == 1 || (len(line) == 2 && line[0] == '\r') {
+			break
+		}
+	}
+	b := buf.Bytes()
+	return headerBlock{header: b, raw: b}, nil
+}
+
+// headerHash is the hex SHA-256 of a header block, ignoring line-end style
+// and the trailing blank line, so a TOP header and a RETR header agree.
+func headerHash(header []byte) string {
+	h := bytes.ReplaceAll(header, []byte("\r\n"), []byte("\n"))
+	h = bytes.TrimRight(h, "\n")
+	sum := sha256.Sum256(h)
+	return hex.EncodeToString(sum[:])
+}
+
+// hashIdentity is the stable identity of a message on a server without
+// UIDL: a hash of its header block and its size.
+func hashIdentity(header []byte, size int64) string {
+	return hashPrefix + headerHash(append(fmt.Appendf(nil, "%d\n", size), header...))
+}
+
+// fetchUIDL asks UIDL; ok is false when the server does not support it (a
+// refusal, or CAPA without UIDL), so the caller falls back to hashes.
+func fetchUIDL(ctx context.Context, c *pop3.Client) (pairs []pop3.UIDEntry, ok bool, err error) {
+	if caps := c.Caps(); caps != nil && caps.Known && !caps.UIDL {
+		return nil, false, nil
+	}
+	pairs, err = c.UIDL(ctx)
+	if err != nil {
+		if isRefusal(err) {
+			return nil, false, nil
+		}
+		return nil, false, fmt.Errorf("uidl: %w", err)
+	}
+	return pairs, true, nil
+}

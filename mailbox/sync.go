@@ -1,0 +1,405 @@
+package mailbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	"github.com/popterm/popterm/cache"
+	"github.com/popterm/popterm/message"
+	"github.com/popterm/popterm/pop3"
+)
+
+// addBatch is how many new messages are indexed per transaction, so the list
+// fills while headers arrive.
+const addBatch = 500
+
+// syncRun is the state of one sync session.
+type syncRun struct {
+	e    *Engine
+	c    *pop3.Client
+	opts SyncOptions
+	res  *Result
+	now  time.Time
+
+	rows  []cache.Message         // the index at the start
+	known map[key]*cache.Message  // rows by identity
+	l     *listing                // this session's listing
+	sizes map[int]int64           // LIST sizes, read when needed
+	toOn  []int64                 // rows back on the server
+	gone  map[int64]cache.Message // rows that vanished (until matched)
+	match *matcher                // re-keys rows after a UIDL change, or nil
+	batch []cache.NewMessage      // new messages waiting for store.Add
+	noTop bool                    // the server has no usable TOP
+}
+
+// Sync runs one POP3 session: it lists the maildrop, indexes the headers of
+// new messages, prefetches bodies by the account's policy and, only when
+// opts.Commit is set, sends DELE for pending marks and policy deletions
+// before QUIT. Deletions count only when QUIT answers +OK. A cancelled
+// context closes the connection without QUIT, so nothing is deleted. A
+// failure after the listing was stored (DELE or QUIT) is not an error:
+// Result.Committed is false and the marks stay pending.
+func (e *Engine) Sync(ctx context.Context, opts SyncOptions) (Result, error) {
+	e.syncMu.Lock()
+	defer e.syncMu.Unlock()
+	e.closeSession() // some servers lock the maildrop per session
+
+	var res Result
+	c, err := e.connect(ctx, opts)
+	if err != nil {
+		res.Pending = e.pendingCount(context.WithoutCancel(ctx))
+		return res, wrapCancel(ctx, err)
+	}
+	res.TLS = tlsName(c)
+	s := &syncRun{e: e, c: c, opts: opts, res: &res, now: e.now()}
+	if err := s.run(ctx); err != nil {
+		c.Close() // without QUIT: the server deletes nothing
+		res.Pending = e.pendingCount(context.WithoutCancel(ctx))
+		return res, wrapCancel(ctx, err)
+	}
+	if err := s.finish(ctx); err != nil {
+		c.Close()
+		res.Pending = e.pendingCount(context.WithoutCancel(ctx))
+		return res, wrapCancel(ctx, err)
+	}
+	res.Pending = e.pendingCount(context.WithoutCancel(ctx))
+	if err := e.setMetaTime(metaLastSync, e.now()); err != nil {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("could not record the sync time: %v", err))
+	}
+	emit(opts, Progress{Phase: PhaseDone})
+	return res, nil
+}
+
+// wrapCancel reports a cancelled sync as such.
+func wrapCancel(ctx context.Context, err error) error {
+	if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		return fmt.Errorf("sync cancelled (nothing was deleted): %w", ctx.Err())
+	}
+	return err
+}
+
+// pendingCount counts marks waiting for a committed deletion on the server.
+func (e *Engine) pendingCount(ctx context.Context) int {
+	if !e.acct.DeleteOnServer {
+		return 0
+	}
+	st, err := e.store.Stats(ctx)
+	if err != nil {
+		return 0
+	}
+	return st.Deleted
+}
+
+// warn records a warning for the user.
+func (s *syncRun) warn(format string, args ...any) {
+	s.res.Warnings = append(s.res.Warnings, message.Sanitize(fmt.Sprintf(format, args...)))
+}
+
+// run does everything up to (not including) the commit and QUIT.
+func (s *syncRun) run(ctx context.Context) error {
+	s.checkExpire()
+	emit(s.opts, Progress{Phase: PhaseList})
+	pairs, ok, err := fetchUIDL(ctx, s.c)
+	if err != nil {
+		return err
+	}
+	rows, err := s.e.store.All(ctx)
+	if err != nil {
+		return fmt.Errorf("read the index: %w", err)
+	}
+	s.rows = rows
+	s.known = make(map[key]*cache.Message, len(rows))
+	for i := range rows {
+		s.known[key{rows[i].UIDL, rows[i].Dup}] = &rows[i]
+	}
+	if caps := s.c.Caps(); caps != nil && caps.Known && !caps.Top {
+		s.noTop = true
+	}
+	if ok {
+		s.l = newListing(pairs, false)
+		if err := s.syncByUIDL(ctx); err != nil {
+			return err
+		}
+	} else {
+		s.warn("the server does not support UIDL: messages are identified by a hash of their headers, so every sync reads all headers")
+		if err := s.syncByHash(ctx); err != nil {
+			return err
+		}
+	}
+	if err := s.flush(ctx); err != nil {
+		return err
+	}
+	if err := s.markGone(ctx); err != nil {
+		return err
+	}
+	return s.prefetch(ctx)
+}
+
+// checkExpire warns once when the server deletes messages after download.
+func (s *syncRun) checkExpire() {
+	caps := s.c.Caps()
+	if caps == nil || !caps.HasExpire || caps.ExpireNever || caps.ExpireDays != 0 {
+		return
+	}
+	if v, _ := s.e.store.Meta(metaWarnedExpire); v != "" {
+		return
+	}
+	s.warn("the server deletes messages once they are downloaded (EXPIRE 0): leave_on_server is not possible there, and popterm's store is the only copy")
+	_ = s.e.store.SetMeta(metaWarnedExpire, "1")
+}
+
+// diff sorts the index against the listing: rows back on the server, rows
+// that vanished, and the listing entries that are new.
+func (s *syncRun) diff() (fresh []entry) {
+	seen := make(map[int64]bool, len(s.rows))
+	for _, en := range s.l.entries {
+		if r, ok := s.known[en.key]; ok {
+			seen[r.ID] = true
+			if !r.OnServer {
+				s.toOn = append(s.toOn, r.ID)
+			}
+			continue
+		}
+		fresh = append(fresh, en)
+	}
+	s.gone = make(map[int64]cache.Message)
+	for _, r := range s.rows {
+		if !seen[r.ID] && r.OnServer {
+			s.gone[r.ID] = r
+		}
+	}
+	return fresh
+}
+
+// syncByUIDL indexes the headers of messages new to the store.
+func (s *syncRun) syncByUIDL(ctx context.Context) error {
+	fresh := s.diff()
+	if err := s.setOnServer(ctx, s.toOn, true); err != nil {
+		return err
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	if len(s.gone) > 0 {
+		onServer := 0
+		for _, r := range s.rows {
+			if r.OnServer {
+				onServer++
+			}
+		}
+		mass := len(s.gone) >= 2 && 2*len(s.gone) > onServer && 2*len(fresh) >= len(s.gone)
+		s.match = newMatcher(s.gone, mass)
+	}
+	if err := s.readSizes(ctx); err != nil {
+		return err
+	}
+	byNum := make(map[int]key, len(fresh))
+	nums := make([]int, len(fresh))
+	for i, en := range fresh {
+		nums[i] = en.num
+		byNum[en.num] = en.key
+	}
+	done := 0
+	err := s.fetchHeads(ctx, nums, func(n int, hb headerBlock, whole io.Reader) error {
+		done++
+		emit(s.opts, Progress{Phase: PhaseHeaders, Done: done, Total: len(nums)})
+		return s.onNew(ctx, byNum[n], s.sizes[n], hb, whole)
+	})
+	if err != nil {
+		return err
+	}
+	if s.match != nil && s.match.matched > 0 {
+		if s.match.mass {
+			s.warn("the server changed the UIDLs of most messages (a migration?): %d were matched to stored messages by Message-ID, size and headers, not downloaded again", s.match.matched)
+		} else {
+			s.warn("%d messages came back under a new UIDL and were matched to stored messages", s.match.matched)
+		}
+	}
+	return nil
+}
+
+// syncByHash lists a server without UIDL: every message's header is read
+// and its hash is its identity; new ones are indexed as they come.
+func (s *syncRun) syncByHash(ctx context.Context) error {
+	if err := s.readSizes(ctx); err != nil {
+		return err
+	}
+	nums := make([]int, 0, len(s.sizes))
+	for n := range s.sizes {
+		nums = append(nums, n)
+	}
+	sort.Ints(nums)
+	s.l = newListing(nil, true)
+	done := 0
+	return s.fetchHeads(ctx, nums, func(n int, hb headerBlock, whole io.Reader) error {
+		done++
+		emit(s.opts, Progress{Phase: PhaseHeaders, Done: done, Total: len(nums)})
+		id := hashIdentity(hb.header, s.sizes[n])
+		k := key{uidl: id, dup: s.l.count[id]}
+		s.l.count[id]++
+		s.l.entries = append(s.l.entries, entry{num: n, key: k})
+		s.l.byKey[k] = n
+		if r, ok := s.known[k]; ok {
+			if !r.OnServer {
+				return s.setOnServer(ctx, []int64{r.ID}, true)
+			}
+			return nil
+		}
+		return s.onNew(ctx, k, s.sizes[n], hb, whole)
+	})
+}
+
+// readSizes reads LIST once per session.
+func (s *syncRun) readSizes(ctx context.Context) error {
+	if s.sizes != nil {
+		return nil
+	}
+	infos, err := s.c.List(ctx)
+	if err != nil {
+		return fmt.Errorf("list: %w", err)
+	}
+	s.sizes = make(map[int]int64, len(infos))
+	for _, in := range infos {
+		s.sizes[in.Number] = in.Size
+	}
+	return nil
+}
+
+// onNew indexes one message new to the store, or re-keys the stored row it
+// matches after a UIDL change. whole, when not nil, is the entire message
+// (a server without TOP), which is stored at once.
+func (s *syncRun) onNew(ctx context.Context, k key, size int64, hb headerBlock, whole io.Reader) error {
+	if s.match != nil {
+		if id, ok := s.match.find(hb.header, size); ok {
+			if err := s.e.store.SetUIDL(ctx, id, k.uidl, k.dup); err != nil {
+				return fmt.Errorf("re-key message %d: %w", id, err)
+			}
+			delete(s.gone, id)
+			return s.setOnServer(ctx, []int64{id}, true)
+		}
+	}
+	nm := cache.NewMessage{UIDL: k.uidl, Dup: k.dup, Size: size, Header: hb.header}
+	if whole == nil {
+		s.batch = append(s.batch, nm)
+		if len(s.batch) >= addBatch {
+			return s.flush(ctx)
+		}
+		return nil
+	}
+	if err := s.flush(ctx); err != nil {
+		return err
+	}
+	ids, err := s.e.store.Add(ctx, []cache.NewMessage{nm})
+	if err != nil {
+		return fmt.Errorf("index a new message: %w", err)
+	}
+	s.res.New++
+	if err := s.e.store.SaveBody(ctx, ids[0], whole); err != nil {
+		return fmt.Errorf("store message %d: %w", ids[0], err)
+	}
+	s.res.Downloaded++
+	return nil
+}
+
+// flush indexes the waiting new messages in one transaction.
+func (s *syncRun) flush(ctx context.Context) error {
+	if len(s.batch) == 0 {
+		return nil
+	}
+	if _, err := s.e.store.Add(ctx, s.batch); err != nil {
+		return fmt.Errorf("index %d new messages: %w", len(s.batch), err)
+	}
+	s.res.New += len(s.batch)
+	s.batch = s.batch[:0]
+	return nil
+}
+
+// setOnServer records presence for ids (nothing to do when empty).
+func (s *syncRun) setOnServer(ctx context.Context, ids []int64, on bool) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := s.e.store.SetOnServer(ctx, ids, on); err != nil {
+		return fmt.Errorf("record which messages are on the server: %w", err)
+	}
+	return nil
+}
+
+// markGone records the rows that vanished from the server. They stay in the
+// store (it may be the only copy: Gmail hides fetched mail, servers expire
+// it), except those the user had marked for deletion: those deletions were
+// committed (perhaps by a QUIT whose reply was lost), so they leave.
+func (s *syncRun) markGone(ctx context.Context) error {
+	var off, removed []int64
+	for id, r := range s.gone {
+		if r.Deleted {
+			removed = append(removed, id)
+		} else {
+			off = append(off, id)
+		}
+	}
+	sort.Slice(off, func(i, j int) bool { return off[i] < off[j] })
+	sort.Slice(removed, func(i, j int) bool { return removed[i] < removed[j] })
+	if err := s.setOnServer(ctx, off, false); err != nil {
+		return err
+	}
+	s.res.Gone = len(off) + len(removed)
+	if len(removed) > 0 {
+		if err := s.e.store.Remove(ctx, removed); err != nil {
+			return fmt.Errorf("remove deleted messages: %w", err)
+		}
+		s.res.Deleted += len(removed)
+	}
+	return nil
+}
+
+// prefetch downloads bodies the account's policy wants, newest first, with
+// pipelined RETR streamed into the store.
+func (s *syncRun) prefetch(ctx context.Context) error {
+	if s.e.acct.Prefetch.Mode == "none" {
+		return nil
+	}
+	rows, err := s.e.store.All(ctx)
+	if err != nil {
+		return fmt.Errorf("read the index: %w", err)
+	}
+	idByNum := make(map[int]int64)
+	var nums []int
+	for _, r := range rows {
+		n, ok := s.l.byKey[key{r.UIDL, r.Dup}]
+		if !ok || r.Cached || r.Deleted || !s.e.acct.Prefetch.Wants(r.Size, r.Date, s.now) {
+			continue
+		}
+		idByNum[n] = r.ID
+		nums = append(nums, n)
+	}
+	if len(nums) == 0 {
+		return nil
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(nums)))
+	var bytes int64
+	done := 0
+	emit(s.opts, Progress{Phase: PhaseBodies, Total: len(nums)})
+	err = s.c.RetrMany(ctx, nums, func(n int, body io.Reader, rerr error) error {
+		done++
+		if rerr != nil {
+			s.warn("message %d: the server refused RETR: %v", idByNum[n], rerr)
+			return nil
+		}
+		id := idByNum[n]
+		if err := s.e.store.SaveBody(ctx, id, countingReader{r: body, n: &bytes}); err != nil {
+			return fmt.Errorf("store message %d: %w", id, err)
+		}
+		s.res.Downloaded++
+		emit(s.opts, Progress{Phase: PhaseBodies, Done: done, Total: len(nums), Bytes: bytes})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("download bodies: %w", err)
+	}
+	return nil
+}
