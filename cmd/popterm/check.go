@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/popterm/popterm/message"
+)
+
+// cmdCheck runs `popterm check [--repair]`: it verifies the index against
+// the Maildir files and, with --repair, fixes what is safe to fix.
+func cmdCheck(ctx context.Context, e *env, args []string) int {
+	fs := newFlagSet(e, "check", "check [--account NAME] [--repair]")
+	repair := fs.Bool("repair", false, "repair what can be repaired safely")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		return fail(e, exitUsage, "check takes no arguments")
+	}
+	s, code := openAccount(e, "", storeWrite)
+	if s == nil {
+		return code
+	}
+	defer s.Close()
+	rep, err := s.store.Check(ctx, *repair)
+	if err != nil {
+		return failErr(e, "check", err)
+	}
+	for _, p := range rep.Problems {
+		fmt.Fprintf(e.stdout, "problem: %s\n", message.Sanitize(p))
+	}
+	for _, r := range rep.Repaired {
+		fmt.Fprintf(e.stdout, "repaired: %s\n", message.Sanitize(r))
+	}
+	unrepaired := len(rep.Problems) - len(rep.Repaired)
+	switch {
+	case len(rep.Problems) == 0:
+		fmt.Fprintf(e.stdout, "%s: the store is consistent\n", message.Sanitize(s.acct.Name))
+		return exitOK
+	case *repair && unrepaired <= 0:
+		fmt.Fprintf(e.stdout, "%s: %d problem(s) repaired\n", message.Sanitize(s.acct.Name), len(rep.Repaired))
+		return exitOK
+	case *repair:
+		return fail(e, exitFailure, "%s: %d problem(s) could not be repaired safely", s.acct.Name, unrepaired)
+	}
+	return fail(e, exitFailure, "%s: %d problem(s) found; run popterm check --repair", s.acct.Name, len(rep.Problems))
+}

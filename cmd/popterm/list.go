@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/popterm/popterm/cache"
+	"github.com/popterm/popterm/message"
+)
+
+const listHelp = `The stored messages, newest first, from the local store (no network).
+Flags column: N unseen, D marked for deletion, B body stored, L only here
+(gone from the server).
+`
+
+// jsonMessage is one element of `popterm list --json`.
+type jsonMessage struct {
+	ID       int64    `json:"id"`
+	UIDL     string   `json:"uidl"`
+	From     string   `json:"from"`
+	To       []string `json:"to"`
+	Subject  string   `json:"subject"`
+	Date     *string  `json:"date"`
+	Size     int64    `json:"size"`
+	Seen     bool     `json:"seen"`
+	Deleted  bool     `json:"deleted"`
+	Cached   bool     `json:"cached"`
+	OnServer bool     `json:"on_server"`
+}
+
+// cmdList runs `popterm list [--json] [--search WORDS] [--limit N]`.
+func cmdList(ctx context.Context, e *env, args []string) int {
+	fs := newFlagSet(e, "list", "list [--account NAME] [--json] [--search WORDS] [--limit N]")
+	asJSON := fs.Bool("json", false, "print one JSON array")
+	search := fs.String("search", "", "only messages containing all these words (subject, addresses, body)")
+	limit := fs.Int("limit", 0, "at most N messages (0: all)")
+	fs.Usage = func() {
+		fmt.Fprint(e.stderr, "usage: popterm list [--account NAME] [--json] [--search WORDS] [--limit N]\n\n"+listHelp+"\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if *limit < 0 {
+		return fail(e, exitUsage, "--limit must be 0 or more")
+	}
+	words := strings.TrimSpace(strings.Join(append([]string{*search}, fs.Args()...), " "))
+	s, code := openAccount(e, "", storeRead)
+	if s == nil {
+		return code
+	}
+	defer s.Close()
+	msgs, err := s.engine.List(ctx, cache.Query{Search: words, Limit: *limit})
+	if err != nil {
+		return failErr(e, "list", err)
+	}
+	if *asJSON {
+		return printJSON(e, msgs)
+	}
+	printColumns(e.stdout, msgs, termWidth(e.stdout, 0))
+	return exitOK
+}
+
+// clean makes server text safe for one line of a terminal or JSON string.
+func clean(s string) string {
+	s = message.Sanitize(s)
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == '\t' {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// printJSON prints msgs as one JSON array ([] when empty).
+func printJSON(e *env, msgs []cache.Message) int {
+	out := make([]jsonMessage, 0, len(msgs))
+	for _, m := range msgs {
+		j := jsonMessage{
+			ID: m.ID, UIDL: clean(m.UIDL), From: clean(m.From), To: make([]string, 0, len(m.To)),
+			Subject: clean(m.Subject), Size: m.Size, Seen: m.Seen, Deleted: m.Deleted,
+			Cached: m.Cached, OnServer: m.OnServer,
+		}
+		for _, t := range m.To {
+			j.To = append(j.To, clean(t))
+		}
+		if !m.Date.IsZero() {
+			d := m.Date.Format(time.RFC3339)
+			j.Date = &d
+		}
+		out = append(out, j)
+	}
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return fail(e, exitFailure, "write the list: %v", err)
+	}
+	return exitOK
+}
+
+// flags is the list's flag column for m.
+func flags(m cache.Message) string {
+	f := []byte("----")
+	if !m.Seen {
+		f[0] = 'N'
+	}
+	if m.Deleted {
+		f[1] = 'D'
+	}
+	if m.Cached {
+		f[2] = 'B'
+	}
+	if !m.OnServer {
+		f[3] = 'L'
+	}
+	return string(f)
+}
+
+// printColumns prints aligned columns for people; width > 0 truncates lines
+// to a terminal's width.
+func printColumns(w io.Writer, msgs []cache.Message, width int) {
+	const fromWidth = 24
+	idWidth := 2
+	for _, m := range msgs {
+		idWidth = max(idWidth, len(fmt.Sprint(m.ID)))
+	}
+	for _, m := range msgs {
+		date := "                "
+		if !m.Date.IsZero() {
+			date = m.Date.Local().Format("2006-01-02 15:04")
+		}
+		from := clean(m.FromName)
+		if from == "" {
+			from = clean(m.From)
+		}
+		line := fmt.Sprintf("%*d %s %s %6s  %s  %s", idWidth, m.ID, flags(m), date,
+			shortSize(m.Size), pad(from, fromWidth), clean(m.Subject))
+		if width > 0 {
+			line = ansi.Truncate(line, width, "…")
+		}
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
+	}
+}
+
+// pad truncates or pads s to exactly n terminal columns.
+func pad(s string, n int) string {
+	s = ansi.Truncate(s, n, "…")
+	return s + strings.Repeat(" ", max(0, n-ansi.StringWidth(s)))
+}
+
+// shortSize is a size in at most six columns.
+func shortSize(n int64) string {
+	switch {
+	case n >= 10<<20:
+		return fmt.Sprintf("%dM", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1fM", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%dK", (n+1023)>>10)
+	}
+	return fmt.Sprintf("%dB", n)
+}

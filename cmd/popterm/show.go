@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/popterm/popterm/cache"
+	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/message"
+)
+
+// shownHeaders are the header fields show prints, in order.
+var shownHeaders = []string{"From", "To", "Cc", "Date", "Subject"}
+
+// cmdShow runs `popterm show [--raw] ID`.
+func cmdShow(ctx context.Context, e *env, args []string) int {
+	fs := newFlagSet(e, "show", "show [--account NAME] [--raw] ID")
+	raw := fs.Bool("raw", false, "write the stored message as is (sanitized on a terminal)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() != 1 {
+		return fail(e, exitUsage, "show takes one message ID (see popterm list)")
+	}
+	ids, err := parseIDs(fs.Args())
+	if err != nil {
+		return fail(e, exitUsage, "%v", err)
+	}
+	id := ids[0]
+	s, code := openAccount(e, "", storeAnyWrite)
+	if s == nil {
+		return code
+	}
+	defer s.Close()
+	m, err := s.engine.Get(id)
+	if err != nil {
+		if errors.Is(err, cache.ErrNotFound) {
+			return fail(e, exitFailure, "no message with ID %d (see popterm list)", id)
+		}
+		return failErr(e, "show", err)
+	}
+	if !m.Cached && s.readOnly {
+		return fail(e, exitTryLater, "message %d is not downloaded yet and account %s is busy (another popterm holds it); try again when it is done", id, s.acct.Name)
+	}
+	body, err := s.engine.Body(ctx, id)
+	if err != nil {
+		return failBody(e, id, err)
+	}
+	defer body.Close()
+	if *raw {
+		return showRaw(e, body)
+	}
+	msg, err := message.Parse(body, message.Options{PreferHTML: s.cfg.UI.PreferHTML})
+	if err != nil {
+		return fail(e, exitFailure, "read message %d: %s", id, message.Sanitize(err.Error()))
+	}
+	if !s.readOnly {
+		if err := s.store.MarkSeen(ctx, []int64{id}, true); err != nil {
+			fmt.Fprintf(e.stderr, "popterm: warning: could not mark message %d seen: %v\n", id, err)
+		}
+	}
+	render(e.stdout, msg, termWidth(e.stdout, 80))
+	return exitOK
+}
+
+// failBody explains why a body could not be had.
+func failBody(e *env, id int64, err error) int {
+	switch mailbox.Classify(err) {
+	case mailbox.KindTryLater:
+		return fail(e, exitTryLater, "message %d is not downloaded yet and needs the server, which is not reachable now (%s); run popterm sync when online",
+			id, message.Sanitize(err.Error()))
+	}
+	return failErr(e, fmt.Sprintf("show message %d", id), err)
+}
+
+// showRaw copies the stored bytes: unchanged into a file or pipe, sanitized
+// onto a terminal.
+func showRaw(e *env, body io.Reader) int {
+	if !isTerminal(e.stdout) {
+		if _, err := io.Copy(e.stdout, body); err != nil {
+			return fail(e, exitFailure, "write the message: %v", err)
+		}
+		return exitOK
+	}
+	b, err := io.ReadAll(body)
+	if err != nil {
+		return fail(e, exitFailure, "read the message: %v", err)
+	}
+	fmt.Fprint(e.stdout, message.Sanitize(string(b)))
+	return exitOK
+}
+
+// render writes a parsed message as text wrapped to width.
+func render(w io.Writer, m *message.Message, width int) {
+	for _, name := range shownHeaders {
+		for _, h := range m.Headers {
+			if strings.EqualFold(h.Key, name) && strings.TrimSpace(h.Value) != "" {
+				fmt.Fprintf(w, "%s: %s\n", name, clean(h.Value))
+			}
+		}
+	}
+	fmt.Fprintln(w)
+	for _, l := range m.Wrap(width) {
+		fmt.Fprintln(w, message.Sanitize(l.Text))
+	}
+	if len(m.Attachments) > 0 {
+		fmt.Fprintln(w)
+		for _, a := range m.Attachments {
+			fmt.Fprintf(w, "[attachment %d] %s (%s, %s)\n", a.Index, clean(a.Name), clean(a.Type), humanBytes(a.Size))
+		}
+	}
+	if len(m.Links) > 0 {
+		fmt.Fprintln(w)
+		for _, l := range m.Links {
+			fmt.Fprintf(w, "[%d] %s\n", l.Number, clean(l.URL))
+		}
+	}
+}

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strconv"
+
+	"github.com/charmbracelet/x/term"
+	"github.com/popterm/popterm/cache"
+	"github.com/popterm/popterm/config"
+	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/message"
+)
+
+// session is an opened account: its config, store and engine.
+type session struct {
+	cfg    *config.Config
+	acct   *config.Account
+	store  *cache.Store
+	engine *mailbox.Engine
+	// readOnly is set when the store was opened without the write lock.
+	readOnly bool
+}
+
+// Close closes the engine (without committing anything) and the store.
+func (s *session) Close() error {
+	s.engine.Close()
+	return s.store.Close()
+}
+
+// storeMode says how a command opens the store.
+type storeMode int
+
+const (
+	storeWrite    storeMode = iota // the write lock, or "busy"
+	storeRead                      // read-only, no lock
+	storeAnyWrite                  // the write lock when free, else read-only
+)
+
+// loadConfig loads the config named by --config or the default one.
+func loadConfig(e *env) (*config.Config, int, error) {
+	path := e.configPath
+	if path == "" {
+		p, err := config.DefaultPath()
+		if err != nil {
+			return nil, exitUsage, fmt.Errorf("find the config file: %w", err)
+		}
+		path = p
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, exitUsage, fmt.Errorf("no config file at %s: add an account with `popterm account add` (or try `popterm --demo`)", path)
+		}
+		return nil, exitUsage, err
+	}
+	return cfg, exitOK, nil
+}
+
+// openAccount opens the named account ("" for --account or the default):
+// config, store and engine. On failure it prints one line and returns the
+// exit code.
+func openAccount(e *env, name string, mode storeMode) (*session, int) {
+	cfg, code, err := loadConfig(e)
+	if err != nil {
+		return nil, fail(e, code, "%v", err)
+	}
+	return openConfigAccount(e, cfg, name, mode)
+}
+
+// openConfigAccount is openAccount with the config already loaded.
+func openConfigAccount(e *env, cfg *config.Config, name string, mode storeMode) (*session, int) {
+	if name == "" {
+		name = e.account
+	}
+	acct, err := cfg.Account(name)
+	if err != nil {
+		return nil, fail(e, exitUsage, "%v", err)
+	}
+	if acct.StoreDir == "" {
+		return nil, fail(e, exitUsage, "account %s: no store folder (set store_dir)", acct.Name)
+	}
+	readOnly := mode == storeRead
+	st, err := cache.Open(acct.StoreDir, cache.Options{ReadOnly: readOnly})
+	if errors.Is(err, cache.ErrLocked) && mode == storeAnyWrite {
+		readOnly = true
+		st, err = cache.Open(acct.StoreDir, cache.Options{ReadOnly: true})
+	}
+	if err != nil {
+		if errors.Is(err, cache.ErrLocked) {
+			return nil, fail(e, exitTryLater, "account %s is busy: another popterm is using it; try again when it is done", acct.Name)
+		}
+		return nil, fail(e, exitFailure, "open the store of account %s: %v", acct.Name, err)
+	}
+	eng := mailbox.New(acct, st, credentials(e, acct))
+	eng.SetSessionIdle(cfg.UI.SessionIdle)
+	return &session{cfg: cfg, acct: acct, store: st, engine: eng, readOnly: readOnly}, exitOK
+}
+
+// credentials resolves secrets through config: password_cmd or the keyring
+// (e.keyring in tests), and the OAuth2 token command.
+func credentials(e *env, acct *config.Account) mailbox.Credentials {
+	return mailbox.Credentials{
+		Password: func(ctx context.Context) (string, error) {
+			kr := e.keyring
+			if kr == nil {
+				kr = config.Keyring()
+			}
+			return config.Password(ctx, acct, kr)
+		},
+		Token: func(ctx context.Context) (string, error) {
+			return config.Token(ctx, acct)
+		},
+	}
+}
+
+// exitFor maps an engine error to an exit status.
+func exitFor(err error) int {
+	switch mailbox.Classify(err) {
+	case mailbox.KindCredentials:
+		return exitCredentials
+	case mailbox.KindTryLater:
+		return exitTryLater
+	case mailbox.KindConfig:
+		return exitUsage
+	}
+	return exitFailure
+}
+
+// hint says what to do about an engine error of this kind.
+func hint(err error) string {
+	switch mailbox.Classify(err) {
+	case mailbox.KindCredentials:
+		return "check the user name and the password (password_cmd or the keyring)"
+	case mailbox.KindTryLater:
+		return "try again later"
+	case mailbox.KindConfig:
+		return "fix the account in the config file"
+	}
+	return ""
+}
+
+// failErr prints err (sanitized, with a hint) and returns its exit status.
+func failErr(e *env, what string, err error) int {
+	msg := message.Sanitize(err.Error())
+	if h := hint(err); h != "" {
+		msg += "; " + h
+	}
+	return fail(e, exitFor(err), "%s: %s", what, msg)
+}
+
+// parseIDs reads message IDs as list shows them.
+func parseIDs(args []string) ([]int64, error) {
+	if len(args) == 0 {
+		return nil, errors.New("no message ID given (see popterm list)")
+	}
+	ids := make([]int64, 0, len(args))
+	for _, a := range args {
+		id, err := strconv.ParseInt(a, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, fmt.Errorf("%q is not a message ID (a positive number, see popterm list)", message.Sanitize(a))
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// terminalFd returns the file descriptor of w when it is a terminal.
+func terminalFd(w io.Writer) (uintptr, bool) {
+	f, ok := w.(*os.File)
+	if !ok {
+		return 0, false
+	}
+	fd := f.Fd()
+	return fd, term.IsTerminal(fd)
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	_, ok := terminalFd(w)
+	return ok
+}
+
+// termWidth is w's width when it is a terminal, else def.
+func termWidth(w io.Writer, def int) int {
+	fd, ok := terminalFd(w)
+	if !ok {
+		return def
+	}
+	width, _, err := term.GetSize(fd)
+	if err != nil || width <= 0 {
+		return def
+	}
+	return width
+}
