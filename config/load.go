@@ -1,0 +1,384 @@
+package config
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// maxFileSize bounds the config file popterm reads.
+const maxFileSize = 1 << 20
+
+// fileDoc is the file as TOML sees it; it is both decoded and encoded.
+type fileDoc struct {
+	DefaultAccount string              `toml:"default_account,omitempty"`
+	UI             *fileUI             `toml:"ui,omitempty"`
+	Keys           map[string][]string `toml:"keys,omitempty"`
+	Account        []fileAccount       `toml:"account,omitempty"`
+}
+
+type fileAccount struct {
+	Name                  string `toml:"name"`
+	URL                   string `toml:"url,omitempty"`
+	Host                  string `toml:"host,omitempty"`
+	Port                  *int   `toml:"port,omitempty"`
+	TLS                   string `toml:"tls,omitempty"`
+	Username              string `toml:"username,omitempty"`
+	Auth                  string `toml:"auth,omitempty"`
+	PasswordCmd           string `toml:"password_cmd,omitempty"`
+	OAuth2TokenCmd        string `toml:"oauth2_token_cmd,omitempty"`
+	CAFile                string `toml:"ca_file,omitempty"`
+	TLSCertSHA256         string `toml:"tls_cert_sha256,omitempty"`
+	TLSInsecureSkipVerify *bool  `toml:"tls_insecure_skip_verify,omitempty"`
+	AllowCleartextAuth    *bool  `toml:"allow_cleartext_auth,omitempty"`
+	LeaveOnServer         *bool  `toml:"leave_on_server,omitempty"`
+	DeleteAfterDays       *int   `toml:"delete_after_days,omitempty"`
+	DeleteOnServer        *bool  `toml:"delete_on_server,omitempty"`
+	Prefetch              string `toml:"prefetch,omitempty"`
+	Timeout               string `toml:"timeout,omitempty"`
+	StoreDir              string `toml:"store_dir,omitempty"`
+}
+
+type fileUI struct {
+	Theme         string `toml:"theme,omitempty"`
+	DateFormat    string `toml:"date_format,omitempty"`
+	PreferHTML    *bool  `toml:"prefer_html,omitempty"`
+	OpenCmd       string `toml:"open_cmd,omitempty"`
+	DownloadDir   string `toml:"download_dir,omitempty"`
+	ConfirmCommit *bool  `toml:"confirm_commit,omitempty"`
+	SessionIdle   string `toml:"session_idle,omitempty"`
+}
+
+// Load reads and validates a config file. A missing file returns an error
+// matching errors.Is(err, fs.ErrNotExist); other errors are one line naming
+// file:line, the key and what was expected (an *Error). Problems that do
+// not stop popterm, such as a file readable by others, are in Warnings.
+func Load(path string) (*Config, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	defer f.Close()
+	doc, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("config: reading %s: %w", path, err)
+	}
+	if len(doc) > maxFileSize {
+		return nil, &Error{File: path, Msg: "the file is larger than 1 MB; is it really a popterm config?"}
+	}
+	cfg, err := Parse(path, doc)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := f.Stat(); err == nil && runtime.GOOS != "windows" && st.Mode().Perm()&0o077 != 0 {
+		cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s is accessible by other users (mode %04o): run chmod 600 %s", path, st.Mode().Perm(), path))
+	}
+	return cfg, nil
+}
+
+// Parse decodes and validates the contents of a config file; path names it
+// in errors and relative paths in it are relative to path's folder.
+func Parse(path string, doc []byte) (*Config, error) {
+	var fd fileDoc
+	dec := toml.NewDecoder(bytes.NewReader(doc))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&fd); err != nil {
+		return nil, decodeError(path, err)
+	}
+	v := validator{file: path, lines: indexLines(doc)}
+	cfg := &Config{Path: path, DefaultAccount: fd.DefaultAccount, Keys: map[string][]string{}}
+	base := filepath.Dir(path)
+
+	cfg.UI = v.ui(fd.UI, base)
+	for action, keys := range fd.Keys {
+		v.check("keys."+action, "[keys]", validKeys(action, keys))
+		cfg.Keys[action] = keys
+	}
+	seen := map[string]bool{}
+	for i, fa := range fd.Account {
+		prefix := "account." + strconv.Itoa(i)
+		a, errs := fa.account(base)
+		if a.Name != "" && seen[a.Name] {
+			errs = append(errs, fieldf("name", "another account is already named %q: names must be unique", a.Name))
+		}
+		seen[a.Name] = true
+		if len(errs) == 0 {
+			errs = a.validate()
+		}
+		ctx := "[[account]]"
+		if a.Name != "" {
+			ctx = fmt.Sprintf("account %q", a.Name)
+		}
+		for _, fe := range errs {
+			v.add(prefix+"."+fe.key, ctx, fe)
+		}
+		cfg.Accounts = append(cfg.Accounts, a)
+	}
+	if cfg.DefaultAccount != "" && !seen[cfg.DefaultAccount] {
+		msg := fmt.Sprintf("no account is named %q", cfg.DefaultAccount)
+		if s := suggest(cfg.DefaultAccount, cfg.AccountNames()); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		} else if len(cfg.Accounts) > 0 {
+			msg += " (accounts: " + quoteList(cfg.AccountNames()) + ")"
+		}
+		v.add("default_account", "", fieldf("default_account", "%s", msg))
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// validator collects positioned errors.
+type validator struct {
+	file  string
+	lines lineIndex
+	errs  []*Error
+}
+
+func (v *validator) add(path, context string, fe fieldErr) {
+	v.errs = append(v.errs, &Error{File: v.file, Line: v.lines.line(path), Context: context, Key: fe.key, Msg: fe.msg})
+}
+
+func (v *validator) check(path, context string, fe *fieldErr) {
+	if fe != nil {
+		v.add(path, context, *fe)
+	}
+}
+
+// err returns the first problem by line, counting the others.
+func (v *validator) err() error {
+	if len(v.errs) == 0 {
+		return nil
+	}
+	sort.SliceStable(v.errs, func(i, j int) bool { return v.errs[i].Line < v.errs[j].Line })
+	first := v.errs[0]
+	first.More = len(v.errs) - 1
+	return first
+}
+
+func (v *validator) ui(fu *fileUI, base string) UI {
+	ui := DefaultUI()
+	if fu == nil {
+		return ui
+	}
+	ctx := "[ui]"
+	ui.Theme, ui.DateFormat = fu.Theme, fu.DateFormat
+	if fu.PreferHTML != nil {
+		ui.PreferHTML = *fu.PreferHTML
+	}
+	if fu.ConfirmCommit != nil {
+		ui.ConfirmCommit = *fu.ConfirmCommit
+	}
+	if fu.OpenCmd != "" {
+		ui.OpenCmd = fu.OpenCmd
+	}
+	if fu.DownloadDir != "" {
+		dir, err := expandPath(fu.DownloadDir, base)
+		if err != nil {
+			v.add("ui.download_dir", ctx, fieldf("download_dir", "%v", err))
+		}
+		ui.DownloadDir = dir
+	}
+	if fu.SessionIdle != "" {
+		d, err := ParseDuration(fu.SessionIdle)
+		if err != nil || d == 0 {
+			v.add("ui.session_idle", ctx, fieldf("session_idle", "expected %s, got %q", expectDuration, fu.SessionIdle))
+		}
+		ui.SessionIdle = d
+	}
+	for key, s := range map[string]string{"theme": fu.Theme, "date_format": fu.DateFormat, "open_cmd": fu.OpenCmd} {
+		if hasControl(s) {
+			v.add("ui."+key, ctx, fieldf(key, "control characters are not allowed"))
+		}
+	}
+	return ui
+}
+
+// validKeys checks one [keys] entry.
+func validKeys(action string, keys []string) *fieldErr {
+	if len(keys) == 0 {
+		fe := fieldf(action, "expected %s, got an empty list", keysExpect)
+		return &fe
+	}
+	for _, k := range keys {
+		if strings.TrimSpace(k) == "" || hasControl(k) {
+			fe := fieldf(action, "expected %s, got %q", keysExpect, k)
+			return &fe
+		}
+	}
+	return nil
+}
+
+// account converts the file's form into an Account with defaults applied.
+func (fa *fileAccount) account(base string) (Account, []fieldErr) {
+	var errs []fieldErr
+	a := NewAccount(fa.Name)
+	if fa.URL != "" {
+		if fa.Host != "" || fa.Port != nil || fa.Username != "" || fa.Auth != "" {
+			errs = append(errs, fieldf("url", "give either url or host/port/username/auth, not both"))
+		}
+		u, err := ParseURL(fa.URL)
+		if err != nil {
+			errs = append(errs, fieldf("url", "%v", strings.TrimPrefix(err.Error(), "pop url: ")))
+		} else {
+			u.Name, u.StoreDir = a.Name, a.StoreDir
+			a = u
+		}
+	}
+	if fa.Host != "" {
+		a.Host = fa.Host
+	}
+	if fa.Username != "" {
+		a.Username = fa.Username
+	}
+	if fa.Auth != "" {
+		a.Auth = strings.ToLower(fa.Auth)
+	}
+	if fa.TLS != "" {
+		a.TLS = strings.ToLower(fa.TLS)
+		if fa.URL == "" || !urlHasPort(fa.URL) {
+			a.Port = DefaultPort(a.TLS)
+		}
+	}
+	if fa.Port != nil {
+		a.Port = *fa.Port
+	}
+	a.PasswordCmd, a.OAuth2TokenCmd = fa.PasswordCmd, fa.OAuth2TokenCmd
+	a.TLSCertSHA256 = fa.TLSCertSHA256
+	setBool(&a.TLSInsecureSkipVerify, fa.TLSInsecureSkipVerify)
+	setBool(&a.AllowCleartextAuth, fa.AllowCleartextAuth)
+	setBool(&a.LeaveOnServer, fa.LeaveOnServer)
+	setBool(&a.DeleteOnServer, fa.DeleteOnServer)
+	if fa.DeleteAfterDays != nil {
+		a.DeleteAfterDays = *fa.DeleteAfterDays
+	}
+	if fa.Prefetch != "" {
+		p, err := ParsePrefetch(fa.Prefetch)
+		if err != nil {
+			errs = append(errs, fieldf("prefetch", "expected %s, got %q", accountKeys()["prefetch"], fa.Prefetch))
+		}
+		a.Prefetch = p
+	}
+	if fa.Timeout != "" {
+		d, err := ParseDuration(fa.Timeout)
+		if err != nil {
+			errs = append(errs, fieldf("timeout", "expected %s: %v", expectDuration, err))
+		}
+		a.Timeout = d
+	}
+	var err error
+	if a.CAFile, err = expandPath(fa.CAFile, base); err != nil {
+		errs = append(errs, fieldf("ca_file", "%v", err))
+	}
+	if fa.StoreDir != "" {
+		if a.StoreDir, err = expandPath(fa.StoreDir, base); err != nil {
+			errs = append(errs, fieldf("store_dir", "%v", err))
+		}
+	}
+	return a, errs
+}
+
+func setBool(dst *bool, src *bool) {
+	if src != nil {
+		*dst = *src
+	}
+}
+
+// Validate checks every field of the account and returns one error naming
+// the account, the key and what was expected.
+func (a *Account) Validate() error {
+	errs := a.validate()
+	if len(errs) == 0 {
+		return nil
+	}
+	fe := errs[0]
+	name := a.Name
+	if name == "" {
+		name = "(unnamed)"
+	}
+	return fmt.Errorf("account %q: %s: %s", name, fe.key, fe.msg)
+}
+
+// validate normalises the fingerprint and lists the problems.
+func (a *Account) validate() []fieldErr {
+	var errs []fieldErr
+	add := func(key, format string, args ...any) { errs = append(errs, fieldf(key, format, args...)) }
+	if a.Name == "" {
+		add("name", "missing: every account needs a name (letters, digits, \".\", \"_\", \"-\")")
+	} else if err := ValidName(a.Name); err != nil {
+		add("name", "%v", err)
+	}
+	switch {
+	case a.Host == "":
+		add("host", "missing: the POP3 server's host name, e.g. pop.example.com")
+	case len(a.Host) > 253 || hasControl(a.Host) || strings.ContainsAny(a.Host, " /@\\"):
+		add("host", "expected a host name, got %q", a.Host)
+	}
+	if a.Port < 1 || a.Port > 65535 {
+		add("port", "expected a port number from 1 to 65535, got %d", a.Port)
+	}
+	if !slices.Contains([]string{TLSImplicit, TLSStartTLS, TLSNone}, a.TLS) {
+		add("tls", "expected %s, got %q", accountKeys()["tls"], a.TLS)
+	}
+	switch {
+	case a.Username == "":
+		add("username", "missing: the login name, often the email address")
+	case hasControl(a.Username) || len(a.Username) > 255:
+		add("username", "control characters and names over 255 bytes are not allowed")
+	}
+	auths := []string{AuthAuto, AuthUser, AuthAPOP, AuthPlain, AuthLogin, AuthCRAMMD5, AuthXOAUTH2, AuthOAUTHBEARER}
+	if !slices.Contains(auths, a.Auth) {
+		msg := fmt.Sprintf("expected %s, got %q", accountKeys()["auth"], a.Auth)
+		if s := suggest(a.Auth, auths); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		}
+		add("auth", "%s", msg)
+	}
+	if (a.Auth == AuthXOAUTH2 || a.Auth == AuthOAUTHBEARER) && a.OAuth2TokenCmd == "" {
+		add("auth", "auth = %q needs oauth2_token_cmd, a command that prints a fresh access token", a.Auth)
+	}
+	if a.TLS == TLSNone && !a.AllowCleartextAuth && a.Auth != AuthAPOP && a.Auth != AuthCRAMMD5 {
+		add("tls", `"none" would send the password in cleartext: use "implicit" or "starttls", or set allow_cleartext_auth = true if you accept that`)
+	}
+	if a.TLSCertSHA256 != "" {
+		pin, err := NormalizeFingerprint(a.TLSCertSHA256)
+		if err != nil {
+			add("tls_cert_sha256", "%v", err)
+		} else {
+			a.TLSCertSHA256 = pin
+		}
+	}
+	if a.DeleteAfterDays < 0 {
+		add("delete_after_days", "expected a whole number of days (0 = never), got %d", a.DeleteAfterDays)
+	}
+	if a.Timeout <= 0 {
+		add("timeout", "expected a positive duration like \"30s\"")
+	}
+	if a.Prefetch.Mode != "" && !slices.Contains([]string{PrefetchAll, PrefetchNone, PrefetchNewerThan, PrefetchSmallerThan}, a.Prefetch.Mode) {
+		add("prefetch", "expected %s", accountKeys()["prefetch"])
+	}
+	if a.StoreDir != "" && !filepath.IsAbs(a.StoreDir) {
+		add("store_dir", "expected an absolute folder path, got %q", a.StoreDir)
+	}
+	if strings.ContainsRune(a.PasswordCmd, 0) || strings.ContainsRune(a.OAuth2TokenCmd, 0) {
+		add("password_cmd", "NUL bytes are not allowed in commands")
+	}
+	return errs
+}
+
+// urlHasPort reports whether a POP URL names its port.
+func urlHasPort(s string) bool {
+	u, err := url.Parse(strings.TrimSpace(s))
+	return err == nil && u.Port() != ""
+}

@@ -1,0 +1,184 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// fileHeader starts every file Save writes.
+const fileHeader = `# popterm configuration (TOML). Every option is described in
+# docs/config.sample.toml. popterm rewrites this file when accounts are added
+# or removed (comments are not kept). Passwords are never stored here: they
+# live in the OS keyring, or come from password_cmd.
+
+`
+
+// Save writes the file atomically with mode 0600 (its folder 0700): a
+// temporary file in the same folder is written, synced and renamed over the
+// old one, so a crash leaves either the old or the new file. A symbolic link
+// at Path is followed, so the link stays in place. Defaults are left out.
+func (c *Config) Save() error {
+	if c.Path == "" {
+		return errors.New("config: save: no path")
+	}
+	data, err := c.Marshal()
+	if err != nil {
+		return err
+	}
+	path := c.Path
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("config: save: %w", err)
+	}
+	if err := writeAtomic(path, data); err != nil {
+		return fmt.Errorf("config: save %s: %w", c.Path, err)
+	}
+	return nil
+}
+
+// writeAtomic writes data to path through a synced temporary file.
+func writeAtomic(path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".config-*.toml.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = tmp.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
+		return err
+	}
+	if _, err = tmp.Write(data); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	syncDir(dir)
+	return nil
+}
+
+// syncDir makes the rename durable where the platform allows it.
+func syncDir(dir string) {
+	if runtime.GOOS == "windows" {
+		return
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
+
+// Marshal returns the file Save would write.
+func (c *Config) Marshal() ([]byte, error) {
+	fd := fileDoc{DefaultAccount: c.DefaultAccount, UI: fileUIOf(c.UI)}
+	if len(c.Keys) > 0 {
+		fd.Keys = c.Keys
+	}
+	for i := range c.Accounts {
+		fd.Account = append(fd.Account, fileAccountOf(&c.Accounts[i]))
+	}
+	var buf bytes.Buffer
+	buf.WriteString(fileHeader)
+	enc := toml.NewEncoder(&buf)
+	enc.SetIndentTables(false)
+	if err := enc.Encode(fd); err != nil {
+		return nil, fmt.Errorf("config: encoding: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// fileUIOf keeps the settings that differ from DefaultUI (nil if none).
+func fileUIOf(ui UI) *fileUI {
+	def := DefaultUI()
+	fu := fileUI{Theme: ui.Theme, DateFormat: ui.DateFormat}
+	if ui.PreferHTML {
+		fu.PreferHTML = ptr(true)
+	}
+	if ui.OpenCmd != def.OpenCmd {
+		fu.OpenCmd = ui.OpenCmd
+	}
+	if ui.DownloadDir != def.DownloadDir {
+		fu.DownloadDir = ui.DownloadDir
+	}
+	if !ui.ConfirmCommit {
+		fu.ConfirmCommit = ptr(false)
+	}
+	if ui.SessionIdle != def.SessionIdle && ui.SessionIdle > 0 {
+		fu.SessionIdle = FormatDuration(ui.SessionIdle)
+	}
+	if fu == (fileUI{}) {
+		return nil
+	}
+	return &fu
+}
+
+// fileAccountOf writes the account's non-default settings; name, host, tls
+// and username are always written.
+func fileAccountOf(a *Account) fileAccount {
+	fa := fileAccount{
+		Name: a.Name, Host: a.Host, TLS: a.TLS, Username: a.Username,
+		PasswordCmd: a.PasswordCmd, OAuth2TokenCmd: a.OAuth2TokenCmd,
+		CAFile: a.CAFile, TLSCertSHA256: a.TLSCertSHA256,
+	}
+	if fa.TLS == "" {
+		fa.TLS = TLSImplicit
+	}
+	if a.Port != DefaultPort(fa.TLS) {
+		fa.Port = ptr(a.Port)
+	}
+	if a.Auth != AuthAuto && a.Auth != "" {
+		fa.Auth = a.Auth
+	}
+	if a.TLSInsecureSkipVerify {
+		fa.TLSInsecureSkipVerify = ptr(true)
+	}
+	if a.AllowCleartextAuth {
+		fa.AllowCleartextAuth = ptr(true)
+	}
+	if !a.LeaveOnServer {
+		fa.LeaveOnServer = ptr(false)
+	}
+	if a.DeleteAfterDays != 0 {
+		fa.DeleteAfterDays = ptr(a.DeleteAfterDays)
+	}
+	if !a.DeleteOnServer {
+		fa.DeleteOnServer = ptr(false)
+	}
+	if a.Prefetch.Mode != "" && a.Prefetch.Mode != PrefetchAll {
+		fa.Prefetch = a.Prefetch.String()
+	}
+	if a.Timeout != DefaultTimeout && a.Timeout > 0 {
+		fa.Timeout = FormatDuration(a.Timeout)
+	}
+	if def, err := DefaultStoreDir(a.Name); a.StoreDir != "" && (err != nil || a.StoreDir != def) {
+		fa.StoreDir = a.StoreDir
+	}
+	return fa
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// IsNotExist reports whether err says the config file does not exist (the
+// first-run case).
+func IsNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
