@@ -64,8 +64,12 @@ func SelfSignedCert(hosts ...string) (tls.Certificate, string, error) {
 
 // TLSConfigs makes a self-signed certificate (see SelfSignedCert) and
 // returns a server configuration serving it, a client configuration that
-// trusts it (and only it), and its SHA-256 fingerprint in hex.
+// trusts it (and only it) with ServerName set to the first host
+// ("127.0.0.1" by default), and its SHA-256 fingerprint in hex.
 func TLSConfigs(hosts ...string) (server, client *tls.Config, fingerprint string, err error) {
+	if len(hosts) == 0 {
+		hosts = []string{"127.0.0.1", "localhost"}
+	}
 	cert, fp, err := SelfSignedCert(hosts...)
 	if err != nil {
 		return nil, nil, "", err
@@ -73,6 +77,6 @@ func TLSConfigs(hosts ...string) (server, client *tls.Config, fingerprint string
 	pool := x509.NewCertPool()
 	pool.AddCert(cert.Leaf)
 	server = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-	client = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	client = &tls.Config{RootCAs: pool, ServerName: hosts[0], MinVersion: tls.VersionTLS12}
 	return server, client, fp, nil
 }
