@@ -1,6 +1,9 @@
 package pop3
 
-import "errors"
+import (
+	"errors"
+	"strings"
+)
 
 // Extended response codes (RFC 2449, RFC 3206).
 const (
@@ -15,6 +18,8 @@ const (
 // Error is a server refusal (-ERR) to a command.
 type Error struct {
 	// Command is the verb refused, e.g. "PASS" (never its secret argument).
+	// Commands on a message carry its number ("RETR 5"); AUTH carries the
+	// mechanism ("AUTH PLAIN"); a refused greeting is "greeting".
 	Command string
 	// Code is the extended response code, e.g. CodeInUse, or "".
 	Code string
@@ -22,11 +27,32 @@ type Error struct {
 	Text string
 }
 
-func (e *Error) Error() string { panic("unimplemented") }
+// Error returns "pop3: COMMAND: [CODE] text".
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("pop3: ")
+	b.WriteString(e.Command)
+	b.WriteString(": ")
+	if e.Code != "" {
+		b.WriteString("[" + e.Code + "] ")
+	}
+	if e.Text == "" {
+		b.WriteString("refused by the server (-ERR)")
+	} else {
+		b.WriteString(e.Text)
+	}
+	return b.String()
+}
 
 // Temporary reports whether trying later may succeed ([IN-USE],
 // [LOGIN-DELAY], [SYS/TEMP]).
-func (e *Error) Temporary() bool { panic("unimplemented") }
+func (e *Error) Temporary() bool {
+	switch e.Code {
+	case CodeInUse, CodeLoginDelay, CodeSysTemp:
+		return true
+	}
+	return false
+}
 
 // Fixed conditions.
 var (
@@ -42,13 +68,46 @@ var (
 	ErrLineTooLong = errors.New("pop3: reply line too long")
 	// ErrClosed: the client was closed or the connection broke earlier.
 	ErrClosed = errors.New("pop3: connection closed")
+	// ErrTimeout: the server sent nothing (or accepted nothing) within
+	// Options.CommandTimeout. The connection is closed afterwards.
+	ErrTimeout = errors.New("pop3: timed out waiting for the server")
+	// ErrReplyTooLong: a reply ran far past its bound (a message past its
+	// LIST size or MaxMessageSize, a listing past MaxListEntries).
+	ErrReplyTooLong = errors.New("pop3: reply too long")
+	// ErrServerClosed: the server closed the connection in the middle of a
+	// command or reply.
+	ErrServerClosed = errors.New("pop3: server closed the connection")
 )
 
-// ProtocolError is a broken or unreadable stream (not a refusal).
+// ProtocolError is a broken or unreadable stream (not a refusal). The
+// connection is closed after one: no further command can succeed.
 type ProtocolError struct {
 	Command string
 	Err     error
 }
 
-func (e *ProtocolError) Error() string { panic("unimplemented") }
+// Error returns "pop3: COMMAND: what went wrong".
+func (e *ProtocolError) Error() string {
+	msg := "<nil>"
+	if e.Err != nil {
+		msg = strings.TrimPrefix(e.Err.Error(), "pop3: ")
+	}
+	if e.Command == "" {
+		return "pop3: " + msg
+	}
+	return "pop3: " + e.Command + ": " + msg
+}
+
+// Unwrap returns the underlying error.
 func (e *ProtocolError) Unwrap() error { return e.Err }
+
+// tlsFailedError is an STLS upgrade that failed: it matches
+// ErrTLSUnavailable with errors.Is but says what went wrong.
+type tlsFailedError struct{ err error }
+
+func (e *tlsFailedError) Error() string {
+	return "pop3: STLS failed, not continuing without TLS: " + strings.TrimPrefix(e.err.Error(), "pop3: ")
+}
+
+func (e *tlsFailedError) Is(target error) bool { return target == ErrTLSUnavailable }
+func (e *tlsFailedError) Unwrap() error        { return e.err }

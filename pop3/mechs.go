@@ -1,0 +1,70 @@
+package pop3
+
+import (
+	"crypto/hmac"
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
+
+	"github.com/emersion/go-sasl"
+)
+
+// SASL mechanism names not provided as constants by go-sasl.
+const (
+	saslCRAMMD5 = "CRAM-MD5"
+	saslXOAUTH2 = "XOAUTH2"
+)
+
+// cramMD5Client is the RFC 2195 CRAM-MD5 mechanism: the answer to the
+// server's challenge is the user name and the hex HMAC-MD5 of the challenge
+// keyed with the password. It is legacy; Login uses it only when named.
+type cramMD5Client struct {
+	username, secret string
+	answered         bool
+}
+
+// NewCRAMMD5Client returns a sasl.Client for CRAM-MD5 (RFC 2195).
+func NewCRAMMD5Client(username, secret string) sasl.Client {
+	return &cramMD5Client{username: username, secret: secret}
+}
+
+// Start begins CRAM-MD5, which has no initial response.
+func (a *cramMD5Client) Start() (string, []byte, error) { return saslCRAMMD5, nil, nil }
+
+// Next answers the single challenge.
+func (a *cramMD5Client) Next(challenge []byte) ([]byte, error) {
+	if a.answered {
+		return nil, sasl.ErrUnexpectedServerChallenge
+	}
+	a.answered = true
+	mac := hmac.New(md5.New, []byte(a.secret))
+	mac.Write(challenge)
+	return []byte(a.username + " " + hex.EncodeToString(mac.Sum(nil))), nil
+}
+
+// xoauth2Client is Google's and Microsoft's XOAUTH2 mechanism. On failure
+// the server sends a JSON error as a challenge, which is answered with an
+// empty response; the server then sends -ERR.
+type xoauth2Client struct {
+	username, token string
+	failed          bool
+}
+
+// NewXOAUTH2Client returns a sasl.Client for XOAUTH2.
+func NewXOAUTH2Client(username, token string) sasl.Client {
+	return &xoauth2Client{username: username, token: token}
+}
+
+// Start sends "user=U^Aauth=Bearer T^A^A" as the initial response.
+func (a *xoauth2Client) Start() (string, []byte, error) {
+	return saslXOAUTH2, []byte("user=" + a.username + "\x01auth=Bearer " + a.token + "\x01\x01"), nil
+}
+
+// Next acknowledges the server's error report with an empty response.
+func (a *xoauth2Client) Next(challenge []byte) ([]byte, error) {
+	if a.failed {
+		return nil, errors.New("xoauth2: unexpected second challenge")
+	}
+	a.failed = true
+	return []byte{}, nil
+}
