@@ -178,7 +178,6 @@ func TestLoadErrors(t *testing.T) {
 	}
 }
 
-
 func TestLoadManyErrorsCounted(t *testing.T) {
 	path := writeConfig(t, "[[account]]\nname = \"w\"\nhost = \"h\"\nusername = \"u\"\ntls = \"x\"\nauth = \"y\"\n")
 	_, err := Load(path)

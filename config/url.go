@@ -42,7 +42,7 @@ func ParseURL(s string) (Account, error) {
 		return Account{}, fmt.Errorf("pop url: a password in the URL is not allowed (RFC 2384); it goes in the keyring")
 	}
 	// Split before unescaping, so an escaped ";" (%3B) stays in the name.
-	rawUser, authParam, hasAuth := strings.Cut(u.User.String(), ";")
+	rawUser, authParam, hasAuth := strings.Cut(rawUserinfo(s), ";")
 	if a.Username, err = url.PathUnescape(rawUser); err != nil {
 		return Account{}, fmt.Errorf("pop url: bad escape in the user name")
 	}
@@ -77,6 +77,18 @@ func ParseURL(s string) (Account, error) {
 		a.Port = DefaultPort(a.TLS)
 	}
 	return a, nil
+}
+
+// rawUserinfo returns the still-escaped userinfo of a URL.
+func rawUserinfo(s string) string {
+	_, rest, _ := strings.Cut(strings.TrimSpace(s), "://")
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	if at := strings.LastIndexByte(rest, '@'); at >= 0 {
+		return rest[:at]
+	}
+	return ""
 }
 
 // authFromURL maps an RFC 2384 enc-auth-type to an auth value.
