@@ -139,7 +139,7 @@ func (m *matcher) find(header []byte, size int64) (int64, bool) {
 		return 0, false
 	}
 	lk := fmt.Sprintf("%s\x00%d", mid, size)
-	if id, ok := m.take(m.strict[lk+"\x00"+headerHash(header)], false); ok {
+	if id, ok := m.take(m.strict[lk+"\x00"+cache.HeaderHash(header)], false); ok {
 		return id, true
 	}
 	if m.mass {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/popterm/popterm/cache"
+	"github.com/popterm/popterm/config"
 	"github.com/popterm/popterm/message"
 	"github.com/popterm/popterm/pop3"
 )
@@ -360,7 +361,7 @@ func (s *syncRun) markGone(ctx context.Context) error {
 // prefetch downloads bodies the account's policy wants, newest first, with
 // pipelined RETR streamed into the store.
 func (s *syncRun) prefetch(ctx context.Context) error {
-	if s.e.acct.Prefetch.Mode == "none" {
+	if s.e.acct.Prefetch.Mode == config.PrefetchNone {
 		return nil
 	}
 	rows, err := s.e.store.All(ctx)

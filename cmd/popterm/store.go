@@ -58,6 +58,9 @@ func loadConfig(e *env) (*config.Config, int, error) {
 		}
 		return nil, exitUsage, err
 	}
+	for _, w := range cfg.Warnings {
+		fmt.Fprintf(e.stderr, "popterm: warning: %s\n", w)
+	}
 	return cfg, exitOK, nil
 }
 
@@ -106,11 +109,7 @@ func openConfigAccount(e *env, cfg *config.Config, name string, mode storeMode) 
 func credentials(e *env, acct *config.Account) mailbox.Credentials {
 	return mailbox.Credentials{
 		Password: func(ctx context.Context) (string, error) {
-			kr := e.keyring
-			if kr == nil {
-				kr = config.Keyring()
-			}
-			return config.Password(ctx, acct, kr)
+			return config.Password(ctx, acct, e.keyring) // nil: the OS keyring
 		},
 		Token: func(ctx context.Context) (string, error) {
 			return config.Token(ctx, acct)
@@ -135,7 +134,7 @@ func exitFor(err error) int {
 func hint(err error) string {
 	switch mailbox.Classify(err) {
 	case mailbox.KindCredentials:
-		return "check the user name and the password (password_cmd or the keyring)"
+		return "check the user name and the password (popterm account passwd NAME, or password_cmd)"
 	case mailbox.KindTryLater:
 		return "try again later"
 	case mailbox.KindConfig:
