@@ -1,0 +1,514 @@
+package cache
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/popterm/popterm/message"
+)
+
+// staleTmp is how old a file in tmp/ must be before Check removes it, the
+// Maildir convention (a delivery in progress is never that old).
+const staleTmp = 36 * time.Hour
+
+// CheckReport is what Check found and did.
+type CheckReport struct {
+	Problems []string
+	Repaired []string
+}
+
+// OK reports whether Check found nothing wrong.
+func (r CheckReport) OK() bool { return len(r.Problems) == 0 }
+
+// checkRow is what Check needs of an index row.
+type checkRow struct {
+	id         int64
+	unique     string
+	size       int64
+	cached     bool
+	f          flags
+	headerHash string
+	messageID  string
+}
+
+// fileEntry is a file found in cur/ or new/.
+type fileEntry struct {
+	dir, name, unique string
+	id                int64
+}
+
+func (e fileEntry) path() string { return filepath.Join(e.dir, e.name) }
+
+// checker holds one run of Check.
+type checker struct {
+	s      *Store
+	ctx    context.Context
+	repair bool
+	rep    CheckReport
+}
+
+func (c *checker) problem(format string, a ...any) {
+	c.rep.Problems = append(c.rep.Problems, fmt.Sprintf(format, a...))
+}
+
+func (c *checker) repaired(format string, a ...any) {
+	c.rep.Repaired = append(c.rep.Repaired, fmt.Sprintf(format, a...))
+}
+
+// Check verifies the index against the files and repairs what it safely can
+// when repair is set: a row claiming a body whose file is missing or short is
+// marked not downloaded (a short file goes to lost+found/); a file no row
+// refers to is adopted when its name and header match a row, finishes an
+// interrupted removal when the index recorded one, and otherwise moves to
+// lost+found/ (mail is never deleted); files in tmp/ older than 36 hours are
+// removed; Maildir flag suffixes are brought in line with the index; the
+// search index is completed or rebuilt. SQLite's own integrity check is
+// reported, not repaired. A read-only store can only check.
+func (s *Store) Check(ctx context.Context, repair bool) (CheckReport, error) {
+	if repair {
+		if err := s.writable(); err != nil {
+			return CheckReport{}, err
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := &checker{s: s, ctx: ctx, repair: repair}
+	if err := c.run(); err != nil {
+		return c.rep, fmt.Errorf("check store %s: %w", s.dir, err)
+	}
+	return c.rep, nil
+}
+
+func (c *checker) run() error {
+	if err := c.integrity(); err != nil {
+		return err
+	}
+	rows, err := c.loadRows()
+	if err != nil {
+		return err
+	}
+	files, err := c.loadFiles()
+	if err != nil {
+		return err
+	}
+	tombs, err := c.loadTombstones()
+	if err != nil {
+		return err
+	}
+	if err := c.files(rows, files, tombs); err != nil {
+		return err
+	}
+	if err := c.tmp(); err != nil {
+		return err
+	}
+	return c.search()
+}
+
+// integrity runs PRAGMA integrity_check.
+func (c *checker) integrity() error {
+	rows, err := c.s.db.QueryContext(c.ctx, `PRAGMA integrity_check`)
+	if err != nil {
+		return fmt.Errorf("integrity check: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return err
+		}
+		if line != "ok" {
+			c.problem("index database: %s (restore index.db from a backup, or move it away and sync again)", line)
+		}
+	}
+	return rows.Err()
+}
+
+func (c *checker) loadRows() (map[int64]*checkRow, error) {
+	rows, err := c.s.db.QueryContext(c.ctx, `SELECT id, file, file_size, cached, seen, deleted, flagged,
+		answered, header_hash, message_id FROM messages`)
+	if err != nil {
+		return nil, fmt.Errorf("read index: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[int64]*checkRow)
+	for rows.Next() {
+		r := new(checkRow)
+		if err := rows.Scan(&r.id, &r.unique, &r.size, &r.cached, &r.f.seen, &r.f.deleted, &r.f.flagged,
+			&r.f.answered, &r.headerHash, &r.messageID); err != nil {
+			return nil, fmt.Errorf("read index: %w", err)
+		}
+		out[r.id] = r
+	}
+	return out, rows.Err()
+}
+
+// loadFiles lists cur/ and new/ by unique name.
+func (c *checker) loadFiles() (map[string][]fileEntry, error) {
+	out := make(map[string][]fileEntry)
+	for _, sub := range []string{"cur", "new"} {
+		dir := c.s.path(maildirName, sub)
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", sub, err)
+		}
+		for _, e := range entries {
+			if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+				continue
+			}
+			unique, id := parseFileName(e.Name())
+			out[unique] = append(out[unique], fileEntry{dir: dir, name: e.Name(), unique: unique, id: id})
+		}
+	}
+	return out, nil
+}
+
+func (c *checker) loadTombstones() (map[string]bool, error) {
+	rows, err := c.s.db.QueryContext(c.ctx, `SELECT file FROM removed_files`)
+	if err != nil {
+		return nil, fmt.Errorf("read removed files: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[string]bool)
+	for rows.Next() {
+		var f string
+		if err := rows.Scan(&f); err != nil {
+			return nil, err
+		}
+		out[f] = true
+	}
+	return out, rows.Err()
+}
+
+// files matches rows and files.
+func (c *checker) files(rows map[int64]*checkRow, files map[string][]fileEntry, tombs map[string]bool) error {
+	var missing []*checkRow
+	for _, r := range rows {
+		if !r.cached {
+			continue
+		}
+		fs := files[r.unique]
+		if len(fs) == 0 {
+			missing = append(missing, r)
+			continue
+		}
+		delete(files, r.unique)
+		for _, extra := range fs[1:] {
+			files[extra.name] = []fileEntry{extra} // an unexpected second copy
+		}
+		if err := c.checkFile(r, fs[0]); err != nil {
+			return err
+		}
+	}
+	// Files no row refers to.
+	for _, fs := range files {
+		for _, e := range fs {
+			if err := c.orphan(e, rows, tombs); err != nil {
+				return err
+			}
+		}
+	}
+	for _, r := range missing {
+		if r.cached { // not adopted from an orphan above
+			c.problem("message %d: marked downloaded, but its file %s is missing", r.id, r.unique)
+			if err := c.uncache(r); err != nil {
+				return err
+			}
+		}
+	}
+	// Tombstones whose files are gone.
+	if c.repair && len(tombs) > 0 {
+		err := c.s.inTx(c.ctx, func(tx *sql.Tx) error {
+			for f := range tombs {
+				if len(files[f]) == 0 {
+					if _, err := tx.ExecContext(c.ctx, `DELETE FROM removed_files WHERE file = ?`, f); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("clear removed files: %w", err)
+		}
+	}
+	return nil
+}
+
+// checkFile checks the file of a cached row: size, folder and flags.
+func (c *checker) checkFile(r *checkRow, e fileEntry) error {
+	st, err := os.Stat(e.path())
+	if err != nil {
+		return fmt.Errorf("message %d: %w", r.id, err)
+	}
+	if st.Size() < r.size {
+		c.problem("message %d: file %s is short (%d of %d bytes)", r.id, e.name, st.Size(), r.size)
+		if err := c.toLostFound(e); err != nil {
+			return err
+		}
+		return c.uncache(r)
+	}
+	want := c.s.curPath(r.unique, r.f)
+	if e.path() == want {
+		return nil
+	}
+	c.problem("message %d: file %s should be %s", r.id, e.name, filepath.Base(want))
+	if !c.repair {
+		return nil
+	}
+	if err := os.Rename(e.path(), want); err != nil {
+		return fmt.Errorf("message %d: rename file: %w", r.id, err)
+	}
+	if err := syncDir(c.s.path(maildirName, "cur")); err != nil {
+		return err
+	}
+	c.repaired("message %d: renamed %s to %s", r.id, e.name, filepath.Base(want))
+	return nil
+}
+
+// orphan handles a file that no cached row refers to.
+func (c *checker) orphan(e fileEntry, rows map[int64]*checkRow, tombs map[string]bool) error {
+	if tombs[e.unique] {
+		c.problem("file %s belongs to a removed message", e.name)
+		if !c.repair {
+			return nil
+		}
+		if err := os.Remove(e.path()); err != nil {
+			return fmt.Errorf("remove %s: %w", e.name, err)
+		}
+		c.repaired("removed %s, left over from a committed deletion", e.name)
+		return syncDir(e.dir)
+	}
+	if r := rows[e.id]; e.id > 0 && r != nil && c.adoptable(r, e) {
+		c.problem("message %d: file %s is stored but not recorded in the index", r.id, e.name)
+		return c.adopt(r, e)
+	}
+	c.problem("file %s matches no message in the index", e.name)
+	return c.toLostFound(e)
+}
+
+// adoptable reports whether e is the body of row r: r has no body yet (or
+// lost its file), and the file's header matches the one fetched with TOP, by
+// hash or by Message-ID.
+func (c *checker) adoptable(r *checkRow, e fileEntry) bool {
+	if r.cached {
+		if _, err := os.Stat(c.s.curPath(r.unique, r.f)); err == nil || r.unique == e.unique {
+			return false
+		}
+	}
+	h, err := readHeader(e.path())
+	if err != nil {
+		return false
+	}
+	if HeaderHash(h) == r.headerHash {
+		return true
+	}
+	id := message.ParseSummary(h).MessageID
+	return id != "" && id == r.messageID
+}
+
+// readHeader reads a file's header block, bounded.
+func readHeader(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	br := bufio.NewReader(io.LimitReader(f, 1<<20))
+	var h []byte
+	for {
+		line, err := br.ReadBytes('\n')
+		h = append(h, line...)
+		if len(strings.TrimRight(string(line), "\r\n")) == 0 || err != nil {
+			break
+		}
+	}
+	return h, nil
+}
+
+// adopt records e as the body of r.
+func (c *checker) adopt(r *checkRow, e fileEntry) error {
+	if !c.repair {
+		return nil
+	}
+	st, err := os.Stat(e.path())
+	if err != nil {
+		return err
+	}
+	want := c.s.curPath(e.unique, r.f)
+	if e.path() != want {
+		if err := os.Rename(e.path(), want); err != nil {
+			return fmt.Errorf("message %d: rename file: %w", r.id, err)
+		}
+		if err := syncDir(c.s.path(maildirName, "cur")); err != nil {
+			return err
+		}
+	}
+	text, attach := bodyText(want)
+	err = c.s.inTx(c.ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(c.ctx, `UPDATE messages SET cached = 1, file = ?, file_size = ?,
+			downloaded_at = ?, has_attachments = has_attachments OR ? WHERE id = ?`,
+			e.unique, st.Size(), st.ModTime().UnixMilli(), attach, r.id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(c.ctx, `UPDATE search SET body = ? WHERE rowid = ?`, text, r.id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("message %d: adopt file: %w", r.id, err)
+	}
+	r.cached, r.unique, r.size = true, e.unique, st.Size()
+	c.repaired("message %d: adopted %s", r.id, filepath.Base(want))
+	return nil
+}
+
+// uncache marks a row as not downloaded.
+func (c *checker) uncache(r *checkRow) error {
+	if !c.repair {
+		return nil
+	}
+	err := c.s.inTx(c.ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(c.ctx, `UPDATE messages SET cached = 0, file = '', file_size = 0,
+			downloaded_at = NULL WHERE id = ?`, r.id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(c.ctx, `UPDATE search SET body = '' WHERE rowid = ?`, r.id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("message %d: mark not downloaded: %w", r.id, err)
+	}
+	r.cached = false
+	c.repaired("message %d: marked not downloaded (the next sync or open fetches it again)", r.id)
+	return nil
+}
+
+// toLostFound moves a file the index cannot account for out of the Maildir.
+func (c *checker) toLostFound(e fileEntry) error {
+	if !c.repair {
+		return nil
+	}
+	dir := c.s.path(lostFoundName)
+	if err := os.MkdirAll(dir, dirPerm); err != nil {
+		return fmt.Errorf("create lost+found: %w", err)
+	}
+	target := filepath.Join(dir, e.name)
+	for i := 1; ; i++ {
+		if _, err := os.Lstat(target); errors.Is(err, os.ErrNotExist) {
+			break
+		}
+		target = filepath.Join(dir, fmt.Sprintf("%s.%d", e.name, i))
+	}
+	if err := os.Rename(e.path(), target); err != nil {
+		return fmt.Errorf("move %s to lost+found: %w", e.name, err)
+	}
+	if err := syncDir(dir); err != nil {
+		return err
+	}
+	c.repaired("moved %s to %s", e.name, target)
+	return syncDir(e.dir)
+}
+
+// tmp removes stale files from tmp/.
+func (c *checker) tmp() error {
+	dir := c.s.path(maildirName, "tmp")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("list tmp: %w", err)
+	}
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil || e.IsDir() || time.Since(info.ModTime()) < staleTmp {
+			continue
+		}
+		c.problem("tmp/%s: unfinished download older than 36 hours", e.Name())
+		if !c.repair {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+			return fmt.Errorf("remove stale tmp file: %w", err)
+		}
+		c.repaired("removed tmp/%s", e.Name())
+	}
+	return nil
+}
+
+// search checks the full-text index against the rows.
+func (c *checker) search() error {
+	if _, err := c.s.db.ExecContext(c.ctx, `INSERT INTO search (search, rank) VALUES ('integrity-check', 0)`); err != nil {
+		if c.s.readOnly {
+			return nil // the check is a write to SQLite; skip it read-only
+		}
+		c.problem("search index: %v", err)
+		if c.repair {
+			if _, err := c.s.db.ExecContext(c.ctx, `INSERT INTO search (search) VALUES ('rebuild')`); err != nil {
+				return fmt.Errorf("rebuild search index: %w", err)
+			}
+			c.repaired("rebuilt the search index")
+		}
+	}
+	var missing, extra int
+	err := c.s.db.QueryRowContext(c.ctx, `SELECT
+		(SELECT count(*) FROM messages WHERE id NOT IN (SELECT rowid FROM search)),
+		(SELECT count(*) FROM search WHERE rowid NOT IN (SELECT id FROM messages))`).Scan(&missing, &extra)
+	if err != nil {
+		return fmt.Errorf("compare search index: %w", err)
+	}
+	if missing == 0 && extra == 0 {
+		return nil
+	}
+	c.problem("search index: %d messages missing, %d left over", missing, extra)
+	if !c.repair {
+		return nil
+	}
+	type todo struct {
+		id   int64
+		file string
+		f    flags
+	}
+	var bodies []todo
+	err = c.s.inTx(c.ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(c.ctx, `DELETE FROM search WHERE rowid NOT IN (SELECT id FROM messages)`); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(c.ctx, `SELECT id, file, seen, deleted, flagged, answered FROM messages
+			WHERE cached = 1 AND id NOT IN (SELECT rowid FROM search)`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var t todo
+			if err := rows.Scan(&t.id, &t.file, &t.f.seen, &t.f.deleted, &t.f.flagged, &t.f.answered); err != nil {
+				rows.Close()
+				return err
+			}
+			bodies = append(bodies, t)
+		}
+		rows.Close()
+		_, err = tx.ExecContext(c.ctx, `INSERT INTO search (rowid, subject, addrs, body)
+			SELECT id, subject, from_addr || ' ' || replace(to_addrs, char(10), ' ') || ' ' ||
+			replace(cc_addrs, char(10), ' '), '' FROM messages WHERE id NOT IN (SELECT rowid FROM search)`)
+		if err != nil {
+			return err
+		}
+		for _, t := range bodies {
+			text, _ := bodyText(c.s.curPath(t.file, t.f))
+			if _, err := tx.ExecContext(c.ctx, `UPDATE search SET body = ? WHERE rowid = ?`, text, t.id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("complete search index: %w", err)
+	}
+	c.repaired("search index: added %d messages, dropped %d", missing, extra)
+	return nil
+}

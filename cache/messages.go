@@ -1,0 +1,266 @@
+package cache
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/popterm/popterm/message"
+)
+
+// Message is one index row.
+type Message struct {
+	ID         int64 // assigned when first stored, never reused
+	UIDL       string
+	Dup        int // 0 for the first message with this UIDL, 1.. for duplicates
+	Size       int64
+	From       string   // "Name <addr>"
+	FromName   string   // display name, else address
+	To, Cc     []string // "Name <addr>"
+	Subject    string
+	Date       time.Time // zero when none
+	MessageID  string
+	InReplyTo  string
+	References []string
+	HeaderHash string // hex SHA-256 of the raw header block, see HeaderHash
+
+	Cached         bool // body stored
+	Seen           bool
+	Answered       bool
+	Flagged        bool
+	Deleted        bool // marked for deletion, pending commit
+	HasAttachments bool
+	OnServer       bool
+	FirstSeen      time.Time
+	DownloadedAt   time.Time // zero when not cached
+}
+
+// NewMessage is a message first seen on the server.
+type NewMessage struct {
+	UIDL   string
+	Dup    int
+	Size   int64
+	Header []byte // raw header block (TOP n 0), LF line ends
+}
+
+// HeaderHash returns the hex SHA-256 of a header block as the index stores
+// it: line ends normalised to LF and the blank line that ends the block (and
+// anything after it, so a whole message works too) left out. The sync engine
+// uses it to match messages across a UIDL change.
+func HeaderHash(header []byte) string {
+	sum := sha256.Sum256(headerBlock(header))
+	return hex.EncodeToString(sum[:])
+}
+
+// headerBlock returns the header part of a message or header block with LF
+// line ends and no trailing blank line.
+func headerBlock(b []byte) []byte {
+	b = bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
+	if i := bytes.Index(b, []byte("\n\n")); i >= 0 {
+		b = b[:i+1]
+	} else if bytes.HasPrefix(b, []byte("\n")) {
+		b = nil // empty header: the body starts at once
+	}
+	return bytes.TrimRight(b, "\n")
+}
+
+// Add indexes new messages in one transaction and returns their IDs in order.
+// Summaries come from message.ParseSummary. A UIDL+Dup that is already stored
+// fails the whole batch.
+func (s *Store) Add(ctx context.Context, msgs []NewMessage) ([]int64, error) {
+	if err := s.writable(); err != nil {
+		return nil, err
+	}
+	if len(msgs) == 0 {
+		return nil, nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("add messages: %w", err)
+	}
+	defer tx.Rollback()
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO messages (uidl, dup, size, from_addr, from_name,
+		to_addrs, cc_addrs, subject, date, sort_key, message_id, in_reply_to, refs, header,
+		header_hash, has_attachments, first_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+	if err != nil {
+		return nil, fmt.Errorf("add messages: %w", err)
+	}
+	defer ins.Close()
+	fts, err := tx.PrepareContext(ctx, `INSERT INTO search (rowid, subject, addrs, body) VALUES (?,?,?,'')`)
+	if err != nil {
+		return nil, fmt.Errorf("add messages: %w", err)
+	}
+	defer fts.Close()
+	now := time.Now().UnixMilli()
+	ids := make([]int64, 0, len(msgs))
+	for _, m := range msgs {
+		sum := message.ParseSummary(m.Header)
+		r := summaryRow(sum)
+		sortKey := now
+		var date any
+		if !sum.Date.IsZero() {
+			date = sum.Date.Format(time.RFC3339Nano)
+			sortKey = sum.Date.UnixMilli()
+		}
+		res, err := ins.ExecContext(ctx, m.UIDL, m.Dup, m.Size, r.from, r.fromName, r.to, r.cc,
+			sum.Subject, date, sortKey, sum.MessageID, sum.InReplyTo, r.refs, m.Header,
+			HeaderHash(m.Header), sum.HasAttachments, now)
+		if err != nil {
+			return nil, fmt.Errorf("add message %q (dup %d): %w", m.UIDL, m.Dup, err)
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return nil, fmt.Errorf("add message %q: %w", m.UIDL, err)
+		}
+		if _, err := fts.ExecContext(ctx, id, sum.Subject, r.addrs); err != nil {
+			return nil, fmt.Errorf("add message %q to search: %w", m.UIDL, err)
+		}
+		ids = append(ids, id)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("add messages: %w", err)
+	}
+	return ids, nil
+}
+
+// row is a summary flattened into index columns.
+type row struct {
+	from, fromName, to, cc, refs, addrs string
+}
+
+func summaryRow(sum message.Summary) row {
+	to, cc := addrStrings(sum.To), addrStrings(sum.Cc)
+	r := row{
+		to:   joinLines(to),
+		cc:   joinLines(cc),
+		refs: joinLines(sum.References),
+	}
+	if sum.From.Addr != "" || sum.From.Name != "" {
+		r.from = oneLine(sum.From.String())
+		r.fromName = oneLine(sum.From.Name)
+		if r.fromName == "" {
+			r.fromName = oneLine(sum.From.Addr)
+		}
+	}
+	r.addrs = strings.Join(append(append([]string{r.from}, to...), cc...), " ")
+	return r
+}
+
+func addrStrings(as []message.Address) []string {
+	out := make([]string, 0, len(as))
+	for _, a := range as {
+		out = append(out, a.String())
+	}
+	return out
+}
+
+// joinLines stores a list in one column, one item per line.
+func joinLines(items []string) string {
+	clean := make([]string, 0, len(items))
+	for _, it := range items {
+		if it = oneLine(it); it != "" {
+			clean = append(clean, it)
+		}
+	}
+	return strings.Join(clean, "\n")
+}
+
+func splitLines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+func oneLine(s string) string {
+	return strings.TrimSpace(strings.NewReplacer("\r", " ", "\n", " ").Replace(s))
+}
+
+// messageCols are the columns scanMessage reads, in order.
+const messageCols = `m.id, m.uidl, m.dup, m.size, m.from_addr, m.from_name, m.to_addrs, m.cc_addrs,
+	m.subject, m.date, m.message_id, m.in_reply_to, m.refs, m.header_hash, m.cached, m.seen,
+	m.answered, m.flagged, m.deleted, m.has_attachments, m.on_server, m.first_seen, m.downloaded_at`
+
+type scanner interface{ Scan(...any) error }
+
+func scanMessage(sc scanner) (Message, error) {
+	var (
+		m            Message
+		to, cc, refs string
+		date         sql.NullString
+		firstSeen    int64
+		downloaded   sql.NullInt64
+	)
+	err := sc.Scan(&m.ID, &m.UIDL, &m.Dup, &m.Size, &m.From, &m.FromName, &to, &cc,
+		&m.Subject, &date, &m.MessageID, &m.InReplyTo, &refs, &m.HeaderHash, &m.Cached, &m.Seen,
+		&m.Answered, &m.Flagged, &m.Deleted, &m.HasAttachments, &m.OnServer, &firstSeen, &downloaded)
+	if err != nil {
+		return m, err
+	}
+	m.To, m.Cc, m.References = splitLines(to), splitLines(cc), splitLines(refs)
+	if date.Valid {
+		m.Date, _ = time.Parse(time.RFC3339Nano, date.String)
+	}
+	m.FirstSeen = time.UnixMilli(firstSeen)
+	if downloaded.Valid {
+		m.DownloadedAt = time.UnixMilli(downloaded.Int64)
+	}
+	return m, nil
+}
+
+// Get returns one message, ErrNotFound when there is none with that ID.
+func (s *Store) Get(id int64) (Message, error) {
+	m, err := scanMessage(s.db.QueryRow(`SELECT `+messageCols+` FROM messages m WHERE m.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, fmt.Errorf("message %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return m, fmt.Errorf("read message %d: %w", id, err)
+	}
+	return m, nil
+}
+
+// Header returns the raw header block stored for a message (what TOP n 0
+// returned), so headers can be shown before the body is downloaded.
+func (s *Store) Header(id int64) ([]byte, error) {
+	var h []byte
+	err := s.db.QueryRow(`SELECT header FROM messages WHERE id = ?`, id).Scan(&h)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("message %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read header of message %d: %w", id, err)
+	}
+	return h, nil
+}
+
+// All returns every row (for the sync diff), in ID order.
+func (s *Store) All(ctx context.Context) ([]Message, error) {
+	return s.queryMessages(ctx, `SELECT `+messageCols+` FROM messages m ORDER BY m.id`)
+}
+
+func (s *Store) queryMessages(ctx context.Context, query string, args ...any) ([]Message, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read index: %w", err)
+	}
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read index: %w", err)
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read index: %w", err)
+	}
+	return out, nil
+}

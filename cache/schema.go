@@ -1,0 +1,118 @@
+package cache
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// migration moves the schema from version i to i+1, where i is its index in
+// the list migrations returns.
+type migration func(ctx context.Context, tx *sql.Tx) error
+
+// migrations returns the schema steps in order; the schema version is the
+// number of steps applied. Append new steps, never edit old ones.
+func migrations() []migration {
+	return []migration{schemaV1}
+}
+
+// schemaV1 creates the first schema.
+func schemaV1(ctx context.Context, tx *sql.Tx) error {
+	const ddl = `
+CREATE TABLE meta (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE messages (
+	id              INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused
+	uidl            TEXT    NOT NULL,
+	dup             INTEGER NOT NULL DEFAULT 0,
+	size            INTEGER NOT NULL,
+	from_addr       TEXT    NOT NULL DEFAULT '',
+	from_name       TEXT    NOT NULL DEFAULT '',
+	to_addrs        TEXT    NOT NULL DEFAULT '', -- one address per line
+	cc_addrs        TEXT    NOT NULL DEFAULT '',
+	subject         TEXT    NOT NULL DEFAULT '',
+	date            TEXT,                        -- RFC 3339 with the sender's offset; NULL: none
+	sort_key        INTEGER NOT NULL,            -- unix ms of date, else of first_seen
+	message_id      TEXT    NOT NULL DEFAULT '',
+	in_reply_to     TEXT    NOT NULL DEFAULT '',
+	refs            TEXT    NOT NULL DEFAULT '', -- one Message-ID per line
+	header          BLOB    NOT NULL,            -- raw header block from TOP n 0
+	header_hash     TEXT    NOT NULL,
+	file            TEXT    NOT NULL DEFAULT '', -- Maildir unique name, without info suffix
+	file_size       INTEGER NOT NULL DEFAULT 0,
+	cached          INTEGER NOT NULL DEFAULT 0,
+	seen            INTEGER NOT NULL DEFAULT 0,
+	answered        INTEGER NOT NULL DEFAULT 0,
+	flagged         INTEGER NOT NULL DEFAULT 0,
+	deleted         INTEGER NOT NULL DEFAULT 0,
+	has_attachments INTEGER NOT NULL DEFAULT 0,
+	on_server       INTEGER NOT NULL DEFAULT 1,
+	first_seen      INTEGER NOT NULL,            -- unix ms
+	downloaded_at   INTEGER,                     -- unix ms; NULL: not cached
+	UNIQUE (uidl, dup)
+);
+CREATE INDEX messages_order ON messages (sort_key DESC, id DESC);
+
+-- Files of removed messages, kept until they are unlinked.
+CREATE TABLE removed_files (
+	file TEXT PRIMARY KEY
+) WITHOUT ROWID;
+
+-- rowid = messages.id
+CREATE VIRTUAL TABLE search USING fts5 (subject, addrs, body, tokenize = 'trigram');
+`
+	_, err := tx.ExecContext(ctx, ddl)
+	return err
+}
+
+// schemaVersion reads the version, 0 for an empty database.
+func schemaVersion(ctx context.Context, db interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}) (int, error) {
+	var n int
+	err := db.QueryRowContext(ctx,
+		`SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_version'`).Scan(&n)
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	var v int
+	err = db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_version`).Scan(&v)
+	return v, err
+}
+
+// migrate applies the missing steps and records each in schema_version, all
+// in one transaction, so a failed step leaves the schema as it was. It
+// refuses a database newer than steps.
+func migrate(ctx context.Context, db *sql.DB, steps []migration) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
+		version    INTEGER PRIMARY KEY,
+		applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("create schema_version: %w", err)
+	}
+	v, err := schemaVersion(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if v > len(steps) {
+		return fmt.Errorf("schema version %d was written by a newer popterm (this one knows %d): upgrade popterm", v, len(steps))
+	}
+	for ; v < len(steps); v++ {
+		if err := steps[v](ctx, tx); err != nil {
+			return fmt.Errorf("migrate schema to version %d: %w", v+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version, applied_at) VALUES (?, ?)`,
+			v+1, time.Now().UnixMilli()); err != nil {
+			return fmt.Errorf("record schema version %d: %w", v+1, err)
+		}
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,262 @@
+package cache
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Options for Open.
+type Options struct {
+	// ReadOnly opens without the write lock (a second instance): the index is
+	// opened in SQLite's read-only mode and every write returns ErrReadOnly.
+	ReadOnly bool
+}
+
+// Store is one account's store. Its methods are safe for concurrent use.
+type Store struct {
+	dir      string
+	readOnly bool
+	db       *sql.DB
+	lock     *os.File // nil when read-only
+	host     string   // sanitized host name for Maildir file names
+
+	// mu serialises the steps that must agree between the index and the
+	// files: the end of SaveBody, flag renames, Remove and Check.
+	mu     sync.Mutex
+	closed bool
+}
+
+// Folder and file names inside the store.
+const (
+	maildirName   = "Maildir"
+	indexName     = "index.db"
+	lockName      = "lock"
+	lostFoundName = "lost+found"
+	dirPerm       = 0o700
+	filePerm      = 0o600
+)
+
+// Open opens (creating when needed) the store in dir. Unless opts.ReadOnly,
+// it takes the account's write lock and fails with an error matching
+// ErrLocked when another process holds it, then brings the index schema up to
+// date. A read-only open needs an existing store and never writes to it.
+func Open(dir string, opts Options) (*Store, error) {
+	dir = filepath.Clean(dir)
+	s := &Store{dir: dir, readOnly: opts.ReadOnly, host: hostName()}
+	if opts.ReadOnly {
+		if err := s.openReadOnly(); err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+	if err := s.makeFolders(); err != nil {
+		return nil, err
+	}
+	if err := s.takeLock(); err != nil {
+		return nil, err
+	}
+	if err := s.openIndex(); err != nil {
+		s.releaseLock()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Dir returns the store's folder.
+func (s *Store) Dir() string { return s.dir }
+
+// ReadOnly reports whether the store was opened read-only.
+func (s *Store) ReadOnly() bool { return s.readOnly }
+
+// Warning returns a caveat about this store to show the user once (the
+// system cannot lock the account), or "".
+func (s *Store) Warning() string { return lockWarning }
+
+// Close releases the database and the lock. It is safe to call twice.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	err := s.db.Close()
+	s.releaseLock()
+	if err != nil {
+		return fmt.Errorf("close index of %s: %w", s.dir, err)
+	}
+	return nil
+}
+
+// makeFolders creates the store's folders with mode 0700, tightening folders
+// that exist with looser modes.
+func (s *Store) makeFolders() error {
+	for _, d := range []string{s.dir, s.path(maildirName), s.path(maildirName, "tmp"),
+		s.path(maildirName, "new"), s.path(maildirName, "cur")} {
+		if err := os.MkdirAll(d, dirPerm); err != nil {
+			return fmt.Errorf("create store folder: %w", err)
+		}
+		if err := os.Chmod(d, dirPerm); err != nil {
+			return fmt.Errorf("set mode of store folder: %w", err)
+		}
+	}
+	return nil
+}
+
+// takeLock opens the lock file and flocks it.
+func (s *Store) takeLock() error {
+	f, err := os.OpenFile(s.path(lockName), os.O_RDWR|os.O_CREATE, filePerm)
+	if err != nil {
+		return fmt.Errorf("open store lock: %w", err)
+	}
+	if err := f.Chmod(filePerm); err != nil {
+		f.Close()
+		return fmt.Errorf("set mode of store lock: %w", err)
+	}
+	held, err := tryLock(f)
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("lock store %s: %w", s.dir, err)
+	}
+	if held {
+		pid := readPID(f)
+		f.Close()
+		return &lockedError{account: filepath.Base(s.dir), pid: pid}
+	}
+	// The pid is only a hint for the message above; the flock is the lock.
+	if err := f.Truncate(0); err == nil {
+		_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	}
+	s.lock = f
+	return nil
+}
+
+// readPID reads the holder's pid hint from the lock file.
+func readPID(f *os.File) string {
+	buf := make([]byte, 16)
+	n, _ := f.ReadAt(buf, 0)
+	pid := strings.TrimSpace(string(buf[:n]))
+	if _, err := strconv.Atoi(pid); err != nil {
+		return ""
+	}
+	return pid
+}
+
+func (s *Store) releaseLock() {
+	if s.lock != nil {
+		s.lock.Close() // closing the descriptor drops the flock
+		s.lock = nil
+	}
+}
+
+// openIndex opens index.db for writing and migrates it.
+func (s *Store) openIndex() error {
+	p := s.path(indexName)
+	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE, filePerm)
+	if err != nil {
+		return fmt.Errorf("create index: %w", err)
+	}
+	f.Close()
+	// SQLite gives -wal and -shm the mode of the database file.
+	if err := os.Chmod(p, filePerm); err != nil {
+		return fmt.Errorf("set mode of index: %w", err)
+	}
+	db, err := sql.Open("sqlite", dsn(p, false))
+	if err != nil {
+		return fmt.Errorf("open index: %w", err)
+	}
+	s.db = db
+	ctx := context.Background()
+	if err := migrate(ctx, db, migrations()); err != nil {
+		db.Close()
+		return fmt.Errorf("open index %s: %w", p, err)
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if err := os.Chmod(p+suffix, filePerm); err != nil && !errors.Is(err, os.ErrNotExist) {
+			db.Close()
+			return fmt.Errorf("set mode of index: %w", err)
+		}
+	}
+	return nil
+}
+
+// openReadOnly opens an existing index in SQLite's read-only mode.
+func (s *Store) openReadOnly() error {
+	p := s.path(indexName)
+	if _, err := os.Stat(p); err != nil {
+		return fmt.Errorf("open store %s read-only: %w (it has never been synced)", s.dir, err)
+	}
+	db, err := sql.Open("sqlite", dsn(p, true))
+	if err != nil {
+		return fmt.Errorf("open index: %w", err)
+	}
+	v, err := schemaVersion(context.Background(), db)
+	if err == nil && v != len(migrations()) {
+		err = fmt.Errorf("schema version %d, this popterm knows %d: open it once without read-only", v, len(migrations()))
+	}
+	if err != nil {
+		db.Close()
+		return fmt.Errorf("open index %s read-only: %w", p, err)
+	}
+	s.db = db
+	return nil
+}
+
+// dsn builds the modernc.org/sqlite data source name. Pragmas go in the DSN
+// so that every pooled connection gets them. Write transactions BEGIN
+// IMMEDIATE, so two writers queue on busy_timeout instead of failing when a
+// reader upgrades.
+func dsn(path string, readOnly bool) string {
+	p := filepath.ToSlash(path)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // a Windows drive path: file:///C:/...
+	}
+	p = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
+	q := "_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)"
+	if readOnly {
+		return "file://" + p + "?mode=ro&" + q + "&_pragma=query_only(1)"
+	}
+	return "file://" + p + "?" + q +
+		"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate"
+}
+
+// path joins elements onto the store folder.
+func (s *Store) path(elem ...string) string {
+	return filepath.Join(append([]string{s.dir}, elem...)...)
+}
+
+// writable fails for read-only stores.
+func (s *Store) writable() error {
+	if s.readOnly {
+		return ErrReadOnly
+	}
+	return nil
+}
+
+// hostName returns the host name reduced to characters safe in a Maildir
+// file name.
+func hostName() string {
+	h, err := os.Hostname()
+	if err != nil || h == "" {
+		return "localhost"
+	}
+	var b strings.Builder
+	for _, r := range h {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '.':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
+}
