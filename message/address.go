@@ -1,0 +1,192 @@
+package message
+
+import (
+	"strings"
+)
+
+// maxAddresses bounds how many addresses one field yields.
+const maxAddresses = 1000
+
+// String gives "Name <addr>" or "addr".
+func (a Address) String() string {
+	switch {
+	case a.Name == "":
+		return a.Addr
+	case a.Addr == "":
+		return a.Name
+	}
+	return a.Name + " <" + a.Addr + ">"
+}
+
+// parseAddressList parses an address list leniently (RFC 5322 with the
+// usual breakage: unquoted specials in display names, encoded words inside
+// quotes, raw 8-bit names, missing angle brackets, groups). Display names are
+// decoded and everything is sanitized.
+func parseAddressList(v string) []Address {
+	v = toUTF8(v)
+	var out []Address
+	for _, item := range splitAddresses(v) {
+		if a, ok := parseAddress(item); ok {
+			out = append(out, a)
+			if len(out) == maxAddresses {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// splitAddresses splits on commas and semicolons outside quotes, comments
+// and angle brackets, and drops group names ("team: a@b, c@d;").
+func splitAddresses(v string) []string {
+	var items []string
+	var cur strings.Builder
+	inQuote, inAngle, comment := false, false, 0
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c == '\\' && (inQuote || comment > 0) && i+1 < len(v):
+			cur.WriteByte(c)
+			i++
+			c = v[i]
+		case inQuote:
+			if c == '"' {
+				inQuote = false
+			}
+		case comment > 0:
+			if c == '(' {
+				comment++
+			} else if c == ')' {
+				comment--
+			}
+		case c == '"':
+			inQuote = true
+		case c == '(':
+			comment++
+		case c == '<':
+			inAngle = true
+		case c == '>':
+			inAngle = false
+		case !inAngle && (c == ',' || c == ';'):
+			items = append(items, cur.String())
+			cur.Reset()
+			continue
+		case !inAngle && c == ':' && !strings.ContainsAny(cur.String(), "@<"):
+			cur.Reset() // a group name
+			continue
+		}
+		cur.WriteByte(c)
+	}
+	return append(items, cur.String())
+}
+
+// parseAddress parses one mailbox.
+func parseAddress(item string) (Address, bool) {
+	item = strings.TrimSpace(item)
+	if item == "" {
+		return Address{}, false
+	}
+	var name, addr, comment string
+	if i := strings.LastIndexByte(item, '<'); i >= 0 {
+		rest := item[i+1:]
+		if j := strings.IndexByte(rest, '>'); j >= 0 {
+			addr = rest[:j]
+			name = item[:i] + " " + rest[j+1:]
+		} else {
+			addr = rest
+			name = item[:i]
+		}
+	} else {
+		name, comment = stripComments(item)
+		if strings.Contains(name, "@") {
+			addr, name = name, comment
+		}
+	}
+	name, c2 := stripComments(name)
+	if strings.TrimSpace(name) == "" {
+		name = c2
+	}
+	a := Address{Name: cleanName(name), Addr: cleanAddr(addr)}
+	if a.Addr == "" && a.Name == "" {
+		return Address{}, false
+	}
+	if strings.EqualFold(a.Name, a.Addr) {
+		a.Name = ""
+	}
+	return a, true
+}
+
+// stripComments removes (comments) outside quotes and returns the rest and
+// the text of the first comment.
+func stripComments(s string) (rest, first string) {
+	if !strings.Contains(s, "(") {
+		return s, ""
+	}
+	var b, c strings.Builder
+	depth, inQuote, seen := 0, false, false
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case inQuote:
+			if ch == '"' {
+				inQuote = false
+			} else if ch == '\\' && i+1 < len(s) {
+				b.WriteByte(ch)
+				i++
+				ch = s[i]
+			}
+			b.WriteByte(ch)
+		case depth > 0:
+			switch ch {
+			case '(':
+				depth++
+			case ')':
+				depth--
+				if depth == 0 {
+					seen = true
+					continue
+				}
+			}
+			if !seen {
+				c.WriteByte(ch)
+			}
+		case ch == '(':
+			depth++
+		default:
+			if ch == '"' {
+				inQuote = true
+			}
+			b.WriteByte(ch)
+		}
+	}
+	return b.String(), c.String()
+}
+
+// cleanName unquotes a display name, decodes encoded words (also inside
+// quotes, which RFC 2047 forbids but mailers do) and sanitizes it.
+func cleanName(name string) string {
+	name = strings.TrimSpace(name)
+	var b strings.Builder
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c == '\\' && i+1 < len(name):
+			i++
+			b.WriteByte(name[i])
+		case c == '"':
+		default:
+			b.WriteByte(c)
+		}
+	}
+	n := decodeText(b.String())
+	return strings.Trim(n, " '")
+}
+
+// cleanAddr trims an addr-spec and removes what cannot be part of one.
+func cleanAddr(addr string) string {
+	addr = strings.TrimSpace(addr)
+	addr = strings.TrimPrefix(addr, "mailto:")
+	addr = strings.Trim(addr, "<>\"' ")
+	addr = sanitizeLine(decodeWords(addr))
+	return strings.Join(strings.Fields(addr), "")
+}

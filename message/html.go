@@ -1,0 +1,394 @@
+package message
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// htmlRenderer turns an HTML token stream (golang.org/x/net/html's
+// tokenizer) into lines: block elements become paragraphs, lists get bullets
+// or numbers, blockquotes raise the quote level, links become "text [n]",
+// images "[image: alt]" (never fetched), table cells are joined with " | ",
+// and script, style, head and hidden elements are dropped.
+type htmlRenderer struct {
+	o     *out
+	quote int // quote level of the part
+	bq    int // blockquote depth
+
+	para         strings.Builder
+	spacePending bool
+	cellSep      bool
+	blankWanted  bool
+
+	pre   int
+	lists []htmlList
+
+	skipTag   atom.Atom
+	skipName  string
+	skipDepth int
+
+	href     string
+	linkText strings.Builder
+	inLink   bool
+}
+
+type htmlList struct {
+	ordered bool
+	n       int
+}
+
+// htmlLines renders HTML text (already UTF-8) into o.
+func htmlLines(o *out, text string, quote int) {
+	r := &htmlRenderer{o: o, quote: quote}
+	z := html.NewTokenizer(strings.NewReader(text))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		switch tt {
+		case html.TextToken:
+			if r.skipDepth == 0 {
+				r.text(string(z.Text()))
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			var attrs map[string]string
+			if hasAttr {
+				attrs = readAttrs(z)
+			}
+			r.start(atom.Lookup(name), string(name), attrs, tt == html.SelfClosingTagToken)
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			r.end(atom.Lookup(name), string(name))
+		}
+	}
+	r.endLink()
+	r.flush()
+}
+
+// readAttrs reads a tag's attributes (the few this renderer uses).
+func readAttrs(z *html.Tokenizer) map[string]string {
+	attrs := map[string]string{}
+	for {
+		k, v, more := z.TagAttr()
+		switch string(k) {
+		case "href", "alt", "style", "hidden", "start", "aria-hidden", "class":
+			attrs[string(k)] = string(v)
+		}
+		if !more {
+			return attrs
+		}
+	}
+}
+
+// skipped are elements whose content is never shown.
+var skipped = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Head: true, atom.Title: true,
+	atom.Template: true, atom.Svg: true, atom.Math: true, atom.Object: true,
+	atom.Iframe: true, atom.Frameset: true, atom.Select: true, atom.Audio: true,
+	atom.Video: true, atom.Canvas: true, atom.Noembed: true, atom.Embed: true,
+}
+
+// voidElements have no end tag.
+var voidElements = map[atom.Atom]bool{
+	atom.Area: true, atom.Base: true, atom.Br: true, atom.Col: true, atom.Embed: true,
+	atom.Hr: true, atom.Img: true, atom.Input: true, atom.Link: true, atom.Meta: true,
+	atom.Source: true, atom.Track: true, atom.Wbr: true,
+}
+
+// hidden reports elements styled or marked as not displayed (newsletters
+// hide preview text and tracking blocks this way).
+func hidden(attrs map[string]string) bool {
+	if attrs == nil {
+		return false
+	}
+	if _, ok := attrs["hidden"]; ok {
+		return true
+	}
+	style := strings.ToLower(strings.ReplaceAll(attrs["style"], " ", ""))
+	return strings.Contains(style, "display:none") || strings.Contains(style, "mso-hide:all") ||
+		strings.Contains(style, "visibility:hidden")
+}
+
+func (r *htmlRenderer) start(a atom.Atom, name string, attrs map[string]string, selfClosing bool) {
+	if r.skipDepth > 0 {
+		if a == r.skipTag && (a != 0 || name == r.skipName) && !selfClosing {
+			r.skipDepth++
+		}
+		if r.skipTag == atom.Head && a == atom.Body {
+			r.skipDepth = 0 // <body> ends an unclosed <head>
+		}
+		return
+	}
+	if (skipped[a] || hidden(attrs)) && !voidElements[a] && !selfClosing {
+		r.skipTag, r.skipName, r.skipDepth = a, name, 1
+		return
+	}
+	switch a {
+	case atom.Br:
+		if r.lineEmpty() {
+			r.requestBlank()
+		}
+		r.flush()
+	case atom.P, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Dl, atom.Table:
+		r.block(true)
+	case atom.Hr:
+		r.block(true)
+		r.emit("----------", false)
+		r.requestBlank()
+	case atom.Blockquote:
+		r.block(true)
+		r.bq++
+	case atom.Pre:
+		r.block(true)
+		r.pre++
+	case atom.Ul, atom.Ol:
+		r.block(len(r.lists) == 0)
+		l := htmlList{ordered: a == atom.Ol}
+		if n, err := strconv.Atoi(strings.TrimSpace(attrs["start"])); err == nil && n > -1e6 && n < 1e6 {
+			l.n = n - 1
+		}
+		r.lists = append(r.lists, l)
+	case atom.Li:
+		r.block(false)
+		indent := strings.Repeat("  ", max(len(r.lists)-1, 0))
+		if n := len(r.lists); n > 0 && r.lists[n-1].ordered {
+			r.lists[n-1].n++
+			r.para.WriteString(indent + strconv.Itoa(r.lists[n-1].n) + ". ")
+		} else {
+			r.para.WriteString(indent + "• ")
+		}
+		r.spacePending = false
+	case atom.Div, atom.Tr, atom.Dt, atom.Dd, atom.Section, atom.Article, atom.Header,
+		atom.Footer, atom.Nav, atom.Center, atom.Address, atom.Form, atom.Fieldset,
+		atom.Figure, atom.Figcaption, atom.Caption, atom.Main, atom.Aside, atom.Details,
+		atom.Summary, atom.Tbody, atom.Thead, atom.Tfoot:
+		r.block(false)
+	case atom.Td, atom.Th:
+		r.cellSep = true
+	case atom.A:
+		r.endLink()
+		if href := strings.TrimSpace(attrs["href"]); href != "" {
+			r.href, r.inLink = href, true
+			r.linkText.Reset()
+		}
+	case atom.Img:
+		if alt := collapseSpace(strings.Map(printable, attrs["alt"])); alt != "" {
+			r.word("[image: " + alt + "]")
+		}
+	}
+}
+
+func (r *htmlRenderer) end(a atom.Atom, name string) {
+	if r.skipDepth > 0 {
+		if a == r.skipTag && (a != 0 || name == r.skipName) {
+			r.skipDepth--
+		}
+		return
+	}
+	switch a {
+	case atom.P, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Dl, atom.Table:
+		r.block(true)
+	case atom.Blockquote:
+		r.block(true)
+		if r.bq > 0 {
+			r.bq--
+		}
+	case atom.Pre:
+		r.block(true)
+		if r.pre > 0 {
+			r.pre--
+		}
+	case atom.Ul, atom.Ol:
+		if len(r.lists) > 0 {
+			r.lists = r.lists[:len(r.lists)-1]
+		}
+		r.block(len(r.lists) == 0)
+	case atom.Li, atom.Div, atom.Tr, atom.Dt, atom.Dd, atom.Section, atom.Article,
+		atom.Header, atom.Footer, atom.Nav, atom.Center, atom.Address, atom.Form,
+		atom.Fieldset, atom.Figure, atom.Figcaption, atom.Caption, atom.Main, atom.Aside,
+		atom.Details, atom.Summary:
+		r.block(false)
+	case atom.A:
+		r.endLink()
+	}
+}
+
+// printable maps control runes out of attribute text.
+func printable(r rune) rune {
+	if unicode.IsControl(r) {
+		return ' '
+	}
+	return r
+}
+
+// endLink closes an open link: its number follows the link text.
+func (r *htmlRenderer) endLink() {
+	if !r.inLink {
+		return
+	}
+	r.inLink = false
+	n := r.o.link(r.href, r.linkText.String())
+	if n == 0 {
+		return
+	}
+	r.o.refs[n] = true
+	r.word("[" + strconv.Itoa(n) + "]")
+}
+
+// word writes a token that is not subject to whitespace collapsing, with a
+// space before it when the line has text.
+func (r *htmlRenderer) word(s string) {
+	if !r.lineEmpty() {
+		r.spacePending = true
+	}
+	r.writeVisible(s)
+}
+
+// text writes character data.
+func (r *htmlRenderer) text(s string) {
+	if r.pre > 0 {
+		for {
+			i := strings.IndexByte(s, '\n')
+			if i < 0 {
+				r.writeVisible(s)
+				return
+			}
+			r.writeVisible(s[:i])
+			r.emitLine(false)
+			s = s[i+1:]
+		}
+	}
+	start := -1
+	for i, c := range s {
+		if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == 0xa0 {
+			if start >= 0 {
+				r.writeVisible(s[start:i])
+				start = -1
+			}
+			if !r.lineEmpty() {
+				r.spacePending = true
+			}
+			continue
+		}
+		if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 {
+		r.writeVisible(s[start:])
+	}
+}
+
+// writeVisible appends text that contains no collapsible space.
+func (r *htmlRenderer) writeVisible(s string) {
+	if s == "" {
+		return
+	}
+	if r.cellSep && !r.lineEmpty() {
+		r.para.WriteString(" | ")
+		r.spacePending = false
+	} else if r.spacePending {
+		r.para.WriteByte(' ')
+	}
+	r.cellSep, r.spacePending = false, false
+	r.para.WriteString(s)
+	if r.inLink {
+		r.linkText.WriteString(s)
+		r.linkText.WriteByte(' ')
+	}
+}
+
+// lineEmpty reports whether the current line has no visible text yet.
+func (r *htmlRenderer) lineEmpty() bool {
+	return strings.IndexFunc(r.para.String(), isVisible) < 0
+}
+
+// block ends the current line at a block boundary; blank asks for an empty
+// line between this block and the next text.
+func (r *htmlRenderer) block(blank bool) {
+	r.flush()
+	if blank {
+		r.requestBlank()
+	}
+}
+
+func (r *htmlRenderer) requestBlank() { r.blankWanted = true }
+
+// flush emits the current line when it has text.
+func (r *htmlRenderer) flush() {
+	if r.lineEmpty() {
+		r.para.Reset()
+		r.spacePending, r.cellSep = false, false
+		return
+	}
+	r.emitLine(r.pre == 0)
+}
+
+// emitLine emits the current line (even when empty, inside <pre>).
+func (r *htmlRenderer) emitLine(flowed bool) {
+	text := r.para.String()
+	r.para.Reset()
+	r.spacePending, r.cellSep = false, false
+	r.emit(text, flowed)
+}
+
+// emit adds a line, preceded by a blank one when a block asked for it.
+func (r *htmlRenderer) emit(text string, flowed bool) {
+	level := r.quote + r.bq
+	if r.blankWanted {
+		r.o.blank(level)
+		r.blankWanted = false
+	}
+	kind := LineText
+	if level > 0 {
+		kind = LineQuote
+	}
+	text = Sanitize(text)
+	if flowed {
+		text = strings.TrimRight(text, " ")
+	}
+	r.o.add(Line{Text: text, Kind: kind, QuoteLevel: level, Flowed: flowed})
+}
+
+// sniffHTMLCharset finds a <meta charset> or http-equiv Content-Type
+// charset near the start of an HTML part that declared none in MIME.
+func sniffHTMLCharset(data []byte) string {
+	if len(data) > 4096 {
+		data = data[:4096]
+	}
+	z := html.NewTokenizer(bytes.NewReader(data))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			return ""
+		}
+		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+			continue
+		}
+		name, more := z.TagName()
+		if string(name) != "meta" || !more {
+			continue
+		}
+		for {
+			k, v, more := z.TagAttr()
+			switch string(k) {
+			case "charset":
+				return string(v)
+			case "content":
+				if _, cs, ok := strings.Cut(strings.ToLower(string(v)), "charset="); ok {
+					return strings.Trim(cs, ` "';`)
+				}
+			}
+			if !more {
+				break
+			}
+		}
+	}
+}
