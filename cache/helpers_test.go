@@ -64,3 +64,10 @@ func ids(ms []Message) []int64 {
 	}
 	return out
 }
+
+// date is the Date simple gave the message.
+func (m NewMessage) date() time.Time {
+	var i int
+	fmt.Sscanf(m.UIDL, "uidl-%d", &i)
+	return time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute)
+}

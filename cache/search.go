@@ -56,6 +56,14 @@ func searchWhere(search string) (string, []any) {
 		conds   []string
 		args    []any
 	)
+	// Control characters mean nothing in a search (and NUL would end the
+	// pattern early inside SQLite): drop them.
+	search = strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\t' && r != '\n' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, search)
 	for _, w := range strings.Fields(search) {
 		if utf8.RuneCountInString(w) >= 3 {
 			phrases = append(phrases, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)

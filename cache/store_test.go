@@ -1,0 +1,228 @@
+package cache
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestOpenLayout(t *testing.T) {
+	s := openTest(t)
+	for _, d := range []string{"", "Maildir", "Maildir/tmp", "Maildir/new", "Maildir/cur"} {
+		st, err := os.Stat(filepath.Join(s.Dir(), d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !st.IsDir() {
+			t.Errorf("%s is not a folder", d)
+		}
+	}
+	for _, f := range []string{"index.db", "lock"} {
+		if _, err := os.Stat(filepath.Join(s.Dir(), f)); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestLock(t *testing.T) {
+	s := openTest(t)
+	_, err := Open(s.Dir(), Options{})
+	if !errors.Is(err, ErrLocked) {
+		t.Fatalf("second Open: %v, want ErrLocked", err)
+	}
+	if want := "account acct is in use by another popterm process"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not say %q", err, want)
+	}
+	if !strings.Contains(err.Error(), "(pid ") {
+		t.Errorf("error %q does not name the holder's pid", err)
+	}
+
+	// A second instance can read.
+	addTest(t, s, simple(1, "first"))
+	r, err := Open(s.Dir(), Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("read-only Open while locked: %v", err)
+	}
+	defer r.Close()
+	if !r.ReadOnly() {
+		t.Error("ReadOnly() false for a read-only store")
+	}
+	got, err := r.List(context.Background(), Query{})
+	if err != nil || len(got) != 1 {
+		t.Fatalf("read-only List: %v, %v", got, err)
+	}
+	ctx := context.Background()
+	writes := map[string]error{
+		"Add":         func() error { _, err := r.Add(ctx, []NewMessage{simple(2, "x")}); return err }(),
+		"SaveBody":    r.SaveBody(ctx, 1, strings.NewReader("x")),
+		"MarkSeen":    r.MarkSeen(ctx, []int64{1}, true),
+		"MarkDeleted": r.MarkDeleted(ctx, []int64{1}, true),
+		"Remove":      r.Remove(ctx, []int64{1}),
+		"SetOnServer": r.SetOnServer(ctx, []int64{1}, false),
+		"SetUIDL":     r.SetUIDL(ctx, 1, "new", 0),
+		"SetMeta":     r.SetMeta("k", "v"),
+		"Check":       func() error { _, err := r.Check(ctx, true); return err }(),
+	}
+	for name, err := range writes {
+		if !errors.Is(err, ErrReadOnly) {
+			t.Errorf("read-only %s: %v, want ErrReadOnly", name, err)
+		}
+	}
+	if rep, err := r.Check(ctx, false); err != nil || !rep.OK() {
+		t.Errorf("read-only Check: %+v, %v", rep, err)
+	}
+
+	// Closing releases the lock.
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	s2, err := Open(s.Dir(), Options{})
+	if err != nil {
+		t.Fatalf("Open after Close: %v", err)
+	}
+	s2.Close()
+}
+
+func TestReadOnlyNeedsStore(t *testing.T) {
+	_, err := Open(filepath.Join(t.TempDir(), "none"), Options{ReadOnly: true})
+	if err == nil || !strings.Contains(err.Error(), "never been synced") {
+		t.Fatalf("read-only Open of a missing store: %v", err)
+	}
+}
+
+func TestMigrations(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	addTest(t, s, simple(1, "kept across versions"))
+	dir := s.Dir()
+	s.Close()
+
+	// A fake version 2 step runs once, on top of version 1, keeping data.
+	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, indexName), false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := 0
+	v2 := func(ctx context.Context, tx *sql.Tx) error {
+		runs++
+		_, err := tx.ExecContext(ctx, `ALTER TABLE messages ADD COLUMN label TEXT NOT NULL DEFAULT ''`)
+		return err
+	}
+	steps := append(migrations(), v2)
+	for range 2 {
+		if err := migrate(ctx, db, steps); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if runs != 1 {
+		t.Errorf("v2 step ran %d times, want 1", runs)
+	}
+	if v, err := schemaVersion(ctx, db); err != nil || v != 2 {
+		t.Errorf("version %d, %v; want 2", v, err)
+	}
+	var label string
+	if err := db.QueryRow(`SELECT label FROM messages WHERE id = 1`).Scan(&label); err != nil {
+		t.Errorf("row lost or column missing after v2: %v", err)
+	}
+	// A failing step leaves the version alone.
+	bad := append(steps, func(context.Context, *sql.Tx) error { return errors.New("boom") })
+	if err := migrate(ctx, db, bad); err == nil || !strings.Contains(err.Error(), "version 3") {
+		t.Errorf("failing step: %v", err)
+	}
+	if v, _ := schemaVersion(ctx, db); v != 2 {
+		t.Errorf("version %d after a failed step, want 2", v)
+	}
+	db.Close()
+
+	// This popterm knows only version 1: it refuses the newer index.
+	if _, err := Open(dir, Options{}); err == nil || !strings.Contains(err.Error(), "newer popterm") {
+		t.Errorf("Open of a newer schema: %v", err)
+	}
+	if _, err := Open(dir, Options{ReadOnly: true}); err == nil {
+		t.Error("read-only Open of a newer schema succeeded")
+	}
+}
+
+func TestReopenKeepsData(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	id := addTest(t, s, simple(1, "persist"))[0]
+	if err := s.SaveBody(ctx, id, strings.NewReader("Subject: persist\r\n\r\nbody\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetMeta("last_sync", "2024-05-01T00:00:00Z"); err != nil {
+		t.Fatal(err)
+	}
+	dir := s.Dir()
+	s.Close()
+	s2, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	m, err := s2.Get(id)
+	if err != nil || !m.Cached || m.Subject != "persist" {
+		t.Fatalf("after reopen: %+v, %v", m, err)
+	}
+	if v, _ := s2.Meta("last_sync"); v != "2024-05-01T00:00:00Z" {
+		t.Errorf("meta after reopen: %q", v)
+	}
+	var v int
+	s2.db.QueryRow(`SELECT max(version) FROM schema_version`).Scan(&v)
+	if v != 1 {
+		t.Errorf("schema version %d, want 1", v)
+	}
+}
+
+func TestMeta(t *testing.T) {
+	s := openTest(t)
+	if v, err := s.Meta("missing"); err != nil || v != "" {
+		t.Errorf("missing key: %q, %v", v, err)
+	}
+	for _, v := range []string{"one", "two"} {
+		if err := s.SetMeta("k", v); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.Meta("k"); err != nil || got != v {
+			t.Errorf("Meta = %q, %v; want %q", got, err, v)
+		}
+	}
+}
+
+func TestDSN(t *testing.T) {
+	for _, tc := range []struct{ path, want string }{
+		{"/a/b/index.db", "file:///a/b/index.db?"},
+		{"/we?ird#dir%/index.db", "file:///we%3fird%23dir%25/index.db?"},
+		{`C:\Users\x\index.db`, "file:///C:"},
+	} {
+		got := dsn(tc.path, false)
+		if filepath.Separator == '/' && strings.Contains(tc.path, `\`) {
+			continue // a Windows path means nothing here
+		}
+		if !strings.HasPrefix(got, tc.want) {
+			t.Errorf("dsn(%q) = %q, want prefix %q", tc.path, got, tc.want)
+		}
+		for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(5000)", "foreign_keys(1)"} {
+			if !strings.Contains(got, p) {
+				t.Errorf("dsn lacks %s", p)
+			}
+		}
+	}
+	// The odd folder name really opens.
+	dir := filepath.Join(t.TempDir(), "we?ird#dir%")
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := os.Stat(filepath.Join(dir, indexName)); err != nil {
+		t.Error(err)
+	}
+}
