@@ -1,0 +1,296 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/popterm/popterm/message"
+)
+
+// screen is what the main area shows.
+type screen int
+
+const (
+	screenIndex screen = iota
+	screenPager
+	screenAttachments
+	screenHelp
+	screenAccounts
+)
+
+// App is the reader's root model. It routes messages by screen to plain
+// child components and owns everything that crosses screens: the engine,
+// syncs, prompts and the status bar.
+type App struct {
+	opts   Options
+	ctx    context.Context
+	keys   *KeyMap
+	styles *Styles
+	dark   bool
+	now    func() time.Time
+	loc    *time.Location
+
+	acct    Account
+	session int // bumped when the account changes
+
+	screen, back screen // back: where help and the switcher return to
+	index        indexModel
+	pager        pagerModel
+	attach       attachmentsModel
+	prompt       promptModel
+	status       statusModel
+	accountSel   int
+
+	width, height int
+
+	search    string
+	searchGen int
+
+	syncing      bool
+	syncCommit   bool
+	syncCancel   context.CancelFunc
+	syncCh       chan tea.Msg
+	quitAfter    bool // exit when the running commit succeeds
+	interrupted  bool // Ctrl-C cancelled the running sync
+	password     string
+	passwordSync bool // the commit flag of the sync that asked for it
+
+	lastClick    time.Time
+	lastClickRow int
+
+	downloadDir string
+	tempFiles   []string
+	farewell    string
+}
+
+// New builds the reader. It does no I/O: the index, counts and first sync
+// are loaded by the commands Init returns.
+func New(opts Options) App {
+	if opts.Context == nil {
+		opts.Context = context.Background()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Location == nil {
+		opts.Location = time.Local
+	}
+	keys := DefaultKeyMap()
+	var notices []string
+	if err := keys.Override(opts.Keys); err != nil {
+		notices = append(notices, sentence("Config", err))
+	}
+	if err := checkTheme(opts.UI.Theme); err != nil {
+		notices = append(notices, sentence("Config", err))
+	}
+	styles := NewStyles(opts.UI.Theme, true, opts.NoColor)
+	m := App{
+		opts: opts, ctx: opts.Context, keys: &keys, styles: &styles, dark: true,
+		now: opts.Now, loc: opts.Location, acct: opts.Account, lastClickRow: -1,
+	}
+	m.index = newIndex(m.keys, m.styles, m.now, m.loc, opts.UI.DateFormat)
+	m.pager = newPager(m.keys, m.styles, m.loc)
+	m.attach = newAttachments(m.keys, m.styles)
+	m.status = newStatus(m.styles, m.loc)
+	m.status.account = m.acct.Name
+	m.status.readOnly = m.acct.ReadOnly
+	m.downloadDir = opts.UI.DownloadDir
+	if m.downloadDir == "" {
+		m.downloadDir = message.DownloadDir()
+	}
+	if m.acct.Notice != "" {
+		notices = append(notices, m.acct.Notice)
+	}
+	m.status.Notify(strings.Join(notices, " "))
+	return m
+}
+
+// autoSyncMsg starts the background sync once the reader runs.
+type autoSyncMsg struct{ session int }
+
+// Init asks for the terminal's background, reads the index and counts from
+// the store, and starts a background sync that never deletes.
+func (m App) Init() tea.Cmd {
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.load()}
+	if !m.opts.NoAutoSync && !m.acct.ReadOnly {
+		s := m.session
+		cmds = append(cmds, func() tea.Msg { return autoSyncMsg{session: s} })
+	}
+	return tea.Batch(cmds...)
+}
+
+// reload reads the index (for the current search) and the counts again;
+// answers to earlier reads are then dropped.
+func (m *App) reload() tea.Cmd {
+	m.searchGen++
+	return m.load()
+}
+
+// load reads the index and the counts for the current query generation.
+func (m App) load() tea.Cmd {
+	return tea.Batch(
+		loadList(m.ctx, m.acct.Engine, m.session, m.searchGen, m.search),
+		loadStats(m.ctx, m.acct.Engine, m.session))
+}
+
+// Update routes a message: window and data messages first, then keys and
+// the mouse to the prompt or the current screen.
+func (m App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.setSize(msg.Width, msg.Height)
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.dark = msg.IsDark()
+		*m.styles = NewStyles(m.opts.UI.Theme, m.dark, m.opts.NoColor)
+		m.pager.layout()
+		return m, nil
+	case spinner.TickMsg:
+		var cmd tea.Cmd
+		m.status, cmd = m.status.Update(msg)
+		return m, cmd
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+	case tea.PasteMsg:
+		if m.prompt.Active() {
+			return m.handlePrompt(msg)
+		}
+		return m, nil
+	case tea.MouseMsg:
+		return m.handleMouse(msg)
+	}
+	return m.handleData(msg)
+}
+
+// setSize lays the screens out: the main area, a status bar and a hint or
+// prompt line.
+func (m *App) setSize(w, h int) {
+	m.width, m.height = w, h
+	main := max(h-2, 1)
+	m.index.SetSize(w, main)
+	m.pager.SetSize(w, main)
+	m.attach.SetSize(w, main)
+	m.status.SetSize(w)
+	m.prompt.SetWidth(w)
+}
+
+// View draws the current screen, the status bar and the bottom lines: the
+// prompt, else the latest error or news (up to three lines), else the hints.
+func (m App) View() tea.View {
+	var v tea.View
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "popterm: " + oneLine(m.acct.Name)
+	if m.width <= 0 || m.height <= 0 {
+		v.SetContent("")
+		return v
+	}
+	bottom := m.bottomLines()
+	main := max(m.height-1-len(bottom), 1)
+	// The screens are values: sizing this copy does not change the model.
+	m.index.SetSize(m.width, main)
+	m.pager.SetSize(m.width, main)
+	m.attach.SetSize(m.width, main)
+	var body string
+	switch m.screen {
+	case screenIndex:
+		body = m.index.View()
+	case screenPager:
+		body = m.pager.View()
+	case screenAttachments:
+		body = m.attach.View()
+	case screenHelp:
+		body = helpView(m.styles, m.screenName(m.back), m.helpKeys(m.back), m.width, main)
+	case screenAccounts:
+		body = accountsView(m.styles, m.opts.Accounts, m.acct.Name, m.accountSel, m.width, main)
+	}
+	v.SetContent(body + "\n" + m.status.View(m.now()) + "\n" + strings.Join(bottom, "\n"))
+	return v
+}
+
+// bottomLines are the prompt, the latest message or the hint bar.
+func (m App) bottomLines() []string {
+	if m.prompt.Active() {
+		return []string{m.prompt.View(m.styles)}
+	}
+	if text, isErr := m.status.Message(); text != "" {
+		style := m.styles.Note
+		if isErr {
+			style = m.styles.StatusError
+		}
+		lines := strings.Split(ansi.Wrap(" "+text, m.width, " "), "\n")
+		if len(lines) > 3 {
+			lines = lines[:3]
+		}
+		for i, l := range lines {
+			lines[i] = style.Render(fit(l, m.width))
+		}
+		return lines
+	}
+	return []string{m.hintLine()}
+}
+
+// hintLine is the one-line help of the screen, with the pager's position
+// or the active search on the right.
+func (m App) hintLine() string {
+	h := help.New()
+	h.Styles = m.styles.Help
+	var right string
+	if m.screen == screenPager {
+		right = " " + strings.TrimSpace(m.pager.FindStatus()+"  "+m.pager.Position())
+	} else if m.screen == screenIndex && m.search != "" {
+		right = " search: " + oneLine(m.search) + " (Esc clears)"
+	}
+	rw := stringWidth(right)
+	h.SetWidth(max(m.width-rw-1, 1))
+	return fit(" "+h.ShortHelpView(m.helpKeys(m.screen).ShortHelp()), m.width-rw) + m.styles.Dim.Render(fit(right, rw))
+}
+
+// helpKeys is the key map help of a screen.
+func (m App) helpKeys(s screen) help.KeyMap {
+	switch s {
+	case screenPager:
+		return m.keys.PagerHelp()
+	case screenAttachments:
+		return m.keys.AttachmentsHelp()
+	}
+	return *m.keys
+}
+
+func (m App) screenName(s screen) string {
+	switch s {
+	case screenPager:
+		return "message"
+	case screenAttachments:
+		return "attachments"
+	}
+	return "index"
+}
+
+// Farewell is what to print after the reader exits (the result of the
+// final commit, or the marks kept), or "".
+func (m App) Farewell() string { return m.farewell }
+
+// Account is the account open when the reader exited; the caller closes
+// its engine.
+func (m App) Account() Account { return m.acct }
+
+// Cleanup removes the temporary files written for external viewers. Call
+// it after the program has exited.
+func (m App) Cleanup() {
+	for _, p := range m.tempFiles {
+		os.RemoveAll(p)
+	}
+}
+
+// renderOptions are the message package options for the pager.
+func (m App) renderOptions() message.Options {
+	return message.Options{PreferHTML: m.opts.UI.PreferHTML, Location: m.loc}
+}

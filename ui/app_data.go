@@ -1,0 +1,235 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/popterm/popterm/config"
+	"github.com/popterm/popterm/mailbox"
+)
+
+// handleData applies the results of commands.
+func (m App) handleData(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case autoSyncMsg:
+		if msg.session == m.session {
+			return m.startSync(false, false)
+		}
+	case listMsg:
+		if msg.session != m.session || msg.gen != m.searchGen {
+			return m, nil
+		}
+		if msg.err != nil {
+			m.status.Fail(sentence("Could not read the index", msg.err))
+			return m, nil
+		}
+		m.index.search = m.search
+		m.index.SetRows(msg.rows)
+	case statsMsg:
+		if msg.session != m.session {
+			return m, nil
+		}
+		if msg.err != nil {
+			m.status.Fail(sentence("Could not count the messages", msg.err))
+			return m, nil
+		}
+		m.status.stats, m.status.lastSync = msg.stats, msg.lastSync
+	case syncProgressMsg:
+		if msg.session != m.session || !m.syncing {
+			return m, nil
+		}
+		m.status.progress = msg.p
+		return m, waitProgress(m.syncChan())
+	case syncDoneMsg:
+		if msg.session != m.session {
+			return m, nil
+		}
+		return m.syncDone(msg)
+	case openedMsg:
+		return m.opened(msg)
+	case markedMsg:
+		if msg.session != m.session {
+			return m, nil
+		}
+		if msg.err != nil {
+			for _, id := range msg.ids {
+				m.index.update(id, func(s *mailbox.Summary) { s.Deleted = !msg.deleted })
+			}
+			if m.pager.ID() == msg.ids[0] {
+				m.pager.SetDeleted(!msg.deleted)
+			}
+			m.status.Fail(sentence("Could not save the deletion mark", msg.err))
+		}
+		return m, loadStats(m.ctx, m.acct.Engine, m.session)
+	case attachmentReadyMsg:
+		if msg.err != nil {
+			m.status.Fail(sentence("Could not open the attachment", msg.err))
+			return m, nil
+		}
+		m.tempFiles = append(m.tempFiles, filepath.Dir(msg.path))
+		return m, tea.ExecProcess(openerCommand(m.opts.UI.OpenCmd, msg.path), func(err error) tea.Msg {
+			return openerDoneMsg{err: err}
+		})
+	case openerDoneMsg:
+		if msg.err != nil {
+			m.status.Fail(sentence("The viewer failed (set ui.open_cmd in the config)", msg.err))
+		} else {
+			m.status.Notify("")
+		}
+	case savedMsg:
+		if msg.err != nil {
+			m.status.Fail(sentence("Could not save the attachment", msg.err))
+		} else {
+			m.status.Notify("Saved to " + oneLine(msg.path) + ".")
+		}
+	case accountOpenedMsg:
+		return m.accountOpened(msg)
+	case passwordSetMsg:
+		if msg.err != nil {
+			m.status.Fail(sentence("Could not use the password", msg.err))
+			return m, nil
+		}
+		if msg.kept {
+			m.status.Notify("Password stored in the keyring.")
+		}
+		return m.startSync(m.passwordSync, false)
+	case closedMsg:
+		if msg.err != nil {
+			m.status.Fail(sentence("Closing the previous account", msg.err))
+		}
+	}
+	return m, nil
+}
+
+// syncChan is the progress channel of the running sync.
+func (m App) syncChan() chan tea.Msg { return m.syncCh }
+
+// startSync begins a sync; commit sends DELE for the marks, quitAfter
+// exits when that commit succeeds.
+func (m App) startSync(commit, quitAfter bool) (tea.Model, tea.Cmd) {
+	if m.acct.ReadOnly {
+		m.status.Fail("This account is open read-only in another popterm; sync there.")
+		return m, nil
+	}
+	if m.syncing {
+		m.status.Notify("A sync is already running.")
+		return m, nil
+	}
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.syncing, m.syncCommit, m.syncCancel, m.quitAfter, m.interrupted = true, commit, cancel, quitAfter, false
+	m.syncCh = make(chan tea.Msg, 16)
+	m.status.syncing = true
+	m.status.progress = mailbox.Progress{Phase: mailbox.PhaseConnect}
+	if commit {
+		m.status.Notify("Committing deletions…")
+	}
+	return m, tea.Batch(runSync(ctx, m.acct.Engine, m.session, commit, m.syncCh), waitProgress(m.syncCh))
+}
+
+// syncDone shows a sync's result, reloads, and finishes a quit.
+func (m App) syncDone(msg syncDoneMsg) (tea.Model, tea.Cmd) {
+	m.syncing = false
+	m.syncCancel()
+	m.status.syncing = false
+	quitAfter := m.quitAfter
+	m.quitAfter = false
+	reload := m.reload()
+	err, res := msg.err, msg.res
+	switch {
+	case err != nil && m.interrupted && errors.Is(err, context.Canceled):
+		m.status.Notify("Sync cancelled; nothing was deleted.")
+	case err != nil && errors.Is(err, config.ErrNoPassword) && m.opts.SetPassword != nil:
+		m.status.net = netOffline
+		m.passwordSync = msg.commit
+		m.prompt = ask(promptPassword, "Password for "+oneLine(m.acct.Name)+": ", "", m.width)
+		m.status.Notify("No password is stored for this account.")
+	case err != nil:
+		m.status.net = netOffline
+		what := "Sync failed"
+		if msg.commit {
+			what = "Could not delete on the server"
+		}
+		s := sentence(what, err)
+		if msg.commit && m.status.stats.Deleted > 0 {
+			s += fmt.Sprintf(" The %s stay pending: q tries again, x exits keeping them.", plural(m.status.stats.Deleted, "mark"))
+		}
+		m.status.Fail(s)
+	case msg.commit && !res.Committed && res.Pending > 0:
+		m.status.net = netOnline
+		m.status.Fail(fmt.Sprintf("The server did not confirm the deletions; %s stay pending: q tries again, x exits keeping them.",
+			plural(res.Pending, "mark")))
+	default:
+		m.status.net = netOnline
+		m.status.Notify(syncSummary(res, msg.commit))
+		if quitAfter {
+			m.farewell = m.status.notice
+			return m, tea.Quit
+		}
+	}
+	return m, reload
+}
+
+// syncSummary says what a successful sync did.
+func syncSummary(res mailbox.Result, commit bool) string {
+	s := "Synced"
+	if res.New > 0 {
+		s += fmt.Sprintf(": %d new", res.New)
+	} else {
+		s += ": no new mail"
+	}
+	if commit {
+		s += fmt.Sprintf(", %d deleted on the server", res.Deleted)
+	}
+	for _, w := range res.Warnings {
+		s += ". " + oneLine(w)
+	}
+	return s + "."
+}
+
+// opened shows a rendered message (or why it could not be fetched).
+func (m App) opened(msg openedMsg) (tea.Model, tea.Cmd) {
+	if msg.session != m.session {
+		return m, nil
+	}
+	m.status.fetching = false
+	if msg.id != m.pager.ID() {
+		return m, nil
+	}
+	m.pager.SetMessage(msg.msg, msg.err)
+	if msg.err == nil {
+		m.index.update(msg.id, func(s *mailbox.Summary) { s.Seen, s.Cached = true, true })
+	}
+	return m, loadStats(m.ctx, m.acct.Engine, m.session)
+}
+
+// accountOpened replaces the engine after a switch.
+func (m App) accountOpened(msg accountOpenedMsg) (tea.Model, tea.Cmd) {
+	if msg.err != nil {
+		m.status.Fail(sentence("Could not open the account", msg.err))
+		return m, nil
+	}
+	if m.syncing {
+		m.syncCancel()
+		m.syncing, m.status.syncing = false, false
+	}
+	old := m.acct.Engine
+	m.acct = msg.acct
+	m.session++
+	m.search = ""
+	m.screen = screenIndex
+	m.index.SetRows(nil)
+	m.status = newStatus(m.styles, m.loc)
+	m.status.SetSize(m.width)
+	m.status.account, m.status.readOnly = m.acct.Name, m.acct.ReadOnly
+	m.status.Notify(m.acct.Notice)
+	cmds := []tea.Cmd{closeEngine(old), m.reload()}
+	if !m.acct.ReadOnly {
+		s := m.session
+		cmds = append(cmds, func() tea.Msg { return autoSyncMsg{session: s} })
+	}
+	return m, tea.Batch(cmds...)
+}

@@ -1,0 +1,297 @@
+package ui
+
+import (
+	"fmt"
+	"os/exec"
+	"runtime"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// handleKey gives Ctrl-C its meaning everywhere, then routes the key to
+// the open prompt or the current screen.
+func (m App) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(k, m.keys.Interrupt) {
+		if m.syncing && !m.interrupted {
+			m.interrupted = true
+			m.quitAfter = false
+			m.syncCancel()
+			m.status.Notify("Cancelling the sync; nothing is deleted. Ctrl-C again exits.")
+			return m, nil
+		}
+		return m.exit()
+	}
+	if m.prompt.Active() {
+		return m.handlePrompt(k)
+	}
+	m.status.Clear() // news and errors were read: the hints come back
+	switch m.screen {
+	case screenPager:
+		return m.pagerKey(k)
+	case screenAttachments:
+		return m.attachmentsKey(k)
+	case screenHelp:
+		m.screen = m.back
+		return m, nil
+	case screenAccounts:
+		return m.accountsKey(k)
+	}
+	return m.indexKey(k)
+}
+
+// indexKey handles the index's actions; movement goes to the index.
+func (m App) indexKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, m.keys.Open):
+		return m.openSelected()
+	case key.Matches(k, m.keys.Delete):
+		cmd := m.mark(true)
+		m.index.Move(1)
+		return m, cmd
+	case key.Matches(k, m.keys.Undelete):
+		return m, m.mark(false)
+	case key.Matches(k, m.keys.Sync):
+		return m.syncNow()
+	case key.Matches(k, m.keys.Search):
+		m.prompt = ask(promptSearch, "Search: ", m.search, m.width)
+		return m, nil
+	case key.Matches(k, m.keys.Help):
+		m.back, m.screen = screenIndex, screenHelp
+		return m, nil
+	case key.Matches(k, m.keys.Accounts):
+		if len(m.opts.Accounts) < 2 || m.opts.OpenAccount == nil {
+			m.status.Notify("Only one account is configured; add more with popterm account add.")
+			return m, nil
+		}
+		m.back, m.screen = screenIndex, screenAccounts
+		m.accountSel = max(indexOf(m.opts.Accounts, m.acct.Name), 0)
+		return m, nil
+	case key.Matches(k, m.keys.Quit):
+		return m.quit()
+	case key.Matches(k, m.keys.Exit):
+		return m.exit()
+	case k.String() == "esc" && m.search != "":
+		m.search = ""
+		return m, m.reload()
+	}
+	if n := accountNumber(k); n > 0 && len(m.opts.Accounts) > 1 {
+		return m.switchTo(n - 1)
+	}
+	var cmd tea.Cmd
+	m.index, cmd = m.index.Update(k)
+	return m, cmd
+}
+
+// accountNumber returns 1-9 for the number keys, else 0.
+func accountNumber(k tea.KeyPressMsg) int {
+	if s := k.String(); len(s) == 1 && s[0] >= '1' && s[0] <= '9' {
+		return int(s[0] - '0')
+	}
+	return 0
+}
+
+func indexOf(list []string, s string) int {
+	for i, v := range list {
+		if v == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// pagerKey handles the pager's actions; scrolling goes to the pager.
+func (m App) pagerKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, m.keys.Back):
+		m.screen = screenIndex
+		return m, nil
+	case key.Matches(k, m.keys.NextMessage), key.Matches(k, m.keys.PrevMessage):
+		delta := 1
+		if key.Matches(k, m.keys.PrevMessage) {
+			delta = -1
+		}
+		before := m.index.sel
+		m.index.Move(delta)
+		if m.index.sel == before {
+			m.status.Notify(map[bool]string{true: "This is the last message.", false: "This is the first message."}[delta > 0])
+			return m, nil
+		}
+		return m.openSelected()
+	case key.Matches(k, m.keys.Delete):
+		return m, m.markShown(true)
+	case key.Matches(k, m.keys.Undelete):
+		return m, m.markShown(false)
+	case key.Matches(k, m.keys.Attachments):
+		msg := m.pager.Message()
+		if msg == nil || len(msg.Attachments) == 0 {
+			m.status.Notify("This message has no attachments.")
+			return m, nil
+		}
+		m.attach.Show(m.pager.ID(), msg.Subject, msg.Attachments)
+		m.screen = screenAttachments
+		return m, nil
+	case key.Matches(k, m.keys.Find):
+		m.prompt = ask(promptFind, "Find: ", m.pager.find, m.width)
+		return m, nil
+	case key.Matches(k, m.keys.Help):
+		m.back, m.screen = screenPager, screenHelp
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.pager, cmd = m.pager.Update(k)
+	return m, cmd
+}
+
+// attachmentsKey handles open, save and back.
+func (m App) attachmentsKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, m.keys.Back):
+		m.screen = screenPager
+		return m, nil
+	case key.Matches(k, m.keys.Open):
+		return m.openAttachment()
+	case key.Matches(k, m.keys.Save):
+		if _, ok := m.attach.Selected(); !ok {
+			return m, nil
+		}
+		m.prompt = ask(promptSavePath, "Save to: ", m.downloadDir, m.width)
+		return m, nil
+	case key.Matches(k, m.keys.Help):
+		m.back, m.screen = screenAttachments, screenHelp
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.attach, cmd = m.attach.Update(k)
+	return m, cmd
+}
+
+// openAttachment writes the selected attachment to a private temporary
+// file; the opener runs when it is ready.
+func (m App) openAttachment() (tea.Model, tea.Cmd) {
+	a, ok := m.attach.Selected()
+	if !ok {
+		return m, nil
+	}
+	m.status.Notify("Opening " + oneLine(a.Name) + "…")
+	return m, writeAttachmentTemp(m.ctx, m.acct.Engine, m.attach.id, a)
+}
+
+// openerCommand builds the viewer command: ui.open_cmd split into words
+// (no shell), then the file as its own argument.
+func openerCommand(openCmd, path string) *exec.Cmd {
+	argv := strings.Fields(openCmd)
+	if len(argv) == 0 {
+		switch runtime.GOOS {
+		case "darwin":
+			argv = []string{"open"}
+		case "windows":
+			argv = []string{"rundll32", "url.dll,FileProtocolHandler"}
+		default:
+			argv = []string{"xdg-open"}
+		}
+	}
+	return exec.Command(argv[0], append(argv[1:], path)...)
+}
+
+// accountsKey moves in the switcher and switches.
+func (m App) accountsKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, m.keys.Back), key.Matches(k, m.keys.Accounts):
+		m.screen = m.back
+	case key.Matches(k, m.keys.Down):
+		m.accountSel = min(m.accountSel+1, len(m.opts.Accounts)-1)
+	case key.Matches(k, m.keys.Up):
+		m.accountSel = max(m.accountSel-1, 0)
+	case key.Matches(k, m.keys.Open):
+		m.screen = screenIndex
+		return m.switchTo(m.accountSel)
+	default:
+		if n := accountNumber(k); n > 0 && n <= len(m.opts.Accounts) {
+			m.screen = screenIndex
+			return m.switchTo(n - 1)
+		}
+	}
+	return m, nil
+}
+
+// switchTo opens account i of the list (in a command).
+func (m App) switchTo(i int) (tea.Model, tea.Cmd) {
+	if i < 0 || i >= len(m.opts.Accounts) || m.opts.OpenAccount == nil {
+		return m, nil
+	}
+	name := m.opts.Accounts[i]
+	if name == m.acct.Name {
+		return m, nil
+	}
+	m.status.Notify("Opening " + oneLine(name) + "…")
+	return m, openAccount(m.opts.OpenAccount, name)
+}
+
+// handlePrompt feeds the prompt and acts on its outcome.
+func (m App) handlePrompt(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	m.prompt, cmd = m.prompt.Update(msg)
+	p := m.prompt
+	if !p.done && !p.cancelled {
+		if p.kind == promptSearch && p.changed {
+			m.search = strings.TrimSpace(p.Value())
+			return m, tea.Batch(cmd, m.reload())
+		}
+		return m, cmd
+	}
+	m.prompt = promptModel{}
+	switch p.kind {
+	case promptSearch:
+		if p.cancelled {
+			m.search = ""
+			return m, m.reload()
+		}
+	case promptFind:
+		if p.done {
+			m.pager.SetFind(p.Value())
+		}
+	case promptSavePath:
+		if p.done && strings.TrimSpace(p.Value()) != "" {
+			a, _ := m.attach.Selected()
+			target := strings.TrimSpace(p.Value())
+			m.status.Notify("Saving " + oneLine(a.Name) + "…")
+			return m, saveAttachment(m.ctx, m.acct.Engine, m.attach.id, a.Index, target)
+		}
+	case promptPassword:
+		if p.done && p.Value() != "" {
+			m.password = p.Value()
+			m.prompt = confirmPrompt(promptKeepPassword, "Store this password in the keyring?", m.width)
+			return m, nil
+		}
+		m.status.Notify("No password given; the reader stays offline. $ asks again.")
+	case promptKeepPassword:
+		pw := m.password
+		m.password = ""
+		if p.cancelled {
+			m.status.Notify("No password given; the reader stays offline. $ asks again.")
+			return m, nil
+		}
+		return m, setPassword(m.opts.SetPassword, m.acct.Name, pw, p.yes)
+	case promptCommitQuit:
+		switch {
+		case p.cancelled:
+			m.status.Notify("")
+		case p.yes:
+			return m.startSync(true, true)
+		default:
+			return m.exit()
+		}
+	case promptCommitSync:
+		if !p.cancelled {
+			return m.startSync(p.yes, false)
+		}
+	}
+	return m, nil
+}
+
+// pendingQuestion is the commit confirmation for n marks.
+func pendingQuestion(n int) string {
+	return fmt.Sprintf("Delete %s on the server?", plural(n, "message"))
+}

@@ -1,0 +1,688 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/popterm/popterm/config"
+	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/message"
+)
+
+func TestMarkAndUndelete(t *testing.T) {
+	f := newFake()
+	h := newHarness(t, f, nil)
+	h.keys("d")
+	if got := h.selectedID(); got != 7 {
+		t.Errorf("d should move down: selected %d", got)
+	}
+	h.keys("d")
+	if got := f.marked(); !slices.Equal(got, []int64{8, 7}) {
+		t.Fatalf("marked %v, want [8 7]", got)
+	}
+	if !strings.Contains(h.screen(), "2 to delete") {
+		t.Errorf("status bar does not show the pending marks:\n%s", h.screen())
+	}
+	if !strings.Contains(h.screen(), " D ") && !strings.Contains(h.screen(), " D+") {
+		t.Errorf("no D in the state column:\n%s", h.screen())
+	}
+	h.keys("k", "u")
+	if got := f.marked(); !slices.Equal(got, []int64{8}) {
+		t.Errorf("after u: marked %v, want [8]", got)
+	}
+	if n := h.m.status.stats.Deleted; n != 1 {
+		t.Errorf("pending count %d, want 1", n)
+	}
+	if got := f.syncFlags(); len(got) != 0 {
+		t.Errorf("marking must not sync: syncs %v", got)
+	}
+}
+
+func TestQuitCommitsAfterConfirm(t *testing.T) {
+	f := newFake()
+	h := newHarness(t, f, nil)
+	h.keys("d", "d", "q")
+	if !strings.Contains(h.screen(), "Delete 2 messages on the server? [y/N]") {
+		t.Fatalf("no confirmation:\n%s", h.screen())
+	}
+	if h.quit {
+		t.Fatal("quit before the answer")
+	}
+	h.keys("y")
+	if got := f.syncFlags(); !slices.Equal(got, []bool{true}) {
+		t.Fatalf("syncs %v, want one commit", got)
+	}
+	if !h.quit {
+		t.Fatal("did not exit after a successful commit")
+	}
+	if fw := h.m.Farewell(); !strings.Contains(fw, "2 deleted on the server") {
+		t.Errorf("farewell %q", fw)
+	}
+	if n := len(f.rows); n != 6 {
+		t.Errorf("%d messages left, want 6", n)
+	}
+}
+
+func TestQuitWithoutConfirmSetting(t *testing.T) {
+	f := newFake()
+	h := newHarness(t, f, func(o *Options) { o.UI.ConfirmCommit = false })
+	h.keys("d", "q")
+	if got := f.syncFlags(); !slices.Equal(got, []bool{true}) || !h.quit {
+		t.Fatalf("syncs %v quit %v: want an immediate commit and exit", got, h.quit)
+	}
+}
+
+func TestQuitAnswers(t *testing.T) {
+	tests := []struct {
+		answer   string
+		wantQuit bool
+	}{
+		{"n", true},     // exit, keep marks
+		{"enter", true}, // the default is no
+		{"esc", false},  // back to the reader
+	}
+	for _, tt := range tests {
+		t.Run(tt.answer, func(t *testing.T) {
+			f := newFake()
+			h := newHarness(t, f, nil)
+			h.keys("d", "q", tt.answer)
+			if len(f.syncFlags()) != 0 {
+				t.Errorf("answer %q synced", tt.answer)
+			}
+			if h.quit != tt.wantQuit {
+				t.Errorf("quit = %v, want %v", h.quit, tt.wantQuit)
+			}
+			if got := f.marked(); len(got) != 1 {
+				t.Errorf("marks %v, want the one kept", got)
+			}
+			if h.m.prompt.Active() {
+				t.Error("prompt still open")
+			}
+		})
+	}
+}
+
+func TestQuitWithoutMarksExits(t *testing.T) {
+	f := newFake()
+	h := newHarness(t, f, nil)
+	h.keys("q")
+	if !h.quit || len(f.syncFlags()) != 0 {
+		t.Fatalf("quit %v syncs %v", h.quit, f.syncFlags())
+	}
+}
+
+func TestCommitFailureKeepsMarks(t *testing.T) {
+	f := newFake()
+	f.syncFn = func(ctx context.Context, o mailbox.SyncOptions) (mailbox.Result, error) {
+		return mailbox.Result{Pending: 2}, errors.New("quit: connection reset by peer")
+	}
+	h := newHarness(t, f, nil)
+	h.keys("d", "d", "q", "y")
+	if h.quit {
+		t.Fatal("exited although QUIT failed")
+	}
+	s := h.screen()
+	if !strings.Contains(s, "Could not delete on the server") {
+		t.Errorf("no error in the status bar:\n%s", s)
+	}
+	if !strings.Contains(h.m.status.err, "2 marks stay pending") || !strings.Contains(h.m.status.err, "x exits") {
+		t.Errorf("error %q should say the marks stay pending and how to exit", h.m.status.err)
+	}
+	if got := f.marked(); len(got) != 2 {
+		t.Errorf("marks %v lost", got)
+	}
+	h.keys("x")
+	if !h.quit {
+		t.Fatal("x did not exit")
+	}
+	if got := f.syncFlags(); !slices.Equal(got, []bool{true}) {
+		t.Errorf("syncs %v, want exactly the one failed commit", got)
+	}
+	if !strings.Contains(h.m.Farewell(), "2 deletion marks kept") {
+		t.Errorf("farewell %q", h.m.Farewell())
+	}
+}
+
+func TestUnconfirmedQuitKeepsMarks(t *testing.T) {
+	f := newFake()
+	f.syncFn = func(ctx context.Context, o mailbox.SyncOptions) (mailbox.Result, error) {
+		return mailbox.Result{Pending: 1, Committed: false}, nil
+	}
+	h := newHarness(t, f, nil)
+	h.keys("d", "q", "y")
+	if h.quit {
+		t.Fatal("exited although the server did not confirm")
+	}
+	if !strings.Contains(h.m.status.err, "did not confirm") {
+		t.Errorf("status error %q", h.m.status.err)
+	}
+}
+
+func TestExitWithoutCommit(t *testing.T) {
+	f := newFake()
+	h := newHarness(t, f, nil)
+	h.keys("d", "d", "x")
+	if !h.quit {
+		t.Fatal("x did not exit")
+	}
+	if len(f.syncFlags()) != 0 {
+		t.Errorf("x synced: %v", f.syncFlags())
+	}
+	if got := f.marked(); len(got) != 2 {
+		t.Errorf("marks %v, want both kept", got)
+	}
+}
+
+func TestAutoSyncNeverCommits(t *testing.T) {
+	f := newFake()
+	h := newHarness(t, f, func(o *Options) { o.NoAutoSync = false })
+	if got := f.syncFlags(); !slices.Equal(got, []bool{false}) {
+		t.Fatalf("start-up syncs %v, want one that does not commit", got)
+	}
+	if h.m.status.net != netOnline {
+		t.Errorf("net state %v after a good sync", h.m.status.net)
+	}
+}
+
+func TestSyncNowCommits(t *testing.T) {
+	f := newFake()
+	h := newHarness(t, f, nil)
+	h.keys("$")
+	if got := f.syncFlags(); !slices.Equal(got, []bool{true}) {
+		t.Fatalf("$ syncs %v", got)
+	}
+	h.keys("d", "$")
+	if !strings.Contains(h.screen(), "Delete 1 message on the server? [y/N]") {
+		t.Fatalf("$ with a mark should ask:\n%s", h.screen())
+	}
+	h.keys("n")
+	if got := f.syncFlags(); !slices.Equal(got, []bool{true, false}) {
+		t.Fatalf("answering no should sync without deleting: %v", got)
+	}
+	if len(f.marked()) != 1 {
+		t.Error("mark lost")
+	}
+}
+
+func TestSyncErrorIsASentence(t *testing.T) {
+	f := newFake()
+	f.syncFn = func(ctx context.Context, o mailbox.SyncOptions) (mailbox.Result, error) {
+		return mailbox.Result{}, errors.New("dial tcp 127.0.0.1:995: connection refused")
+	}
+	h := newHarness(t, f, func(o *Options) { o.NoAutoSync = false })
+	if h.m.status.net != netOffline {
+		t.Error("not offline after a failed sync")
+	}
+	if !strings.Contains(h.screen(), "Sync failed: Dial tcp") || !strings.Contains(h.screen(), "offline") {
+		t.Errorf("status:\n%s", h.screen())
+	}
+	if h.m.index.Len() != 8 {
+		t.Error("the index should still show the store")
+	}
+}
+
+// A sync that blocks until cancelled: the first Ctrl-C cancels it, the
+// second exits.
+func TestCtrlCCancelsSyncThenExits(t *testing.T) {
+	f := newFake()
+	started := make(chan struct{})
+	f.syncFn = func(ctx context.Context, o mailbox.SyncOptions) (mailbox.Result, error) {
+		close(started)
+		<-ctx.Done()
+		return mailbox.Result{}, fmt.Errorf("sync: %w", ctx.Err())
+	}
+	h := newHarness(t, f, nil)
+	done := make(chan tea.Msg, 1)
+	h.hold = func(msg tea.Msg) bool {
+		if _, ok := msg.(autoSyncMsg); ok {
+			nm, cmd := h.m.Update(msg)
+			h.m = nm.(App)
+			batch := cmd().(tea.BatchMsg)
+			go func() { done <- batch[0]() }() // the sync itself
+			return true
+		}
+		return false
+	}
+	h.send(autoSyncMsg{session: h.m.session})
+	<-started
+	if !h.m.syncing {
+		t.Fatal("not syncing")
+	}
+	h.keys("ctrl+c")
+	if h.quit {
+		t.Fatal("the first Ctrl-C exited")
+	}
+	h.hold = nil
+	h.send(<-done)
+	if h.m.syncing || !strings.Contains(h.m.status.notice, "Sync cancelled; nothing was deleted") {
+		t.Errorf("after cancel: syncing %v notice %q", h.m.syncing, h.m.status.notice)
+	}
+	h.keys("ctrl+c")
+	if !h.quit {
+		t.Fatal("the second Ctrl-C did not exit")
+	}
+}
+
+func TestCtrlCWithoutSyncExits(t *testing.T) {
+	h := newHarness(t, newFake(), nil)
+	h.keys("ctrl+c")
+	if !h.quit {
+		t.Fatal("Ctrl-C did not exit")
+	}
+}
+
+func TestSearchLiveAndEsc(t *testing.T) {
+	f := newFake()
+	h := newHarness(t, f, nil)
+	h.keys("/", "type:week")
+	if n := h.m.index.Len(); n != 3 {
+		t.Fatalf("live search shows %d rows, want 3\n%s", n, h.screen())
+	}
+	if !slices.Contains(f.searches, "week") {
+		t.Errorf("engine searched %v", f.searches)
+	}
+	h.keys("enter")
+	if h.m.prompt.Active() || h.m.search != "week" {
+		t.Fatalf("enter should keep the filter: search %q", h.m.search)
+	}
+	if !strings.Contains(h.screen(), "search: week (Esc clears)") {
+		t.Errorf("no search hint:\n%s", h.screen())
+	}
+	h.keys("esc")
+	if n := h.m.index.Len(); n != 8 || h.m.search != "" {
+		t.Errorf("esc: %d rows, search %q", n, h.m.search)
+	}
+	h.keys("/", "type:zzz")
+	if !strings.Contains(h.screen(), "No messages match “zzz”") {
+		t.Errorf("no empty-result note:\n%s", h.screen())
+	}
+	h.keys("esc")
+	if n := h.m.index.Len(); n != 8 || h.m.prompt.Active() {
+		t.Errorf("esc in the prompt: %d rows", n)
+	}
+}
+
+func TestSearchDropsStaleResults(t *testing.T) {
+	h := newHarness(t, newFake(), nil)
+	stale := listMsg{session: h.m.session, gen: h.m.searchGen - 1, rows: nil}
+	h.send(stale)
+	if h.m.index.Len() != 8 {
+		t.Fatal("a stale search result replaced the index")
+	}
+}
+
+func richMessage() *message.Message {
+	body := []message.Line{{Text: "Hello Bob,"}, {Text: ""}}
+	for i := 1; i <= 40; i++ {
+		body = append(body, message.Line{Text: fmt.Sprintf("Line %d of the body with a needle here.", i)})
+	}
+	body = append(body,
+		message.Line{Text: "> quoted once", Kind: message.LineQuote, QuoteLevel: 1},
+		message.Line{Text: ">> quoted twice", Kind: message.LineQuote, QuoteLevel: 2},
+		message.Line{Text: "-- ", Kind: message.LineSignature},
+		message.Line{Text: "Alice", Kind: message.LineSignature},
+		message.Line{Text: "[1] https://example.org/lunch", Kind: message.LineLinkRef},
+	)
+	return &message.Message{
+		Summary: message.Summary{
+			From:    message.Address{Name: "Alice Martin", Addr: "alice@example.org"},
+			To:      []message.Address{{Name: "Bob", Addr: "bob@example.com"}},
+			Subject: "Lunch on Friday?",
+			Date:    fixedNow.Add(-time.Hour),
+		},
+		Headers: []message.Header{{Key: "Received", Value: "from mx.example.org"}, {Key: "X-Mailer", Value: "Test 1.0"}},
+		Body:    body,
+		Attachments: []message.Attachment{
+			{Index: 1, Name: "menu.pdf", Type: "application/pdf", Size: 48213},
+			{Index: 2, Name: "map.png", Type: "image/png", Size: 120400},
+		},
+		Links: []message.Link{{Number: 1, URL: "https://example.org/lunch"}},
+	}
+}
+
+func TestPagerKeys(t *testing.T) {
+	f := newFake()
+	f.msgs[8] = richMessage()
+	h := newHarness(t, f, nil)
+	h.keys("enter")
+	if h.m.screen != screenPager {
+		t.Fatal("enter did not open the pager")
+	}
+	s := h.screen()
+	for _, want := range []string{"From: Alice Martin <alice@example.org>", "Subject: Lunch on Friday?", "Line 1 of the body"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("pager lacks %q:\n%s", want, s)
+		}
+	}
+	steps := []struct {
+		key    string
+		offset int
+	}{
+		{"j", 1}, {"down", 2}, {"k", 1}, {"up", 0}, {"space", 21}, {"-", 0}, {"pgdown", 21}, {"pgup", 0}, {"G", len(h.m.pager.lines) - 22}, {"g", 0},
+	}
+	for _, st := range steps {
+		h.keys(st.key)
+		if h.m.pager.offset != st.offset {
+			t.Errorf("after %q offset %d, want %d", st.key, h.m.pager.offset, st.offset)
+		}
+	}
+	h.keys("h")
+	if s := h.screen(); !strings.Contains(s, "X-Mailer: Test 1.0") {
+		t.Errorf("h does not show all headers:\n%s", s)
+	}
+	h.keys("h")
+	h.keys("/", "type:needle", "enter")
+	if !strings.Contains(h.screen(), "“needle” 1/40") {
+		t.Errorf("find status missing:\n%s", h.screen())
+	}
+	first := h.m.pager.offset
+	h.keys("n")
+	if h.m.pager.offset != first+1 || !strings.Contains(h.screen(), "“needle” 2/40") {
+		t.Errorf("n: offset %d (was %d)", h.m.pager.offset, first)
+	}
+	h.keys("d")
+	if got := f.marked(); !slices.Equal(got, []int64{8}) {
+		t.Errorf("d in the pager marked %v", got)
+	}
+	h.keys("g")
+	if !strings.Contains(h.screen(), "Marked for deletion") {
+		t.Errorf("pager does not say the message is marked:\n%s", h.screen())
+	}
+	h.keys("u")
+	if len(f.marked()) != 0 {
+		t.Error("u in the pager did not clear the mark")
+	}
+	h.keys("v")
+	if h.m.screen != screenAttachments || !strings.Contains(h.screen(), "menu.pdf") {
+		t.Fatalf("v did not list attachments:\n%s", h.screen())
+	}
+	h.keys("j")
+	if a, _ := h.m.attach.Selected(); a.Name != "map.png" {
+		t.Errorf("j in attachments selected %q", a.Name)
+	}
+	h.keys("esc")
+	if h.m.screen != screenPager {
+		t.Fatal("esc did not return to the pager")
+	}
+	h.keys("J")
+	if h.m.pager.ID() != 7 || h.selectedID() != 7 {
+		t.Errorf("J opened %d", h.m.pager.ID())
+	}
+	h.keys("K")
+	if h.m.pager.ID() != 8 {
+		t.Errorf("K opened %d", h.m.pager.ID())
+	}
+	h.keys("K")
+	if !strings.Contains(h.m.status.notice, "first message") {
+		t.Errorf("K at the top: %q", h.m.status.notice)
+	}
+	h.keys("q")
+	if h.m.screen != screenIndex || h.quit {
+		t.Fatal("q in the pager should go back, not exit")
+	}
+}
+
+func TestOpenMarksSeen(t *testing.T) {
+	f := newFake()
+	h := newHarness(t, f, nil)
+	if h.m.status.stats.Unseen != 2 {
+		t.Fatalf("unseen %d", h.m.status.stats.Unseen)
+	}
+	h.keys("enter", "q")
+	if h.m.status.stats.Unseen != 1 {
+		t.Errorf("unseen %d after opening, want 1", h.m.status.stats.Unseen)
+	}
+	if r, _ := h.m.index.Selected(); !r.Seen {
+		t.Error("row not shown as seen")
+	}
+}
+
+func TestOfflineOpenShowsHeaders(t *testing.T) {
+	f := newFake()
+	f.openErr[8] = errors.New("dial tcp: connection refused")
+	h := newHarness(t, f, nil)
+	h.keys("enter")
+	s := h.screen()
+	for _, want := range []string{"From: Alice Martin <alice@example.org>", "Subject: Lunch on Friday?", "not downloaded yet", "connection refused"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("offline pager lacks %q:\n%s", want, s)
+		}
+	}
+}
+
+func TestLoadingShowsSpinnerState(t *testing.T) {
+	h := newHarness(t, newFake(), nil)
+	nm, _ := h.m.Update(keyPress("enter")) // the fetch command is not run
+	m := nm.(App)
+	if !m.status.fetching || !m.pager.loading {
+		t.Fatal("no fetching state")
+	}
+	if s := ansiStrip(m.View().Content); !strings.Contains(s, "Fetching the message") || !strings.Contains(s, "fetching") {
+		t.Errorf("loading frame:\n%s", s)
+	}
+}
+
+func TestHelpScreen(t *testing.T) {
+	h := newHarness(t, newFake(), nil)
+	h.keys("?")
+	s := h.screen()
+	for _, want := range []string{"Help: index", "mark for deletion", "exit, keep marks", "State column"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("help lacks %q", want)
+		}
+	}
+	h.keys("x")
+	if h.m.screen != screenIndex || h.quit {
+		t.Fatal("any key should close help, not act")
+	}
+	h.keys("enter", "?")
+	if !strings.Contains(h.screen(), "Help: message") || !strings.Contains(h.screen(), "next message") {
+		t.Errorf("pager help:\n%s", h.screen())
+	}
+}
+
+func TestKeyOverride(t *testing.T) {
+	h := newHarness(t, newFake(), func(o *Options) { o.Keys = map[string][]string{"down": {"n", "ctrl+n"}} })
+	h.keys("n")
+	if h.selectedID() != 7 {
+		t.Errorf("overridden down: selected %d", h.selectedID())
+	}
+	h.keys("j")
+	if h.selectedID() != 7 {
+		t.Errorf("j still moves after the override")
+	}
+	h.keys("?")
+	if !strings.Contains(h.screen(), "n/ctrl+n") {
+		t.Errorf("help does not show the override:\n%s", h.screen())
+	}
+	bad := newHarness(t, newFake(), func(o *Options) { o.Keys = map[string][]string{"jump": {"z"}} })
+	if !strings.Contains(bad.m.status.notice, `unknown action "jump"`) {
+		t.Errorf("unknown action not reported: %q", bad.m.status.notice)
+	}
+	bad.keys("j")
+	if bad.selectedID() != 7 {
+		t.Error("defaults lost after a bad override")
+	}
+}
+
+func TestActionsDocumented(t *testing.T) {
+	acts := Actions()
+	if len(acts) != 26 || !slices.IsSorted(acts) {
+		t.Fatalf("actions %v", acts)
+	}
+	km := DefaultKeyMap()
+	for _, a := range acts {
+		if len(km.actions()[a].Keys()) == 0 {
+			t.Errorf("action %s has no default keys", a)
+		}
+	}
+	if err := km.Override(map[string][]string{"quit": {}}); err == nil {
+		t.Error("an empty key list was accepted")
+	}
+}
+
+func TestMouse(t *testing.T) {
+	clock := fixedNow
+	h := newHarness(t, newFake(), func(o *Options) { o.Now = func() time.Time { return clock } })
+	h.send(tea.MouseClickMsg{X: 10, Y: 3, Button: tea.MouseLeft})
+	if h.selectedID() != 6 {
+		t.Fatalf("click on line 3 selected %d", h.selectedID())
+	}
+	clock = clock.Add(2 * time.Second)
+	h.send(tea.MouseClickMsg{X: 10, Y: 3, Button: tea.MouseLeft})
+	if h.m.screen != screenIndex {
+		t.Fatal("two slow clicks opened the message")
+	}
+	clock = clock.Add(100 * time.Millisecond)
+	h.send(tea.MouseClickMsg{X: 10, Y: 3, Button: tea.MouseLeft})
+	if h.m.screen != screenPager || h.m.pager.ID() != 6 {
+		t.Fatal("double-click did not open")
+	}
+	h.send(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
+	h.keys("q")
+	h.send(tea.MouseClickMsg{X: 10, Y: 0, Button: tea.MouseLeft})
+	if h.selectedID() != 6 {
+		t.Error("a click on the title line changed the selection")
+	}
+}
+
+func TestAccountSwitch(t *testing.T) {
+	first, second := newFake(), newFake()
+	second.rows = second.rows[:2]
+	var opened []string
+	h := newHarness(t, first, func(o *Options) {
+		o.Accounts = []string{"work", "home"}
+		o.OpenAccount = func(name string) (Account, error) {
+			opened = append(opened, name)
+			return Account{Name: name, Engine: second}, nil
+		}
+	})
+	h.keys("a")
+	if h.m.screen != screenAccounts || !strings.Contains(h.screen(), "2    home") {
+		t.Fatalf("no switcher:\n%s", h.screen())
+	}
+	h.keys("j", "enter")
+	if !slices.Equal(opened, []string{"home"}) || h.m.acct.Name != "home" {
+		t.Fatalf("opened %v, current %q", opened, h.m.acct.Name)
+	}
+	if !first.closed {
+		t.Error("the previous engine was not closed")
+	}
+	if h.m.index.Len() != 2 || !strings.Contains(h.screen(), " home ·") {
+		t.Errorf("index after the switch:\n%s", h.screen())
+	}
+	if got := second.syncFlags(); !slices.Equal(got, []bool{false}) {
+		t.Errorf("the new account's sync: %v", got)
+	}
+	h.keys("2")
+	if len(opened) != 1 {
+		t.Error("switching to the current account reopened it")
+	}
+}
+
+func TestAccountsKeyWithOneAccount(t *testing.T) {
+	h := newHarness(t, newFake(), nil)
+	h.keys("a")
+	if h.m.screen != screenIndex || !strings.Contains(h.m.status.notice, "Only one account") {
+		t.Errorf("a with one account: screen %v notice %q", h.m.screen, h.m.status.notice)
+	}
+}
+
+func TestPasswordPrompt(t *testing.T) {
+	if config.ErrNoPassword == nil {
+		t.Skip("config.ErrNoPassword not defined yet")
+	}
+	f := newFake()
+	calls := 0
+	f.syncFn = func(ctx context.Context, o mailbox.SyncOptions) (mailbox.Result, error) {
+		calls++
+		if calls == 1 {
+			return mailbox.Result{}, fmt.Errorf("password: %w", config.ErrNoPassword)
+		}
+		return mailbox.Result{Committed: true}, nil
+	}
+	var got []string
+	h := newHarness(t, f, func(o *Options) {
+		o.NoAutoSync = false
+		o.SetPassword = func(acct, pw string, keep bool) error {
+			got = append(got, fmt.Sprintf("%s:%s:%v", acct, pw, keep))
+			return nil
+		}
+	})
+	if h.m.prompt.kind != promptPassword {
+		t.Fatalf("no password prompt:\n%s", h.screen())
+	}
+	h.keys("type:s3cret")
+	if s := h.screen(); strings.Contains(s, "s3cret") || !strings.Contains(s, "••••••") {
+		t.Fatalf("password not masked:\n%s", s)
+	}
+	h.keys("enter")
+	if !strings.Contains(h.screen(), "Store this password in the keyring? [y/N]") {
+		t.Fatalf("no keyring question:\n%s", h.screen())
+	}
+	h.keys("y")
+	if !slices.Equal(got, []string{"work:s3cret:true"}) {
+		t.Fatalf("SetPassword calls %v", got)
+	}
+	if calls != 2 || h.m.status.net != netOnline {
+		t.Errorf("sync not retried: %d calls", calls)
+	}
+	if h.m.password != "" {
+		t.Error("the password stays in the model")
+	}
+}
+
+func TestReadOnlyAccount(t *testing.T) {
+	f := newFake()
+	h := newHarness(t, f, func(o *Options) {
+		o.NoAutoSync = false
+		o.Account.ReadOnly = true
+		o.Account.Notice = "Another popterm is using this account; read-only."
+	})
+	if len(f.syncFlags()) != 0 {
+		t.Error("a read-only reader synced")
+	}
+	if !strings.Contains(h.screen(), "(read-only)") || !strings.Contains(h.screen(), "Another popterm") {
+		t.Errorf("status:\n%s", h.screen())
+	}
+	h.keys("d")
+	if len(f.marked()) != 0 || h.m.status.err == "" {
+		t.Error("a read-only reader marked a message")
+	}
+}
+
+func TestResizeReflows(t *testing.T) {
+	f := newFake()
+	f.msgs[8] = richMessage()
+	h := newHarness(t, f, nil)
+	h.keys("enter")
+	h.send(tea.WindowSizeMsg{Width: 40, Height: 10})
+	lines := strings.Split(h.screen(), "\n")
+	if len(lines) != 10 {
+		t.Fatalf("%d lines at height 10", len(lines))
+	}
+	for i, l := range lines {
+		if w := stringWidth(l); w != 40 {
+			t.Errorf("line %d is %d cells wide at width 40: %q", i, w, l)
+		}
+	}
+}
+
+func TestOpenerCommandNoShell(t *testing.T) {
+	path := "/tmp/x/a b; rm -rf ~.pdf"
+	cmd := openerCommand("my-viewer --new-window", path)
+	want := []string{"my-viewer", "--new-window", path}
+	if !slices.Equal(cmd.Args, want) {
+		t.Errorf("argv %q, want %q", cmd.Args, want)
+	}
+	if def := openerCommand("", path); def.Args[len(def.Args)-1] != path {
+		t.Errorf("default opener argv %q", def.Args)
+	}
+}

@@ -1,0 +1,170 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/message"
+)
+
+// The commands below are the reader's only I/O. Each runs outside Update
+// and reports back with a message from msgs.go.
+
+func loadList(ctx context.Context, eng Engine, session, gen int, search string) tea.Cmd {
+	return func() tea.Msg {
+		rows, err := eng.List(ctx, mailbox.Query{Search: search})
+		return listMsg{session: session, gen: gen, rows: rows, err: err}
+	}
+}
+
+func loadStats(ctx context.Context, eng Engine, session int) tea.Cmd {
+	return func() tea.Msg {
+		st, err := eng.Stats(ctx)
+		return statsMsg{session: session, stats: st, lastSync: eng.LastSync(), err: err}
+	}
+}
+
+// runSync runs one sync. Progress events go to ch (dropped when the reader
+// lags behind: the next one carries the same information); ch is closed
+// when the sync returns, which ends the waitProgress chain.
+func runSync(ctx context.Context, eng Engine, session int, commit bool, ch chan tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		var mu sync.Mutex
+		closed := false
+		progress := func(p mailbox.Progress) {
+			mu.Lock()
+			defer mu.Unlock()
+			if closed {
+				return
+			}
+			select {
+			case ch <- syncProgressMsg{session: session, p: p}:
+			default:
+			}
+		}
+		res, err := eng.Sync(ctx, mailbox.SyncOptions{Commit: commit, Progress: progress})
+		mu.Lock()
+		closed = true
+		close(ch)
+		mu.Unlock()
+		return syncDoneMsg{session: session, commit: commit, res: res, err: err}
+	}
+}
+
+// waitProgress delivers the next progress event; Update re-arms it.
+func waitProgress(ch chan tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		msg, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return msg
+	}
+}
+
+func openMessage(ctx context.Context, eng Engine, session int, id int64, opts message.Options) tea.Cmd {
+	return func() tea.Msg {
+		msg, err := eng.Open(ctx, id, opts)
+		return openedMsg{session: session, id: id, msg: msg, err: err}
+	}
+}
+
+func markDeleted(ctx context.Context, eng Engine, session int, ids []int64, deleted bool) tea.Cmd {
+	return func() tea.Msg {
+		err := eng.MarkDeleted(ctx, ids, deleted)
+		return markedMsg{session: session, ids: ids, deleted: deleted, err: err}
+	}
+}
+
+// writeAttachmentTemp writes attachment index of message id into a new
+// private folder (0700) as a file readable by the user only (0600), for an
+// external viewer.
+func writeAttachmentTemp(ctx context.Context, eng Engine, id int64, a message.Attachment) tea.Cmd {
+	return func() tea.Msg {
+		dir, err := os.MkdirTemp("", "popterm-")
+		if err != nil {
+			return attachmentReadyMsg{err: fmt.Errorf("making a temporary folder: %w", err)}
+		}
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return attachmentReadyMsg{err: fmt.Errorf("securing the temporary folder: %w", err)}
+		}
+		name := message.SafeFilename(a.Name)
+		if name == "" || name == "." {
+			name = fmt.Sprintf("attachment-%d", a.Index)
+		}
+		path := filepath.Join(dir, name)
+		if err := writeAttachment(ctx, eng, id, a.Index, path); err != nil {
+			os.RemoveAll(dir)
+			return attachmentReadyMsg{err: err}
+		}
+		return attachmentReadyMsg{path: path}
+	}
+}
+
+// writeAttachment writes one attachment to a new file (0600) at path.
+func writeAttachment(ctx context.Context, eng Engine, id int64, index int, path string) error {
+	raw, err := eng.Body(ctx, id)
+	if err != nil {
+		return fmt.Errorf("reading the message: %w", err)
+	}
+	defer raw.Close()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("creating %s: %w", path, err)
+	}
+	werr := message.WriteAttachment(raw, index, f)
+	cerr := f.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(path)
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+// saveAttachment saves into a folder (under a safe, unused name) or, when
+// target is not a folder, to that file path (which must not exist).
+func saveAttachment(ctx context.Context, eng Engine, id int64, index int, target string) tea.Cmd {
+	return func() tea.Msg {
+		target := expandHome(target)
+		if fi, err := os.Stat(target); err == nil && fi.IsDir() {
+			raw, err := eng.Body(ctx, id)
+			if err != nil {
+				return savedMsg{err: fmt.Errorf("reading the message: %w", err)}
+			}
+			defer raw.Close()
+			path, err := message.SaveAttachment(raw, index, target)
+			if err != nil {
+				return savedMsg{err: fmt.Errorf("saving into %s: %w", target, err)}
+			}
+			return savedMsg{path: path}
+		}
+		if err := writeAttachment(ctx, eng, id, index, target); err != nil {
+			return savedMsg{err: err}
+		}
+		return savedMsg{path: target}
+	}
+}
+
+func openAccount(open func(string) (Account, error), name string) tea.Cmd {
+	return func() tea.Msg {
+		acct, err := open(name)
+		return accountOpenedMsg{acct: acct, err: err}
+	}
+}
+
+func closeEngine(eng Engine) tea.Cmd {
+	return func() tea.Msg { return closedMsg{err: eng.Close()} }
+}
+
+func setPassword(set func(account, password string, keep bool) error, account, password string, keep bool) tea.Cmd {
+	return func() tea.Msg {
+		return passwordSetMsg{kept: keep, err: set(account, password, keep)}
+	}
+}

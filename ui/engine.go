@@ -1,0 +1,69 @@
+package ui
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/popterm/popterm/config"
+	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/message"
+)
+
+// Engine is what the reader needs from the sync engine (mailbox.Engine
+// implements it); tests substitute a fake.
+type Engine interface {
+	// List reads the index from the store (offline).
+	List(ctx context.Context, q mailbox.Query) ([]mailbox.Summary, error)
+	// Stats counts messages (offline).
+	Stats(ctx context.Context) (mailbox.Stats, error)
+	// Sync runs one POP3 session; Commit sends DELE for pending marks.
+	Sync(ctx context.Context, opts mailbox.SyncOptions) (mailbox.Result, error)
+	// Open renders a message, fetching its body when not stored, and marks
+	// it seen.
+	Open(ctx context.Context, id int64, opts message.Options) (*message.Message, error)
+	// Body opens the raw stored message (for attachments).
+	Body(ctx context.Context, id int64) (io.ReadCloser, error)
+	// MarkDeleted sets or clears pending-deletion marks.
+	MarkDeleted(ctx context.Context, ids []int64, deleted bool) error
+	// LastSync says when the account last synced (zero if never).
+	LastSync() time.Time
+	// Close releases the engine (and, as wired by cmd, its store).
+	Close() error
+}
+
+// Account is one opened account: its name and engine.
+type Account struct {
+	Name   string
+	Engine Engine
+	// ReadOnly means another popterm holds the store: no sync, no marks.
+	ReadOnly bool
+	// Notice is shown in the status bar when the account opens.
+	Notice string
+}
+
+// Options configure the reader.
+type Options struct {
+	// Context bounds every command the reader runs; cancel it to stop work.
+	Context context.Context
+	// Account is the account shown first.
+	Account Account
+	// Accounts names every configured account, for the switcher (`a`, 1-9).
+	Accounts []string
+	// OpenAccount opens another account (for the switcher); nil disables it.
+	OpenAccount func(name string) (Account, error)
+	// SetPassword hands the engine a password the user typed; keep asks to
+	// store it in the keyring too. Nil disables the password prompt.
+	SetPassword func(account, password string, keep bool) error
+	// UI and Keys come from the config file.
+	UI   config.UI
+	Keys map[string][]string
+	// NoColor drops colours (the NO_COLOR convention).
+	NoColor bool
+	// Now is the clock (tests inject a fixed one); nil means time.Now.
+	Now func() time.Time
+	// Location is where dates are shown (nil means time.Local).
+	Location *time.Location
+	// NoAutoSync skips the background sync at start (tests, demos).
+	NoAutoSync bool
+}

@@ -1,0 +1,103 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/popterm/popterm/message"
+)
+
+// fit truncates s to exactly w terminal cells (with "…" when cut) and pads
+// it with spaces, measuring wide characters and styled text correctly.
+func fit(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if ansi.StringWidth(s) > w {
+		s = ansi.Truncate(s, w, "…")
+	}
+	if pad := w - ansi.StringWidth(s); pad > 0 {
+		s += strings.Repeat(" ", pad)
+	}
+	return s
+}
+
+// oneLine sanitizes a header value for a single screen line: no control
+// sequences, and no line breaks or tabs.
+func oneLine(s string) string {
+	s = message.Sanitize(s)
+	if strings.ContainsAny(s, "\n\r\t") {
+		s = strings.Map(func(r rune) rune {
+			if r == '\n' || r == '\r' || r == '\t' {
+				return ' '
+			}
+			return r
+		}, s)
+	}
+	return s
+}
+
+// formatDate shows a date by its age: the time today, day and month this
+// year, the full date before. layout, when set (ui.date_format), is used
+// for the older dates.
+func formatDate(t, now time.Time, loc *time.Location, layout string) string {
+	if t.IsZero() {
+		return ""
+	}
+	t, now = t.In(loc), now.In(loc)
+	switch {
+	case t.Year() == now.Year() && t.YearDay() == now.YearDay():
+		return t.Format("15:04")
+	case t.Year() == now.Year() && t.Before(now.Add(24*time.Hour)):
+		return t.Format("Jan 02")
+	case layout != "":
+		return t.Format(layout)
+	default:
+		return t.Format("2006-01-02")
+	}
+}
+
+// formatSize shows a byte count in four cells or fewer: 512, 1.2K, 34K, 5.1M.
+func formatSize(n int64) string {
+	const k = 1024
+	switch {
+	case n < k:
+		return fmt.Sprintf("%d", n)
+	case n < 10*k:
+		return fmt.Sprintf("%.1fK", float64(n)/k)
+	case n < k*k:
+		return fmt.Sprintf("%dK", n/k)
+	case n < 10*k*k:
+		return fmt.Sprintf("%.1fM", float64(n)/(k*k))
+	case n < k*k*k:
+		return fmt.Sprintf("%dM", n/(k*k))
+	default:
+		return fmt.Sprintf("%.1fG", float64(n)/(k*k*k))
+	}
+}
+
+// plural writes "1 message" or "3 messages".
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// sentence turns an error into a readable sentence for the status bar.
+func sentence(what string, err error) string {
+	msg := oneLine(err.Error())
+	if msg != "" && msg[0] >= 'a' && msg[0] <= 'z' {
+		msg = strings.ToUpper(msg[:1]) + msg[1:]
+	}
+	if what == "" {
+		return strings.TrimSuffix(msg, ".") + "."
+	}
+	return what + ": " + strings.TrimSuffix(msg, ".") + "."
+}
+
+// stringWidth is the number of terminal cells s takes.
+func stringWidth(s string) int { return ansi.StringWidth(s) }

@@ -1,0 +1,296 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/popterm/popterm/mailbox"
+)
+
+// indexModel is the message list. Only the visible rows are ever built, so
+// 100,000 messages cost no more per frame than 100.
+type indexModel struct {
+	keys   *KeyMap
+	styles *Styles
+	clock  func() time.Time
+	loc    *time.Location
+	layout string // ui.date_format for older dates
+
+	rows    []mailbox.Summary
+	order   []int // display position -> rows index
+	depth   []int // thread depth per display position, nil without threads
+	sortBy  sortKey
+	threads bool
+
+	sel, top      int // selected and first visible display positions
+	width, height int // height counts the column header line
+	search        string
+}
+
+// headerLines is the number of lines above the first row (column titles).
+const headerLines = 1
+
+func newIndex(keys *KeyMap, styles *Styles, clock func() time.Time, loc *time.Location, layout string) indexModel {
+	return indexModel{keys: keys, styles: styles, clock: clock, loc: loc, layout: layout}
+}
+
+// SetSize sets the area the index draws in.
+func (m *indexModel) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.clamp()
+}
+
+// visible is the number of message rows that fit.
+func (m indexModel) visible() int { return max(m.height-headerLines, 1) }
+
+// Len is the number of shown messages.
+func (m indexModel) Len() int { return len(m.order) }
+
+// Selected returns the selected message, if any.
+func (m indexModel) Selected() (mailbox.Summary, bool) {
+	if m.sel < 0 || m.sel >= len(m.order) {
+		return mailbox.Summary{}, false
+	}
+	return m.rows[m.order[m.sel]], true
+}
+
+// SetRows replaces the rows (after a reload or sync) and keeps the selected
+// message selected, on the same screen line, when it is still there.
+func (m *indexModel) SetRows(rows []mailbox.Summary) {
+	cur, had := m.Selected()
+	line := m.sel - m.top
+	m.rows = rows
+	m.reorder()
+	if had {
+		if pos := m.find(cur.ID); pos >= 0 {
+			m.sel = pos
+			m.top = pos - line
+		}
+	}
+	m.clamp()
+}
+
+// reorder rebuilds the display order from the sort key and thread mode.
+func (m *indexModel) reorder() {
+	m.order = sortedOrder(m.rows, m.sortBy)
+	m.depth = nil
+	if m.threads {
+		m.order, m.depth = threadOrder(m.rows, m.order)
+	}
+}
+
+// find returns the display position of a message ID, or -1.
+func (m indexModel) find(id int64) int {
+	for pos, i := range m.order {
+		if m.rows[i].ID == id {
+			return pos
+		}
+	}
+	return -1
+}
+
+// Select moves the selection to a message ID; it reports whether found.
+func (m *indexModel) Select(id int64) bool {
+	pos := m.find(id)
+	if pos < 0 {
+		return false
+	}
+	m.sel = pos
+	m.clamp()
+	return true
+}
+
+// Update sets a flag on the row with this ID (used for optimistic marks).
+func (m *indexModel) update(id int64, f func(*mailbox.Summary)) {
+	for i := range m.rows {
+		if m.rows[i].ID == id {
+			f(&m.rows[i])
+			return
+		}
+	}
+}
+
+// Move moves the selection by delta rows.
+func (m *indexModel) Move(delta int) {
+	m.sel += delta
+	m.clamp()
+}
+
+// clamp keeps the selection in range and visible.
+func (m *indexModel) clamp() {
+	n := len(m.order)
+	m.sel = min(max(m.sel, 0), max(n-1, 0))
+	vis := m.visible()
+	if m.sel < m.top {
+		m.top = m.sel
+	}
+	if m.sel >= m.top+vis {
+		m.top = m.sel - vis + 1
+	}
+	m.top = min(max(m.top, 0), max(n-vis, 0))
+}
+
+// Scroll moves the view by delta rows, dragging the selection along only
+// when it would leave the screen (mouse wheel).
+func (m *indexModel) Scroll(delta int) {
+	vis := m.visible()
+	m.top = min(max(m.top+delta, 0), max(len(m.order)-vis, 0))
+	m.sel = min(max(m.sel, m.top), m.top+vis-1)
+	m.clamp()
+}
+
+// RowAt returns the display position under screen line y of the index
+// area, or -1.
+func (m indexModel) RowAt(y int) int {
+	pos := m.top + y - headerLines
+	if y < headerLines || pos >= len(m.order) || pos >= m.top+m.visible() {
+		return -1
+	}
+	return pos
+}
+
+// Update handles the index's own keys: movement, sort and threads.
+func (m indexModel) Update(msg tea.Msg) (indexModel, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return m, nil
+	}
+	switch {
+	case key.Matches(k, m.keys.Down):
+		m.Move(1)
+	case key.Matches(k, m.keys.Up):
+		m.Move(-1)
+	case key.Matches(k, m.keys.Top):
+		m.sel = 0
+		m.clamp()
+	case key.Matches(k, m.keys.Bottom):
+		m.sel = len(m.order) - 1
+		m.clamp()
+	case key.Matches(k, m.keys.PageDown):
+		m.sel += m.visible()
+		m.top += m.visible()
+		m.clamp()
+	case key.Matches(k, m.keys.PageUp):
+		m.sel -= m.visible()
+		m.top -= m.visible()
+		m.clamp()
+	case key.Matches(k, m.keys.Sort):
+		m.sortBy = (m.sortBy + 1) % sortKeys
+		m.resort()
+	case key.Matches(k, m.keys.Threads):
+		m.threads = !m.threads
+		m.resort()
+	}
+	return m, nil
+}
+
+// resort reorders and keeps the selected message selected.
+func (m *indexModel) resort() {
+	cur, had := m.Selected()
+	m.reorder()
+	if had {
+		m.sel = max(m.find(cur.ID), 0)
+	}
+	m.clamp()
+}
+
+// columns are the cell widths of a row.
+type columns struct{ state, date, sender, size, subject int }
+
+func (m indexModel) columns() columns {
+	c := columns{state: 3, date: 10, size: 5}
+	c.sender = min(max(m.width/5, 12), 28)
+	// one leading space and a space after each of the four first columns
+	c.subject = max(m.width-1-c.state-c.date-c.sender-c.size-4, 0)
+	return c
+}
+
+// View draws the column titles and the visible rows.
+func (m indexModel) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	c := m.columns()
+	var b strings.Builder
+	title := " " + fit("", c.state) + " " + fit("Date", c.date) + " " + fit("From", c.sender) + " " +
+		fit("Size", c.size) + " " + fit("Subject ("+m.orderName()+")", c.subject)
+	b.WriteString(m.styles.ColumnHeader.Render(fit(title, m.width)))
+	lines := 1
+	if len(m.order) == 0 {
+		empty := "No messages."
+		if m.search != "" {
+			empty = "No messages match “" + oneLine(m.search) + "”. Esc clears the search."
+		}
+		b.WriteString("\n" + m.styles.Dim.Render(fit("  "+empty, m.width)))
+		lines++
+	}
+	now := m.clock()
+	for pos := m.top; pos < len(m.order) && pos < m.top+m.visible(); pos++ {
+		b.WriteByte('\n')
+		b.WriteString(m.row(pos, c, now))
+		lines++
+	}
+	for ; lines < m.height; lines++ {
+		b.WriteString("\n" + strings.Repeat(" ", m.width))
+	}
+	return b.String()
+}
+
+// orderName names the current order for the column title.
+func (m indexModel) orderName() string {
+	if m.threads {
+		return "threads, " + m.sortBy.String()
+	}
+	return "by " + m.sortBy.String()
+}
+
+// row draws one message row.
+func (m indexModel) row(pos int, c columns, now time.Time) string {
+	r := &m.rows[m.order[pos]]
+	state := []byte("   ")
+	switch {
+	case r.Deleted:
+		state[0] = 'D'
+	case !r.Seen:
+		state[0] = 'N'
+	}
+	if r.Cached {
+		state[1] = '+'
+	}
+	if r.HasAttachments {
+		state[2] = 'A'
+	}
+	sender := r.FromName
+	if sender == "" {
+		sender = r.From
+	}
+	subject := oneLine(r.Subject)
+	if m.depth != nil && m.depth[pos] > 0 {
+		subject = strings.Repeat("  ", min(m.depth[pos]-1, 8)) + "↳ " + subject
+	}
+	rest := fit(formatDate(r.Date, now, m.loc, m.layout), c.date) + " " +
+		fit(oneLine(sender), c.sender) + " " +
+		fit(strings.Repeat(" ", max(c.size-len(formatSize(r.Size)), 0))+formatSize(r.Size), c.size) + " " +
+		fit(subject, c.subject)
+	if pos == m.sel {
+		return m.styles.Selected.Render(fit(" "+string(state)+" "+rest, m.width))
+	}
+	st := m.styles.Row
+	switch {
+	case r.Deleted:
+		st = m.styles.Deleted
+	case !r.Seen:
+		st = m.styles.Unseen
+	}
+	lead := " " + string(state)
+	switch state[0] {
+	case 'D':
+		lead = " " + m.styles.StateDeleted.Render("D") + string(state[1:])
+	case 'N':
+		lead = " " + m.styles.StateNew.Render("N") + string(state[1:])
+	}
+	return lead + " " + st.Render(fit(rest, m.width-1-c.state-1))
+}

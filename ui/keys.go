@@ -1,0 +1,183 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+)
+
+// KeyMap is every binding of the reader. The same bindings handle the keys
+// and generate the help, so the two never disagree. The config's [keys]
+// table overrides them by action name (see Actions).
+type KeyMap struct {
+	Up, Down         key.Binding
+	Top, Bottom      key.Binding
+	PageUp, PageDown key.Binding
+	Open             key.Binding
+	Delete, Undelete key.Binding
+	Sync             key.Binding
+	Search           key.Binding
+	Sort             key.Binding
+	Threads          key.Binding
+	Accounts         key.Binding
+	Help             key.Binding
+	Quit             key.Binding // index: commit deletions, then exit
+	Exit             key.Binding // index: exit without committing
+	Back             key.Binding // pager, attachments: back to the previous screen
+	NextMessage      key.Binding
+	PrevMessage      key.Binding
+	Headers          key.Binding
+	Attachments      key.Binding
+	Find, FindNext   key.Binding
+	Save             key.Binding
+	Interrupt        key.Binding // cancel a sync; twice: exit
+}
+
+// binding builds one binding whose help shows its keys.
+func binding(desc string, keys ...string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKeys(keys), desc))
+}
+
+// helpKeys renders a key list for the help ("j/↓").
+func helpKeys(keys []string) string {
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		switch k {
+		case "up":
+			k = "↑"
+		case "down":
+			k = "↓"
+		}
+		names[i] = k
+	}
+	return strings.Join(names, "/")
+}
+
+// DefaultKeyMap returns the mutt-like bindings, with vim and arrow keys.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Up:          binding("up", "k", "up"),
+		Down:        binding("down", "j", "down"),
+		Top:         binding("first", "g", "home"),
+		Bottom:      binding("last", "G", "end"),
+		PageUp:      binding("page up", "pgup", "-"),
+		PageDown:    binding("page down", "pgdown", "space"),
+		Open:        binding("open", "enter"),
+		Delete:      binding("mark for deletion", "d"),
+		Undelete:    binding("undelete", "u"),
+		Sync:        binding("sync now (commits marks)", "$"),
+		Search:      binding("search", "/"),
+		Sort:        binding("sort order", "o"),
+		Threads:     binding("threads", "t"),
+		Accounts:    binding("accounts", "a"),
+		Help:        binding("help", "?"),
+		Quit:        binding("quit (commit deletions)", "q"),
+		Exit:        binding("exit, keep marks", "x"),
+		Back:        binding("back", "q", "esc"),
+		NextMessage: binding("next message", "J"),
+		PrevMessage: binding("previous message", "K"),
+		Headers:     binding("all headers", "h"),
+		Attachments: binding("attachments", "v"),
+		Find:        binding("find", "/"),
+		FindNext:    binding("next match", "n"),
+		Save:        binding("save", "s"),
+		Interrupt:   binding("cancel sync", "ctrl+c"),
+	}
+}
+
+// actions maps the action names of the config's [keys] table to bindings.
+func (k *KeyMap) actions() map[string]*key.Binding {
+	return map[string]*key.Binding{
+		"up": &k.Up, "down": &k.Down, "top": &k.Top, "bottom": &k.Bottom,
+		"page_up": &k.PageUp, "page_down": &k.PageDown, "open": &k.Open,
+		"delete": &k.Delete, "undelete": &k.Undelete, "sync": &k.Sync,
+		"search": &k.Search, "sort": &k.Sort, "threads": &k.Threads,
+		"accounts": &k.Accounts, "help": &k.Help, "quit": &k.Quit,
+		"exit": &k.Exit, "back": &k.Back, "next_message": &k.NextMessage,
+		"prev_message": &k.PrevMessage, "headers": &k.Headers,
+		"attachments": &k.Attachments, "find": &k.Find, "find_next": &k.FindNext,
+		"save": &k.Save, "interrupt": &k.Interrupt,
+	}
+}
+
+// Actions lists the action names the config's [keys] table accepts, sorted:
+// up, down, top, bottom, page_up, page_down, open, delete, undelete, sync,
+// search, sort, threads, accounts, help, quit, exit, back, next_message,
+// prev_message, headers, attachments, find, find_next, save, interrupt.
+// Keys are written as Bubble Tea names them: "j", "J", "ctrl+d", "enter",
+// "esc", "space", "pgdown", "up", "f1".
+func Actions() []string {
+	var k KeyMap
+	names := make([]string, 0, 32)
+	for name := range k.actions() {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Override replaces the keys of the named actions. An unknown action or an
+// empty key list is an error naming it; the map is left unchanged then.
+func (k *KeyMap) Override(keys map[string][]string) error {
+	acts := k.actions()
+	for name, list := range keys {
+		if _, ok := acts[name]; !ok {
+			return fmt.Errorf("keys: unknown action %q (known: %s)", name, strings.Join(Actions(), ", "))
+		}
+		if len(list) == 0 {
+			return fmt.Errorf("keys: action %q has no keys", name)
+		}
+	}
+	for name, list := range keys {
+		b := acts[name]
+		b.SetKeys(list...)
+		b.SetHelp(helpKeys(list), b.Help().Desc)
+	}
+	return nil
+}
+
+// ShortHelp is the index's one-line hint bar.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Open, k.Delete, k.Undelete, k.Search, k.Sync, k.Help, k.Quit, k.Exit}
+}
+
+// FullHelp is every binding of the index, in columns.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown},
+		{k.Open, k.Delete, k.Undelete, k.Sync, k.Search},
+		{k.Sort, k.Threads, k.Accounts, k.Help, k.Quit, k.Exit},
+	}
+}
+
+// keyHelp is the help of one screen.
+type keyHelp struct {
+	short []key.Binding
+	full  [][]key.Binding
+}
+
+func (s keyHelp) ShortHelp() []key.Binding  { return s.short }
+func (s keyHelp) FullHelp() [][]key.Binding { return s.full }
+
+// PagerHelp is the pager's help.
+func (k KeyMap) PagerHelp() help.KeyMap {
+	return keyHelp{
+		short: []key.Binding{k.PageDown, k.NextMessage, k.PrevMessage, k.Delete, k.Attachments, k.Find, k.Help, k.Back},
+		full: [][]key.Binding{
+			{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+			{k.NextMessage, k.PrevMessage, k.Delete, k.Undelete},
+			{k.Headers, k.Attachments, k.Find, k.FindNext, k.Help, k.Back},
+		},
+	}
+}
+
+// AttachmentsHelp is the attachment list's help.
+func (k KeyMap) AttachmentsHelp() help.KeyMap {
+	return keyHelp{
+		short: []key.Binding{k.Open, k.Save, k.Help, k.Back},
+		full:  [][]key.Binding{{k.Up, k.Down}, {k.Open, k.Save, k.Help, k.Back}},
+	}
+}

@@ -1,0 +1,165 @@
+package ui
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/popterm/popterm/mailbox"
+)
+
+// sortKey is the index's sort order, cycled by `o`.
+type sortKey int
+
+const (
+	sortDate    sortKey = iota // newest first
+	sortSender                 // by display name, A to Z
+	sortSubject                // by subject without Re:/Fwd:, A to Z
+	sortSize                   // largest first
+	sortKeys
+)
+
+func (k sortKey) String() string {
+	return [...]string{"date", "sender", "subject", "size"}[k]
+}
+
+// sortedOrder returns the row indexes of rows in the given order. Ties
+// fall back to newest first, so the order is stable across reloads.
+func sortedOrder(rows []mailbox.Summary, by sortKey) []int {
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	newer := func(a, b *mailbox.Summary) bool {
+		if !a.Date.Equal(b.Date) {
+			return a.Date.After(b.Date)
+		}
+		return a.ID > b.ID
+	}
+	var keys []string
+	if by == sortSender || by == sortSubject {
+		keys = make([]string, len(rows))
+		for i := range rows {
+			if by == sortSender {
+				keys[i] = strings.ToLower(rows[i].FromName)
+			} else {
+				keys[i] = baseSubject(rows[i].Subject)
+			}
+		}
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		a, b := &rows[order[i]], &rows[order[j]]
+		switch by {
+		case sortSender, sortSubject:
+			if ka, kb := keys[order[i]], keys[order[j]]; ka != kb {
+				return ka < kb
+			}
+		case sortSize:
+			if a.Size != b.Size {
+				return a.Size > b.Size
+			}
+		}
+		return newer(a, b)
+	})
+	return order
+}
+
+// baseSubject lowercases a subject and drops reply and forward prefixes.
+func baseSubject(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	for {
+		trimmed := s
+		for _, p := range []string{"re:", "fwd:", "fw:", "aw:", "sv:", "re :", "fwd :"} {
+			trimmed = strings.TrimSpace(strings.TrimPrefix(trimmed, p))
+		}
+		if trimmed == s {
+			return s
+		}
+		s = trimmed
+	}
+}
+
+// threadOrder groups order into threads by References and In-Reply-To
+// (RFC 5322 section 3.6.4): each thread starts where its first message
+// falls in order, replies follow their parent oldest first. It returns the
+// new order and each position's depth.
+func threadOrder(rows []mailbox.Summary, order []int) (threaded, depth []int) {
+	byID := make(map[string]int, len(rows))
+	for i := range rows {
+		if id := rows[i].MessageID; id != "" {
+			if _, dup := byID[id]; !dup {
+				byID[id] = i
+			}
+		}
+	}
+	parent := make([]int, len(rows))
+	children := make(map[int][]int)
+	for i := range rows {
+		parent[i] = -1
+		refs := rows[i].References
+		cands := make([]string, 0, len(refs)+1)
+		if rows[i].InReplyTo != "" {
+			cands = append(cands, rows[i].InReplyTo)
+		}
+		for j := len(refs) - 1; j >= 0; j-- {
+			cands = append(cands, refs[j])
+		}
+		for _, c := range cands {
+			if p, ok := byID[c]; ok && p != i {
+				parent[i] = p
+				break
+			}
+		}
+	}
+	// Break cycles: a message whose ancestors loop back becomes a root.
+	for i := range rows {
+		seen := 0
+		for p := parent[i]; p >= 0; p = parent[p] {
+			if seen++; p == i || seen > len(rows) {
+				parent[i] = -1
+				break
+			}
+		}
+	}
+	for i := range rows {
+		if p := parent[i]; p >= 0 {
+			children[p] = append(children[p], i)
+		}
+	}
+	for p, kids := range children {
+		sort.SliceStable(kids, func(a, b int) bool {
+			ra, rb := &rows[kids[a]], &rows[kids[b]]
+			if !ra.Date.Equal(rb.Date) {
+				return ra.Date.Before(rb.Date)
+			}
+			return ra.ID < rb.ID
+		})
+		children[p] = kids
+	}
+	// A thread is placed where its root stands in order.
+	root := func(i int) int {
+		for parent[i] >= 0 {
+			i = parent[i]
+		}
+		return i
+	}
+	placed := make([]bool, len(rows))
+	threaded = make([]int, 0, len(order))
+	depth = make([]int, 0, len(order))
+	var walk func(i, d int)
+	walk = func(i, d int) {
+		threaded = append(threaded, i)
+		depth = append(depth, d)
+		for _, k := range children[i] {
+			walk(k, d+1)
+		}
+	}
+	for _, i := range order {
+		r := root(i)
+		if placed[r] {
+			continue
+		}
+		placed[r] = true
+		walk(r, 0)
+	}
+	return threaded, depth
+}

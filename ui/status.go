@@ -1,0 +1,150 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/popterm/popterm/mailbox"
+)
+
+// netState is what the reader knows about the server.
+type netState int
+
+const (
+	netUnknown netState = iota
+	netOnline
+	netOffline
+)
+
+// statusModel is the status bar: account, counts, pending deletions,
+// online or offline, last sync, sync progress, and one sentence of news
+// or error.
+type statusModel struct {
+	styles *Styles
+	loc    *time.Location
+
+	account  string
+	readOnly bool
+	stats    mailbox.Stats
+	net      netState
+	lastSync time.Time
+
+	syncing  bool
+	progress mailbox.Progress
+
+	fetching bool // a body is being fetched (spinner)
+	spin     spinner.Model
+
+	notice string // the latest news
+	err    string // the latest error, shown until the next news
+	width  int
+}
+
+func newStatus(styles *Styles, loc *time.Location) statusModel {
+	return statusModel{styles: styles, loc: loc, spin: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
+}
+
+// SetSize sets the width.
+func (m *statusModel) SetSize(w int) { m.width = w }
+
+// Notify shows news and clears the last error.
+func (m *statusModel) Notify(s string) { m.notice, m.err = s, "" }
+
+// Fail shows an error sentence.
+func (m *statusModel) Fail(s string) { m.err = s }
+
+// Clear removes news and errors.
+func (m *statusModel) Clear() { m.notice, m.err = "", "" }
+
+// StartFetch shows the spinner.
+func (m *statusModel) StartFetch() tea.Cmd {
+	m.fetching = true
+	return m.spin.Tick
+}
+
+// Update animates the spinner.
+func (m statusModel) Update(msg tea.Msg) (statusModel, tea.Cmd) {
+	if _, ok := msg.(spinner.TickMsg); ok && m.fetching {
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
+	}
+	return m, nil
+}
+
+// Message is the latest error (marked) or news, for the message line.
+func (m statusModel) Message() (text string, isErr bool) {
+	if m.err != "" {
+		return m.err, true
+	}
+	return m.notice, false
+}
+
+// View draws the bar with the clock's now for the last sync time.
+func (m statusModel) View(now time.Time) string {
+	left := " " + oneLine(m.account)
+	if m.readOnly {
+		left += " (read-only)"
+	}
+	left += fmt.Sprintf(" · %s, %d new", plural(m.stats.Total, "message"), m.stats.Unseen)
+	if m.stats.Deleted > 0 {
+		left += fmt.Sprintf(" · %d to delete", m.stats.Deleted)
+	}
+	right := m.rightPart(now)
+	rw := stringWidth(right)
+	if rw+1 > m.width {
+		return m.styles.Status.Render(fit(left, m.width))
+	}
+	netStyle := m.styles.Status
+	switch m.net {
+	case netOnline:
+		netStyle = m.styles.Online
+	case netOffline:
+		netStyle = m.styles.Offline
+	}
+	return m.styles.Status.Render(fit(left, m.width-rw)) + netStyle.Render(right)
+}
+
+// rightPart is sync progress, or the network state and last sync time.
+func (m statusModel) rightPart(now time.Time) string {
+	var parts []string
+	if m.fetching {
+		parts = append(parts, m.spin.View()+" fetching")
+	}
+	switch {
+	case m.syncing:
+		p := m.progress
+		s := string(p.Phase)
+		if s == "" {
+			s = "syncing"
+		}
+		if p.Total > 0 {
+			s += " " + bar(p.Done, p.Total, 10) + fmt.Sprintf(" %d/%d", p.Done, p.Total)
+		}
+		parts = append(parts, s)
+	case m.net == netOnline:
+		parts = append(parts, "online")
+	case m.net == netOffline:
+		parts = append(parts, "offline")
+	}
+	if !m.syncing && !m.lastSync.IsZero() {
+		parts = append(parts, "synced "+formatDate(m.lastSync, now, m.loc, ""))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " " + strings.Join(parts, " · ") + " "
+}
+
+// bar draws a progress bar of width cells.
+func bar(done, total, width int) string {
+	if total <= 0 {
+		return strings.Repeat("░", width)
+	}
+	full := min(max(done*width/total, 0), width)
+	return strings.Repeat("█", full) + strings.Repeat("░", width-full)
+}
