@@ -12,8 +12,8 @@ import (
 func cmdCheck(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "check", "check [--account NAME] [--repair]")
 	repair := fs.Bool("repair", false, "repair what can be repaired safely")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if done, code := parseFlags(e, fs, args, "check [--account NAME] [--repair]", checkHelp); done {
+		return code
 	}
 	if fs.NArg() > 0 {
 		return fail(e, exitUsage, "check takes no arguments")
@@ -46,3 +46,7 @@ func cmdCheck(ctx context.Context, e *env, args []string) int {
 	}
 	return fail(e, exitFailure, "%s: %d problem(s) found; run popterm check --repair", s.acct.Name, len(rep.Problems))
 }
+
+const checkHelp = `Verify the index against the Maildir files; with --repair, fix what is safe
+(a row claiming a missing file stops claiming it, stray files are kept).
+`

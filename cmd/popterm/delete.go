@@ -26,8 +26,12 @@ func markCommand(ctx context.Context, e *env, args []string, deleted bool) int {
 		name = "delete"
 	}
 	fs := newFlagSet(e, name, name+" [--account NAME] ID...")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	help := "Mark messages for deletion; the next popterm sync deletes them on the\nserver (they count as deleted once the server confirms QUIT)."
+	if !deleted {
+		help = "Clear deletion marks."
+	}
+	if done, code := parseFlags(e, fs, args, name+" [--account NAME] ID...", help); done {
+		return code
 	}
 	ids, err := parseIDs(fs.Args())
 	if err != nil {

@@ -39,12 +39,8 @@ func cmdList(ctx context.Context, e *env, args []string) int {
 	asJSON := fs.Bool("json", false, "print one JSON array")
 	search := fs.String("search", "", "only messages containing all these words (subject, addresses, body)")
 	limit := fs.Int("limit", 0, "at most N messages (0: all)")
-	fs.Usage = func() {
-		fmt.Fprint(e.stderr, "usage: popterm list [--account NAME] [--json] [--search WORDS] [--limit N]\n\n"+listHelp+"\n")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if done, code := parseFlags(e, fs, args, "list [--account NAME] [--json] [--search WORDS] [--limit N]", listHelp); done {
+		return code
 	}
 	if *limit < 0 {
 		return fail(e, exitUsage, "--limit must be 0 or more")

@@ -19,8 +19,8 @@ var shownHeaders = []string{"From", "To", "Cc", "Date", "Subject"}
 func cmdShow(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "show", "show [--account NAME] [--raw] ID")
 	raw := fs.Bool("raw", false, "write the stored message as is (sanitized on a terminal)")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if done, code := parseFlags(e, fs, args, "show [--account NAME] [--raw] ID", showHelp); done {
+		return code
 	}
 	if fs.NArg() != 1 {
 		return fail(e, exitUsage, "show takes one message ID (see popterm list)")
@@ -119,3 +119,9 @@ func render(w io.Writer, m *message.Message, width int) {
 		}
 	}
 }
+
+const showHelp = `The message rendered as text (headers, body wrapped to the terminal, its
+attachments and links). A body not stored yet is downloaded when the server
+is reachable. --raw writes the stored bytes unchanged into a file or pipe,
+and sanitized onto a terminal.
+`

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -89,6 +90,11 @@ func openConfigAccount(e *env, cfg *config.Config, name string, mode storeMode) 
 	}
 	readOnly := mode == storeRead
 	st, err := cache.Open(acct.StoreDir, cache.Options{ReadOnly: readOnly})
+	if readOnly && errors.Is(err, fs.ErrNotExist) {
+		// Never synced: create the empty store rather than fail.
+		readOnly = false
+		st, err = cache.Open(acct.StoreDir, cache.Options{})
+	}
 	if errors.Is(err, cache.ErrLocked) && mode == storeAnyWrite {
 		readOnly = true
 		st, err = cache.Open(acct.StoreDir, cache.Options{ReadOnly: true})
@@ -150,6 +156,26 @@ func failErr(e *env, what string, err error) int {
 		msg += "; " + h
 	}
 	return fail(e, exitFor(err), "%s: %s", what, msg)
+}
+
+// parseFlags parses a subcommand's flags. Errors are one line on stderr;
+// -h prints the usage line, help text and flags on stdout. done reports that
+// the command should return code now.
+func parseFlags(e *env, fs *flag.FlagSet, args []string, usageLine, help string) (done bool, code int) {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	switch {
+	case err == nil:
+		return false, exitOK
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprintf(e.stdout, "usage: popterm %s\n\n%s\n", usageLine, help)
+		fs.SetOutput(e.stdout)
+		fs.PrintDefaults()
+		return true, exitOK
+	}
+	name := fs.Name()
+	return true, fail(e, exitUsage, "%s: %s (see popterm %s -h)", name, message.Sanitize(err.Error()), name)
 }
 
 // parseIDs reads message IDs as list shows them.

@@ -29,12 +29,8 @@ func cmdSync(ctx context.Context, e *env, args []string) int {
 	all := fs.Bool("all", false, "sync every account")
 	commit := fs.Bool("commit", true, "send the pending deletions (DELE) before QUIT")
 	verbose := fs.Bool("v", false, "say more: phases, TLS, warnings")
-	fs.Usage = func() {
-		fmt.Fprint(e.stderr, "usage: popterm sync [--account NAME] [--all] [--commit=false] [-v]\n\n"+syncHelp+"\n")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if done, code := parseFlags(e, fs, args, "sync [--account NAME] [--all] [--commit=false] [-v]", syncHelp); done {
+		return code
 	}
 	if fs.NArg() > 0 {
 		return fail(e, exitUsage, "sync takes no arguments (got %q)", message.Sanitize(fs.Arg(0)))

@@ -1,0 +1,501 @@
+package mailbox
+
+import (
+	"context"
+	"errors"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/popterm/popterm/cache"
+	"github.com/popterm/popterm/pop3/pop3test"
+)
+
+func TestFirstSyncStoresEverything(t *testing.T) {
+	f := newFixture(t, pop3test.Config{}, mails("u", 5)...)
+	var phases []Phase
+	res, err := f.eng.Sync(context.Background(), SyncOptions{Progress: func(p Progress) {
+		if len(phases) == 0 || phases[len(phases)-1] != p.Phase {
+			phases = append(phases, p.Phase)
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.New != 5 || res.Downloaded != 5 || res.Gone != 0 || !res.Committed || res.TLS != "none" {
+		t.Fatalf("result %+v", res)
+	}
+	for _, want := range []Phase{PhaseConnect, PhaseLogin, PhaseList, PhaseHeaders, PhaseBodies, PhaseQuit, PhaseDone} {
+		if !slices.Contains(phases, want) {
+			t.Errorf("no %q progress event in %v", want, phases)
+		}
+	}
+	rows := f.all()
+	if len(rows) != 5 {
+		t.Fatalf("%d rows, want 5", len(rows))
+	}
+	for _, r := range rows {
+		if !r.Cached || !r.OnServer || r.Subject != "message "+r.UIDL {
+			t.Errorf("row %+v", r)
+		}
+	}
+	rc, err := f.eng.Body(context.Background(), f.byUIDL("u3").ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(rc)
+	rc.Close()
+	if !strings.Contains(string(body), "\n.dotted line\n") || strings.Contains(string(body), "\r") {
+		t.Fatalf("stored body not unstuffed with LF ends: %q", body)
+	}
+	if f.eng.LastSync().IsZero() {
+		t.Error("LastSync not recorded")
+	}
+	f.checkStore()
+}
+
+func TestNoNewMailSendsOnlyListing(t *testing.T) {
+	f := newFixture(t, pop3test.Config{}, mails("u", 3)...)
+	f.sync(true)
+	f.srv.ResetLog()
+	res := f.sync(true)
+	if res.New != 0 || res.Downloaded != 0 {
+		t.Fatalf("result %+v", res)
+	}
+	allowed := map[string]bool{"CAPA": true, "AUTH": true, "USER": true, "PASS": true, "UIDL": true, "QUIT": true}
+	for _, v := range f.verbs() {
+		if !allowed[v] {
+			t.Errorf("a sync with no new mail sent %s (all: %v)", v, f.verbs())
+		}
+	}
+	for _, need := range []string{"CAPA", "UIDL", "QUIT"} {
+		if !f.sent(need) {
+			t.Errorf("no %s in %v", need, f.verbs())
+		}
+	}
+}
+
+func TestNewMailBetweenSyncs(t *testing.T) {
+	f := newFixture(t, pop3test.Config{}, mails("u", 2)...)
+	f.sync(false)
+	f.md.Add(mail("later", "a later one"))
+	f.srv.ResetLog()
+	res := f.sync(false)
+	if res.New != 1 || res.Downloaded != 1 {
+		t.Fatalf("result %+v", res)
+	}
+	if got := slices.Index(f.verbs(), "RETR"); got < 0 || strings.Count(strings.Join(f.verbs(), " "), "RETR") != 1 {
+		t.Fatalf("want exactly one RETR: %v", f.verbs())
+	}
+	if r := f.byUIDL("later"); !r.Cached || r.Subject != "a later one" {
+		t.Fatalf("row %+v", r)
+	}
+}
+
+func TestDeletedByAnotherClientStaysReadable(t *testing.T) {
+	f := newFixture(t, pop3test.Config{}, mails("u", 3)...)
+	f.sync(false)
+	deleteElsewhere(t, f.srv.Addr(), 2)
+	res := f.sync(true)
+	if res.Gone != 1 || res.Deleted != 0 {
+		t.Fatalf("result %+v", res)
+	}
+	r := f.byUIDL("u2")
+	if r.OnServer || !r.Cached {
+		t.Fatalf("row for the vanished message: %+v", r)
+	}
+	if _, err := f.eng.Body(context.Background(), r.ID); err != nil {
+		t.Fatalf("vanished message no longer readable: %v", err)
+	}
+	if len(f.all()) != 3 {
+		t.Fatal("a sync dropped a row for a message gone from the server")
+	}
+}
+
+func TestDeleteIsCommittedByQuit(t *testing.T) {
+	f := newFixture(t, pop3test.Config{}, mails("u", 3)...)
+	f.sync(false)
+	id := f.byUIDL("u2").ID
+	if err := f.eng.MarkDeleted(context.Background(), []int64{id}, true); err != nil {
+		t.Fatal(err)
+	}
+	f.srv.ResetLog()
+	res := f.sync(true)
+	if !res.Committed || res.Deleted != 1 || res.Pending != 0 {
+		t.Fatalf("result %+v", res)
+	}
+	v := f.verbs()
+	if d, q := slices.Index(v, "DELE"), slices.Index(v, "QUIT"); d < 0 || q < d {
+		t.Fatalf("want DELE before QUIT: %v", v)
+	}
+	if got := f.md.UIDs(); !slices.Equal(got, []string{"u1", "u3"}) {
+		t.Fatalf("server has %v", got)
+	}
+	if _, err := f.store.Get(id); !errors.Is(err, cache.ErrNotFound) {
+		t.Fatalf("deleted message still stored: %v", err)
+	}
+	f.checkStore()
+}
+
+func TestAutomaticSyncNeverDeletes(t *testing.T) {
+	f := newFixture(t, pop3test.Config{}, mails("u", 3)...)
+	f.sync(false)
+	f.acct.LeaveOnServer = false // a policy deletion must wait for a commit too
+	ids := []int64{f.byUIDL("u1").ID, f.byUIDL("u3").ID}
+	if err := f.eng.MarkDeleted(context.Background(), ids, true); err != nil {
+		t.Fatal(err)
+	}
+	f.srv.ResetLog()
+	res := f.sync(false)
+	if f.sent("DELE") {
+		t.Fatalf("an automatic sync sent DELE: %v", f.verbs())
+	}
+	if f.md.Len() != 3 || res.Pending != 2 || res.Deleted != 0 {
+		t.Fatalf("server %d messages, result %+v", f.md.Len(), res)
+	}
+}
+
+func TestDroppedCommitKeepsMarksPending(t *testing.T) {
+	for _, stall := range []string{"DELE", "QUIT"} {
+		t.Run(stall, func(t *testing.T) {
+			f := newFixture(t, pop3test.Config{}, mails("u", 3)...)
+			f.sync(false)
+			id := f.byUIDL("u1").ID
+			if err := f.eng.MarkDeleted(context.Background(), []int64{id}, true); err != nil {
+				t.Fatal(err)
+			}
+			f.acct.Timeout = time.Second
+			f.srv.SetFaults(pop3test.Faults{StallOn: stall})
+			res, err := f.eng.Sync(context.Background(), SyncOptions{Commit: true})
+			if err != nil {
+				t.Fatalf("a failed commit is not a sync error: %v", err)
+			}
+			if res.Committed || res.Pending != 1 || res.Deleted != 0 || len(res.Warnings) == 0 {
+				t.Fatalf("result %+v", res)
+			}
+			if f.md.Len() != 3 {
+				t.Fatalf("the server deleted without a confirmed QUIT: %v", f.md.UIDs())
+			}
+			if r, err := f.store.Get(id); err != nil || !r.Deleted {
+				t.Fatalf("mark lost: %+v %v", r, err)
+			}
+			f.srv.SetFaults(pop3test.Faults{})
+			res = f.sync(true)
+			if !res.Committed || res.Deleted != 1 || res.Pending != 0 || f.md.Len() != 2 {
+				t.Fatalf("retry: result %+v, server %v", res, f.md.UIDs())
+			}
+		})
+	}
+}
+
+func TestMarkGoneFromServerCountsAsCommitted(t *testing.T) {
+	f := newFixture(t, pop3test.Config{}, mails("u", 2)...)
+	f.sync(false)
+	id := f.byUIDL("u1").ID
+	if err := f.eng.MarkDeleted(context.Background(), []int64{id}, true); err != nil {
+		t.Fatal(err)
+	}
+	deleteElsewhere(t, f.srv.Addr(), 1) // as if our QUIT's reply was lost
+	res := f.sync(false)
+	if res.Deleted != 1 || res.Pending != 0 {
+		t.Fatalf("result %+v", res)
+	}
+	if _, err := f.store.Get(id); !errors.Is(err, cache.ErrNotFound) {
+		t.Fatalf("committed deletion still stored: %v", err)
+	}
+}
+
+func TestDuplicateUIDLsAreKeptAndNeverDeleted(t *testing.T) {
+	f := newFixture(t, pop3test.Config{Faults: pop3test.Faults{DuplicateUIDLs: true}}, mails("u", 3)...)
+	res := f.sync(false)
+	rows := f.all()
+	if res.New != 3 || len(rows) != 3 {
+		t.Fatalf("result %+v, %d rows", res, len(rows))
+	}
+	var ids []int64
+	subjects := map[string]bool{}
+	for _, r := range rows {
+		ids = append(ids, r.ID)
+		subjects[r.Subject] = true
+		if r.UIDL != "u1" {
+			t.Errorf("row %d UIDL %q", r.ID, r.UIDL)
+		}
+	}
+	if len(subjects) != 3 {
+		t.Fatalf("messages merged: %v", subjects)
+	}
+	if err := f.eng.MarkDeleted(context.Background(), ids, true); err != nil {
+		t.Fatal(err)
+	}
+	f.srv.ResetLog()
+	res = f.sync(true)
+	if f.sent("DELE") || f.md.Len() != 3 {
+		t.Fatalf("DELE sent for a duplicated UIDL: %v", f.verbs())
+	}
+	if res.Pending != 3 || len(res.Warnings) == 0 {
+		t.Fatalf("result %+v", res)
+	}
+}
+
+func TestServerWithoutUIDL(t *testing.T) {
+	f := newFixture(t, pop3test.Config{NoUIDL: true}, mails("u", 3)...)
+	res := f.sync(false)
+	if res.New != 3 || !warned(res, "UIDL") {
+		t.Fatalf("result %+v", res)
+	}
+	for _, r := range f.all() {
+		if !strings.HasPrefix(r.UIDL, hashPrefix) {
+			t.Errorf("identity %q", r.UIDL)
+		}
+	}
+	if res = f.sync(false); res.New != 0 || res.Downloaded != 0 {
+		t.Fatalf("second sync %+v", res)
+	}
+	var id int64
+	for _, r := range f.all() {
+		if r.Subject == "message u2" {
+			id = r.ID
+		}
+	}
+	if err := f.eng.MarkDeleted(context.Background(), []int64{id}, true); err != nil {
+		t.Fatal(err)
+	}
+	if res = f.sync(true); res.Deleted != 1 || !slices.Equal(f.md.UIDs(), []string{"u1", "u3"}) {
+		t.Fatalf("delete by hash: %+v %v", res, f.md.UIDs())
+	}
+}
+
+func TestServerWithoutTOP(t *testing.T) {
+	f := newFixture(t, pop3test.Config{NoTOP: true}, mails("u", 3)...)
+	f.acct.Prefetch.Mode = "none" // headers need the whole message anyway
+	res := f.sync(false)
+	if res.New != 3 || res.Downloaded != 3 || !warned(res, "TOP") {
+		t.Fatalf("result %+v", res)
+	}
+	if f.sent("TOP") {
+		t.Fatalf("TOP sent to a server without it: %v", f.verbs())
+	}
+	if r := f.byUIDL("u2"); !r.Cached || r.Subject != "message u2" {
+		t.Fatalf("row %+v", r)
+	}
+	f.checkStore()
+}
+
+func TestMassUIDLChangeMatchesStoredMessages(t *testing.T) {
+	f := newFixture(t, pop3test.Config{}, mails("old", 6)...)
+	f.sync(false)
+	before := f.all()
+	// The server migrates: same messages, new UIDLs.
+	var moved []pop3test.Message
+	for _, m := range f.md.Messages() {
+		moved = append(moved, pop3test.Message{UID: "new-" + m.UID, Data: m.Data})
+	}
+	srv2 := pop3test.NewTest(t, pop3test.Config{Maildrop: pop3test.NewMaildrop(moved...)})
+	f.acct.Port = account(t, srv2.Addr()).Port
+	res := f.sync(false)
+	after := f.all()
+	if res.New != 0 || res.Downloaded != 0 || len(after) != len(before) {
+		t.Fatalf("result %+v, rows %d -> %d", res, len(before), len(after))
+	}
+	if slices.Contains(srv2.Commands(), "RETR") {
+		t.Fatal("messages downloaded again after a UIDL change")
+	}
+	for i, r := range after {
+		if r.ID != before[i].ID || r.UIDL != "new-"+before[i].UIDL || !r.OnServer || !r.Cached {
+			t.Errorf("row %+v (was %s)", r, before[i].UIDL)
+		}
+	}
+}
+
+func TestCancelMidPrefetchLeavesNoPartialMessage(t *testing.T) {
+	msgs := mails("u", 40)
+	for i := range msgs {
+		msgs[i].Data = append(msgs[i].Data, []byte(strings.Repeat("filler line of the body\n", 2000))...)
+	}
+	f := newFixture(t, pop3test.Config{}, msgs...)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := f.eng.Sync(ctx, SyncOptions{Commit: true, Progress: func(p Progress) {
+		if p.Phase == PhaseBodies && p.Done >= 3 {
+			cancel()
+		}
+	}})
+	if err == nil || !errors.Is(err, context.Canceled) {
+		t.Fatalf("want a cancelled sync, got %v", err)
+	}
+	if f.md.Len() != 40 {
+		t.Fatal("a cancelled sync deleted messages")
+	}
+	f.checkStore()
+	cached := 0
+	for _, r := range f.all() {
+		if r.Cached {
+			cached++
+		}
+	}
+	if len(f.all()) != 40 || cached == 40 {
+		t.Fatalf("%d rows, %d cached: the cancel came too late to test anything", len(f.all()), cached)
+	}
+	res := f.sync(false)
+	if res.Downloaded != 40-cached {
+		t.Fatalf("resume downloaded %d, want %d", res.Downloaded, 40-cached)
+	}
+	f.checkStore()
+}
+
+func TestDroppedRetrLeavesNoPartialFile(t *testing.T) {
+	msgs := mails("u", 3)
+	msgs[1].Data = append(msgs[1].Data, []byte(strings.Repeat("x", 50000)+"\n")...)
+	f := newFixture(t, pop3test.Config{}, msgs...)
+	f.acct.Prefetch.Mode = "none"
+	f.sync(false)
+	f.srv.SetFaults(pop3test.Faults{DropRetrAfter: 10000})
+	if _, err := f.eng.Body(context.Background(), f.byUIDL("u2").ID); err == nil {
+		t.Fatal("a dropped RETR gave a body")
+	}
+	if r := f.byUIDL("u2"); r.Cached {
+		t.Fatal("row claims a body that never fully arrived")
+	}
+	f.checkStore()
+}
+
+func TestLoginDelayIsHonoured(t *testing.T) {
+	f := newFixture(t, pop3test.Config{LoginDelay: time.Hour}, mails("u", 1)...)
+	f.sync(false)
+	conns := f.srv.Connections()
+	_, err := f.eng.Sync(context.Background(), SyncOptions{})
+	if Classify(err) != KindTryLater || !strings.Contains(err.Error(), "LOGIN-DELAY") {
+		t.Fatalf("want a try-later error naming LOGIN-DELAY, got %v", err)
+	}
+	if f.srv.Connections() != conns {
+		t.Fatal("connected again within the server's LOGIN-DELAY")
+	}
+	f.eng.now = func() time.Time { return time.Now().Add(2 * time.Hour) }
+	f.sync(false)
+}
+
+func TestServerRefusalsAreClassified(t *testing.T) {
+	tests := []struct {
+		loginError string
+		want       Kind
+	}{
+		{"[IN-USE] locked by another client", KindTryLater},
+		{"[SYS/TEMP] try again later", KindTryLater},
+		{"[LOGIN-DELAY] wait", KindTryLater},
+		{"[AUTH] bad password", KindCredentials},
+		{"bad password", KindCredentials},
+	}
+	for _, tt := range tests {
+		t.Run(tt.loginError, func(t *testing.T) {
+			f := newFixture(t, pop3test.Config{Faults: pop3test.Faults{LoginError: tt.loginError}}, mails("u", 1)...)
+			_, err := f.eng.Sync(context.Background(), SyncOptions{Commit: true})
+			if err == nil || Classify(err) != tt.want {
+				t.Fatalf("kind of %v = %v, want %v", err, Classify(err), tt.want)
+			}
+		})
+	}
+}
+
+func TestMaildropInUseIsTryLater(t *testing.T) {
+	f := newFixture(t, pop3test.Config{}, mails("u", 1)...)
+	// Hold the maildrop with an on-demand session, then sync from a second engine.
+	f.acct.Prefetch.Mode = "none"
+	f.sync(false)
+	if _, err := f.eng.Body(context.Background(), f.byUIDL("u1").ID); err != nil {
+		t.Fatal(err)
+	}
+	if !f.md.Locked() {
+		t.Skip("the server does not lock the maildrop")
+	}
+	st2, err := cache.Open(t.TempDir(), cache.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Close()
+	acct2 := *f.acct
+	e2 := New(&acct2, st2, f.eng.creds)
+	_, err = e2.Sync(context.Background(), SyncOptions{})
+	if Classify(err) != KindTryLater {
+		t.Fatalf("want try-later for a locked maildrop, got %v", err)
+	}
+}
+
+func TestLeaveOnServerFalseDeletesStoredMessagesOnCommit(t *testing.T) {
+	f := newFixture(t, pop3test.Config{}, mails("u", 3)...)
+	f.acct.LeaveOnServer = false
+	res := f.sync(true)
+	if !res.Committed || res.Deleted != 3 || f.md.Len() != 0 {
+		t.Fatalf("result %+v, server %v", res, f.md.UIDs())
+	}
+	rows := f.all()
+	if len(rows) != 3 {
+		t.Fatalf("policy deletion dropped local copies: %d rows", len(rows))
+	}
+	for _, r := range rows {
+		if r.OnServer || !r.Cached {
+			t.Errorf("row %+v", r)
+		}
+	}
+}
+
+func TestPolicyDeletionNeedsStoredBody(t *testing.T) {
+	f := newFixture(t, pop3test.Config{}, mails("u", 2)...)
+	f.acct.LeaveOnServer = false
+	f.acct.Prefetch.Mode = "none"
+	f.srv.ResetLog()
+	res := f.sync(true)
+	if f.sent("DELE") || f.md.Len() != 2 || res.Deleted != 0 {
+		t.Fatalf("deleted a message never stored: %v", f.verbs())
+	}
+}
+
+func TestDeleteAfterDays(t *testing.T) {
+	f := newFixture(t, pop3test.Config{}, mails("u", 2)...)
+	f.acct.DeleteAfterDays = 3
+	f.sync(true)
+	if f.md.Len() != 2 {
+		t.Fatal("deleted before delete_after_days passed")
+	}
+	f.eng.now = func() time.Time { return time.Now().Add(4 * 24 * time.Hour) }
+	res := f.sync(true)
+	if res.Deleted != 2 || f.md.Len() != 0 || len(f.all()) != 2 {
+		t.Fatalf("result %+v, server %v", res, f.md.UIDs())
+	}
+}
+
+func TestExpireZeroWarnsOnce(t *testing.T) {
+	zero := 0
+	f := newFixture(t, pop3test.Config{ExpireDays: &zero}, mails("u", 1)...)
+	if res := f.sync(false); !warned(res, "EXPIRE 0") {
+		t.Fatalf("no EXPIRE 0 warning: %v", res.Warnings)
+	}
+	if res := f.sync(false); warned(res, "EXPIRE 0") {
+		t.Fatal("EXPIRE 0 warning repeated")
+	}
+}
+
+func TestDeleteOnServerFalseOnlyHides(t *testing.T) {
+	f := newFixture(t, pop3test.Config{}, mails("u", 2)...)
+	f.acct.DeleteOnServer = false
+	f.sync(false)
+	if err := f.eng.MarkDeleted(context.Background(), []int64{f.byUIDL("u1").ID}, true); err != nil {
+		t.Fatal(err)
+	}
+	f.srv.ResetLog()
+	res := f.sync(true)
+	if f.sent("DELE") || f.md.Len() != 2 || res.Pending != 0 || res.New != 0 {
+		t.Fatalf("result %+v, %v", res, f.verbs())
+	}
+}
+
+// warned reports whether a warning mentions s.
+func warned(r Result, s string) bool {
+	for _, w := range r.Warnings {
+		if strings.Contains(w, s) {
+			return true
+		}
+	}
+	return false
+}
