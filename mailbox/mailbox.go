@@ -205,13 +205,3 @@ func tlsName(c *pop3.Client) string {
 	}
 	return tlsVersionName(st.Version)
 }
-
-// Query selects messages for List (the store's query, so the UI needs no
-// import of cache).
-type Query = cache.Query
-
-// Summary is one message as List returns it: its index row.
-type Summary = cache.Message
-
-// Stats are the counts a status bar shows.
-type Stats = cache.Stats
