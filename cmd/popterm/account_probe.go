@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+
+	"github.com/popterm/popterm/config"
+	"github.com/popterm/popterm/pop3"
+	"github.com/popterm/popterm/ui/setup"
+)
+
+// probeAccount connects to the account's server per its TLS mode, asks
+// CAPA, logs in with password (or the OAuth2 token command), asks CAPA again
+// and quits. It is the setup form's ProbeFunc and `account test`.
+func probeAccount(ctx context.Context, a config.Account, password string) (setup.ProbeResult, error) {
+	res := setup.ProbeResult{Addr: a.Addr(), TLSVersion: "none"}
+	tlsCfg, err := a.TLSConfig()
+	if err != nil {
+		return res, err
+	}
+	opts := &pop3.Options{TLSConfig: tlsCfg, DialTimeout: a.Timeout, CommandTimeout: a.Timeout}
+	dial := map[string]func(context.Context, string, *pop3.Options) (*pop3.Client, error){
+		config.TLSImplicit: pop3.DialTLS,
+		config.TLSStartTLS: pop3.DialStartTLS,
+		config.TLSNone:     pop3.Dial,
+	}[a.TLS]
+	if dial == nil {
+		return res, fmt.Errorf("account %q: unknown tls mode %q", a.Name, a.TLS)
+	}
+	c, err := dial(ctx, a.Addr(), opts)
+	if err != nil {
+		return res, fmt.Errorf("connect to %s (%s): %w", a.Addr(), tlsModeName(a.TLS), err)
+	}
+	defer c.Close()
+	if state, ok := c.TLS(); ok {
+		res.TLSVersion = tls.VersionName(state.Version)
+		if len(state.PeerCertificates) > 0 {
+			res.CertSHA256 = config.CertSHA256(state.PeerCertificates[0].Raw)
+		}
+	}
+	if !c.Caps().Known {
+		if _, err := c.Capa(ctx); err != nil {
+			return res, fmt.Errorf("capa: %w", err)
+		}
+	}
+	before := *c.Caps()
+	res.Mechanisms = append([]string(nil), before.SASL...)
+	acct := a
+	mech, err := c.Login(ctx, pop3.Credentials{
+		Username:       a.Username,
+		Password:       password,
+		Token:          func(ctx context.Context) (string, error) { return config.Token(ctx, &acct) },
+		Mechanism:      a.Auth,
+		AllowCleartext: a.AllowCleartextAuth,
+	})
+	if err != nil {
+		return res, fmt.Errorf("log in as %s: %w", a.Username, err)
+	}
+	res.Mechanism = mech
+	after := c.Caps()
+	res.User = before.User || after.User
+	res.Top = before.Top || after.Top
+	res.UIDL = before.UIDL || after.UIDL
+	res.Pipelining = before.Pipelining || after.Pipelining
+	res.UTF8 = before.UTF8 || after.UTF8
+	res.Implementation = after.Implementation
+	if res.Implementation == "" {
+		res.Implementation = before.Implementation
+	}
+	if err := c.Quit(ctx); err != nil {
+		return res, fmt.Errorf("quit: %w", err)
+	}
+	return res, nil
+}
+
+// tlsModeName says a TLS mode in words.
+func tlsModeName(mode string) string {
+	switch mode {
+	case config.TLSImplicit:
+		return "implicit TLS"
+	case config.TLSStartTLS:
+		return "STARTTLS"
+	}
+	return "no TLS"
+}

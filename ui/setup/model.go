@@ -1,0 +1,440 @@
+// Package setup is popterm's account setup form (Bubble Tea): it asks for an
+// email address, guesses the POP3 server from the domain, lets the user edit
+// it, tests it (connection, CAPA per RFC 2449, TLS per RFC 8314/2595,
+// login), shows what it found and saves. The probe and the save are function
+// values, so the form does no I/O itself and never reaches pop3 or the
+// keyring directly.
+package setup
+
+import (
+	"context"
+	"errors"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/popterm/popterm/config"
+)
+
+// Options configure the form.
+type Options struct {
+	// Probe tests an account before it is saved (required).
+	Probe ProbeFunc
+	// Save stores the account and its password (required).
+	Save SaveFunc
+	// Taken lists the names of existing accounts.
+	Taken []string
+	// Email prefills the address.
+	Email string
+	// Intro is an optional line under the title (e.g. "No account yet").
+	Intro string
+}
+
+type step int
+
+const (
+	stepEmail step = iota
+	stepForm
+	stepProbing
+	stepReview
+	stepSaving
+	stepDone
+)
+
+type field int
+
+const (
+	fieldName field = iota
+	fieldHost
+	fieldPort
+	fieldTLS
+	fieldUser
+	fieldPassword
+	fieldCount
+)
+
+// fieldLabels name the fields in the form.
+func fieldLabels() [fieldCount]string {
+	return [fieldCount]string{"Name", "Host", "Port", "TLS", "User", "Password"}
+}
+
+// Messages of the form's commands.
+type (
+	probeDoneMsg struct {
+		acct   config.Account
+		result ProbeResult
+		err    error
+	}
+	saveDoneMsg struct{ err error }
+)
+
+// Model is the setup form. It is a complete Bubble Tea model: run it with
+// tea.NewProgram, then read Saved.
+type Model struct {
+	opts     Options
+	styles   Styles
+	step     step
+	email    textinput.Model
+	inputs   [fieldCount]textinput.Model
+	tlsMode  string
+	focus    field
+	provider Provider
+	note     string
+	err      string
+	result   ProbeResult
+	acct     config.Account
+	saved    bool
+	width    int
+}
+
+// New builds the form.
+func New(opts Options) Model {
+	m := Model{opts: opts, styles: DefaultStyles(true), tlsMode: config.TLSImplicit, width: 80}
+	m.email = newInput("alice@example.com", 254)
+	m.email.SetValue(opts.Email)
+	m.email.Focus()
+	placeholders := [fieldCount]string{"work", "pop.example.com", "995", "", "alice@example.com", ""}
+	for i := range m.inputs {
+		m.inputs[i] = newInput(placeholders[i], 255)
+	}
+	m.inputs[fieldPort].CharLimit = 5
+	m.inputs[fieldPassword].EchoMode = textinput.EchoPassword
+	m.inputs[fieldPassword].EchoCharacter = '•'
+	return m
+}
+
+func newInput(placeholder string, limit int) textinput.Model {
+	ti := textinput.New()
+	ti.Prompt = ""
+	ti.Placeholder = placeholder
+	ti.CharLimit = limit
+	ti.SetWidth(40)
+	return ti
+}
+
+// Saved returns the account that was saved, if any.
+func (m Model) Saved() (config.Account, bool) { return m.acct, m.saved }
+
+// Init asks the terminal for its background color.
+func (m Model) Init() tea.Cmd { return tea.RequestBackgroundColor }
+
+// Update handles keys and the results of the probe and the save.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.BackgroundColorMsg:
+		m.styles = DefaultStyles(msg.IsDark())
+		return m, nil
+	case tea.WindowSizeMsg:
+		m.width = max(msg.Width, 20)
+		return m, nil
+	case probeDoneMsg:
+		return m.probeDone(msg), nil
+	case saveDoneMsg:
+		if msg.err != nil {
+			m.step, m.err = stepReview, oneLine(msg.err.Error())
+			return m, nil
+		}
+		m.step, m.saved = stepDone, true
+		return m, tea.Quit
+	case tea.KeyPressMsg:
+		if msg.String() == "ctrl+c" {
+			return m, tea.Quit
+		}
+		switch m.step {
+		case stepEmail:
+			return m.updateEmail(msg)
+		case stepForm:
+			return m.updateForm(msg)
+		case stepReview:
+			return m.updateReview(msg)
+		case stepProbing, stepSaving:
+			if msg.String() == "esc" {
+				return m, tea.Quit
+			}
+			return m, nil
+		}
+	}
+	return m.updateInput(msg)
+}
+
+// updateInput passes other messages (paste, blink) to the focused input.
+func (m Model) updateInput(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch m.step {
+	case stepEmail:
+		m.email, cmd = m.email.Update(msg)
+	case stepForm:
+		if m.focus != fieldTLS {
+			m.inputs[m.focus], cmd = m.inputs[m.focus].Update(msg)
+		}
+	}
+	return m, cmd
+}
+
+func (m Model) updateEmail(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch msg.String() {
+	case "esc":
+		return m, tea.Quit
+	case "enter":
+		addr := strings.TrimSpace(m.email.Value())
+		local, domain, ok := strings.Cut(addr, "@")
+		if !ok || local == "" || !strings.Contains(domain, ".") || strings.ContainsAny(addr, " \t") {
+			m.err = "enter an email address like alice@example.com"
+			return m, nil
+		}
+		p := Guess(addr)
+		m.err, m.note, m.provider = "", p.Note, p
+		if p.NoPOP {
+			m.err = p.Note
+			m.note = ""
+			return m, nil
+		}
+		m.inputs[fieldName].SetValue(SuggestName(addr, m.opts.Taken))
+		m.inputs[fieldHost].SetValue(p.Host)
+		m.inputs[fieldPort].SetValue(strconv.Itoa(p.Port))
+		m.inputs[fieldUser].SetValue(addr)
+		m.tlsMode = p.TLS
+		m.step = stepForm
+		m.email.Blur()
+		return m, m.setFocus(fieldPassword)
+	}
+	return m.updateInput(msg)
+}
+
+func (m *Model) setFocus(f field) tea.Cmd {
+	m.inputs[m.focus].Blur()
+	m.focus = f
+	if f == fieldTLS {
+		return nil
+	}
+	return m.inputs[f].Focus()
+}
+
+func (m Model) updateForm(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch msg.String() {
+	case "esc":
+		m.step, m.err = stepEmail, ""
+		m.inputs[m.focus].Blur()
+		return m, m.email.Focus()
+	case "tab", "down":
+		return m, m.setFocus((m.focus + 1) % fieldCount)
+	case "shift+tab", "up":
+		return m, m.setFocus((m.focus + fieldCount - 1) % fieldCount)
+	case "enter":
+		if m.focus != fieldPassword {
+			return m, m.setFocus(m.focus + 1)
+		}
+		return m.submit()
+	case "ctrl+s":
+		return m.submit()
+	}
+	if m.focus == fieldTLS {
+		switch msg.String() {
+		case "left", "right", "space", "h", "l":
+			m.toggleTLS()
+		}
+		return m, nil
+	}
+	return m.updateInput(msg)
+}
+
+// toggleTLS switches between implicit TLS and STARTTLS, moving the port
+// along when it was the default. Cleartext is only for the command line.
+func (m *Model) toggleTLS() {
+	old := m.tlsMode
+	m.tlsMode = config.TLSStartTLS
+	if old == config.TLSStartTLS {
+		m.tlsMode = config.TLSImplicit
+	}
+	if m.inputs[fieldPort].Value() == strconv.Itoa(config.DefaultPort(old)) {
+		m.inputs[fieldPort].SetValue(strconv.Itoa(config.DefaultPort(m.tlsMode)))
+	}
+}
+
+// account builds and validates the account from the fields.
+func (m Model) account() (config.Account, error) {
+	name := strings.TrimSpace(m.inputs[fieldName].Value())
+	a := config.NewAccount(name)
+	a.Host = strings.TrimSpace(m.inputs[fieldHost].Value())
+	a.TLS = m.tlsMode
+	a.Username = strings.TrimSpace(m.inputs[fieldUser].Value())
+	port, err := strconv.Atoi(strings.TrimSpace(m.inputs[fieldPort].Value()))
+	if err != nil {
+		return a, errors.New("the port is a number, usually 995 (TLS) or 110 (STARTTLS)")
+	}
+	a.Port = port
+	if slices.Contains(m.opts.Taken, name) {
+		return a, errors.New("an account named " + strconv.Quote(name) + " already exists: choose another name")
+	}
+	if err := a.Validate(); err != nil {
+		return a, err
+	}
+	if m.inputs[fieldPassword].Value() == "" {
+		return a, errors.New("enter the password (it goes to the OS keyring, never to a file)")
+	}
+	return a, nil
+}
+
+func (m Model) submit() (tea.Model, tea.Cmd) {
+	a, err := m.account()
+	if err != nil {
+		m.err = oneLine(err.Error())
+		return m, nil
+	}
+	var alts []string
+	if a.Host == m.provider.Host {
+		alts = m.provider.Alternatives
+	}
+	m.step, m.err = stepProbing, ""
+	return m, probeCmd(m.opts.Probe, a, m.inputs[fieldPassword].Value(), alts)
+}
+
+// probeCmd runs the probe, trying the alternative hosts while the host name
+// does not resolve.
+func probeCmd(probe ProbeFunc, a config.Account, password string, alts []string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*a.Timeout+5*time.Second)
+		defer cancel()
+		res, err := probe(ctx, a, password)
+		for _, host := range alts {
+			if !isNoSuchHost(err) {
+				break
+			}
+			b := a
+			b.Host = host
+			if r, e := probe(ctx, b, password); e == nil || !isNoSuchHost(e) {
+				a, res, err = b, r, e
+			}
+		}
+		return probeDoneMsg{acct: a, result: res, err: err}
+	}
+}
+
+func isNoSuchHost(err error) bool {
+	var dns *net.DNSError
+	return err != nil && errors.As(err, &dns) && dns.IsNotFound
+}
+
+func (m Model) probeDone(msg probeDoneMsg) Model {
+	if msg.err != nil {
+		m.step, m.err = stepForm, oneLine(msg.err.Error())
+		return m
+	}
+	m.step, m.err, m.result, m.acct = stepReview, "", msg.result, msg.acct
+	m.inputs[fieldHost].SetValue(msg.acct.Host)
+	return m
+}
+
+func (m Model) updateReview(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch msg.String() {
+	case "enter", "y", "s":
+		m.step, m.err = stepSaving, ""
+		save, acct, pw := m.opts.Save, m.acct, m.inputs[fieldPassword].Value()
+		return m, func() tea.Msg { return saveDoneMsg{err: save(acct, pw)} }
+	case "esc", "n", "e":
+		m.step, m.err = stepForm, ""
+		return m, m.setFocus(m.focus)
+	}
+	return m, nil
+}
+
+// View draws the form.
+func (m Model) View() tea.View {
+	s := m.styles
+	var b strings.Builder
+	b.WriteString(s.Title.Render("popterm · add a POP3 account") + "\n")
+	if m.opts.Intro != "" && m.step == stepEmail {
+		b.WriteString(m.opts.Intro + "\n\n")
+	}
+	wrap := lipgloss.NewStyle().Width(max(m.width-2, 20))
+	emailLabel := s.Label
+	if m.step == stepEmail {
+		emailLabel = s.Focused
+	}
+	b.WriteString(emailLabel.Render("Email") + m.email.View() + "\n")
+	if m.step != stepEmail {
+		labels := fieldLabels()
+		for f := range fieldCount {
+			label := s.Label
+			if f == m.focus && m.step == stepForm {
+				label = s.Focused
+			}
+			value := m.inputs[f].View()
+			if f == fieldTLS {
+				value = m.tlsView()
+			}
+			b.WriteString(label.Render(labels[f]) + value + "\n")
+		}
+	}
+	if m.note != "" {
+		b.WriteString("\n" + s.Note.Inherit(wrap).Render(m.note) + "\n")
+	}
+	switch m.step {
+	case stepProbing:
+		b.WriteString("\nTesting " + m.acct.Host + "… connecting, asking CAPA, logging in\n")
+	case stepReview, stepSaving, stepDone:
+		b.WriteString("\n" + s.OK.Render("✓ Connected and logged in") + "\n")
+		for _, l := range m.result.Lines() {
+			st := s.Value
+			if strings.HasPrefix(l, "warning:") {
+				st = s.Warn
+			}
+			b.WriteString("  " + st.Render(sanitize(l)) + "\n")
+		}
+	}
+	if m.err != "" {
+		b.WriteString("\n" + s.Error.Inherit(wrap).Render("✗ "+m.err) + "\n")
+	}
+	b.WriteString("\n" + s.Help.Inherit(wrap).Render(m.help()) + "\n")
+	return tea.NewView(b.String())
+}
+
+func (m Model) tlsView() string {
+	desc := map[string]string{
+		config.TLSImplicit: "implicit TLS (usually port 995)",
+		config.TLSStartTLS: "STARTTLS (usually port 110)",
+	}[m.tlsMode]
+	if m.focus == fieldTLS && m.step == stepForm {
+		return "‹ " + desc + " ›"
+	}
+	return desc
+}
+
+func (m Model) help() string {
+	switch m.step {
+	case stepEmail:
+		return "enter continue · esc cancel"
+	case stepForm:
+		return "tab/↑/↓ move · ←/→ TLS mode · enter on Password (or ctrl+s) tests the server · esc back"
+	case stepProbing:
+		return "esc cancel"
+	case stepReview:
+		return "enter save (password to the OS keyring) · esc edit"
+	case stepSaving:
+		return "saving…"
+	}
+	return "saved"
+}
+
+// oneLine keeps the first line of s, without control characters.
+func oneLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return sanitize(s)
+}
+
+// sanitize replaces control characters so server text cannot drive the
+// terminal.
+func sanitize(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return '?'
+		}
+		return r
+	}, s)
+}
