@@ -50,7 +50,15 @@ func plausibleYear(y int) bool { return y >= 1970 && y <= 9999 }
 // scanDate finds day, month, year, time and zone tokens in any order.
 func scanDate(v string) time.Time {
 	v, _ = stripComments(v)
-	fields := strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' || r == '\t' })
+	var fields []string
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' || r == '\t' }) {
+		// "10-Mar-2026" (RFC 850 style) is three tokens.
+		if strings.IndexByte(f, '-') > 0 && strings.IndexFunc(f, func(r rune) bool { return r >= 'A' && r <= 'z' }) >= 0 {
+			fields = append(fields, strings.FieldsFunc(f, func(r rune) bool { return r == '-' })...)
+			continue
+		}
+		fields = append(fields, f)
+	}
 	day, year, hh, mm, ss := -1, -1, -1, 0, 0
 	var month time.Month
 	offset, zoneSeen := 0, false

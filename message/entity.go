@@ -349,6 +349,13 @@ func (w *walker) multipart(o *out, p *part, body io.Reader) error {
 		}
 		count++
 		ph := appendFields(nil, tp.Header)
+		if headerSize(ph) > maxHeaderBytes {
+			if !w.extract {
+				o.note("[a part header is larger than 1 MiB: that part is not shown]", p.quote)
+			}
+			w.parts++
+			continue
+		}
 		target := o
 		if alternative && !w.extract {
 			target = o.fork()

@@ -27,16 +27,20 @@ type candidate struct {
 	// plausible reports runes typical of the language.
 	plausible func(r rune) bool
 	common    string
+	// core is the share of the text's multibyte sequences that lie in the
+	// charset's core set (KS X 1001, GB 2312, JIS X 0208), not in the
+	// vendor extensions that wrong guesses land in.
+	core func(b []byte) float64
 }
 
 var guessCandidates = []candidate{
-	{"EUC-KR", korean.EUCKR, func(r rune) bool { return r >= 0xac00 && r <= 0xd7a3 }, commonHangul},
+	{"EUC-KR", korean.EUCKR, func(r rune) bool { return r >= 0xac00 && r <= 0xd7a3 }, commonHangul, eucCore},
 	{"Shift_JIS", japanese.ShiftJIS, func(r rune) bool {
 		return r >= 0x3040 && r <= 0x30ff || r >= 0x4e00 && r <= 0x9fff || r >= 0x3000 && r <= 0x303f
-	}, "のをにはがとでてしたするです"},
+	}, "のをにはがとでてしたするです", sjisCore},
 	{"GBK", simplifiedchinese.GB18030, func(r rune) bool {
 		return r >= 0x4e00 && r <= 0x9fff || r >= 0x3000 && r <= 0x303f || r >= 0xff00 && r <= 0xffef
-	}, commonHanzi},
+	}, commonHanzi, eucCore},
 }
 
 // guessDecode decodes 8-bit text whose charset is not declared: ISO-2022
@@ -59,7 +63,7 @@ func guessDecode(b []byte) (string, string) {
 	best, bestScore, bestText := "", 0.0, ""
 	for _, c := range guessCandidates {
 		text := decodeWith(c.enc, b)
-		if s := scoreText(text, c); s > bestScore {
+		if s := scoreText(text, c) * (0.5 + 0.5*c.core(b)); s > bestScore {
 			best, bestScore, bestText = c.name, s, text
 		}
 	}
@@ -92,6 +96,50 @@ func scoreText(text string, c candidate) float64 {
 		return 0
 	}
 	return good / total
+}
+
+// eucCore is the share of byte pairs with both bytes in 0xA1-0xFE (the
+// EUC-KR and GB 2312 core planes).
+func eucCore(b []byte) float64 {
+	pairs, core := 0, 0
+	for i := 0; i < len(b); i++ {
+		if b[i] < 0x80 {
+			continue
+		}
+		pairs++
+		if i+1 < len(b) && b[i] >= 0xa1 && b[i] <= 0xfe && b[i+1] >= 0xa1 && b[i+1] <= 0xfe {
+			core++
+		}
+		i++
+	}
+	return ratio(core, pairs)
+}
+
+// sjisCore is the share of Shift_JIS double-byte sequences among the
+// non-ASCII sequences (half-width katakana bytes count against it).
+func sjisCore(b []byte) float64 {
+	seqs, core := 0, 0
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c < 0x80 {
+			continue
+		}
+		seqs++
+		if (c >= 0x81 && c <= 0x9f || c >= 0xe0 && c <= 0xfc) && i+1 < len(b) {
+			if t := b[i+1]; t >= 0x40 && t <= 0xfc && t != 0x7f {
+				core++
+			}
+			i++
+		}
+	}
+	return ratio(core, seqs)
+}
+
+func ratio(n, total int) float64 {
+	if total == 0 {
+		return 0
+	}
+	return float64(n) / float64(total)
 }
 
 // decodeUTF7 decodes UTF-7 (RFC 2152): "+" starts modified base64 of

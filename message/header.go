@@ -48,9 +48,7 @@ func readHeader(br *bufio.Reader) (h header, bodyStart string, err error) {
 		th, err := textproto.ReadHeader(br)
 		n := len(h)
 		h = appendFields(h, th)
-		for _, f := range h[n:] {
-			size += len(f.Key) + len(f.Value) + 4
-		}
+		size += headerSize(h[n:])
 		if size > maxHeaderBytes {
 			return h, "", errHeaderTooBig
 		}
@@ -70,16 +68,22 @@ func readHeader(br *bufio.Reader) (h header, bodyStart string, err error) {
 	}
 }
 
-// appendFields appends the fields of th in their original order.
+// appendFields appends the fields of th (Fields iterates in the order
+// they were read).
 func appendFields(h header, th textproto.Header) header {
-	var rev []field
 	for fs := th.Fields(); fs.Next(); {
-		rev = append(rev, field{fs.Key(), fs.Value()})
-	}
-	for i := len(rev) - 1; i >= 0; i-- {
-		h = append(h, rev[i])
+		h = append(h, field{fs.Key(), fs.Value()})
 	}
 	return h
+}
+
+// headerSize is about the number of bytes h took in the message.
+func headerSize(h header) int {
+	n := 0
+	for _, f := range h {
+		n += len(f.Key) + len(f.Value) + 4
+	}
+	return n
 }
 
 // decodeField decodes a header value for display: undeclared 8-bit text is

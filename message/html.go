@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -179,7 +178,7 @@ func (r *htmlRenderer) start(a atom.Atom, name string, attrs map[string]string, 
 			r.linkText.Reset()
 		}
 	case atom.Img:
-		if alt := collapseSpace(strings.Map(printable, attrs["alt"])); alt != "" {
+		if alt := collapseSpace(sanitizeLine(attrs["alt"])); alt != "" {
 			r.word("[image: " + alt + "]")
 		}
 	}
@@ -218,14 +217,6 @@ func (r *htmlRenderer) end(a atom.Atom, name string) {
 	case atom.A:
 		r.endLink()
 	}
-}
-
-// printable maps control runes out of attribute text.
-func printable(r rune) rune {
-	if unicode.IsControl(r) {
-		return ' '
-	}
-	return r
 }
 
 // endLink closes an open link: its number follows the link text.

@@ -61,12 +61,19 @@ func (o *out) note(text string, quote int) {
 	o.lines = append(o.lines, Line{Text: text, Kind: LineNote, QuoteLevel: quote})
 }
 
-// blank appends an empty line unless the last line is already empty.
+// blank appends an empty line unless the last line is already empty. It
+// takes the lower quote level of the lines around it.
 func (o *out) blank(quote int) {
-	if n := len(o.lines); n == 0 || o.lines[n-1].Text == "" {
+	n := len(o.lines)
+	if n == 0 || o.lines[n-1].Text == "" {
 		return
 	}
-	o.lines = append(o.lines, Line{QuoteLevel: quote})
+	quote = min(quote, o.lines[n-1].QuoteLevel)
+	kind := LineText
+	if quote > 0 {
+		kind = LineQuote
+	}
+	o.lines = append(o.lines, Line{Kind: kind, QuoteLevel: quote})
 }
 
 // link records a URL and returns its number (the same URL keeps its first
