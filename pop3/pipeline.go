@@ -96,6 +96,10 @@ func (c *Client) batch(ctx context.Context, verb string, nums []int, extra []str
 
 	for i, n := range nums {
 		label := msgLabel(verb, n)
+		if err := ctx.Err(); err != nil {
+			stopWriter()
+			return c.end(label, err) // replies are in flight: the stream is lost
+		}
 		cbErr, err := c.batchReply(label, n, multi, fn)
 		if err != nil {
 			if r := stopWriter(); r.err != nil && errors.Is(err, ErrClosed) {
