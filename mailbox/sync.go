@@ -156,10 +156,8 @@ func (s *syncRun) checkExpire() {
 // diff sorts the index against the listing: rows back on the server, rows
 // that vanished, and the listing entries that are new.
 func (s *syncRun) diff() (fresh []entry) {
-	seen := make(map[int64]bool, len(s.rows))
 	for _, en := range s.l.entries {
 		if r, ok := s.known[en.key]; ok {
-			seen[r.ID] = true
 			if !r.OnServer {
 				s.toOn = append(s.toOn, r.ID)
 			}
@@ -167,13 +165,19 @@ func (s *syncRun) diff() (fresh []entry) {
 		}
 		fresh = append(fresh, en)
 	}
+	s.findGone()
+	return fresh
+}
+
+// findGone collects the rows on the server at the last sync that are not in
+// this session's listing.
+func (s *syncRun) findGone() {
 	s.gone = make(map[int64]cache.Message)
 	for _, r := range s.rows {
-		if !seen[r.ID] && r.OnServer {
+		if _, listed := s.l.byKey[key{r.UIDL, r.Dup}]; !listed && r.OnServer {
 			s.gone[r.ID] = r
 		}
 	}
-	return fresh
 }
 
 // syncByUIDL indexes the headers of messages new to the store.
@@ -236,6 +240,7 @@ func (s *syncRun) syncByHash(ctx context.Context) error {
 	sort.Ints(nums)
 	s.l = newListing(nil, true)
 	done := 0
+	defer s.findGone()
 	return s.fetchHeads(ctx, nums, func(n int, hb headerBlock, whole io.Reader) error {
 		done++
 		emit(s.opts, Progress{Phase: PhaseHeaders, Done: done, Total: len(nums)})

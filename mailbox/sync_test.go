@@ -265,6 +265,10 @@ func TestServerWithoutUIDL(t *testing.T) {
 	if res = f.sync(true); res.Deleted != 1 || !slices.Equal(f.md.UIDs(), []string{"u1", "u3"}) {
 		t.Fatalf("delete by hash: %+v %v", res, f.md.UIDs())
 	}
+	deleteElsewhere(t, f.srv.Addr(), 1)
+	if res = f.sync(false); res.Gone != 1 || len(f.all()) != 2 {
+		t.Fatalf("vanished without UIDL: %+v, %d rows", res, len(f.all()))
+	}
 }
 
 func TestServerWithoutTOP(t *testing.T) {

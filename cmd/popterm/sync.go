@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/popterm/popterm/config"
@@ -105,6 +106,9 @@ func summary(account string, r mailbox.Result, verbose bool) string {
 	return line
 }
 
+// redrawEvery limits how often the bar is redrawn within a phase.
+const redrawEvery = 100 * time.Millisecond
+
 // progressBar draws sync progress on a terminal (one redrawn line), or with
 // -v prints each phase as a line elsewhere; otherwise it is silent.
 type progressBar struct {
@@ -115,6 +119,7 @@ type progressBar struct {
 	width   int
 	last    mailbox.Phase
 	drawn   bool
+	drawnAt time.Time
 }
 
 func newProgressBar(w io.Writer, account string, verbose bool) *progressBar {
@@ -130,11 +135,15 @@ func (p *progressBar) update(ev mailbox.Progress) {
 		p.last = ev.Phase
 		return
 	}
+	if ev.Phase == p.last && ev.Done != ev.Total && time.Since(p.drawnAt) < redrawEvery {
+		return
+	}
 	if p.verbose && ev.Phase != p.last && p.last != "" {
 		p.clear()
 		fmt.Fprintf(p.w, "popterm: %s: %s\n", p.account, p.last)
 	}
 	p.last = ev.Phase
+	p.drawnAt = time.Now()
 	line := fmt.Sprintf("%s: %s", p.account, ev.Phase)
 	if ev.Total > 0 {
 		const barWidth = 24
