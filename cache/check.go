@@ -227,7 +227,7 @@ func (c *checker) files(rows map[int64]*checkRow, files map[string][]fileEntry, 
 	if c.repair && len(tombs) > 0 {
 		err := c.s.inTx(c.ctx, func(tx *sql.Tx) error {
 			for f := range tombs {
-				if len(files[f]) == 0 {
+				if _, err := c.s.locate(f); errors.Is(err, os.ErrNotExist) {
 					if _, err := tx.ExecContext(c.ctx, `DELETE FROM removed_files WHERE file = ?`, f); err != nil {
 						return err
 					}

@@ -71,3 +71,5 @@ func (m NewMessage) date() time.Time {
 	fmt.Sscanf(m.UIDL, "uidl-%d", &i)
 	return time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute)
 }
+
+func itoa(i int) string { return fmt.Sprint(i) }
