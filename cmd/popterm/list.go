@@ -92,6 +92,7 @@ func printJSON(e *env, msgs []cache.Message) int {
 		out = append(out, j)
 	}
 	enc := json.NewEncoder(e.stdout)
+	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(out); err != nil {
 		return fail(e, exitFailure, "write the list: %v", err)
