@@ -24,14 +24,17 @@ var monthNames = map[string]time.Month{
 	"jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }
 
-// parseDate parses a Date header robustly: RFC 5322 first, then a token
-// scan that accepts a missing weekday or seconds, two-digit years, zone
+// parseDate parses a Date header robustly: a token scan that accepts the
+// RFC 5322 form and a missing weekday or seconds, two-digit years, zone
 // names, "+0000 (UTC)" comments, asctime and ISO 8601 forms. It returns the
 // zero time when nothing sensible is found.
 func parseDate(v string) time.Time {
 	v = strings.TrimSpace(v)
 	if v == "" || len(v) > 200 {
 		return time.Time{}
+	}
+	if t := scanDate(v); !t.IsZero() {
+		return t
 	}
 	if t, err := mail.ParseDate(v); err == nil && plausibleYear(t.Year()) {
 		return t
@@ -41,7 +44,7 @@ func parseDate(v string) time.Time {
 			return t
 		}
 	}
-	return scanDate(v)
+	return time.Time{}
 }
 
 // plausibleYear rejects years no real mail has.

@@ -38,21 +38,22 @@ func (m *Message) Wrap(width int) []Line {
 	return out
 }
 
-// quotePrefix is "> " per level, shortened (">>>>> ", then ">[n] ") when
-// it would leave less than minWrapWidth columns.
+// quotePrefix is "> " per level, shortened to ">>> " or ">[n] " when it
+// would leave less than minWrapWidth columns.
 func quotePrefix(level, width int) string {
 	if level <= 0 {
 		return ""
 	}
-	p := strings.Repeat("> ", level)
-	if width < 1 || width-len(p) >= minWrapWidth {
-		return p
+	spaced := strings.Repeat("> ", level)
+	if width < 1 || width-len(spaced) >= minWrapWidth {
+		return spaced
 	}
-	p = strings.Repeat(">", level) + " "
-	if width-len(p) >= minWrapWidth {
-		return p
+	compact := strings.Repeat(">", level) + " "
+	numbered := ">[" + itoa(level) + "] "
+	if len(numbered) < len(compact) {
+		return numbered
 	}
-	return ">[" + itoa(level) + "] "
+	return compact
 }
 
 func itoa(n int) string {
