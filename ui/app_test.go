@@ -324,8 +324,8 @@ func richMessage() *message.Message {
 		body = append(body, message.Line{Text: fmt.Sprintf("Line %d of the body with a needle here.", i)})
 	}
 	body = append(body,
-		message.Line{Text: "> quoted once", Kind: message.LineQuote, QuoteLevel: 1},
-		message.Line{Text: ">> quoted twice", Kind: message.LineQuote, QuoteLevel: 2},
+		message.Line{Text: "quoted once", Kind: message.LineQuote, QuoteLevel: 1},
+		message.Line{Text: "quoted twice", Kind: message.LineQuote, QuoteLevel: 2},
 		message.Line{Text: "-- ", Kind: message.LineSignature},
 		message.Line{Text: "Alice", Kind: message.LineSignature},
 		message.Line{Text: "[1] https://example.org/lunch", Kind: message.LineLinkRef},

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -29,11 +31,11 @@ func sortedOrder(rows []mailbox.Summary, by sortKey) []int {
 	for i := range order {
 		order[i] = i
 	}
-	newer := func(a, b *mailbox.Summary) bool {
-		if !a.Date.Equal(b.Date) {
-			return a.Date.After(b.Date)
+	newer := func(a, b *mailbox.Summary) int {
+		if c := b.Date.Compare(a.Date); c != 0 {
+			return c
 		}
-		return a.ID > b.ID
+		return cmp.Compare(b.ID, a.ID)
 	}
 	var keys []string
 	if by == sortSender || by == sortSubject {
@@ -46,16 +48,18 @@ func sortedOrder(rows []mailbox.Summary, by sortKey) []int {
 			}
 		}
 	}
-	sort.SliceStable(order, func(i, j int) bool {
-		a, b := &rows[order[i]], &rows[order[j]]
+	// Every comparison ends on the unique ID, so the order is total and an
+	// unstable sort gives the same result every time.
+	slices.SortFunc(order, func(i, j int) int {
+		a, b := &rows[i], &rows[j]
 		switch by {
 		case sortSender, sortSubject:
-			if ka, kb := keys[order[i]], keys[order[j]]; ka != kb {
-				return ka < kb
+			if c := strings.Compare(keys[i], keys[j]); c != 0 {
+				return c
 			}
 		case sortSize:
-			if a.Size != b.Size {
-				return a.Size > b.Size
+			if c := cmp.Compare(b.Size, a.Size); c != 0 {
+				return c
 			}
 		}
 		return newer(a, b)

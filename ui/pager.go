@@ -187,6 +187,9 @@ func (m *pagerModel) layout() {
 	w := max(m.width, 10)
 	m.lines = m.lines[:0]
 	add := func(text string, st lipgloss.Style) {
+		// message sanitizes already; this guard keeps the terminal safe
+		// whatever a renderer bug lets through.
+		text = strings.ReplaceAll(oneLine(strings.ReplaceAll(text, "\t", "    ")), "\t", " ")
 		for _, l := range strings.Split(ansi.Hardwrap(text, w, true), "\n") {
 			m.lines = append(m.lines, pagerLine{text: l, style: st})
 		}
@@ -209,7 +212,7 @@ func (m *pagerModel) headerBlock(add func(string, lipgloss.Style), w int) {
 		if v == "" {
 			return
 		}
-		label := k + ": "
+		label := oneLine(k) + ": "
 		text := ansi.Wrap(oneLine(v), max(w-len(label), 10), ",; ")
 		for i, l := range strings.Split(text, "\n") {
 			prefix := strings.Repeat(" ", len(label))
