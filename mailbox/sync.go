@@ -33,7 +33,8 @@ type syncRun struct {
 	toOn  []int64                 // rows back on the server
 	gone  map[int64]cache.Message // rows that vanished (until matched)
 	match *matcher                // re-keys rows after a UIDL change, or nil
-	batch []cache.NewMessage      // new messages waiting for store.Add
+	batch []cache.NewMessage      // new messages waiting for the indexer
+	idx   *indexer                // indexes batches concurrently, or nil
 	noTop bool                    // the server has no usable TOP
 }
 
@@ -122,16 +123,17 @@ func (s *syncRun) run(ctx context.Context) error {
 	}
 	if ok {
 		s.l = newListing(pairs, false)
-		if err := s.syncByUIDL(ctx); err != nil {
-			return err
-		}
+		err = s.syncByUIDL(ctx)
 	} else {
 		s.warn("the server does not support UIDL: messages are identified by a hash of their headers, so every sync reads all headers")
-		if err := s.syncByHash(ctx); err != nil {
-			return err
-		}
+		err = s.syncByHash(ctx)
 	}
-	if err := s.flush(ctx); err != nil {
+	if err != nil {
+		s.batch = nil
+		s.drain() // keep what was indexed; the first error is err
+		return err
+	}
+	if err := s.drain(); err != nil {
 		return err
 	}
 	if err := s.markGone(ctx); err != nil {
@@ -296,7 +298,7 @@ func (s *syncRun) onNew(ctx context.Context, k key, size int64, hb headerBlock, 
 		}
 		return nil
 	}
-	if err := s.flush(ctx); err != nil {
+	if err := s.drain(); err != nil {
 		return err
 	}
 	ids, err := s.e.store.Add(ctx, []cache.NewMessage{nm})
@@ -311,17 +313,34 @@ func (s *syncRun) onNew(ctx context.Context, k key, size int64, hb headerBlock, 
 	return nil
 }
 
-// flush indexes the waiting new messages in one transaction.
+// flush hands the waiting new messages to the indexer (started on first
+// use), which adds them in one transaction while headers keep arriving.
 func (s *syncRun) flush(ctx context.Context) error {
 	if len(s.batch) == 0 {
 		return nil
 	}
-	if _, err := s.e.store.Add(ctx, s.batch); err != nil {
-		return fmt.Errorf("index %d new messages: %w", len(s.batch), err)
+	if s.idx == nil {
+		s.idx = startIndexer(ctx, s.e.store)
 	}
-	s.res.New += len(s.batch)
-	s.batch = s.batch[:0]
-	return nil
+	err := s.idx.add(s.batch)
+	s.batch = nil
+	return err
+}
+
+// drain waits until every queued message is indexed.
+func (s *syncRun) drain() error {
+	if err := s.flush(context.Background()); err != nil {
+		s.idx.wait()
+		s.idx = nil
+		return err
+	}
+	if s.idx == nil {
+		return nil
+	}
+	added, err := s.idx.wait()
+	s.idx = nil
+	s.res.New += added
+	return err
 }
 
 // setOnServer records presence for ids (nothing to do when empty).

@@ -1,0 +1,161 @@
+// Command syncbench measures popterm's sync engine: the first sync of a large
+// maildrop, headers only (pipelined TOP, indexing in batches), and a sync
+// with no new mail (which sends only CAPA, authentication, UIDL and QUIT),
+// optionally through a delaying proxy that adds round-trip time. It prints
+// the figures; scripts/bench-sync.sh runs it.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/popterm/popterm/cache"
+	"github.com/popterm/popterm/config"
+	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/pop3/pop3test"
+)
+
+func main() {
+	n := flag.Int("n", 10000, "messages in the maildrop")
+	rtt := flag.Duration("rtt", 20*time.Millisecond, "round-trip time added by the proxy (0: none)")
+	server := flag.String("server", "pop3test", "pop3test or dovecot")
+	flag.Parse()
+	if err := bench(*n, *rtt, *server); err != nil {
+		fmt.Fprintln(os.Stderr, "syncbench:", err)
+		os.Exit(1)
+	}
+}
+
+// benchMail makes message i: a realistic header block and a short body.
+func benchMail(i int) []byte {
+	return fmt.Appendf(nil, "Return-Path: <sender%d@example.org>\n"+
+		"Received: from mx.example.org (mx.example.org [192.0.2.1])\n\tby pop.example.net with ESMTPS id %08x\n\tfor <user@example.net>; Mon, 02 Jan 2026 15:04:05 +0000\n"+
+		"From: Sender %d <sender%d@example.org>\nTo: User <user@example.net>\n"+
+		"Subject: Benchmark message number %d about something\n"+
+		"Date: Mon, 02 Jan 2026 15:%02d:%02d +0000\nMessage-ID: <bench-%d@example.org>\n"+
+		"MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n"+
+		"Hello,\n\nthis is message %d of the benchmark.\n\n-- \nSender\n",
+		i, i, i, i, i, (i/60)%60, i%60, i, i)
+}
+
+// target is a running server to sync from.
+type target struct {
+	addr     string
+	user     string
+	password string
+	commands func() []string // nil when the server does not log commands
+	reset    func()
+	stop     func()
+}
+
+// startPOP3Test serves n messages from pop3test.
+func startPOP3Test(n int) (*target, error) {
+	md := pop3test.NewMaildrop()
+	for i := 1; i <= n; i++ {
+		md.Add(pop3test.Message{UID: fmt.Sprintf("bench-%d", i), Data: benchMail(i)})
+	}
+	srv, err := pop3test.Start(pop3test.Config{Maildrop: md})
+	if err != nil {
+		return nil, err
+	}
+	return &target{addr: srv.Addr(), user: pop3test.DefaultUser, password: pop3test.DefaultPassword,
+		commands: srv.Commands, reset: srv.ResetLog, stop: srv.Close}, nil
+}
+
+func bench(n int, rtt time.Duration, server string) error {
+	var tg *target
+	var err error
+	switch server {
+	case "pop3test":
+		tg, err = startPOP3Test(n)
+	case "dovecot":
+		tg, err = startDovecot(n)
+	default:
+		return fmt.Errorf("unknown -server %q (pop3test or dovecot)", server)
+	}
+	if err != nil {
+		return err
+	}
+	defer tg.stop()
+	addr := tg.addr
+	if rtt > 0 {
+		proxyAddr, stop, err := startProxy(addr, rtt)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		addr = proxyAddr
+	}
+	dir, err := os.MkdirTemp("", "syncbench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	acct := config.NewAccount("bench")
+	acct.TLS = config.TLSNone
+	acct.Host, acct.Port = splitAddr(addr)
+	acct.Username = tg.user
+	acct.Auth = "user"
+	acct.AllowCleartextAuth = true
+	acct.Prefetch = config.Prefetch{Mode: config.PrefetchNone}
+	acct.StoreDir = filepath.Join(dir, "store")
+	st, err := cache.Open(acct.StoreDir, cache.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	pw := tg.password
+	eng := mailbox.New(&acct, st, mailbox.Credentials{Password: func(context.Context) (string, error) { return pw, nil }})
+	defer eng.Close()
+
+	fmt.Printf("server %s, %d messages, RTT %v\n", server, n, rtt)
+	ctx := context.Background()
+	start := time.Now()
+	res, err := eng.Sync(ctx, mailbox.SyncOptions{})
+	if err != nil {
+		return fmt.Errorf("first sync: %w", err)
+	}
+	first := time.Since(start)
+	stats, _ := st.Stats(ctx)
+	fmt.Printf("first sync, headers only: %.2f s (%d new, %d indexed, %.0f messages/s)\n",
+		first.Seconds(), res.New, stats.Total, float64(res.New)/first.Seconds())
+	if tg.reset != nil {
+		tg.reset()
+	}
+	start = time.Now()
+	res, err = eng.Sync(ctx, mailbox.SyncOptions{Commit: true})
+	if err != nil {
+		return fmt.Errorf("second sync: %w", err)
+	}
+	fmt.Printf("sync with no new mail: %.3f s (%d new)", time.Since(start).Seconds(), res.New)
+	if tg.commands != nil {
+		fmt.Printf(", commands: %s", verbs(tg.commands()))
+	}
+	fmt.Println()
+	return nil
+}
+
+// verbs summarises a command log, e.g. "CAPA x2, USER, PASS, UIDL, QUIT".
+func verbs(cmds []string) string {
+	count := map[string]int{}
+	var order []string
+	for _, c := range cmds {
+		if count[c] == 0 {
+			order = append(order, c)
+		}
+		count[c]++
+	}
+	parts := make([]string, len(order))
+	for i, v := range order {
+		parts[i] = v
+		if count[v] > 1 {
+			parts[i] += fmt.Sprintf(" x%d", count[v])
+		}
+	}
+	return strings.Join(parts, ", ")
+}

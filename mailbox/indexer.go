@@ -1,0 +1,69 @@
+package mailbox
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/popterm/popterm/cache"
+)
+
+// indexer adds batches of new messages to the store on its own goroutine, so
+// the network keeps reading headers while SQLite indexes the last batch.
+type indexer struct {
+	store *cache.Store
+	ch    chan []cache.NewMessage
+	done  chan struct{}
+
+	mu    sync.Mutex
+	err   error
+	added int
+}
+
+// startIndexer starts the goroutine; call wait to finish it.
+func startIndexer(ctx context.Context, store *cache.Store) *indexer {
+	ix := &indexer{store: store, ch: make(chan []cache.NewMessage, 1), done: make(chan struct{})}
+	go func() {
+		defer close(ix.done)
+		for batch := range ix.ch {
+			if ix.failed() != nil {
+				continue
+			}
+			_, err := store.Add(ctx, batch)
+			ix.mu.Lock()
+			if err != nil {
+				ix.err = fmt.Errorf("index %d new messages: %w", len(batch), err)
+			} else {
+				ix.added += len(batch)
+			}
+			ix.mu.Unlock()
+		}
+	}()
+	return ix
+}
+
+// failed returns the first indexing error.
+func (ix *indexer) failed() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.err
+}
+
+// add queues a batch (it blocks while the previous one is still waiting).
+func (ix *indexer) add(batch []cache.NewMessage) error {
+	if err := ix.failed(); err != nil {
+		return err
+	}
+	ix.ch <- batch
+	return nil
+}
+
+// wait indexes what is queued and returns how many were added and the first
+// error. The indexer cannot be used afterwards.
+func (ix *indexer) wait() (int, error) {
+	close(ix.ch)
+	<-ix.done
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.added, ix.err
+}
