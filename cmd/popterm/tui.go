@@ -1,0 +1,185 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/popterm/popterm/cache"
+	"github.com/popterm/popterm/config"
+	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/ui"
+)
+
+// runUI loads the config (or opens the first-run setup) and starts the reader.
+func runUI(ctx context.Context, e *env) int {
+	path, err := accountConfigPath(e)
+	if err != nil {
+		return fail(e, exitUsage, "%v", err)
+	}
+	cfg, err := config.Load(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) || (err == nil && len(cfg.Accounts) == 0):
+		if !readerIsTerminal(e.stdin) || !isTerminal(e.stdout) {
+			return fail(e, exitUsage, "no account configured in %s: add one with `popterm account add` (or try `popterm --demo`)", path)
+		}
+		var code int
+		if cfg, code = runSetup(ctx, e, ""); code != exitOK {
+			return code
+		}
+	case err != nil:
+		return fail(e, exitUsage, "%v", err)
+	}
+	for _, w := range cfg.Warnings {
+		fmt.Fprintf(e.stderr, "popterm: warning: %s\n", w)
+	}
+	return startReader(ctx, e, cfg, e.account, mailbox.Credentials{})
+}
+
+// startReader opens the account's store and engine and runs the Bubble Tea
+// reader until the user quits. The demo calls it with its own config and
+// in-memory credentials; empty creds mean password_cmd or the keyring.
+func startReader(ctx context.Context, e *env, cfg *config.Config, account string, creds mailbox.Credentials) int {
+	r := &reader{e: e, cfg: cfg, creds: creds, typed: map[string]string{}}
+	if account == "" {
+		account = e.account
+	}
+	first, err := r.open(account)
+	if err != nil {
+		return fail(e, exitUsage, "%v", err)
+	}
+	uiCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	model := ui.New(ui.Options{
+		Context:     uiCtx,
+		Account:     first,
+		Accounts:    cfg.AccountNames(),
+		OpenAccount: r.open,
+		SetPassword: r.setPassword,
+		UI:          cfg.UI,
+		Keys:        cfg.Keys,
+		NoColor:     os.Getenv("NO_COLOR") != "",
+	})
+	p := tea.NewProgram(model, tea.WithContext(uiCtx), tea.WithInput(e.stdin), tea.WithOutput(e.stdout))
+	final, runErr := p.Run()
+	cancel() // stops a sync still running before its engine closes
+	app, ok := final.(ui.App)
+	if !ok {
+		first.Engine.Close()
+		return fail(e, exitFailure, "the reader: %v", runErr)
+	}
+	app.Cleanup()
+	closeErr := app.Account().Engine.Close()
+	if runErr != nil && !errors.Is(runErr, tea.ErrProgramKilled) {
+		return fail(e, exitFailure, "the reader: %v", runErr)
+	}
+	if msg := app.Farewell(); msg != "" {
+		fmt.Fprintln(e.stdout, msg)
+	}
+	if closeErr != nil {
+		return fail(e, exitFailure, "closing the store: %v", closeErr)
+	}
+	return exitOK
+}
+
+// reader opens accounts for the UI and holds the passwords typed into it
+// (in memory only, for this run).
+type reader struct {
+	e     *env
+	cfg   *config.Config
+	creds mailbox.Credentials // for the first account, when set (demo)
+
+	mu    sync.Mutex
+	typed map[string]string // account name -> password typed in the reader
+	first string
+}
+
+// open opens an account's store (read-only when another popterm holds it)
+// and its engine. Its errors are one sentence; nothing is printed, since
+// the reader may own the terminal.
+func (r *reader) open(name string) (ui.Account, error) {
+	quiet := *r.e
+	var msg bytes.Buffer
+	quiet.stderr = &msg
+	s, code := openConfigAccount(&quiet, r.cfg, name, storeAnyWrite)
+	if code != exitOK {
+		return ui.Account{}, errors.New(strings.TrimPrefix(strings.TrimSpace(msg.String()), "popterm: "))
+	}
+	s.engine.Close() // replaced by one whose credentials can ask the user
+	r.mu.Lock()
+	if r.first == "" {
+		r.first = s.acct.Name
+	}
+	r.mu.Unlock()
+	eng := mailbox.New(s.acct, s.store, r.credentials(s.acct))
+	eng.SetSessionIdle(r.cfg.UI.SessionIdle)
+	acct := ui.Account{Name: s.acct.Name, Engine: &storeEngine{Engine: eng, store: s.store}, ReadOnly: s.readOnly}
+	if s.readOnly {
+		acct.Notice = "Another popterm is using this account: showing it read-only (no sync, no marks)."
+	}
+	return acct, nil
+}
+
+// credentials are, in order: a password typed in the reader, the demo's
+// in-memory credentials (first account), password_cmd or the keyring.
+func (r *reader) credentials(acct *config.Account) mailbox.Credentials {
+	base := credentials(r.e, acct)
+	r.mu.Lock()
+	if acct.Name == r.first && r.creds.Password != nil {
+		base.Password = r.creds.Password
+	}
+	if acct.Name == r.first && r.creds.Token != nil {
+		base.Token = r.creds.Token
+	}
+	r.mu.Unlock()
+	name := acct.Name
+	return mailbox.Credentials{
+		Password: func(ctx context.Context) (string, error) {
+			r.mu.Lock()
+			pw, ok := r.typed[name]
+			r.mu.Unlock()
+			if ok {
+				return pw, nil
+			}
+			return base.Password(ctx)
+		},
+		Token: base.Token,
+	}
+}
+
+// setPassword remembers a password typed in the reader and, when asked,
+// stores it in the keyring.
+func (r *reader) setPassword(account, password string, keep bool) error {
+	r.mu.Lock()
+	r.typed[account] = password
+	r.mu.Unlock()
+	if !keep {
+		return nil
+	}
+	acct, err := r.cfg.Account(account)
+	if err != nil {
+		return err
+	}
+	if err := r.e.secrets().Set(acct.KeyringUser(), password); err != nil {
+		return fmt.Errorf("store the password in the keyring (it is used for this run only): %w", err)
+	}
+	return nil
+}
+
+// storeEngine is the engine with its store: closing it closes both.
+type storeEngine struct {
+	*mailbox.Engine
+	store *cache.Store
+}
+
+// Close releases the engine's session (committing nothing) and the store.
+func (s *storeEngine) Close() error {
+	return errors.Join(s.Engine.Close(), s.store.Close())
+}
