@@ -1,0 +1,198 @@
+package dovecottest
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+)
+
+// validUser is what a user name may look like (it becomes a folder name).
+var validUser = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// AddUser adds a user (or changes its password) with an empty Maildir.
+// Dovecot rereads the user file on the next login.
+func (s *Server) AddUser(name, password string) error {
+	if !validUser.MatchString(name) || name == "." || name == ".." {
+		return fmt.Errorf("add user %q: name must be 1-64 of [A-Za-z0-9._-]", name)
+	}
+	if strings.ContainsAny(password, ":\r\n") {
+		return fmt.Errorf("add user %s: password may not contain ':' or a line break", name)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	home := s.home(name)
+	for _, d := range []string{"", "Maildir", "Maildir/tmp", "Maildir/new", "Maildir/cur"} {
+		p := filepath.Join(home, d)
+		if err := os.MkdirAll(p, 0o700); err != nil {
+			return fmt.Errorf("add user %s: %w", name, err)
+		}
+		if err := s.chown(p); err != nil {
+			return fmt.Errorf("add user %s: %w", name, err)
+		}
+	}
+	s.users[name] = password
+	var b strings.Builder
+	names := make([]string, 0, len(s.users))
+	for n := range s.users {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		// user:password:uid:gid:gecos:home:shell (uid/gid from mail_uid).
+		fmt.Fprintf(&b, "%s:{PLAIN}%s::::%s::\n", n, s.users[n], s.home(n))
+	}
+	tmp := filepath.Join(s.dir, "users.tmp")
+	if err := os.WriteFile(tmp, []byte(b.String()), 0o600); err != nil {
+		return fmt.Errorf("add user %s: %w", name, err)
+	}
+	return os.Rename(tmp, filepath.Join(s.dir, "users"))
+}
+
+// home returns a user's home folder.
+func (s *Server) home(user string) string { return filepath.Join(s.dir, "home", user) }
+
+// Maildir returns the path of a user's Maildir.
+func (s *Server) Maildir(user string) string { return filepath.Join(s.home(user), "Maildir") }
+
+// chown gives a path to the mail user when running as root.
+func (s *Server) chown(path string) error {
+	if !s.id.root {
+		return nil
+	}
+	return os.Lchown(path, s.id.mailUID, s.id.mailGID)
+}
+
+// WriteMessage delivers raw into the user's Maildir the way an MTA does:
+// written to tmp/, then renamed into new/, so Dovecot never sees a partial
+// file. The bytes are stored unchanged (LF or CRLF line ends both work). It
+// returns the file's name. The file name carries S= and W= sizes so Dovecot
+// need not read the file to answer LIST.
+func (s *Server) WriteMessage(user string, raw []byte) (string, error) {
+	s.mu.Lock()
+	_, ok := s.users[user]
+	s.seq++
+	seq := s.seq
+	s.mu.Unlock()
+	if !ok {
+		return "", fmt.Errorf("deliver to %q: no such user", user)
+	}
+	md := s.Maildir(user)
+	now := time.Now()
+	name := fmt.Sprintf("%d.M%dP%dQ%d.dovecottest,S=%d,W=%d",
+		now.Unix(), now.Nanosecond()/1000, os.Getpid(), seq, len(raw), virtualSize(raw))
+	tmp := filepath.Join(md, "tmp", name)
+	if err := os.WriteFile(tmp, raw, 0o600); err != nil {
+		return "", fmt.Errorf("deliver to %s: %w", user, err)
+	}
+	if err := s.chown(tmp); err != nil {
+		os.Remove(tmp)
+		return "", fmt.Errorf("deliver to %s: %w", user, err)
+	}
+	if err := os.Rename(tmp, filepath.Join(md, "new", name)); err != nil {
+		os.Remove(tmp)
+		return "", fmt.Errorf("deliver to %s: %w", user, err)
+	}
+	return name, nil
+}
+
+// virtualSize is the size with every bare LF counted as CRLF, as POP3 sends
+// it (Dovecot's W= field).
+func virtualSize(raw []byte) int {
+	n := len(raw)
+	for i, b := range raw {
+		if b == '\n' && (i == 0 || raw[i-1] != '\r') {
+			n++
+		}
+	}
+	return n
+}
+
+// Deliver is WriteMessage for tests: it fails the test on error (or panics
+// for a Server from StartProcess) and returns the file name.
+func (s *Server) Deliver(user string, raw []byte) string {
+	name, err := s.WriteMessage(user, raw)
+	s.must(err)
+	return name
+}
+
+// Fill delivers n generated messages, gen(i) for i in [0, n), in order: the
+// first becomes message 1 of the next session.
+func (s *Server) Fill(user string, n int, gen func(i int) []byte) error {
+	for i := 0; i < n; i++ {
+		if _, err := s.WriteMessage(user, gen(i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Files returns the paths of the user's messages (new/ and cur/), sorted.
+// Dovecot moves messages from new/ to cur/ and renames them to record flags,
+// so names may change, but the count only drops when a message is expunged.
+func (s *Server) Files(user string) ([]string, error) {
+	var files []string
+	for _, sub := range []string{"new", "cur"} {
+		ents, err := os.ReadDir(filepath.Join(s.Maildir(user), sub))
+		if err != nil {
+			return nil, fmt.Errorf("list messages of %s: %w", user, err)
+		}
+		for _, e := range ents {
+			if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") {
+				continue
+			}
+			files = append(files, filepath.Join(s.Maildir(user), sub, e.Name()))
+		}
+	}
+	sort.Strings(files)
+	return files, nil
+}
+
+// MessageFiles is Files for tests: it fails the test on error.
+func (s *Server) MessageFiles(user string) []string {
+	files, err := s.Files(user)
+	s.must(err)
+	return files
+}
+
+// Count returns how many messages the user's Maildir holds on disk, to check
+// deletions on the server side without a POP3 client.
+func (s *Server) Count(user string) int { return len(s.MessageFiles(user)) }
+
+// Messages returns the contents of the user's messages on disk, in Files
+// order.
+func (s *Server) Messages(user string) [][]byte {
+	var out [][]byte
+	for _, f := range s.MessageFiles(user) {
+		b, err := os.ReadFile(f)
+		s.must(err)
+		out = append(out, b)
+	}
+	return out
+}
+
+// HasMessage reports whether some message of the user is exactly raw.
+func (s *Server) HasMessage(user string, raw []byte) bool {
+	for _, m := range s.Messages(user) {
+		if bytes.Equal(m, raw) {
+			return true
+		}
+	}
+	return false
+}
+
+// must fails the test (or panics without one) when err is not nil.
+func (s *Server) must(err error) {
+	if err == nil {
+		return
+	}
+	if s.tb != nil {
+		s.tb.Helper()
+		s.tb.Fatalf("dovecottest: %v", err)
+	}
+	panic("dovecottest: " + err.Error())
+}

@@ -1,0 +1,431 @@
+// Package dovecottest starts a real Dovecot POP3 server for tests and
+// benchmarks: a foreground process on free ports of 127.0.0.1 with its own
+// configuration in a private folder (nothing is read from /etc/dovecot), a
+// passwd-file user database with plaintext ({PLAIN}) passwords so that
+// USER/PASS, APOP (RFC 1939), SASL PLAIN, LOGIN and CRAM-MD5 (RFC 5034,
+// RFC 2195) all work, Maildir mailboxes, and a self-signed certificate for
+// STLS (RFC 2595) on the cleartext port and implicit TLS (RFC 8314) on a
+// second port. UIDLs follow pop3_uidl_format = %08Xu%08Xv; Dovecot advertises
+// PIPELINING (RFC 2449).
+//
+// Tests call Start, which skips (or fails in CI) when Dovecot is not
+// installed; programs such as benchmarks call StartProcess and Stop.
+package dovecottest
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/popterm/popterm/internal/testenv"
+)
+
+// Binary is where Debian installs Dovecot's master program.
+const Binary = "/usr/sbin/dovecot"
+
+const (
+	// readyTimeout bounds how long a start may take before it is an error.
+	readyTimeout = 15 * time.Second
+	// stopTimeout bounds a graceful stop before the process group is killed.
+	stopTimeout = 10 * time.Second
+)
+
+// Server is a running Dovecot instance. Its methods are safe for concurrent
+// use.
+type Server struct {
+	// User and Password are the default user's credentials.
+	User, Password string
+
+	dir      string
+	binary   string
+	confPath string
+	id       identity
+	set      settings
+	cert     *certificate
+	port     int
+	tlsPort  int
+	tb       testing.TB // nil when started by StartProcess
+
+	mu     sync.Mutex
+	users  map[string]string
+	proc   *process
+	seq    uint64 // for unique Maildir file names
+	closed bool
+}
+
+// process is one run of the Dovecot master process.
+type process struct {
+	cmd  *exec.Cmd
+	done chan struct{} // closed when the process has exited
+	err  error         // Wait's result, valid after done
+}
+
+// Lookup returns the path of the dovecot program, or an error saying how to
+// install it.
+func Lookup() (string, error) {
+	if _, err := os.Stat(Binary); err == nil {
+		return Binary, nil
+	}
+	if p, err := exec.LookPath("dovecot"); err == nil {
+		return p, nil
+	}
+	return "", errors.New("dovecot not installed (apt-get install dovecot-core dovecot-pop3d)")
+}
+
+// Start starts Dovecot for the test in t.TempDir() and stops it when the test
+// ends. When Dovecot is not installed it calls testenv.Missing (a skip on a
+// developer's machine, a failure in CI). When the test fails, the end of
+// Dovecot's log is added to the test output.
+func Start(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	if _, err := Lookup(); err != nil {
+		testenv.Missing(t, err.Error())
+	}
+	s, err := StartProcess(t.TempDir(), opts...)
+	if err != nil {
+		t.Fatalf("dovecottest: %v", err)
+	}
+	s.tb = t
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("dovecot log (%s):\n%s", s.LogPath(), tail(s.Log(), 40))
+		}
+		if err := s.Stop(); err != nil {
+			t.Errorf("dovecottest: %v", err)
+		}
+	})
+	return s
+}
+
+// StartProcess starts Dovecot with its configuration, state, log and mail
+// under dir (which should be empty and is not removed). The caller must call
+// Stop.
+func StartProcess(dir string, opts ...Option) (*Server, error) {
+	bin, err := Lookup()
+	if err != nil {
+		return nil, err
+	}
+	set := defaultSettings()
+	for _, o := range opts {
+		o(&set)
+	}
+	id, err := currentIdentity()
+	if err != nil {
+		return nil, err
+	}
+	if dir, err = filepath.Abs(dir); err != nil {
+		return nil, err
+	}
+	s := &Server{
+		User: set.user, Password: set.password,
+		dir: dir, binary: bin, confPath: filepath.Join(dir, "dovecot.conf"),
+		id: id, set: set, users: map[string]string{},
+	}
+	if err := s.prepare(); err != nil {
+		return nil, err
+	}
+	if err := s.AddUser(set.user, set.password); err != nil {
+		return nil, err
+	}
+	// A port found free may be taken before Dovecot binds it: try again
+	// with new ports.
+	for attempt := 0; ; attempt++ {
+		if err := s.pickPorts(); err != nil {
+			return nil, err
+		}
+		err = s.start()
+		if err == nil {
+			return s, nil
+		}
+		if attempt == 3 || !strings.Contains(s.Log(), "in use") {
+			return nil, err
+		}
+	}
+}
+
+// prepare makes the folders and the certificate.
+func (s *Server) prepare() error {
+	if s.id.root {
+		// Mail processes run as nobody and must reach the home folders.
+		for _, d := range []string{s.dir, filepath.Dir(s.dir)} {
+			if strings.HasPrefix(d, os.TempDir()+"/") || d == s.dir {
+				if err := os.Chmod(d, 0o711); err != nil {
+					return fmt.Errorf("make %s traversable: %w", d, err)
+				}
+			}
+		}
+	}
+	for _, d := range []string{"run", "state", "home"} {
+		if err := os.MkdirAll(filepath.Join(s.dir, d), 0o711); err != nil {
+			return err
+		}
+	}
+	cert, err := newCertificate(s.dir)
+	if err != nil {
+		return fmt.Errorf("certificate: %w", err)
+	}
+	s.cert = cert
+	return nil
+}
+
+// pickPorts chooses two free loopback ports and writes the configuration.
+func (s *Server) pickPorts() error {
+	var ports [2]int
+	var ls []net.Listener
+	defer func() {
+		for _, l := range ls {
+			l.Close()
+		}
+	}()
+	for i := range ports {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return fmt.Errorf("find a free port: %w", err)
+		}
+		ls = append(ls, l)
+		ports[i] = l.Addr().(*net.TCPAddr).Port
+	}
+	s.port, s.tlsPort = ports[0], ports[1]
+	conf := configText(s.dir, s.id, s.set, s.cert, s.port, s.tlsPort)
+	return os.WriteFile(s.confPath, []byte(conf), 0o644)
+}
+
+// start runs the master process and waits until the cleartext port greets.
+func (s *Server) start() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	os.Remove(filepath.Join(s.dir, "dovecot.log"))
+	cmd := exec.Command(s.binary, "-F", "-c", s.confPath)
+	cmd.Dir = s.dir
+	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}
+	out, err := os.OpenFile(filepath.Join(s.dir, "dovecot.out"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	defer out.Close()
+	cmd.Stdout, cmd.Stderr = out, out
+	// Its own process group, so Kill reaches every Dovecot process; killed
+	// with the test binary if that dies first.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start dovecot: %w", err)
+	}
+	p := &process{cmd: cmd, done: make(chan struct{})}
+	go func() {
+		p.err = cmd.Wait()
+		close(p.done)
+	}()
+	if err := waitReady(s.Addr(), p.done); err != nil {
+		killGroup(p)
+		return fmt.Errorf("dovecot did not start: %w; log: %s", err, tail(s.logLocked(), 5))
+	}
+	s.proc = p
+	return nil
+}
+
+// waitReady polls the port until it answers a +OK greeting, the process
+// exits, or readyTimeout passes.
+func waitReady(addr string, exited <-chan struct{}) error {
+	deadline := time.Now().Add(readyTimeout)
+	pause := 2 * time.Millisecond
+	var last error
+	for time.Now().Before(deadline) {
+		select {
+		case <-exited:
+			return errors.New("dovecot exited")
+		default:
+		}
+		if last = greets(addr); last == nil {
+			return nil
+		}
+		time.Sleep(pause)
+		if pause < 50*time.Millisecond {
+			pause *= 2
+		}
+	}
+	return fmt.Errorf("no greeting on %s after %v: %w", addr, readyTimeout, last)
+}
+
+// greets connects to addr and reads a +OK greeting.
+func greets(addr string) error {
+	c, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil {
+		return err
+	}
+	if !strings.HasPrefix(line, "+OK") {
+		return fmt.Errorf("greeting %q", strings.TrimSpace(line))
+	}
+	_, err = c.Write([]byte("QUIT\r\n"))
+	return err
+}
+
+// Addr returns the cleartext (STLS) address, host:port on 127.0.0.1.
+func (s *Server) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port)) }
+
+// TLSAddr returns the implicit-TLS address, host:port on 127.0.0.1.
+func (s *Server) TLSAddr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.tlsPort)) }
+
+// CertPool returns a pool that trusts the server's certificate only.
+func (s *Server) CertPool() *x509.CertPool { return s.cert.pool() }
+
+// CAFile returns the path of the server's self-signed certificate (PEM), the
+// CA file a client should trust.
+func (s *Server) CAFile() string { return s.cert.certFile }
+
+// CertSHA256 returns the SHA-256 digest of the certificate's DER encoding,
+// for certificate pinning.
+func (s *Server) CertSHA256() [32]byte { return s.cert.sha256() }
+
+// TLSConfig returns a client configuration that trusts the server's
+// certificate, with ServerName 127.0.0.1.
+func (s *Server) TLSConfig() *tls.Config {
+	return &tls.Config{RootCAs: s.CertPool(), ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
+}
+
+// Dir returns the folder holding the configuration, log and mail.
+func (s *Server) Dir() string { return s.dir }
+
+// LogPath returns the path of Dovecot's log file.
+func (s *Server) LogPath() string { return filepath.Join(s.dir, "dovecot.log") }
+
+// Log returns Dovecot's log so far (and anything it printed before logging
+// started).
+func (s *Server) Log() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.logLocked()
+}
+
+func (s *Server) logLocked() string {
+	out, _ := os.ReadFile(filepath.Join(s.dir, "dovecot.out"))
+	log, _ := os.ReadFile(s.LogPath())
+	return string(out) + string(log)
+}
+
+// Stop shuts Dovecot down (SIGTERM, then SIGKILL to every process of the
+// instance if it lingers) and waits for it. Stopping a stopped server does
+// nothing.
+func (s *Server) Stop() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.proc
+	if p == nil {
+		return nil
+	}
+	s.proc = nil
+	if err := syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM); err != nil {
+		killGroup(p)
+		return nil
+	}
+	select {
+	case <-p.done:
+		// The master has waited for its children; make sure of it.
+		syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+		waitGroupGone(p.cmd.Process.Pid)
+		return nil
+	case <-time.After(stopTimeout):
+		killGroup(p)
+		return fmt.Errorf("dovecot ignored SIGTERM for %v and was killed", stopTimeout)
+	}
+}
+
+// Kill ends every Dovecot process at once with SIGKILL, as a crash or a
+// power cut would (open sessions end without QUIT), and waits for the master.
+func (s *Server) Kill() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.proc != nil {
+		killGroup(s.proc)
+		s.proc = nil
+	}
+}
+
+// Restart stops the server (if running) and starts it again on the same
+// ports with the same users and mail. Between Stop and Restart, clients get
+// "connection refused", as with a server that is down.
+func (s *Server) Restart() error {
+	if err := s.Stop(); err != nil {
+		return err
+	}
+	return s.start()
+}
+
+// Running reports whether the server was started and not stopped or killed.
+func (s *Server) Running() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.proc != nil
+}
+
+// killGroup sends SIGKILL to the process group and waits until every
+// process of it is gone (so the listening ports are closed).
+func killGroup(p *process) {
+	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	<-p.done
+	waitGroupGone(p.cmd.Process.Pid)
+}
+
+// waitGroupGone waits (at most stopTimeout) until no live process is left in
+// the process group pgid. Zombies do not count: they hold no sockets.
+func waitGroupGone(pgid int) {
+	deadline := time.Now().Add(stopTimeout)
+	for time.Now().Before(deadline) && groupAlive(pgid) {
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// groupAlive reports whether /proc lists a process of group pgid that is not
+// a zombie.
+func groupAlive(pgid int) bool {
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return false
+	}
+	for _, e := range ents {
+		if e.Name()[0] < '0' || e.Name()[0] > '9' {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid pgrp ...; comm may contain spaces.
+		i := bytes.LastIndexByte(stat, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(string(stat[i+1:]))
+		if len(f) >= 3 && f[2] == strconv.Itoa(pgid) && f[0] != "Z" && f[0] != "X" {
+			return true
+		}
+	}
+	return false
+}
+
+// tail returns the last n lines of s.
+func tail(s string, n int) string {
+	lines := bytes.Split(bytes.TrimRight([]byte(s), "\n"), []byte("\n"))
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return string(bytes.Join(lines, []byte("\n")))
+}
