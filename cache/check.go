@@ -88,7 +88,8 @@ func (s *Store) Check(ctx context.Context, repair bool) (CheckReport, error) {
 }
 
 func (c *checker) run() error {
-	if err := c.integrity(); err != nil {
+	searchBad, err := c.integrity()
+	if err != nil {
 		return err
 	}
 	rows, err := c.loadRows()
@@ -109,26 +110,33 @@ func (c *checker) run() error {
 	if err := c.tmp(); err != nil {
 		return err
 	}
-	return c.search()
+	return c.search(searchBad)
 }
 
-// integrity runs PRAGMA integrity_check.
-func (c *checker) integrity() error {
+// integrity runs PRAGMA integrity_check, which also checks the FTS5 index
+// against its content. It reports whether the search index is damaged; the
+// rest is reported, not repaired.
+func (c *checker) integrity() (searchBad bool, err error) {
 	rows, err := c.s.db.QueryContext(c.ctx, `PRAGMA integrity_check`)
 	if err != nil {
-		return fmt.Errorf("integrity check: %w", err)
+		return false, fmt.Errorf("integrity check: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var line string
 		if err := rows.Scan(&line); err != nil {
-			return err
+			return false, err
 		}
-		if line != "ok" {
+		switch {
+		case line == "ok":
+		case strings.Contains(strings.ToLower(line), "fts5"):
+			searchBad = true
+			c.problem("search index: %s", line)
+		default:
 			c.problem("index database: %s (restore index.db from a backup, or move it away and sync again)", line)
 		}
 	}
-	return rows.Err()
+	return searchBad, rows.Err()
 }
 
 func (c *checker) loadRows() (map[int64]*checkRow, error) {
@@ -440,19 +448,14 @@ func (c *checker) tmp() error {
 	return nil
 }
 
-// search checks the full-text index against the rows.
-func (c *checker) search() error {
-	if _, err := c.s.db.ExecContext(c.ctx, `INSERT INTO search (search, rank) VALUES ('integrity-check', 0)`); err != nil {
-		if c.s.readOnly {
-			return nil // the check is a write to SQLite; skip it read-only
+// search rebuilds a damaged full-text index and completes it against the
+// rows.
+func (c *checker) search(bad bool) error {
+	if bad && c.repair {
+		if _, err := c.s.db.ExecContext(c.ctx, `INSERT INTO search (search) VALUES ('rebuild')`); err != nil {
+			return fmt.Errorf("rebuild search index: %w", err)
 		}
-		c.problem("search index: %v", err)
-		if c.repair {
-			if _, err := c.s.db.ExecContext(c.ctx, `INSERT INTO search (search) VALUES ('rebuild')`); err != nil {
-				return fmt.Errorf("rebuild search index: %w", err)
-			}
-			c.repaired("rebuilt the search index")
-		}
+		c.repaired("rebuilt the search index")
 	}
 	var missing, extra int
 	err := c.s.db.QueryRowContext(c.ctx, `SELECT

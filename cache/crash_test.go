@@ -182,11 +182,13 @@ func TestCrashConsistency(t *testing.T) {
 				t.Errorf("round %d: unexpected problem after a kill: %s", round, p)
 			}
 		}
-		if rep := mustCheck(t, s, true); !rep.OK() && len(rep.Repaired) == 0 {
-			t.Errorf("round %d: nothing repaired: %+v", round, rep)
-		}
-		if rep := mustCheck(t, s, false); !rep.OK() {
-			t.Fatalf("round %d: problems after repair: %v", round, rep.Problems)
+		if !rep.OK() {
+			if rep := mustCheck(t, s, true); len(rep.Repaired) == 0 {
+				t.Errorf("round %d: nothing repaired: %+v", round, rep)
+			}
+			if rep := mustCheck(t, s, false); !rep.OK() {
+				t.Fatalf("round %d: problems after repair: %v", round, rep.Problems)
+			}
 		}
 		if _, err := os.Stat(s.path(lostFoundName)); err == nil {
 			t.Fatalf("round %d: Check sent files to lost+found", round)
