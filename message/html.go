@@ -20,6 +20,7 @@ type htmlRenderer struct {
 	bq    int // blockquote depth
 
 	para         strings.Builder
+	visible      bool // para has visible text (not just a bullet)
 	spacePending bool
 	cellSep      bool
 	blankWanted  bool
@@ -57,7 +58,7 @@ func htmlLines(o *out, text string, quote int) {
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
-			var attrs map[string]string
+			var attrs tagAttrs
 			if hasAttr {
 				attrs = readAttrs(z)
 			}
@@ -71,17 +72,31 @@ func htmlLines(o *out, text string, quote int) {
 	r.flush()
 }
 
-// readAttrs reads a tag's attributes (the few this renderer uses).
-func readAttrs(z *html.Tokenizer) map[string]string {
-	attrs := map[string]string{}
+// tagAttrs are the few attributes this renderer uses.
+type tagAttrs struct {
+	href, alt, style, start string
+	hidden                  bool
+}
+
+// readAttrs reads a tag's attributes.
+func readAttrs(z *html.Tokenizer) tagAttrs {
+	var a tagAttrs
 	for {
 		k, v, more := z.TagAttr()
 		switch string(k) {
-		case "href", "alt", "style", "hidden", "start", "aria-hidden", "class":
-			attrs[string(k)] = string(v)
+		case "href":
+			a.href = string(v)
+		case "alt":
+			a.alt = string(v)
+		case "style":
+			a.style = string(v)
+		case "start":
+			a.start = string(v)
+		case "hidden":
+			a.hidden = true
 		}
 		if !more {
-			return attrs
+			return a
 		}
 	}
 }
@@ -103,19 +118,19 @@ var voidElements = map[atom.Atom]bool{
 
 // hidden reports elements styled or marked as not displayed (newsletters
 // hide preview text and tracking blocks this way).
-func hidden(attrs map[string]string) bool {
-	if attrs == nil {
-		return false
-	}
-	if _, ok := attrs["hidden"]; ok {
+func hidden(attrs tagAttrs) bool {
+	if attrs.hidden {
 		return true
 	}
-	style := strings.ToLower(strings.ReplaceAll(attrs["style"], " ", ""))
+	if attrs.style == "" {
+		return false
+	}
+	style := strings.ToLower(strings.ReplaceAll(attrs.style, " ", ""))
 	return strings.Contains(style, "display:none") || strings.Contains(style, "mso-hide:all") ||
 		strings.Contains(style, "visibility:hidden")
 }
 
-func (r *htmlRenderer) start(a atom.Atom, name string, attrs map[string]string, selfClosing bool) {
+func (r *htmlRenderer) start(a atom.Atom, name string, attrs tagAttrs, selfClosing bool) {
 	if r.skipDepth > 0 {
 		if a == r.skipTag && (a != 0 || name == r.skipName) && !selfClosing {
 			r.skipDepth++
@@ -150,7 +165,7 @@ func (r *htmlRenderer) start(a atom.Atom, name string, attrs map[string]string, 
 	case atom.Ul, atom.Ol:
 		r.block(len(r.lists) == 0)
 		l := htmlList{ordered: a == atom.Ol}
-		if n, err := strconv.Atoi(strings.TrimSpace(attrs["start"])); err == nil && n > -1e6 && n < 1e6 {
+		if n, err := strconv.Atoi(strings.TrimSpace(attrs.start)); err == nil && n > -1e6 && n < 1e6 {
 			l.n = n - 1
 		}
 		r.lists = append(r.lists, l)
@@ -173,12 +188,12 @@ func (r *htmlRenderer) start(a atom.Atom, name string, attrs map[string]string, 
 		r.cellSep = true
 	case atom.A:
 		r.endLink()
-		if href := strings.TrimSpace(attrs["href"]); href != "" {
+		if href := strings.TrimSpace(attrs.href); href != "" {
 			r.href, r.inLink = href, true
 			r.linkText.Reset()
 		}
 	case atom.Img:
-		if alt := collapseSpace(sanitizeLine(attrs["alt"])); alt != "" {
+		if alt := collapseSpace(sanitizeLine(attrs.alt)); alt != "" {
 			r.word("[image: " + alt + "]")
 		}
 	}
@@ -290,6 +305,9 @@ func (r *htmlRenderer) writeVisible(s string) {
 	}
 	r.cellSep, r.spacePending = false, false
 	r.para.WriteString(s)
+	if !r.visible && strings.IndexFunc(s, isVisible) >= 0 {
+		r.visible = true
+	}
 	if r.inLink {
 		r.linkText.WriteString(s)
 		r.linkText.WriteByte(' ')
@@ -297,9 +315,7 @@ func (r *htmlRenderer) writeVisible(s string) {
 }
 
 // lineEmpty reports whether the current line has no visible text yet.
-func (r *htmlRenderer) lineEmpty() bool {
-	return strings.IndexFunc(r.para.String(), isVisible) < 0
-}
+func (r *htmlRenderer) lineEmpty() bool { return !r.visible }
 
 // block ends the current line at a block boundary; blank asks for an empty
 // line between this block and the next text.
@@ -319,6 +335,7 @@ func (r *htmlRenderer) flush() {
 		r.spacePending, r.cellSep = false, false
 		return
 	}
+
 	r.emitLine(r.pre == 0)
 }
 
@@ -326,7 +343,7 @@ func (r *htmlRenderer) flush() {
 func (r *htmlRenderer) emitLine(flowed bool) {
 	text := r.para.String()
 	r.para.Reset()
-	r.spacePending, r.cellSep = false, false
+	r.spacePending, r.cellSep, r.visible = false, false, false
 	r.emit(text, flowed)
 }
 

@@ -143,11 +143,12 @@ var urlStarts = []string{"https://", "http://", "ftp://", "mailto:", "www."}
 
 // collectURLs adds the URLs found in plain text to the link list.
 func collectURLs(o *out, text string) {
-	if !strings.Contains(text, "://") && !strings.Contains(text, "www.") && !strings.Contains(text, "mailto:") {
+	if !strings.Contains(text, ":") && !strings.Contains(text, "ww.") && !strings.Contains(text, "WW.") {
 		return
 	}
+	lower := asciiLower(text)
 	for i := 0; i < len(text); {
-		j, prefix := nextURLStart(text[i:])
+		j, prefix := nextURLStart(lower[i:])
 		if j < 0 {
 			return
 		}
@@ -174,25 +175,31 @@ func collectURLs(o *out, text string) {
 	}
 }
 
-// nextURLStart finds the earliest URL prefix in s.
+// nextURLStart finds the earliest URL prefix in s (lower case).
 func nextURLStart(s string) (int, string) {
 	best, prefix := -1, ""
 	for _, p := range urlStarts {
-		if i := indexFold(s, p); i >= 0 && (best < 0 || i < best) {
+		if i := strings.Index(s, p); i >= 0 && (best < 0 || i < best) {
 			best, prefix = i, p
 		}
 	}
 	return best, prefix
 }
 
-// indexFold is a case-insensitive strings.Index for ASCII needles.
-func indexFold(s, needle string) int {
-	for i := 0; i+len(needle) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(needle)], needle) {
-			return i
+// asciiLower lower-cases ASCII letters only, so byte offsets stay valid.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
 		}
 	}
-	return -1
+	return s
 }
 
 func isWordByte(c byte) bool {

@@ -27,7 +27,9 @@ func (m *Message) Wrap(width int) []Line {
 			continue
 		}
 		avail := width - textWidth(prefix)
-		if width < 1 || textWidth(l.Text) <= avail {
+		// A sanitized rune never takes more columns than it has bytes, so
+		// a line with few bytes fits without measuring.
+		if width < 1 || len(l.Text) <= avail || textWidth(l.Text) <= avail {
 			out = append(out, Line{Text: prefix + l.Text, Kind: l.Kind, QuoteLevel: l.QuoteLevel, Flowed: l.Flowed})
 			continue
 		}
@@ -63,14 +65,43 @@ func itoa(n int) string {
 	return itoa(n/10) + string(rune('0'+n%10))
 }
 
-// textWidth is the display width of sanitized text.
+// textWidth is the display width of sanitized text: counted directly when
+// every rune is in a range whose width is fixed (ASCII, Latin, Greek,
+// Cyrillic, common punctuation, kana, Hangul syllables, CJK ideographs),
+// else measured with ansi.StringWidth (grapheme clusters, emoji).
 func textWidth(s string) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
+	w := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			w++
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		rw := runeWidth(r)
+		if rw < 0 {
 			return ansi.StringWidth(s)
 		}
+		w += rw
+		i += n
 	}
-	return len(s)
+	return w
+}
+
+// runeWidth is the width of runes in simple ranges, or -1.
+func runeWidth(r rune) int {
+	switch {
+	case r >= 0xa0 && r <= 0x2ff && r != 0xad,
+		r >= 0x370 && r <= 0x3ff, r >= 0x400 && r <= 0x482, r >= 0x48a && r <= 0x4ff,
+		r >= 0x2010 && r <= 0x2027, r >= 0x2030 && r <= 0x205e, r >= 0x20a0 && r <= 0x20c0,
+		r >= 0x2190 && r <= 0x21ff, r >= 0xff61 && r <= 0xff9f:
+		return 1
+	case r >= 0x3001 && r <= 0x3029, r >= 0x302e && r <= 0x303e, r >= 0x3041 && r <= 0x3096, r >= 0x30a1 && r <= 0x30fa,
+		r >= 0x4e00 && r <= 0x9fff, r >= 0xac00 && r <= 0xd7a3, r >= 0xff01 && r <= 0xff60:
+		return 2
+	}
+	return -1
 }
 
 // wrapText breaks text into pieces of at most avail columns, on spaces
