@@ -313,16 +313,25 @@ func runProbe(ctx context.Context, e *env, acct config.Account, password string)
 	fmt.Fprintf(e.stderr, "testing %s (%s)...\n", acct.Addr(), tlsModeName(acct.TLS))
 	res, err := probeAccount(ctx, acct, password)
 	if err != nil {
-		msg := message.Sanitize(err.Error())
-		if h := hint(err); h != "" {
-			msg += "; " + h
-		}
-		return fail(e, exitFor(err), "account %s: test failed, nothing saved or changed: %s", acct.Name, msg)
+		return fail(e, exitFor(err), "account %s: test failed, nothing saved: %s", acct.Name, probeFailure(err))
 	}
 	for _, l := range res.Lines() {
 		fmt.Fprintf(e.stdout, "  %s\n", message.Sanitize(l))
 	}
 	return exitOK
+}
+
+// probeFailure says in one line why a probe failed and what to do.
+func probeFailure(err error) string {
+	msg := message.Sanitize(err.Error())
+	var uc *setup.UntrustedCertError
+	switch {
+	case errors.As(err, &uc):
+		msg += "; if it is your server's certificate (compare: openssl x509 -noout -fingerprint -sha256 -in CERT), pin it with --tls-cert-sha256 " + uc.SHA256
+	case hint(err) != "":
+		msg += "; " + hint(err)
+	}
+	return msg
 }
 
 // cmdAccountList prints the accounts, the default marked with "*".
@@ -477,11 +486,7 @@ func cmdAccountTest(ctx context.Context, e *env, args []string) int {
 	fmt.Fprintf(e.stderr, "testing %s (%s)...\n", acct.Addr(), tlsModeName(acct.TLS))
 	res, err := probeAccount(ctx, *acct, pw)
 	if err != nil {
-		msg := message.Sanitize(err.Error())
-		if h := hint(err); h != "" {
-			msg += "; " + h
-		}
-		return fail(e, exitFor(err), "account %s: test failed: %s", acct.Name, msg)
+		return fail(e, exitFor(err), "account %s: test failed: %s", acct.Name, probeFailure(err))
 	}
 	for _, l := range res.Lines() {
 		fmt.Fprintf(e.stdout, "  %s\n", message.Sanitize(l))

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 
 	"github.com/popterm/popterm/config"
@@ -30,6 +31,11 @@ func probeAccount(ctx context.Context, a config.Account, password string) (setup
 	}
 	c, err := dial(ctx, a.Addr(), opts)
 	if err != nil {
+		var cv *tls.CertificateVerificationError
+		if errors.As(err, &cv) && len(cv.UnverifiedCertificates) > 0 {
+			leaf := cv.UnverifiedCertificates[0]
+			err = &setup.UntrustedCertError{SHA256: config.CertSHA256(leaf.Raw), Subject: leaf.Subject.String(), Err: cv.Err}
+		}
 		return res, fmt.Errorf("connect to %s (%s): %w", a.Addr(), tlsModeName(a.TLS), err)
 	}
 	defer c.Close()

@@ -91,6 +91,12 @@ func TestAccountLifecycle(t *testing.T) {
 		t.Fatalf("wrong pin: exit %d, stderr %q", code, errOut)
 	}
 
+	// Without a pin the self-signed certificate is refused, and the error
+	// says how to pin it.
+	if code, _, errOut := a.run("correct horse\n", append(add[:len(add)-3:len(add)-3], "--password-stdin")...); code == exitOK || !strings.Contains(errOut, "--tls-cert-sha256 "+pin) {
+		t.Fatalf("unpinned self-signed: exit %d, stderr %q", code, errOut)
+	}
+
 	code, out, errOut := a.run("correct horse\n", add...)
 	if code != exitOK {
 		t.Fatalf("add: exit %d, stderr %q", code, errOut)

@@ -42,6 +42,7 @@ const (
 	stepEmail step = iota
 	stepForm
 	stepProbing
+	stepUntrusted
 	stepReview
 	stepSaving
 	stepDone
@@ -89,8 +90,11 @@ type Model struct {
 	err      string
 	result   ProbeResult
 	acct     config.Account
-	saved    bool
-	width    int
+	// pin is the certificate fingerprint the user chose to trust.
+	pin       string
+	untrusted *UntrustedCertError
+	saved     bool
+	width     int
 }
 
 // New builds the form.
@@ -153,6 +157,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m.updateForm(msg)
 		case stepReview:
 			return m.updateReview(msg)
+		case stepUntrusted:
+			return m.updateUntrusted(msg)
 		case stepProbing, stepSaving:
 			if msg.String() == "esc" {
 				return m, tea.Quit
@@ -219,7 +225,7 @@ func (m *Model) setFocus(f field) tea.Cmd {
 func (m Model) updateForm(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch msg.String() {
 	case "esc":
-		m.step, m.err = stepEmail, ""
+		m.step, m.err, m.pin = stepEmail, "", ""
 		m.inputs[m.focus].Blur()
 		return m, m.email.Focus()
 	case "tab", "down":
@@ -269,6 +275,7 @@ func (m Model) account() (config.Account, error) {
 		return a, errors.New("the port is a number, usually 995 (TLS) or 110 (STARTTLS)")
 	}
 	a.Port = port
+	a.TLSCertSHA256 = m.pin
 	if slices.Contains(m.opts.Taken, name) {
 		return a, errors.New("an account named " + strconv.Quote(name) + " already exists: choose another name")
 	}
@@ -322,6 +329,11 @@ func isNoSuchHost(err error) bool {
 }
 
 func (m Model) probeDone(msg probeDoneMsg) Model {
+	var uc *UntrustedCertError
+	if errors.As(msg.err, &uc) && m.pin == "" {
+		m.step, m.untrusted, m.err = stepUntrusted, uc, ""
+		return m
+	}
 	if msg.err != nil {
 		m.step, m.err = stepForm, oneLine(msg.err.Error())
 		return m
@@ -329,6 +341,20 @@ func (m Model) probeDone(msg probeDoneMsg) Model {
 	m.step, m.err, m.result, m.acct = stepReview, "", msg.result, msg.acct
 	m.inputs[fieldHost].SetValue(msg.acct.Host)
 	return m
+}
+
+// updateUntrusted asks whether to pin a certificate that did not verify.
+func (m Model) updateUntrusted(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch msg.String() {
+	case "p", "y":
+		m.pin = m.untrusted.SHA256
+		m.untrusted = nil
+		return m.submit()
+	case "esc", "n", "e":
+		m.step, m.untrusted = stepForm, nil
+		return m, m.setFocus(m.focus)
+	}
+	return m, nil
 }
 
 func (m Model) updateReview(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
@@ -375,7 +401,15 @@ func (m Model) View() tea.View {
 	if m.note != "" {
 		b.WriteString("\n" + s.Note.Inherit(wrap).Render(m.note) + "\n")
 	}
+	if m.pin != "" && m.step != stepEmail {
+		b.WriteString(s.Label.Render("Pinned") + "sha256 " + m.pin + "\n")
+	}
 	switch m.step {
+	case stepUntrusted:
+		u := m.untrusted
+		b.WriteString("\n" + s.Warn.Inherit(wrap).Render("The server's certificate is not trusted: "+oneLine(u.Err.Error())) + "\n")
+		b.WriteString(wrap.Render("Certificate "+oneLine(u.Subject)+"\nSHA-256 "+u.SHA256) + "\n")
+		b.WriteString(wrap.Render("Pin it only if this is your server's certificate (compare the SHA-256 with the server's: openssl x509 -noout -fingerprint -sha256).") + "\n")
 	case stepProbing:
 		b.WriteString("\nTesting " + m.acct.Host + "… connecting, asking CAPA, logging in\n")
 	case stepReview, stepSaving, stepDone:
@@ -414,6 +448,8 @@ func (m Model) help() string {
 		return "tab/↑/↓ move · ←/→ TLS mode · enter on Password (or ctrl+s) tests the server · esc back"
 	case stepProbing:
 		return "esc cancel"
+	case stepUntrusted:
+		return "p pin this certificate and test again · esc edit"
 	case stepReview:
 		return "enter save (password to the OS keyring) · esc edit"
 	case stepSaving:

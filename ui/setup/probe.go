@@ -35,6 +35,23 @@ type ProbeFunc func(ctx context.Context, a config.Account, password string) (Pro
 // keyring. The form runs it in a tea.Cmd.
 type SaveFunc func(a config.Account, password string) error
 
+// UntrustedCertError is returned by a probe when the server's certificate
+// does not verify (self-signed, unknown CA, other name). The form then
+// offers to pin the certificate by its SHA-256 (tls_cert_sha256).
+type UntrustedCertError struct {
+	// SHA256 is the hex fingerprint of the server's leaf certificate.
+	SHA256 string
+	// Subject describes the certificate (sanitized by the form).
+	Subject string
+	Err     error
+}
+
+func (e *UntrustedCertError) Error() string {
+	return fmt.Sprintf("the server's certificate is not trusted (%v); its SHA-256 is %s", e.Err, e.SHA256)
+}
+
+func (e *UntrustedCertError) Unwrap() error { return e.Err }
+
 // Lines describes the result for a person, one fact a line.
 func (r ProbeResult) Lines() []string {
 	yes := func(b bool) string {

@@ -1,0 +1,278 @@
+package setup
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/popterm/popterm/config"
+)
+
+// fakeServer records what the form probes and saves.
+type fakeServer struct {
+	mu      sync.Mutex
+	probed  []config.Account
+	pws     []string
+	saved   []config.Account
+	savedPw string
+	probe   func(a config.Account) (ProbeResult, error)
+	saveErr error
+}
+
+func (f *fakeServer) Probe(ctx context.Context, a config.Account, pw string) (ProbeResult, error) {
+	f.mu.Lock()
+	f.probed, f.pws = append(f.probed, a), append(f.pws, pw)
+	f.mu.Unlock()
+	if f.probe != nil {
+		return f.probe(a)
+	}
+	return ProbeResult{Addr: a.Addr(), TLSVersion: "TLS 1.3", Mechanism: "plain", Mechanisms: []string{"PLAIN"}, Top: true, UIDL: true}, nil
+}
+
+func (f *fakeServer) Save(a config.Account, pw string) error {
+	if f.saveErr != nil {
+		return f.saveErr
+	}
+	f.saved, f.savedPw = append(f.saved, a), pw
+	return nil
+}
+
+// driver feeds messages to the model as the program would. It runs only
+// the probe and save commands (what the model returns on entering those
+// steps), not the text inputs' cursor blinks, which sleep.
+type driver struct {
+	t *testing.T
+	m tea.Model
+}
+
+func newDriver(t *testing.T, f *fakeServer, taken ...string) *driver {
+	t.Setenv("XDG_DATA_HOME", "/data")
+	return &driver{t: t, m: New(Options{Probe: f.Probe, Save: f.Save, Taken: taken})}
+}
+
+func (d *driver) send(msg tea.Msg) {
+	d.t.Helper()
+	var cmd tea.Cmd
+	d.m, cmd = d.m.Update(msg)
+	if st := d.model().step; cmd != nil && (st == stepProbing || st == stepSaving) {
+		d.send(cmd())
+	}
+}
+
+func (d *driver) typeText(s string) {
+	for _, r := range s {
+		d.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+func (d *driver) key(k rune) { d.send(tea.KeyPressMsg{Code: k}) }
+
+func (d *driver) model() Model { return d.m.(Model) }
+
+func (d *driver) view() string { return d.model().View().Content }
+
+func TestFormGuessProbeSave(t *testing.T) {
+	f := &fakeServer{}
+	d := newDriver(t, f, "gmail")
+	d.typeText("alice@gmail.com")
+	d.key(tea.KeyEnter)
+	v := d.view()
+	for _, want := range []string{"pop.gmail.com", "995", "implicit TLS", "alice@gmail.com", "gmail-2", "app password"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("after the address the form lacks %q:\n%s", want, v)
+		}
+	}
+	// Focus is on the password; it is masked.
+	d.typeText("hunter2")
+	if strings.Contains(d.view(), "hunter2") {
+		t.Fatal("the password is shown in clear")
+	}
+	d.key(tea.KeyEnter)
+	if len(f.probed) != 1 || f.pws[0] != "hunter2" || f.probed[0].Host != "pop.gmail.com" || f.probed[0].Name != "gmail-2" {
+		t.Fatalf("probed %+v with %q", f.probed, f.pws)
+	}
+	v = d.view()
+	if !strings.Contains(v, "Connected and logged in") || !strings.Contains(v, "TLS 1.3") || !strings.Contains(v, "with PLAIN") {
+		t.Fatalf("review:\n%s", v)
+	}
+	if strings.Contains(v, "hunter2") {
+		t.Fatal("the password is shown")
+	}
+	d.key(tea.KeyEnter)
+	if len(f.saved) != 1 || f.savedPw != "hunter2" || f.saved[0].Username != "alice@gmail.com" {
+		t.Fatalf("saved %+v with %q", f.saved, f.savedPw)
+	}
+	if a, ok := d.model().Saved(); !ok || a.Name != "gmail-2" {
+		t.Errorf("Saved() = %+v, %v", a, ok)
+	}
+}
+
+func TestFormEditAndTLSToggle(t *testing.T) {
+	f := &fakeServer{}
+	d := newDriver(t, f)
+	d.typeText("bob@example.org")
+	d.key(tea.KeyEnter)
+	// Move up from Password to TLS (User, then TLS) and toggle to STARTTLS:
+	// the default port follows.
+	d.key(tea.KeyUp)
+	d.key(tea.KeyUp)
+	d.key(tea.KeyRight)
+	if v := d.view(); !strings.Contains(v, "STARTTLS") || !strings.Contains(v, "110") {
+		t.Fatalf("after toggling:\n%s", v)
+	}
+	// Edit the host: up twice more to Host, clear it and type another.
+	d.key(tea.KeyUp)
+	d.key(tea.KeyUp)
+	for range len("pop.example.org") {
+		d.key(tea.KeyBackspace)
+	}
+	d.typeText("mx.example.org")
+	d.send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	if !strings.Contains(d.view(), "enter the password") || len(f.probed) != 0 {
+		t.Fatalf("probed without a password:\n%s", d.view())
+	}
+	d.key(tea.KeyTab) // Port
+	d.key(tea.KeyTab) // TLS
+	d.key(tea.KeyTab) // User
+	d.key(tea.KeyTab) // Password
+	d.typeText("pw")
+	d.key(tea.KeyEnter)
+	if len(f.probed) != 1 {
+		t.Fatalf("not probed:\n%s", d.view())
+	}
+	a := f.probed[0]
+	if a.Host != "mx.example.org" || a.TLS != config.TLSStartTLS || a.Port != 110 || a.Name != "example" {
+		t.Errorf("probed %+v", a)
+	}
+}
+
+func TestFormProbeFailureSavesNothing(t *testing.T) {
+	f := &fakeServer{probe: func(a config.Account) (ProbeResult, error) {
+		return ProbeResult{}, errors.New("log in as bob: -ERR [AUTH] invalid\x1b[31m password")
+	}}
+	d := newDriver(t, f)
+	d.typeText("bob@example.org")
+	d.key(tea.KeyEnter)
+	d.typeText("pw")
+	d.key(tea.KeyEnter)
+	v := d.view()
+	if !strings.Contains(v, "invalid") || strings.Contains(v, "\x1b[31m password") {
+		t.Fatalf("failure view (must show the error, sanitized):\n%q", v)
+	}
+	if len(f.saved) != 0 {
+		t.Fatal("saved after a failed probe")
+	}
+	if _, ok := d.model().Saved(); ok {
+		t.Error("Saved() after a failure")
+	}
+}
+
+func TestFormTriesAlternativeHost(t *testing.T) {
+	f := &fakeServer{probe: func(a config.Account) (ProbeResult, error) {
+		if a.Host == "pop.example.org" {
+			return ProbeResult{}, &net.DNSError{Err: "no such host", Name: a.Host, IsNotFound: true}
+		}
+		return ProbeResult{Addr: a.Addr(), TLSVersion: "TLS 1.3", Mechanism: "user"}, nil
+	}}
+	d := newDriver(t, f)
+	d.typeText("bob@example.org")
+	d.key(tea.KeyEnter)
+	d.typeText("pw")
+	d.key(tea.KeyEnter)
+	d.key(tea.KeyEnter)
+	if len(f.saved) != 1 || f.saved[0].Host != "mail.example.org" {
+		t.Fatalf("saved %+v after probing %v", f.saved, f.probed)
+	}
+}
+
+func TestFormPinsUntrustedCertificate(t *testing.T) {
+	pin := strings.Repeat("ab", 32)
+	f := &fakeServer{probe: func(a config.Account) (ProbeResult, error) {
+		if a.TLSCertSHA256 != pin {
+			return ProbeResult{}, &UntrustedCertError{SHA256: pin, Subject: "CN=mail", Err: errors.New("x509: certificate signed by unknown authority")}
+		}
+		return ProbeResult{Addr: a.Addr(), TLSVersion: "TLS 1.3", Mechanism: "plain"}, nil
+	}}
+	d := newDriver(t, f)
+	d.typeText("bob@example.org")
+	d.key(tea.KeyEnter)
+	d.typeText("pw")
+	d.key(tea.KeyEnter)
+	if v := d.view(); !strings.Contains(v, "not trusted") || !strings.Contains(v, pin) {
+		t.Fatalf("untrusted view:\n%s", v)
+	}
+	d.typeText("p")
+	d.key(tea.KeyEnter)
+	if len(f.saved) != 1 || f.saved[0].TLSCertSHA256 != pin {
+		t.Fatalf("saved %+v", f.saved)
+	}
+}
+
+func TestFormRefusesNoPOPProvider(t *testing.T) {
+	d := newDriver(t, &fakeServer{})
+	d.typeText("carol@icloud.com")
+	d.key(tea.KeyEnter)
+	if v := d.view(); !strings.Contains(v, "IMAP only") || strings.Contains(v, "Password") {
+		t.Fatalf("iCloud:\n%s", v)
+	}
+	d.send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	if _, ok := d.model().Saved(); ok {
+		t.Error("saved")
+	}
+}
+
+func TestFormSaveErrorShown(t *testing.T) {
+	f := &fakeServer{saveErr: errors.New("keyring: the OS keyring is not available; set password_cmd")}
+	d := newDriver(t, f)
+	d.typeText("bob@example.org")
+	d.key(tea.KeyEnter)
+	d.typeText("pw")
+	d.key(tea.KeyEnter)
+	d.key(tea.KeyEnter)
+	if v := d.view(); !strings.Contains(v, "password_cmd") {
+		t.Fatalf("save error not shown:\n%s", v)
+	}
+	if _, ok := d.model().Saved(); ok {
+		t.Error("Saved() after a failed save")
+	}
+}
+
+func TestGuess(t *testing.T) {
+	tests := []struct {
+		email, host string
+		port        int
+		noPOP       bool
+		note        string
+	}{
+		{"a@gmail.com", "pop.gmail.com", 995, false, "app password"},
+		{"a@GoogleMail.com", "pop.gmail.com", 995, false, ""},
+		{"a@outlook.com", "outlook.office365.com", 995, false, "OAuth2"},
+		{"a@hotmail.com", "outlook.office365.com", 995, false, "OAuth2"},
+		{"a@naver.com", "pop.naver.com", 995, false, ""},
+		{"a@hanmail.net", "pop.daum.net", 995, false, ""},
+		{"a@web.de", "pop3.web.de", 995, false, ""},
+		{"a@icloud.com", "", 0, true, "IMAP only"},
+		{"a@example.com", "pop.example.com", 995, false, "Guessed"},
+		{"a@example.com.", "pop.example.com", 995, false, ""},
+	}
+	for _, tt := range tests {
+		p := Guess(tt.email)
+		if p.Host != tt.host || p.Port != tt.port || p.NoPOP != tt.noPOP || !strings.Contains(p.Note, tt.note) {
+			t.Errorf("Guess(%q) = %+v", tt.email, p)
+		}
+		if !p.NoPOP && p.TLS != config.TLSImplicit {
+			t.Errorf("Guess(%q) TLS = %q", tt.email, p.TLS)
+		}
+	}
+	if alts := Guess("a@example.com").Alternatives; len(alts) != 1 || alts[0] != "mail.example.com" {
+		t.Errorf("alternatives = %v", alts)
+	}
+	if got := SuggestName("a@mail.example.com", []string{"mail", "mail-2"}); got != "mail-3" {
+		t.Errorf("SuggestName = %q", got)
+	}
+}
