@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/popterm/popterm/config"
-	"github.com/popterm/popterm/internal/testenv"
 	"github.com/popterm/popterm/pop3/pop3test"
 )
 
@@ -253,12 +252,7 @@ func TestAccountBadConfig(t *testing.T) {
 // dbus-run-session with an unlocked gnome-keyring-daemon (see config's
 // keyring tests).
 func TestKeyringAccountCommands(t *testing.T) {
-	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
-		testenv.Missing(t, "no DBUS_SESSION_BUS_ADDRESS: run inside dbus-run-session with gnome-keyring-daemon unlocked")
-	}
-	if _, err := config.Keyring().Get("popterm-probe@127.0.0.1:1"); err != nil && !strings.Contains(err.Error(), config.ErrNotFound.Error()) {
-		testenv.Missing(t, "no usable Secret Service: "+err.Error())
-	}
+	requireKeyring(t)
 	a := newAcctEnv(t, nil) // the real OS keyring
 	s, pin := tlsServer(t, true, map[string]string{"kr-user": "kr pass ✓"})
 	host, port := hostPort(t, s.Addr())
