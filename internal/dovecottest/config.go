@@ -91,8 +91,6 @@ ssl_key = <%[8]s
 
 auth_mechanisms = plain login cram-md5 apop
 auth_failure_delay = 0
-# No brute-force penalty for the tests' deliberate wrong passwords.
-login_trusted_networks = 127.0.0.0/8
 disable_plaintext_auth = %[9]s
 auth_verbose = %[10]s
 auth_debug = %[10]s
@@ -125,6 +123,10 @@ service pop3-login {
 }
 service anvil {
   chroot =
+  # No brute-force penalty (growing delays) for the tests' wrong passwords.
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
 }
 `, dir, id.internalUser, id.loginUser, id.mailUID, id.mailGID, firstUID,
 		cert.certFile, cert.keyFile, yesNo(!set.plaintextAuth), yesNo(set.verbose),

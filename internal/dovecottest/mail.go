@@ -43,7 +43,8 @@ func (s *Server) AddUser(name, password string) error {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		// user:password:uid:gid:gecos:home:shell (uid/gid from mail_uid).
+		// user:password:uid:gid:gecos:home:shell (uid and gid come from
+		// mail_uid).
 		fmt.Fprintf(&b, "%s:{PLAIN}%s::::%s::\n", n, s.users[n], s.home(n))
 	}
 	tmp := filepath.Join(s.dir, "users.tmp")
@@ -77,13 +78,19 @@ func (s *Server) WriteMessage(user string, raw []byte) (string, error) {
 	_, ok := s.users[user]
 	s.seq++
 	seq := s.seq
+	// Dovecot numbers new messages by the time in their names: keep the
+	// times strictly increasing so delivery order is message order.
+	now := time.Now().Truncate(time.Microsecond)
+	if !now.After(s.lastTime) {
+		now = s.lastTime.Add(time.Microsecond)
+	}
+	s.lastTime = now
 	s.mu.Unlock()
 	if !ok {
 		return "", fmt.Errorf("deliver to %q: no such user", user)
 	}
 	md := s.Maildir(user)
-	now := time.Now()
-	name := fmt.Sprintf("%d.M%dP%dQ%d.dovecottest,S=%d,W=%d",
+	name := fmt.Sprintf("%d.M%06dP%dQ%08d.dovecottest,S=%d,W=%d",
 		now.Unix(), now.Nanosecond()/1000, os.Getpid(), seq, len(raw), virtualSize(raw))
 	tmp := filepath.Join(md, "tmp", name)
 	if err := os.WriteFile(tmp, raw, 0o600); err != nil {

@@ -59,11 +59,12 @@ type Server struct {
 	tlsPort  int
 	tb       testing.TB // nil when started by StartProcess
 
-	mu     sync.Mutex
-	users  map[string]string
-	proc   *process
-	seq    uint64 // for unique Maildir file names
-	closed bool
+	mu       sync.Mutex
+	users    map[string]string
+	proc     *process
+	seq      uint64    // for unique Maildir file names
+	lastTime time.Time // the time in the last Maildir file name
+	closed   bool
 }
 
 // process is one run of the Dovecot master process.
@@ -376,6 +377,32 @@ func (s *Server) Running() bool {
 	return s.proc != nil
 }
 
+// Sessions returns how many POP3 sessions are logged in right now (Dovecot
+// runs one pop3 process per session, from login to disconnection).
+func (s *Server) Sessions() int {
+	s.mu.Lock()
+	p := s.proc
+	s.mu.Unlock()
+	if p == nil {
+		return 0
+	}
+	return len(groupProcs(p.cmd.Process.Pid, "pop3"))
+}
+
+// WaitIdle waits until no POP3 session is logged in, e.g. after a client
+// dropped its connection, so that what the server did with the session (or
+// did not do) is on disk. It returns an error after timeout.
+func (s *Server) WaitIdle(timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for n := s.Sessions(); n > 0; n = s.Sessions() {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d POP3 sessions still open after %v", n, timeout)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	return nil
+}
+
 // killGroup sends SIGKILL to the process group and waits until every
 // process of it is gone (so the listening ports are closed).
 func killGroup(p *process) {
@@ -395,11 +422,16 @@ func waitGroupGone(pgid int) {
 
 // groupAlive reports whether /proc lists a process of group pgid that is not
 // a zombie.
-func groupAlive(pgid int) bool {
+func groupAlive(pgid int) bool { return len(groupProcs(pgid, "")) > 0 }
+
+// groupProcs returns the live (not zombie) processes of group pgid whose
+// command name is comm ("" for any).
+func groupProcs(pgid int, comm string) []int {
 	ents, err := os.ReadDir("/proc")
 	if err != nil {
-		return false
+		return nil
 	}
+	var pids []int
 	for _, e := range ents {
 		if e.Name()[0] < '0' || e.Name()[0] > '9' {
 			continue
@@ -409,16 +441,21 @@ func groupAlive(pgid int) bool {
 			continue
 		}
 		// pid (comm) state ppid pgrp ...; comm may contain spaces.
-		i := bytes.LastIndexByte(stat, ')')
-		if i < 0 {
+		open, end := bytes.IndexByte(stat, '('), bytes.LastIndexByte(stat, ')')
+		if open < 0 || end < open {
 			continue
 		}
-		f := strings.Fields(string(stat[i+1:]))
-		if len(f) >= 3 && f[2] == strconv.Itoa(pgid) && f[0] != "Z" && f[0] != "X" {
-			return true
+		f := strings.Fields(string(stat[end+1:]))
+		if len(f) < 3 || f[2] != strconv.Itoa(pgid) || f[0] == "Z" || f[0] == "X" {
+			continue
 		}
+		if comm != "" && string(stat[open+1:end]) != comm {
+			continue
+		}
+		pid, _ := strconv.Atoi(e.Name())
+		pids = append(pids, pid)
 	}
-	return false
+	return pids
 }
 
 // tail returns the last n lines of s.
