@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/popterm/popterm/internal/dovecottest"
 	"github.com/popterm/popterm/pop3"
 	"github.com/popterm/popterm/pop3/pop3test"
 )
@@ -20,6 +21,8 @@ import (
 // killTarget is a POP3 server for the kill test.
 type killTarget struct {
 	addr, user, password string
+	// deliver adds message i to the maildrop, so that every sync has work.
+	deliver func(i int)
 }
 
 // uidls lists the server's UIDLs with the pop3 client.
@@ -113,18 +116,20 @@ func (h *killHarness) run(args ...string) (int, string) {
 }
 
 // killAfter starts popterm and SIGKILLs it after d; it reports whether the
-// kill came before popterm ended by itself.
-func (h *killHarness) killAfter(d time.Duration, args ...string) bool {
+// kill came before popterm ended by itself, and how long it ran.
+func (h *killHarness) killAfter(d time.Duration, args ...string) (bool, time.Duration) {
 	h.t.Helper()
 	cmd := exec.Command(h.bin, append([]string{"--config", h.config}, args...)...)
+	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		h.t.Fatal(err)
 	}
 	timer := time.AfterFunc(d, func() { cmd.Process.Signal(syscall.SIGKILL) })
 	err := cmd.Wait()
+	took := time.Since(start)
 	timer.Stop()
 	ee, ok := err.(*exec.ExitError)
-	return ok && ee.ProcessState.Sys().(syscall.WaitStatus).Signal() == syscall.SIGKILL
+	return ok && ee.ProcessState.Sys().(syscall.WaitStatus).Signal() == syscall.SIGKILL, took
 }
 
 // list returns the store as list --json sees it.
@@ -155,14 +160,20 @@ func killTest(t *testing.T, tg killTarget, iterations int, maxDelay time.Duratio
 	original := tg.uidls(t)
 	asked := map[string]bool{} // UIDLs the user marked for deletion
 	killed := 0
+	bound := maxDelay
 	for i := 0; i < iterations; i++ {
 		args := []string{"sync", "--commit=false"}
 		if i%2 == 1 {
 			args = []string{"sync"}
 		}
-		if h.killAfter(time.Duration(rng.Int64N(int64(maxDelay))), args...) {
+		// Kill within the time the last whole run took, so most kills land
+		// inside a sync, at a random point of it.
+		if k, took := h.killAfter(time.Duration(rng.Int64N(int64(bound))), args...); k {
 			killed++
+		} else {
+			bound = took + took/10
 		}
+		tg.deliver(len(original) + i + 1)
 		if i%4 == 2 {
 			var candidates []jsonMessage
 			for _, m := range h.list() {
@@ -240,16 +251,35 @@ func killTest(t *testing.T, tg killTarget, iterations int, maxDelay time.Duratio
 	t.Logf("%d iterations (%d killed), %d messages, %d deletions asked, %d left on the server", iterations, killed, len(original), len(asked), len(tg.uidls(t)))
 }
 
+// killMail is message i of the kill tests: big enough that downloads take
+// a while.
+func killMail(i int) pop3test.Message {
+	m := testMail(fmt.Sprintf("k%d", i), fmt.Sprintf("kill test %d", i))
+	m.Data = append(m.Data, []byte(strings.Repeat("body line for size\n", 300))...)
+	return m
+}
+
 func TestKillSyncPOP3Test(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
 	md := pop3test.NewMaildrop()
 	for i := 1; i <= 150; i++ {
-		m := testMail(fmt.Sprintf("k%d", i), fmt.Sprintf("kill test %d", i))
-		m.Data = append(m.Data, []byte(strings.Repeat("body line for size\n", 300))...)
-		md.Add(m)
+		md.Add(killMail(i))
 	}
 	srv := pop3test.NewTest(t, pop3test.Config{Maildrop: md})
-	killTest(t, killTarget{addr: srv.Addr(), user: pop3test.DefaultUser, password: pop3test.DefaultPassword}, 16, 600*time.Millisecond)
+	deliver := func(i int) { md.Add(killMail(i)) }
+	killTest(t, killTarget{srv.Addr(), pop3test.DefaultUser, pop3test.DefaultPassword, deliver}, 16, time.Second)
+}
+
+func TestKillSyncDovecot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary against Dovecot")
+	}
+	dc := dovecottest.Start(t)
+	deliver := func(i int) { dc.Deliver(dc.User, killMail(i).Data) }
+	for i := 1; i <= 200; i++ {
+		deliver(i)
+	}
+	killTest(t, killTarget{dc.Addr(), dc.User, dc.Password, deliver}, 20, time.Second)
 }

@@ -116,11 +116,13 @@ func bench(n int, rtt time.Duration, server string) error {
 	fmt.Printf("server %s, %d messages, RTT %v\n", server, n, rtt)
 	ctx := context.Background()
 	start := time.Now()
-	res, err := eng.Sync(ctx, mailbox.SyncOptions{})
+	phases := &phaseTimer{start: start}
+	res, err := eng.Sync(ctx, mailbox.SyncOptions{Progress: phases.event})
 	if err != nil {
 		return fmt.Errorf("first sync: %w", err)
 	}
 	first := time.Since(start)
+	fmt.Printf("  phases: %s\n", phases)
 	stats, _ := st.Stats(ctx)
 	fmt.Printf("first sync, headers only: %.2f s (%d new, %d indexed, %.0f messages/s)\n",
 		first.Seconds(), res.New, stats.Total, float64(res.New)/first.Seconds())
@@ -156,6 +158,33 @@ func verbs(cmds []string) string {
 		if count[v] > 1 {
 			parts[i] += fmt.Sprintf(" x%d", count[v])
 		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// phaseTimer records when each sync phase began.
+type phaseTimer struct {
+	start  time.Time
+	phases []mailbox.Phase
+	at     []time.Duration
+}
+
+func (p *phaseTimer) event(ev mailbox.Progress) {
+	if len(p.phases) == 0 || p.phases[len(p.phases)-1] != ev.Phase {
+		p.phases = append(p.phases, ev.Phase)
+		p.at = append(p.at, time.Since(p.start))
+	}
+}
+
+// String lists each phase with the time it took.
+func (p *phaseTimer) String() string {
+	parts := make([]string, len(p.phases))
+	for i, ph := range p.phases {
+		end := time.Since(p.start)
+		if i+1 < len(p.at) {
+			end = p.at[i+1]
+		}
+		parts[i] = fmt.Sprintf("%s %.2fs", ph, (end - p.at[i]).Seconds())
 	}
 	return strings.Join(parts, ", ")
 }

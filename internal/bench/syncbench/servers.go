@@ -1,10 +1,14 @@
 package main
 
 import (
-	"errors"
+	"fmt"
 	"net"
+	"os"
 	"strconv"
 	"time"
+
+	"github.com/popterm/popterm/internal/dovecottest"
+	"github.com/popterm/popterm/internal/latencyproxy"
 )
 
 // splitAddr splits host:port.
@@ -14,12 +18,33 @@ func splitAddr(addr string) (string, int) {
 	return host, p
 }
 
-// startDovecot serves n messages from a real Dovecot.
+// startDovecot serves n messages from a real Dovecot in a temporary folder.
 func startDovecot(n int) (*target, error) {
-	return nil, errors.New("dovecot: not wired yet")
+	dir, err := os.MkdirTemp("", "syncbench-dovecot-")
+	if err != nil {
+		return nil, err
+	}
+	srv, err := dovecottest.StartProcess(dir)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("start dovecot: %w", err)
+	}
+	stop := func() {
+		srv.Stop()
+		os.RemoveAll(dir)
+	}
+	if err := srv.Fill(srv.User, n, func(i int) []byte { return benchMail(i + 1) }); err != nil {
+		stop()
+		return nil, fmt.Errorf("fill the maildrop: %w", err)
+	}
+	return &target{addr: srv.Addr(), user: srv.User, password: srv.Password, stop: stop}, nil
 }
 
-// startProxy puts a delaying proxy in front of addr.
+// startProxy puts a proxy in front of addr that adds rtt to each round trip.
 func startProxy(addr string, rtt time.Duration) (string, func(), error) {
-	return "", nil, errors.New("latency proxy: not wired yet")
+	p, err := latencyproxy.New(addr, rtt/2)
+	if err != nil {
+		return "", nil, fmt.Errorf("start the latency proxy: %w", err)
+	}
+	return p.Addr(), func() { p.Close() }, nil
 }
