@@ -97,7 +97,7 @@ func writeAttachmentTemp(ctx context.Context, eng Engine, id int64, a message.At
 		}
 		name := message.SafeFilename(a.Name)
 		if name == "" || name == "." {
-			name = fmt.Sprintf("attachment-%d", a.Index)
+			name = fmt.Sprintf("attachment-%d", a.Index+1)
 		}
 		path := filepath.Join(dir, name)
 		if err := writeAttachment(ctx, eng, id, a.Index, path); err != nil {

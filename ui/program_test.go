@@ -1,0 +1,62 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/popterm/popterm/config"
+	"github.com/popterm/popterm/mailbox"
+)
+
+// The reader in a real tea.Program (teatest): commands run on goroutines,
+// sync progress streams through the channel while the keyboard stays live,
+// and the program ends with the committed quit.
+func TestProgramSyncStreamsProgress(t *testing.T) {
+	f := newFake()
+	release := make(chan struct{})
+	f.syncFn = func(ctx context.Context, o mailbox.SyncOptions) (mailbox.Result, error) {
+		if o.Commit {
+			return f.commit(), nil
+		}
+		for i := 1; i <= 3; i++ {
+			o.Progress(mailbox.Progress{Phase: mailbox.PhaseBodies, Done: i, Total: 3})
+		}
+		select {
+		case <-release:
+		case <-ctx.Done():
+			return mailbox.Result{}, ctx.Err()
+		}
+		return mailbox.Result{New: 4, Committed: true}, nil
+	}
+	m := New(Options{
+		Account: Account{Name: "work", Engine: f},
+		Now:     func() time.Time { return fixedNow }, Location: time.UTC,
+		UI: config.UI{ConfirmCommit: true, DownloadDir: t.TempDir()},
+	})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
+	contains := func(s string) func([]byte) bool {
+		return func(b []byte) bool { return bytes.Contains(b, []byte(s)) }
+	}
+	wait := teatest.WithDuration(20 * time.Second)
+	teatest.WaitFor(t, tm.Output(), contains("downloading"), wait)
+	// The keyboard works while the sync runs.
+	tm.Send(keyPress("d"))
+	teatest.WaitFor(t, tm.Output(), contains("1 to delete"), wait)
+	close(release)
+	teatest.WaitFor(t, tm.Output(), contains("4 new"), wait)
+	tm.Send(keyPress("q"))
+	teatest.WaitFor(t, tm.Output(), contains("[y/N]"), wait)
+	tm.Send(keyPress("y"))
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(App)
+	if got := f.syncFlags(); !slices.Equal(got, []bool{false, true}) {
+		t.Errorf("syncs %v, want a background sync then a commit", got)
+	}
+	if final.Farewell() == "" || len(f.rows) != 7 {
+		t.Errorf("farewell %q, %d rows left", final.Farewell(), len(f.rows))
+	}
+}
