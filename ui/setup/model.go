@@ -298,7 +298,7 @@ func (m Model) submit() (tea.Model, tea.Cmd) {
 	if a.Host == m.provider.Host {
 		alts = m.provider.Alternatives
 	}
-	m.step, m.err = stepProbing, ""
+	m.step, m.err, m.acct = stepProbing, "", a
 	return m, probeCmd(m.opts.Probe, a, m.inputs[fieldPassword].Value(), alts)
 }
 
@@ -411,7 +411,7 @@ func (m Model) View() tea.View {
 		b.WriteString(wrap.Render("Certificate "+oneLine(u.Subject)+"\nSHA-256 "+u.SHA256) + "\n")
 		b.WriteString(wrap.Render("Pin it only if this is your server's certificate (compare the SHA-256 with the server's: openssl x509 -noout -fingerprint -sha256).") + "\n")
 	case stepProbing:
-		b.WriteString("\nTesting " + m.acct.Host + "… connecting, asking CAPA, logging in\n")
+		b.WriteString("\nTesting " + sanitize(m.acct.Addr()) + "… connecting, asking CAPA, logging in\n")
 	case stepReview, stepSaving, stepDone:
 		b.WriteString("\n" + s.OK.Render("✓ Connected and logged in") + "\n")
 		for _, l := range m.result.Lines() {

@@ -276,3 +276,14 @@ func TestGuess(t *testing.T) {
 		t.Errorf("SuggestName = %q", got)
 	}
 }
+
+func TestFormShowsProbing(t *testing.T) {
+	d := newDriver(t, &fakeServer{})
+	d.typeText("bob@example.org")
+	d.key(tea.KeyEnter)
+	d.typeText("pw")
+	m, cmd := d.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter}) // the probe is not run
+	if v := m.(Model).View().Content; cmd == nil || !strings.Contains(v, "Testing pop.example.org:995") {
+		t.Fatalf("probing view:\n%s", v)
+	}
+}
