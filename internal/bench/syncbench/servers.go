@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/popterm/popterm/internal/dovecottest"
 	"github.com/popterm/popterm/internal/latencyproxy"
+	"github.com/popterm/popterm/pop3"
 )
 
 // splitAddr splits host:port.
@@ -37,7 +39,33 @@ func startDovecot(n int) (*target, error) {
 		stop()
 		return nil, fmt.Errorf("fill the maildrop: %w", err)
 	}
+	// Dovecot indexes a Maildir at the first login after files were dropped
+	// into it (a real server does that as mail is delivered): do it now,
+	// outside the measurement.
+	start := time.Now()
+	if err := warm(srv.Addr(), srv.User, srv.Password); err != nil {
+		stop()
+		return nil, fmt.Errorf("warm up dovecot: %w", err)
+	}
+	fmt.Printf("dovecot indexed its maildir in %.2f s (not counted)\n", time.Since(start).Seconds())
 	return &target{addr: srv.Addr(), user: srv.User, password: srv.Password, stop: stop}, nil
+}
+
+// warm logs in once and lists the maildrop.
+func warm(addr, user, password string) error {
+	ctx := context.Background()
+	c, err := pop3.Dial(ctx, addr, &pop3.Options{CommandTimeout: 5 * time.Minute})
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if _, err := c.Login(ctx, pop3.Credentials{Username: user, Password: password, Mechanism: "user", AllowCleartext: true}); err != nil {
+		return err
+	}
+	if _, err := c.UIDL(ctx); err != nil {
+		return err
+	}
+	return c.Quit(ctx)
 }
 
 // startProxy puts a proxy in front of addr that adds rtt to each round trip.
