@@ -3,6 +3,7 @@ package dovecottest
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -74,6 +75,12 @@ func (s *Server) chown(path string) error {
 // returns the file's name. The file name carries S= and W= sizes so Dovecot
 // need not read the file to answer LIST.
 func (s *Server) WriteMessage(user string, raw []byte) (string, error) {
+	return s.WriteMessageFrom(user, bytes.NewReader(raw))
+}
+
+// WriteMessageFrom is WriteMessage for a message read from r, which is
+// streamed to disk (a 100 MB message never sits in memory).
+func (s *Server) WriteMessageFrom(user string, r io.Reader) (string, error) {
 	s.mu.Lock()
 	_, ok := s.users[user]
 	s.seq++
@@ -90,16 +97,14 @@ func (s *Server) WriteMessage(user string, raw []byte) (string, error) {
 		return "", fmt.Errorf("deliver to %q: no such user", user)
 	}
 	md := s.Maildir(user)
-	name := fmt.Sprintf("%d.M%06dP%dQ%08d.dovecottest,S=%d,W=%d",
-		now.Unix(), now.Nanosecond()/1000, os.Getpid(), seq, len(raw), virtualSize(raw))
-	tmp := filepath.Join(md, "tmp", name)
-	if err := os.WriteFile(tmp, raw, 0o600); err != nil {
-		return "", fmt.Errorf("deliver to %s: %w", user, err)
-	}
-	if err := s.chown(tmp); err != nil {
+	base := fmt.Sprintf("%d.M%06dP%dQ%08d.dovecottest", now.Unix(), now.Nanosecond()/1000, os.Getpid(), seq)
+	tmp := filepath.Join(md, "tmp", base)
+	size, vsize, err := s.writeFile(tmp, r)
+	if err != nil {
 		os.Remove(tmp)
 		return "", fmt.Errorf("deliver to %s: %w", user, err)
 	}
+	name := fmt.Sprintf("%s,S=%d,W=%d", base, size, vsize)
 	if err := os.Rename(tmp, filepath.Join(md, "new", name)); err != nil {
 		os.Remove(tmp)
 		return "", fmt.Errorf("deliver to %s: %w", user, err)
@@ -107,16 +112,41 @@ func (s *Server) WriteMessage(user string, raw []byte) (string, error) {
 	return name, nil
 }
 
-// virtualSize is the size with every bare LF counted as CRLF, as POP3 sends
-// it (Dovecot's W= field).
-func virtualSize(raw []byte) int {
-	n := len(raw)
-	for i, b := range raw {
-		if b == '\n' && (i == 0 || raw[i-1] != '\r') {
-			n++
-		}
+// writeFile copies r into a new file owned by the mail user and returns its
+// size and its virtual size (every bare LF counted as CRLF, as POP3 sends it:
+// Dovecot's W= field).
+func (s *Server) writeFile(path string, r io.Reader) (size, vsize int64, err error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return 0, 0, err
 	}
-	return n
+	defer func() {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	if err := s.chown(path); err != nil {
+		return 0, 0, err
+	}
+	vc := &vsizeCounter{prev: '\n'}
+	size, err = io.Copy(io.MultiWriter(f, vc), r)
+	return size, size + vc.bareLF, err
+}
+
+// vsizeCounter counts the LFs not preceded by CR in what it is written.
+type vsizeCounter struct {
+	bareLF int64
+	prev   byte
+}
+
+func (v *vsizeCounter) Write(p []byte) (int, error) {
+	for _, b := range p {
+		if b == '\n' && v.prev != '\r' {
+			v.bareLF++
+		}
+		v.prev = b
+	}
+	return len(p), nil
 }
 
 // Deliver is WriteMessage for tests: it fails the test on error (or panics

@@ -112,8 +112,8 @@ func Start(t testing.TB, opts ...Option) *Server {
 }
 
 // StartProcess starts Dovecot with its configuration, state, log and mail
-// under dir (which should be empty and is not removed). The caller must call
-// Stop.
+// under dir (created if missing; it should be empty and is not removed). The
+// caller must call Stop.
 func StartProcess(dir string, opts ...Option) (*Server, error) {
 	bin, err := Lookup()
 	if err != nil {
@@ -159,6 +159,9 @@ func StartProcess(dir string, opts ...Option) (*Server, error) {
 
 // prepare makes the folders and the certificate.
 func (s *Server) prepare() error {
+	if err := os.MkdirAll(s.dir, 0o700); err != nil {
+		return err
+	}
 	if s.id.root {
 		// Mail processes run as nobody and must reach the home folders.
 		for _, d := range []string{s.dir, filepath.Dir(s.dir)} {
