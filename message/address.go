@@ -42,6 +42,7 @@ func splitAddresses(v string) []string {
 	var items []string
 	var cur strings.Builder
 	inQuote, inAngle, comment := false, false, 0
+	sawAddr := false // cur has "@" or "<" (so ":" is not a group name)
 	for i := 0; i < len(v); i++ {
 		c := v[i]
 		switch {
@@ -64,14 +65,17 @@ func splitAddresses(v string) []string {
 		case c == '(':
 			comment++
 		case c == '<':
-			inAngle = true
+			inAngle, sawAddr = true, true
+		case c == '@':
+			sawAddr = true
 		case c == '>':
 			inAngle = false
 		case !inAngle && (c == ',' || c == ';'):
 			items = append(items, cur.String())
 			cur.Reset()
+			sawAddr = false
 			continue
-		case !inAngle && c == ':' && !strings.ContainsAny(cur.String(), "@<"):
+		case !inAngle && c == ':' && !sawAddr:
 			cur.Reset() // a group name
 			continue
 		}

@@ -77,11 +77,11 @@ func appendFields(h header, th textproto.Header) header {
 	return h
 }
 
-// headerSize is about the number of bytes h took in the message.
+// headerSize is about (at most) the number of bytes h took in the message.
 func headerSize(h header) int {
 	n := 0
 	for _, f := range h {
-		n += len(f.Key) + len(f.Value) + 4
+		n += len(f.Key) + len(f.Value) + 2
 	}
 	return n
 }

@@ -531,3 +531,51 @@ func TestLinksOnlySafeSchemes(t *testing.T) {
 		}
 	}
 }
+
+// TestHeaderJustUnderLimit checks that a header close to 1 MiB still lets
+// the body render (bufio's read-ahead must not hit the reader's limit).
+func TestHeaderJustUnderLimit(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Subject: big\nContent-Type: multipart/mixed; boundary=b\n")
+	for b.Len() < maxHeaderBytes-3000 {
+		b.WriteString("X-Pad: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n")
+	}
+	b.WriteString("\n--b\nContent-Type: text/plain\n\nvisible body\n--b--\n")
+	m := mustParse(t, []byte(b.String()), Options{})
+	if got := bodyText(m); !strings.Contains(got, "visible body") {
+		t.Errorf("body = %.200q", got)
+	}
+}
+
+// TestLongWordWrap wraps one 1 MB word (hard breaks, mixed widths).
+func TestLongWordWrap(t *testing.T) {
+	word := strings.Repeat("a가", 1<<18)
+	m := &Message{Body: []Line{{Text: word}}}
+	lines := m.Wrap(80)
+	var joined strings.Builder
+	for _, l := range lines {
+		if w := ansi.StringWidth(l.Text); w > 80 {
+			t.Fatalf("line of %d columns", w)
+		}
+		joined.WriteString(l.Text)
+	}
+	if joined.String() != word {
+		t.Errorf("text changed by wrapping")
+	}
+}
+
+func TestPathologicalHeaders(t *testing.T) {
+	for _, v := range []string{
+		strings.Repeat("=?", 200000),
+		strings.Repeat("=?utf-8?q?", 50000),
+		strings.Repeat("a:", 200000),
+		strings.Repeat("<", 200000),
+		strings.Repeat("(", 200000),
+	} {
+		raw := "From: " + v + "\nTo: " + v + "\nSubject: " + v + "\nDate: " + v + "\n\nbody\n"
+		s := ParseSummary([]byte(raw))
+		if r, bad := forbidden(s.Subject); bad {
+			t.Errorf("subject has %U", r)
+		}
+	}
+}

@@ -169,7 +169,10 @@ type walker struct {
 // returns the header, or an error when reading the input failed.
 func (w *walker) walkMessage(r io.Reader, o *out) (header, error) {
 	src := &recordingReader{r: r, w: w}
-	lr := &limitedReader{r: src, n: maxHeaderBytes + 1}
+	// readHeader enforces maxHeaderBytes exactly; the reader's own limit
+	// only stops a header that never ends, with room for bufio's read-ahead
+	// so that a header just under the limit is not cut short.
+	lr := &limitedReader{r: src, n: maxHeaderBytes + 64<<10}
 	br := bufio.NewReader(lr)
 	h, bodyStart, err := readHeader(br)
 	if w.readErr != nil {

@@ -139,7 +139,7 @@ func emitPlain(o *out, text string, quote, depth int, sig, flowed bool) {
 }
 
 // urlStarts are the prefixes collectURLs looks for.
-var urlStarts = []string{"https://", "http://", "ftp://", "mailto:", "www."}
+var urlStarts = [...]string{"https://", "http://", "ftp://", "mailto:", "www."}
 
 // collectURLs adds the URLs found in plain text to the link list.
 func collectURLs(o *out, text string) {
@@ -147,12 +147,27 @@ func collectURLs(o *out, text string) {
 		return
 	}
 	lower := asciiLower(text)
+	var next [len(urlStarts)]int // next index of each prefix at or after i
+	for k, p := range urlStarts {
+		next[k] = strings.Index(lower, p)
+	}
 	for i := 0; i < len(text); {
-		j, prefix := nextURLStart(lower[i:])
-		if j < 0 {
+		start, prefix := -1, ""
+		for k, p := range urlStarts {
+			if next[k] >= 0 && next[k] < i {
+				if j := strings.Index(lower[i:], p); j >= 0 {
+					next[k] = i + j
+				} else {
+					next[k] = -1
+				}
+			}
+			if next[k] >= 0 && (start < 0 || next[k] < start) {
+				start, prefix = next[k], p
+			}
+		}
+		if start < 0 {
 			return
 		}
-		start := i + j
 		if start > 0 && isWordByte(text[start-1]) && prefix != "www." && prefix != "mailto:" {
 			// e.g. "xhttp://": not a URL start
 			i = start + len(prefix)
@@ -173,17 +188,6 @@ func collectURLs(o *out, text string) {
 		}
 		i = max(end, start+len(prefix))
 	}
-}
-
-// nextURLStart finds the earliest URL prefix in s (lower case).
-func nextURLStart(s string) (int, string) {
-	best, prefix := -1, ""
-	for _, p := range urlStarts {
-		if i := strings.Index(s, p); i >= 0 && (best < 0 || i < best) {
-			best, prefix = i, p
-		}
-	}
-	return best, prefix
 }
 
 // asciiLower lower-cases ASCII letters only, so byte offsets stay valid.

@@ -73,7 +73,7 @@ func decodeWords(s string) string {
 // returns the charset, the decoded bytes and the length consumed.
 func parseEncodedWord(s string) (charset string, data []byte, n int, ok bool) {
 	rest := s[2:]
-	q1 := strings.IndexByte(rest, '?')
+	q1 := strings.IndexByte(rest[:min(len(rest), 66)], '?')
 	if q1 <= 0 || q1 > 64 || len(rest) < q1+3 || rest[q1+2] != '?' {
 		return "", nil, 0, false
 	}
@@ -83,8 +83,8 @@ func parseEncodedWord(s string) (charset string, data []byte, n int, ok bool) {
 	}
 	enc := rest[q1+1]
 	body := rest[q1+3:]
-	end := strings.Index(body, "?=")
-	if end < 0 || end > maxEncodedWord {
+	end := strings.Index(body[:min(len(body), maxEncodedWord+2)], "?=")
+	if end < 0 {
 		return "", nil, 0, false
 	}
 	text := body[:end]

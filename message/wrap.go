@@ -125,15 +125,8 @@ func wrapText(text string, avail int) []string {
 			lines = append(lines, strings.TrimRight(cur.String(), " "))
 			cur.Reset()
 		}
-		for ww > avail {
-			head := ansi.Truncate(word, avail, "")
-			if head == "" { // one grapheme wider than the column
-				_, n := utf8.DecodeRuneInString(word)
-				head = word[:n]
-			}
-			lines = append(lines, head)
-			word = word[len(head):]
-			ww = textWidth(word)
+		if ww > avail {
+			lines, word, ww = breakWord(lines, word, avail)
 		}
 		cur.WriteString(word)
 		curW, has = ww, true
@@ -142,6 +135,27 @@ func wrapText(text string, avail int) []string {
 		lines = append(lines, strings.TrimRight(cur.String(), " "))
 	}
 	return lines
+}
+
+// breakWord cuts a word wider than avail into pieces of avail columns
+// (whole grapheme clusters; one wider than avail gets a line of its own),
+// appends all but the last to lines, and returns the last and its width.
+func breakWord(lines []string, word string, avail int) ([]string, string, int) {
+	start, w := 0, 0
+	for i := 0; i < len(word); {
+		n, cw := 1, 1
+		if word[i] >= utf8.RuneSelf {
+			cluster, width := ansi.FirstGraphemeCluster(word[i:], ansi.GraphemeWidth)
+			n, cw = max(len(cluster), 1), width
+		}
+		if w+cw > avail && i > start {
+			lines = append(lines, word[start:i])
+			start, w = i, 0
+		}
+		w += cw
+		i += n
+	}
+	return lines, word[start:], w
 }
 
 // Text returns the body as plain text for full-text search: the text,
