@@ -66,7 +66,12 @@ func TestFaultDropMidRetr(t *testing.T) {
 	c, _ := dial(t, srv)
 	c.login("user", "pass")
 	c.ok("DELE 2")
-	c.ok("RETR 1")
+	// Commands pipelined after RETR stay unread: the partial reply must
+	// still arrive (a graceful close, not a reset).
+	fmt.Fprintf(c.conn, "RETR 1\r\nNOOP\r\nNOOP\r\nQUIT\r\n")
+	if got := c.readLine(); got != "+OK 83 octets" {
+		t.Fatalf("RETR = %q", got)
+	}
 	got := c.rest()
 	want := "From: a@example.org\r\nSubject: one\r\n"[:30]
 	if got != want {

@@ -33,11 +33,16 @@ func newLineQueue() *lineQueue {
 	return q
 }
 
-// push appends a line, waiting while the queue is full.
+// push appends a line, waiting while the queue is full. It drops the line
+// once the queue has failed.
 func (q *lineQueue) push(line string) {
 	q.mu.Lock()
 	for len(q.lines) >= maxQueued && q.err == nil {
 		q.cond.Wait()
+	}
+	if q.err != nil { // the session ended: nobody will answer it
+		q.mu.Unlock()
+		return
 	}
 	q.lines = append(q.lines, line)
 	q.cond.Broadcast()

@@ -56,20 +56,7 @@ func newSession(srv *Server, conn net.Conn, id int) *session {
 // run serves the connection until QUIT, an error, a fault or Server.Close.
 func (s *session) run() {
 	r := bufio.NewReader(s.conn)
-	defer func() {
-		s.w.Flush()
-		s.raw.Close()
-		if s.locked {
-			s.md.unlock()
-		}
-		// A reader paused after STLS must not wait forever.
-		select {
-		case s.resume <- resumeMsg{stop: true}:
-		case <-s.readerDone:
-		}
-		<-s.readerDone
-		s.srv.logf("pop3test[%d]: closed", s.id)
-	}()
+	defer s.hangup()
 	if s.srv.cfg.Implicit {
 		tc := tls.Server(s.raw, s.srv.cfg.TLS)
 		s.raw.SetDeadline(time.Now().Add(30 * time.Second))
@@ -104,6 +91,46 @@ func (s *session) run() {
 			return
 		}
 	}
+}
+
+// lingerTimeout bounds how long a closing session waits for the client to
+// close its side.
+const lingerTimeout = 10 * time.Second
+
+// hangup ends the session: it releases the maildrop without committing
+// anything, and closes the connection gracefully (FIN, then waiting for the
+// client to close while still reading), so replies already written reach
+// the client even when it had pipelined more commands: closing a socket
+// with unread input would send a reset that can destroy them.
+func (s *session) hangup() {
+	s.w.Flush()
+	if s.locked {
+		s.md.unlock()
+		s.locked = false
+	}
+	s.raw.SetWriteDeadline(time.Now().Add(time.Second))
+	if tc, ok := s.conn.(*tls.Conn); ok {
+		tc.CloseWrite() // close_notify
+	}
+	if tcp, ok := s.raw.(*net.TCPConn); ok {
+		tcp.CloseWrite()
+	}
+	linger := time.NewTimer(lingerTimeout)
+	defer linger.Stop()
+	select {
+	case <-s.readerDone:
+	case <-s.srv.closing:
+	case <-linger.C:
+	case s.resume <- resumeMsg{stop: true}: // a reader paused after STLS
+	}
+	s.raw.Close()
+	s.q.fail(errHangup) // a reader waiting for queue room gives up
+	select {
+	case s.resume <- resumeMsg{stop: true}: // a reader paused after STLS
+		<-s.readerDone
+	case <-s.readerDone:
+	}
+	s.srv.logf("pop3test[%d]: closed", s.id)
 }
 
 // read queues command lines until the connection fails. After an STLS line
