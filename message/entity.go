@@ -250,7 +250,7 @@ func (w *walker) attachedMessage(o *out, p *part, body io.Reader) error {
 				o.add(Line{Text: k + ": " + v, Kind: LineHeader, QuoteLevel: q})
 			}
 		}
-		o.add(Line{QuoteLevel: q})
+		o.add(Line{Kind: LineQuote, QuoteLevel: q})
 	}
 	var inBody io.Reader = br
 	if bodyStart != "" {

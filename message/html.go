@@ -31,6 +31,7 @@ type htmlRenderer struct {
 	skipTag   atom.Atom
 	skipName  string
 	skipDepth int
+	rawText   atom.Atom // inside title, style, script...: text is not content
 
 	href     string
 	linkText strings.Builder
@@ -53,8 +54,12 @@ func htmlLines(o *out, text string, quote int) {
 		}
 		switch tt {
 		case html.TextToken:
+			text := string(z.Text())
+			if r.skipDepth > 0 && r.skipTag == atom.Head && r.rawText == 0 && strings.TrimSpace(text) != "" {
+				r.skipDepth = 0 // text ends an unclosed <head>, as in browsers
+			}
 			if r.skipDepth == 0 {
-				r.text(string(z.Text()))
+				r.text(text)
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
@@ -109,6 +114,13 @@ var skipped = map[atom.Atom]bool{
 	atom.Video: true, atom.Canvas: true, atom.Noembed: true, atom.Embed: true,
 }
 
+// inHead are the elements that may appear in <head>; any other start tag
+// ends it.
+var inHead = map[atom.Atom]bool{
+	atom.Head: true, atom.Meta: true, atom.Link: true, atom.Title: true, atom.Style: true,
+	atom.Script: true, atom.Base: true, atom.Noscript: true, atom.Template: true,
+}
+
 // voidElements have no end tag.
 var voidElements = map[atom.Atom]bool{
 	atom.Area: true, atom.Base: true, atom.Br: true, atom.Col: true, atom.Embed: true,
@@ -131,12 +143,18 @@ func hidden(attrs tagAttrs) bool {
 }
 
 func (r *htmlRenderer) start(a atom.Atom, name string, attrs tagAttrs, selfClosing bool) {
+	switch a {
+	case atom.Title, atom.Style, atom.Script, atom.Template, atom.Noscript, atom.Textarea, atom.Xmp:
+		if !selfClosing {
+			r.rawText = a
+		}
+	}
+	if r.skipDepth > 0 && r.skipTag == atom.Head && !inHead[a] {
+		r.skipDepth = 0 // a body element ends an unclosed <head>, as in browsers
+	}
 	if r.skipDepth > 0 {
 		if a == r.skipTag && (a != 0 || name == r.skipName) && !selfClosing {
 			r.skipDepth++
-		}
-		if r.skipTag == atom.Head && a == atom.Body {
-			r.skipDepth = 0 // <body> ends an unclosed <head>
 		}
 		return
 	}
@@ -200,6 +218,9 @@ func (r *htmlRenderer) start(a atom.Atom, name string, attrs tagAttrs, selfClosi
 }
 
 func (r *htmlRenderer) end(a atom.Atom, name string) {
+	if a == r.rawText {
+		r.rawText = 0
+	}
 	if r.skipDepth > 0 {
 		if a == r.skipTag && (a != 0 || name == r.skipName) {
 			r.skipDepth--
