@@ -57,6 +57,7 @@ type App struct {
 	syncCommit   bool
 	syncCancel   context.CancelFunc
 	syncCh       chan tea.Msg
+	checkGen     int  // the periodic check timer that counts
 	quitAfter    bool // exit when the running commit succeeds
 	interrupted  bool // Ctrl-C cancelled the running sync
 	password     string

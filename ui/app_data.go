@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -17,6 +18,12 @@ func (m App) handleData(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case autoSyncMsg:
 		if msg.session == m.session {
+			return m.startSync(false, false)
+		}
+	case checkMsg:
+		// Only the latest timer counts, and never over a running sync or an
+		// open question.
+		if msg.session == m.session && msg.gen == m.checkGen && !m.syncing && !m.prompt.Active() {
 			return m.startSync(false, false)
 		}
 	case listMsg:
@@ -42,7 +49,14 @@ func (m App) handleData(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.session != m.session || !m.syncing {
 			return m, nil
 		}
+		prev := m.status.progress.Phase
 		m.status.progress = msg.p
+		if prev == mailbox.PhaseHeaders && msg.p.Phase != prev {
+			// New headers are stored: show the new mail before the
+			// bodies download.
+			reload := m.reload()
+			return m, tea.Batch(waitProgress(m.syncChan()), reload)
+		}
 		return m, waitProgress(m.syncChan())
 	case syncDoneMsg:
 		if msg.session != m.session {
@@ -142,13 +156,21 @@ func (m App) syncDone(msg syncDoneMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case err != nil && m.interrupted && errors.Is(err, context.Canceled):
 		m.status.Notify("Sync cancelled; nothing was deleted.")
-	case err != nil && errors.Is(err, config.ErrNoPassword) && m.opts.SetPassword != nil:
-		m.status.net = netOffline
+	case err != nil && m.opts.SetPassword != nil && errors.Is(err, config.ErrNoPassword):
+		m.status.net = netUnknown
 		m.passwordSync = msg.commit
 		m.prompt = ask(promptPassword, "Password for "+oneLine(m.acct.Name)+": ", "", m.width)
-		m.status.Notify("No password is stored for this account.")
+		m.status.Notify("No password is stored for this account; type it (Esc stays offline).")
+	case err != nil && m.opts.SetPassword != nil && mailbox.Classify(err) == mailbox.KindCredentials && !msg.commit:
+		m.status.net = netOnline // the server answered
+		m.passwordSync = false
+		m.prompt = ask(promptPassword, "Password for "+oneLine(m.acct.Name)+": ", "", m.width)
+		m.status.Fail(sentence("The server refused the password; type it again (Esc stays offline)", err))
 	case err != nil:
 		m.status.net = netOffline
+		if mailbox.Classify(err) == mailbox.KindCredentials {
+			m.status.net = netOnline
+		}
 		what := "Sync failed"
 		if msg.commit {
 			what = "Could not delete on the server"
@@ -170,7 +192,22 @@ func (m App) syncDone(msg syncDoneMsg) (tea.Model, tea.Cmd) {
 			return m, tea.Quit
 		}
 	}
-	return m, reload
+	check := m.scheduleCheck()
+	return m, tea.Batch(reload, check)
+}
+
+// checkMsg is the periodic check's timer firing.
+type checkMsg struct{ session, gen int }
+
+// scheduleCheck arms the next periodic check (Options.CheckEvery), which
+// syncs without deleting, like the one at start-up.
+func (m *App) scheduleCheck() tea.Cmd {
+	if m.opts.CheckEvery <= 0 || m.acct.ReadOnly {
+		return nil
+	}
+	m.checkGen++
+	session, gen := m.session, m.checkGen
+	return tea.Tick(m.opts.CheckEvery, func(time.Time) tea.Msg { return checkMsg{session: session, gen: gen} })
 }
 
 // syncSummary says what a successful sync did.

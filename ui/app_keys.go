@@ -74,7 +74,8 @@ func (m App) indexKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.exit()
 	case k.String() == "esc" && m.search != "":
 		m.search = ""
-		return m, m.reload()
+		reload := m.reload()
+		return m, reload
 	}
 	if n := accountNumber(k); n > 0 && len(m.opts.Accounts) > 1 {
 		return m.switchTo(n - 1)
@@ -237,7 +238,8 @@ func (m App) handlePrompt(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if !p.done && !p.cancelled {
 		if p.kind == promptSearch && p.changed {
 			m.search = strings.TrimSpace(p.Value())
-			return m, tea.Batch(cmd, m.reload())
+			reload := m.reload()
+			return m, tea.Batch(cmd, reload)
 		}
 		return m, cmd
 	}
@@ -246,7 +248,8 @@ func (m App) handlePrompt(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case promptSearch:
 		if p.cancelled {
 			m.search = ""
-			return m, m.reload()
+			reload := m.reload()
+			return m, reload
 		}
 	case promptFind:
 		if p.done {

@@ -686,3 +686,87 @@ func TestOpenerCommandNoShell(t *testing.T) {
 		t.Errorf("default opener argv %q", def.Args)
 	}
 }
+
+func TestPeriodicCheckNeverCommits(t *testing.T) {
+	f := newFake()
+	var fired []checkMsg
+	h := &harness{t: t}
+	h.hold = func(msg tea.Msg) bool {
+		if c, ok := msg.(checkMsg); ok {
+			fired = append(fired, c)
+			return true
+		}
+		return false
+	}
+	h.m = New(Options{
+		Account: Account{Name: "work", Engine: f}, Now: func() time.Time { return fixedNow },
+		Location: time.UTC, UI: config.UI{ConfirmCommit: true, DownloadDir: t.TempDir()},
+		CheckEvery: time.Nanosecond,
+	})
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.run(h.m.Init(), 0)
+	h.keys("d")
+	if len(fired) != 1 {
+		t.Fatalf("%d checks armed after the first sync, want 1", len(fired))
+	}
+	h.hold = nil
+	h.send(checkMsg{session: fired[0].session, gen: fired[0].gen - 1}) // stale: ignored
+	if got := f.syncFlags(); !slices.Equal(got, []bool{false}) {
+		t.Fatalf("a stale timer synced: %v", got)
+	}
+	h.hold = func(msg tea.Msg) bool { _, ok := msg.(checkMsg); return ok } // the next timer
+	nm, cmd := h.m.Update(fired[0])
+	h.m = nm.(App)
+	h.run(cmd, 0)
+	if got := f.syncFlags(); !slices.Equal(got, []bool{false, false}) {
+		t.Fatalf("syncs %v: the check must sync without deleting", got)
+	}
+	if len(f.marked()) != 1 {
+		t.Error("a periodic check committed the mark")
+	}
+}
+
+func TestNewHeadersShownDuringSync(t *testing.T) {
+	f := newFake()
+	h := newHarness(t, f, nil)
+	h.m.syncing, h.m.syncCh = true, make(chan tea.Msg)
+	h.m.status.progress = mailbox.Progress{Phase: mailbox.PhaseHeaders, Done: 2, Total: 2}
+	f.mu.Lock()
+	f.rows = append(sampleRowsNewer(), f.rows...)
+	f.mu.Unlock()
+	nm, cmd := h.m.Update(syncProgressMsg{session: h.m.session, p: mailbox.Progress{Phase: mailbox.PhaseBodies, Total: 5}})
+	h.m = nm.(App)
+	for _, c := range cmd().(tea.BatchMsg)[1:] { // [0] waits for more progress
+		h.run(c, 0)
+	}
+	if h.m.index.Len() != 10 {
+		t.Errorf("new headers not shown before the bodies: %d rows", h.m.index.Len())
+	}
+}
+
+func TestRefusedPasswordAsksAgain(t *testing.T) {
+	f := newFake()
+	calls := 0
+	f.syncFn = func(ctx context.Context, o mailbox.SyncOptions) (mailbox.Result, error) {
+		calls++
+		if calls == 1 {
+			return mailbox.Result{}, &mailbox.Error{Kind: mailbox.KindCredentials, Err: errors.New("-ERR [AUTH] Authentication failed")}
+		}
+		return mailbox.Result{Committed: true}, nil
+	}
+	var got []string
+	h := newHarness(t, f, func(o *Options) {
+		o.NoAutoSync = false
+		o.SetPassword = func(acct, pw string, keep bool) error {
+			got = append(got, pw)
+			return nil
+		}
+	})
+	if h.m.prompt.kind != promptPassword || !strings.Contains(h.screen(), "Password for work:") {
+		t.Fatalf("no password prompt after a refusal:\n%s", h.screen())
+	}
+	h.keys("type:better", "enter", "n")
+	if !slices.Equal(got, []string{"better"}) || calls != 2 {
+		t.Errorf("SetPassword %v, %d syncs", got, calls)
+	}
+}

@@ -66,4 +66,7 @@ type Options struct {
 	Location *time.Location
 	// NoAutoSync skips the background sync at start (tests, demos).
 	NoAutoSync bool
+	// CheckEvery is the period of the background checks after a sync
+	// (never deleting anything); 0 turns them off.
+	CheckEvery time.Duration
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -43,6 +44,10 @@ func runUI(ctx context.Context, e *env) int {
 	return startReader(ctx, e, cfg, e.account, mailbox.Credentials{})
 }
 
+// checkEvery is how often the reader checks for new mail after a sync (a
+// sync that never deletes; the engine honours the server's LOGIN-DELAY).
+const checkEvery = 10 * time.Minute
+
 // startReader opens the account's store and engine and runs the Bubble Tea
 // reader until the user quits. The demo calls it with its own config and
 // in-memory credentials; empty creds mean password_cmd or the keyring.
@@ -66,6 +71,7 @@ func startReader(ctx context.Context, e *env, cfg *config.Config, account string
 		UI:          cfg.UI,
 		Keys:        cfg.Keys,
 		NoColor:     os.Getenv("NO_COLOR") != "",
+		CheckEvery:  checkEvery,
 	})
 	p := tea.NewProgram(model, tea.WithContext(uiCtx), tea.WithInput(e.stdin), tea.WithOutput(e.stdout))
 	final, runErr := p.Run()
