@@ -9,8 +9,12 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
+
+// fillWorkers is how many goroutines of Fill write files at once.
+const fillWorkers = 4
 
 // validUser is what a user name may look like (it becomes a folder name).
 var validUser = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
@@ -81,23 +85,34 @@ func (s *Server) WriteMessage(user string, raw []byte) (string, error) {
 // WriteMessageFrom is WriteMessage for a message read from r, which is
 // streamed to disk (a 100 MB message never sits in memory).
 func (s *Server) WriteMessageFrom(user string, r io.Reader) (string, error) {
+	base, err := s.reserveName(user)
+	if err != nil {
+		return "", err
+	}
+	return s.deliverAs(user, base, r)
+}
+
+// reserveName returns the base of a new Maildir file name for user. Dovecot
+// numbers new messages by the time in their names, so the times are kept
+// strictly increasing: reservation order is message order.
+func (s *Server) reserveName(user string) (string, error) {
 	s.mu.Lock()
-	_, ok := s.users[user]
+	defer s.mu.Unlock()
+	if _, ok := s.users[user]; !ok {
+		return "", fmt.Errorf("deliver to %q: no such user", user)
+	}
 	s.seq++
-	seq := s.seq
-	// Dovecot numbers new messages by the time in their names: keep the
-	// times strictly increasing so delivery order is message order.
 	now := time.Now().Truncate(time.Microsecond)
 	if !now.After(s.lastTime) {
 		now = s.lastTime.Add(time.Microsecond)
 	}
 	s.lastTime = now
-	s.mu.Unlock()
-	if !ok {
-		return "", fmt.Errorf("deliver to %q: no such user", user)
-	}
+	return fmt.Sprintf("%d.M%06dP%dQ%08d.dovecottest", now.Unix(), now.Nanosecond()/1000, os.Getpid(), s.seq), nil
+}
+
+// deliverAs writes r to tmp/base and renames it into new/ with its sizes.
+func (s *Server) deliverAs(user, base string, r io.Reader) (string, error) {
 	md := s.Maildir(user)
-	base := fmt.Sprintf("%d.M%06dP%dQ%08d.dovecottest", now.Unix(), now.Nanosecond()/1000, os.Getpid(), seq)
 	tmp := filepath.Join(md, "tmp", base)
 	size, vsize, err := s.writeFile(tmp, r)
 	if err != nil {
@@ -158,14 +173,50 @@ func (s *Server) Deliver(user string, raw []byte) string {
 }
 
 // Fill delivers n generated messages, gen(i) for i in [0, n), in order: the
-// first becomes message 1 of the next session.
+// first becomes message 1 of the next session. gen is called from the
+// caller's goroutine, one message at a time; the files are written by a few
+// goroutines at once.
 func (s *Server) Fill(user string, n int, gen func(i int) []byte) error {
-	for i := 0; i < n; i++ {
-		if _, err := s.WriteMessage(user, gen(i)); err != nil {
-			return err
+	type job struct {
+		base string
+		raw  []byte
+	}
+	jobs := make(chan job, 64)
+	errs := make(chan error, fillWorkers)
+	var wg sync.WaitGroup
+	for w := 0; w < fillWorkers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				if _, err := s.deliverAs(user, j.base, bytes.NewReader(j.raw)); err != nil {
+					errs <- err
+					for range jobs {
+					}
+					return
+				}
+			}
+		}()
+	}
+	var err error
+	for i := 0; i < n && err == nil; i++ {
+		var base string
+		if base, err = s.reserveName(user); err == nil {
+			select {
+			case jobs <- job{base, gen(i)}:
+			case err = <-errs:
+			}
 		}
 	}
-	return nil
+	close(jobs)
+	wg.Wait()
+	if err == nil {
+		select {
+		case err = <-errs:
+		default:
+		}
+	}
+	return err
 }
 
 // Files returns the paths of the user's messages (new/ and cur/), sorted.
