@@ -2,7 +2,6 @@ package mailbox
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -78,8 +77,8 @@ func (e *Engine) Sync(ctx context.Context, opts SyncOptions) (Result, error) {
 
 // wrapCancel reports a cancelled sync as such.
 func wrapCancel(ctx context.Context, err error) error {
-	if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
-		return fmt.Errorf("sync cancelled (nothing was deleted): %w", ctx.Err())
+	if ctx.Err() != nil {
+		return &Error{Kind: KindOther, Msg: "sync cancelled; nothing was deleted", Err: ctx.Err()}
 	}
 	return err
 }

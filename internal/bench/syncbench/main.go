@@ -10,9 +10,11 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime/pprof"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/popterm/popterm/cache"
@@ -25,6 +27,7 @@ func main() {
 	n := flag.Int("n", 10000, "messages in the maildrop")
 	rtt := flag.Duration("rtt", 20*time.Millisecond, "round-trip time added by the proxy (0: none)")
 	server := flag.String("server", "pop3test", "pop3test or dovecot")
+	serve := flag.Bool("serve", false, "only start the server (and proxy), write a popterm config for it and wait for Ctrl-C (to try `popterm --config FILE sync` by hand)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
 	if *cpuProfile != "" {
@@ -36,7 +39,11 @@ func main() {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	if err := bench(*n, *rtt, *server); err != nil {
+	run := bench
+	if *serve {
+		run = serveOnly
+	}
+	if err := run(*n, *rtt, *server); err != nil {
 		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "syncbench:", err)
 		os.Exit(1)
@@ -79,30 +86,70 @@ func startPOP3Test(n int) (*target, error) {
 		commands: srv.Commands, reset: srv.ResetLog, stop: srv.Close}, nil
 }
 
-func bench(n int, rtt time.Duration, server string) error {
-	var tg *target
-	var err error
+// serveOnly starts the server and proxy, writes a popterm config for them
+// and waits for an interrupt.
+func serveOnly(n int, rtt time.Duration, server string) error {
+	tg, addr, stop, err := startTarget(n, rtt, server)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	dir, err := os.MkdirTemp("", "syncbench-serve-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	host, port := splitAddr(addr)
+	pw := filepath.Join(dir, "password")
+	if err := os.WriteFile(pw, []byte(tg.password+"\n"), 0o600); err != nil {
+		return err
+	}
+	cfgPath := filepath.Join(dir, "config.toml")
+	doc := fmt.Sprintf("default_account = \"bench\"\n\n[[account]]\nname = \"bench\"\nhost = %q\nport = %d\n"+
+		"tls = \"none\"\nusername = %q\nauth = \"user\"\nallow_cleartext_auth = true\npassword_cmd = \"cat %s\"\n"+
+		"store_dir = %q\n", host, port, tg.user, pw, filepath.Join(dir, "store"))
+	if err := os.WriteFile(cfgPath, []byte(doc), 0o600); err != nil {
+		return err
+	}
+	fmt.Printf("serving %d messages from %s at %s (RTT %v)\nconfig: %s\nCtrl-C to stop\n", n, server, addr, rtt, cfgPath)
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	<-ctx.Done()
+	return nil
+}
+
+// startTarget starts the server and, when rtt > 0, the proxy in front of
+// it; addr is where clients connect.
+func startTarget(n int, rtt time.Duration, server string) (tg *target, addr string, stop func(), err error) {
 	switch server {
 	case "pop3test":
 		tg, err = startPOP3Test(n)
 	case "dovecot":
 		tg, err = startDovecot(n)
 	default:
-		return fmt.Errorf("unknown -server %q (pop3test or dovecot)", server)
+		err = fmt.Errorf("unknown -server %q (pop3test or dovecot)", server)
 	}
+	if err != nil {
+		return nil, "", nil, err
+	}
+	if rtt <= 0 {
+		return tg, tg.addr, tg.stop, nil
+	}
+	proxyAddr, stopProxy, err := startProxy(tg.addr, rtt)
+	if err != nil {
+		tg.stop()
+		return nil, "", nil, err
+	}
+	return tg, proxyAddr, func() { stopProxy(); tg.stop() }, nil
+}
+
+// bench measures a first sync and a sync with no new mail.
+func bench(n int, rtt time.Duration, server string) error {
+	tg, addr, stop, err := startTarget(n, rtt, server)
 	if err != nil {
 		return err
 	}
-	defer tg.stop()
-	addr := tg.addr
-	if rtt > 0 {
-		proxyAddr, stop, err := startProxy(addr, rtt)
-		if err != nil {
-			return err
-		}
-		defer stop()
-		addr = proxyAddr
-	}
+	defer stop()
 	dir, err := os.MkdirTemp("", "syncbench-")
 	if err != nil {
 		return err
