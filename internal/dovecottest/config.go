@@ -15,12 +15,13 @@ import (
 // the mail folders are chowned to that user and the server folder is made
 // traversable (0711). As any other user, every process runs as that user.
 type identity struct {
-	internalUser string // default_internal_user (auth, anvil, config...)
-	loginUser    string // default_login_user (pop3-login)
-	mailUser     string // mail_uid/mail_gid name
-	mailUID      int
-	mailGID      int
-	root         bool
+	internalUser  string // default_internal_user (auth, anvil, config...)
+	internalGroup string // default_internal_group
+	loginUser     string // default_login_user (pop3-login)
+	mailUser      string // mail_uid/mail_gid name
+	mailUID       int
+	mailGID       int
+	root          bool
 }
 
 func currentIdentity() (identity, error) {
@@ -29,12 +30,16 @@ func currentIdentity() (identity, error) {
 		if err != nil {
 			return identity{}, fmt.Errorf("current user: %w", err)
 		}
+		g, err := user.LookupGroupId(strconv.Itoa(os.Getegid()))
+		if err != nil {
+			return identity{}, fmt.Errorf("current group: %w", err)
+		}
 		return identity{
-			internalUser: u.Username, loginUser: u.Username, mailUser: u.Username,
-			mailUID: os.Geteuid(), mailGID: os.Getegid(),
+			internalUser: u.Username, internalGroup: g.Name, loginUser: u.Username,
+			mailUser: u.Username, mailUID: os.Geteuid(), mailGID: os.Getegid(),
 		}, nil
 	}
-	id := identity{internalUser: "root", root: true}
+	id := identity{internalUser: "root", internalGroup: "root", root: true}
 	nobody, err := user.Lookup("nobody")
 	if err != nil {
 		return identity{}, fmt.Errorf("running as root needs a user \"nobody\" for mail access: %w", err)
@@ -76,7 +81,7 @@ instance_name = dovecottest
 shutdown_clients = yes
 
 default_internal_user = %[2]s
-default_internal_group = %[2]s
+default_internal_group = %[14]s
 default_login_user = %[3]s
 mail_uid = %[4]d
 mail_gid = %[5]d
@@ -130,7 +135,7 @@ service anvil {
 }
 `, dir, id.internalUser, id.loginUser, id.mailUID, id.mailGID, firstUID,
 		cert.certFile, cert.keyFile, yesNo(!set.plaintextAuth), yesNo(set.verbose),
-		yesNo(set.lockSession), port, tlsPort)
+		yesNo(set.lockSession), port, tlsPort, id.internalGroup)
 	for _, l := range set.extra {
 		b.WriteString(l)
 		b.WriteByte('\n')
