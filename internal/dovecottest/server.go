@@ -75,15 +75,23 @@ type process struct {
 }
 
 // Lookup returns the path of the dovecot program, or an error saying how to
-// install it.
+// install it (also when the POP3 server, package dovecot-pop3d, is missing).
 func Lookup() (string, error) {
-	if _, err := os.Stat(Binary); err == nil {
-		return Binary, nil
+	bin := Binary
+	if _, err := os.Stat(bin); err != nil {
+		if bin, err = exec.LookPath("dovecot"); err != nil {
+			return "", errors.New("dovecot not installed (apt-get install dovecot-core dovecot-pop3d)")
+		}
 	}
-	if p, err := exec.LookPath("dovecot"); err == nil {
-		return p, nil
+	for _, libexec := range []string{"/usr/lib/dovecot", "/usr/libexec/dovecot"} {
+		if _, err := os.Stat(libexec); err != nil {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(libexec, "pop3-login")); err != nil {
+			return "", errors.New("dovecot's POP3 server not installed (apt-get install dovecot-pop3d)")
+		}
 	}
-	return "", errors.New("dovecot not installed (apt-get install dovecot-core dovecot-pop3d)")
+	return bin, nil
 }
 
 // Start starts Dovecot for the test in t.TempDir() and stops it when the test
@@ -211,7 +219,6 @@ func (s *Server) pickPorts() error {
 func (s *Server) start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	os.Remove(filepath.Join(s.dir, "dovecot.log"))
 	cmd := exec.Command(s.binary, "-F", "-c", s.confPath)
 	cmd.Dir = s.dir
 	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}
