@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -322,8 +323,8 @@ func (a *Account) validate() []fieldErr {
 	switch {
 	case a.Host == "":
 		add("host", "missing: the POP3 server's host name, e.g. pop.example.com")
-	case len(a.Host) > 253 || hasControl(a.Host) || strings.ContainsAny(a.Host, " /@\\"):
-		add("host", "expected a host name, got %q", a.Host)
+	case !validHost(a.Host):
+		add("host", "expected a host name or IP address, got %q", a.Host)
 	}
 	if a.Port < 1 || a.Port > 65535 {
 		add("port", "expected a port number from 1 to 65535, got %d", a.Port)
@@ -375,6 +376,23 @@ func (a *Account) validate() []fieldErr {
 		add("password_cmd", "NUL bytes are not allowed in commands")
 	}
 	return errs
+}
+
+// validHost accepts a DNS name (letters, digits, "-", "_", ".") or an IP
+// address, IPv6 without brackets.
+func validHost(h string) bool {
+	if h == "" || len(h) > 253 {
+		return false
+	}
+	if net.ParseIP(h) != nil {
+		return true
+	}
+	for _, r := range h {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return !strings.HasPrefix(h, ".") && !strings.Contains(h, "..")
 }
 
 // urlHasPort reports whether a POP URL names its port.

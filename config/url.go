@@ -60,6 +60,9 @@ func ParseURL(s string) (Account, error) {
 		}
 	}
 	a.Host = u.Hostname()
+	if !validHost(a.Host) {
+		return Account{}, fmt.Errorf("pop url: bad host %q", a.Host)
+	}
 	if p := u.Port(); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > 65535 {
@@ -139,17 +142,23 @@ func escapeUser(s string) string {
 
 // redactURL drops any password from a URL before it goes into a message.
 func redactURL(s string) string {
-	if u, err := url.Parse(s); err == nil && u.User != nil {
-		if _, has := u.User.Password(); has {
-			u.User = url.UserPassword(u.User.Username(), "REDACTED")
-			return u.String()
+	if u, err := url.Parse(s); err == nil {
+		if u.User == nil {
+			return s
 		}
-		return s
+		if _, has := u.User.Password(); !has {
+			return s
+		}
+		u.User = url.UserPassword(u.User.Username(), "REDACTED")
+		return u.String()
 	}
-	if at := strings.LastIndex(s, "@"); at >= 0 {
-		if i := strings.Index(s, "://"); i >= 0 && strings.Contains(s[i+3:at], ":") {
-			return s[:i+3] + "REDACTED" + s[at:]
-		}
+	// Unparseable: hide a userinfo that might hold a password.
+	start := 0
+	if i := strings.Index(s, "://"); i >= 0 {
+		start = i + 3
+	}
+	if at := strings.LastIndex(s, "@"); at > start && strings.Contains(s[start:at], ":") {
+		return s[:start] + "REDACTED" + s[at:]
 	}
 	return s
 }

@@ -190,3 +190,17 @@ func TestParseURL(t *testing.T) {
 		}
 	}
 }
+
+func TestRedactURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"pop://a:secret@h":    "pop://a:REDACTED@h",
+		"pop://a@h":           "pop://a@h",
+		"0@://0":              "0@://0",
+		"pop://a:sec ret%@h":  "pop://REDACTED@h",
+		"pop://x%zz:secret@h": "pop://REDACTED@h",
+	} {
+		if got := redactURL(in); got != want || strings.Contains(got, "secret") {
+			t.Errorf("redactURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
