@@ -507,3 +507,28 @@ func TestDovecotQuitCommit(t *testing.T) {
 		})
 	}
 }
+
+func TestDovecotMailboxInUse(t *testing.T) {
+	t.Parallel() // Dovecot waits 10 s for its session lock before [IN-USE]
+	srv := dovecottest.Start(t, dovecottest.WithLockSession())
+	srv.Deliver(srv.User, []byte("Subject: locked\n\nx\n"))
+	ctx := dovecotCtx(t)
+	first := dovecotLogin(t, ctx, srv)
+	c, err := pop3.DialStartTLS(ctx, srv.Addr(), dovecotOptions(srv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_, err = c.Login(ctx, pop3.Credentials{Username: srv.User, Password: srv.Password})
+	var perr *pop3.Error
+	if !errors.As(err, &perr) || perr.Code != pop3.CodeInUse || !perr.Temporary() {
+		t.Fatalf("second session: %v, want a temporary [IN-USE] *pop3.Error", err)
+	}
+	if err := first.Quit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.WaitIdle(time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	dovecotLogin(t, ctx, srv) // the maildrop is free again
+}

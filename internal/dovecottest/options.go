@@ -31,7 +31,8 @@ func WithPlaintextAuth() Option {
 }
 
 // WithLockSession sets pop3_lock_session = yes: a second session on the same
-// maildrop is refused with [IN-USE] while the first one is open.
+// maildrop is refused with [IN-USE] while the first one is open. Dovecot
+// answers that refusal only after waiting 10 s for the lock (a fixed timeout).
 func WithLockSession() Option {
 	return func(s *settings) { s.lockSession = true }
 }
