@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -208,7 +209,7 @@ func (f *addFlags) account(popURL string) (config.Account, error) {
 	}
 	if f.tls != "" {
 		acct.TLS = strings.ToLower(f.tls)
-		if popURL == "" || f.port == 0 {
+		if u, err := url.Parse(popURL); popURL == "" || err == nil && u.Port() == "" {
 			acct.Port = config.DefaultPort(acct.TLS)
 		}
 	}

@@ -52,14 +52,19 @@ func probeAccount(ctx context.Context, a config.Account, password string) (setup
 	}
 	before := *c.Caps()
 	res.Mechanisms = append([]string(nil), before.SASL...)
-	acct := a
-	mech, err := c.Login(ctx, pop3.Credentials{
+	cred := pop3.Credentials{
 		Username:       a.Username,
 		Password:       password,
-		Token:          func(ctx context.Context) (string, error) { return config.Token(ctx, &acct) },
 		Mechanism:      a.Auth,
 		AllowCleartext: a.AllowCleartextAuth,
-	})
+	}
+	// A token only when the account has a token command: with auth = auto,
+	// Login prefers OAuth2 whenever a Token is given.
+	if a.OAuth2TokenCmd != "" {
+		acct := a
+		cred.Token = func(ctx context.Context) (string, error) { return config.Token(ctx, &acct) }
+	}
+	mech, err := c.Login(ctx, cred)
 	if err != nil {
 		return res, fmt.Errorf("log in as %s: %w", a.Username, err)
 	}

@@ -281,3 +281,57 @@ func TestKeyringAccountCommands(t *testing.T) {
 		t.Fatal("the password reached the config file")
 	}
 }
+
+// failingStore is a keyring that is not there (no Secret Service).
+type failingStore struct{}
+
+func (failingStore) Get(string) (string, error) { return "", config.ErrKeyringUnavailable }
+func (failingStore) Set(string, string) error   { return config.ErrKeyringUnavailable }
+func (failingStore) Delete(string) error        { return config.ErrKeyringUnavailable }
+
+func TestAccountCredentialSources(t *testing.T) {
+	srv, _, pin, err := pop3test.TLSConfigs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := pop3test.NewTest(t, pop3test.Config{TLS: srv, Implicit: true, Tokens: map[string]string{pop3test.DefaultUser: "tok-123"}})
+	host, port := hostPort(t, s.Addr())
+	base := []string{"--host", host, "--port", port, "--user", pop3test.DefaultUser, "--tls-cert-sha256", pin}
+
+	// No keyring at all: password_cmd and oauth2_token_cmd still work, and a
+	// keyring password is refused with a pointer to password_cmd.
+	a := newAcctEnv(t, failingStore{})
+	code, out, errOut := a.run("", append([]string{"account", "add", "--name", "cmd", "--password-cmd", "echo " + pop3test.DefaultPassword}, base...)...)
+	if code != exitOK || !strings.Contains(out, "password from password_cmd") {
+		t.Fatalf("password_cmd: exit %d, out %q, stderr %q", code, out, errOut)
+	}
+	code, out, errOut = a.run("", append([]string{"account", "add", "--name", "oauth", "--auth", "xoauth2", "--oauth2-token-cmd", "echo tok-123"}, base...)...)
+	if code != exitOK || !strings.Contains(out, "with XOAUTH2") {
+		t.Fatalf("xoauth2: exit %d, out %q, stderr %q", code, out, errOut)
+	}
+	code, _, errOut = a.run(pop3test.DefaultPassword+"\n", append([]string{"account", "add", "--name", "kr", "--password-stdin"}, base...)...)
+	if code != exitFailure || !strings.Contains(errOut, "nothing saved") || !strings.Contains(errOut, "not available") {
+		t.Fatalf("no keyring: exit %d, stderr %q", code, errOut)
+	}
+	if names := a.config().AccountNames(); strings.Join(names, ",") != "cmd,oauth" {
+		t.Errorf("accounts %v", names)
+	}
+	code, out, _ = a.run("", "account", "list")
+	if code != exitOK || !strings.Contains(out, "password: password_cmd") || !strings.Contains(out, "password: oauth2_token_cmd") {
+		t.Errorf("list:\n%s", out)
+	}
+	for _, name := range []string{"cmd", "oauth"} {
+		if code, _, errOut := a.run("", "account", "test", name); code != exitOK {
+			t.Errorf("test %s: exit %d, stderr %q", name, code, errOut)
+		}
+	}
+	// remove works without a keyring when the account never used it.
+	if code, _, errOut := a.run("", "account", "remove", "cmd"); code != exitOK {
+		t.Errorf("remove: exit %d, stderr %q", code, errOut)
+	}
+	// A URL's explicit port survives --tls.
+	code, _, errOut = a.run("", "account", "add", "--name", "u", "--no-probe", "--tls", "implicit", "pop://x@h.example:2995")
+	if acct, _ := a.config().Account("u"); code != exitOK || acct.Port != 2995 || acct.TLS != config.TLSImplicit {
+		t.Errorf("url with --tls: exit %d, stderr %q, account %+v", code, errOut, acct)
+	}
+}
