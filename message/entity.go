@@ -19,7 +19,6 @@ const rawFallbackBytes = 64 << 10
 
 // part is what the walker knows about one MIME entity.
 type part struct {
-	h         header
 	mediaType string
 	params    map[string]string
 	disp      string
@@ -31,7 +30,7 @@ type part struct {
 
 // newPart reads the MIME fields of h.
 func newPart(h header, depth, quote int, defaultType string) *part {
-	p := &part{h: h, depth: depth, quote: quote}
+	p := &part{depth: depth, quote: quote}
 	ct := h.get("Content-Type")
 	if strings.TrimSpace(ct) == "" {
 		ct = defaultType
@@ -153,6 +152,7 @@ func readLimited(r io.Reader, limit int64) ([]byte, bool, error) {
 
 // textPart decodes and renders one text part.
 func (w *walker) textPart(o *out, p *part, body io.Reader) {
+	o.blank(p.quote) // between consecutive inline parts
 	r, note := decodeTransfer(p.encoding, body)
 	if note != "" {
 		o.note(note, p.quote)
