@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
@@ -41,7 +42,14 @@ func (e *Error) Error() string {
 	} else if e.More > 1 {
 		fmt.Fprintf(&b, " (and %d more problems)", e.More)
 	}
-	return b.String()
+	// Keys and values come from the file: keep the message on one line and
+	// free of terminal controls.
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '?'
+		}
+		return r
+	}, b.String())
 }
 
 // fieldErr is a problem with one key, before its position is known.

@@ -297,3 +297,11 @@ func TestDefaultPath(t *testing.T) {
 		t.Error("unsafe name accepted")
 	}
 }
+
+func TestLoadErrorHasNoControls(t *testing.T) {
+	path := writeConfig(t, "[keys]\n\"a\\nb\\u001b[31m\" = []\n")
+	_, err := Load(path)
+	if err == nil || strings.ContainsAny(err.Error(), "\n\x1b") || !strings.Contains(err.Error(), ":2: ") {
+		t.Fatalf("err = %q", err)
+	}
+}
