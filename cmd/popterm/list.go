@@ -121,10 +121,16 @@ func flags(m cache.Message) string {
 // printColumns prints aligned columns for people; width > 0 truncates lines
 // to a terminal's width.
 func printColumns(w io.Writer, msgs []cache.Message, width int) {
-	const fromWidth = 24
 	idWidth := 2
 	for _, m := range msgs {
 		idWidth = max(idWidth, len(fmt.Sprint(m.ID)))
+	}
+	// The sender gets two fifths of what the fixed columns leave on a
+	// terminal, between 8 and 24 columns; the subject gets the rest.
+	fromWidth := 24
+	if width > 0 {
+		fixed := idWidth + len(" ---- 2006-01-02 15:04 123456    ")
+		fromWidth = min(24, max(8, (width-fixed)*2/5))
 	}
 	for _, m := range msgs {
 		date := "                "
