@@ -503,3 +503,34 @@ func warned(r Result, s string) bool {
 	}
 	return false
 }
+
+func TestServerWithoutCAPA(t *testing.T) {
+	tests := []struct {
+		name  string
+		cfg   pop3test.Config
+		noTop bool
+	}{
+		{"TOP works", pop3test.Config{NoCAPA: true}, false},
+		{"no TOP either", pop3test.Config{NoCAPA: true, NoTOP: true}, true},
+		{"no TOP nor UIDL", pop3test.Config{NoCAPA: true, NoTOP: true, NoUIDL: true}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, tt.cfg, mails("u", 3)...)
+			f.acct.Prefetch.Mode = "none"
+			res := f.sync(false)
+			if res.New != 3 || warned(res, "TOP") != tt.noTop {
+				t.Fatalf("result %+v", res)
+			}
+			for _, r := range f.all() {
+				if !strings.HasPrefix(r.Subject, "message ") {
+					t.Errorf("row %+v", r)
+				}
+			}
+			if res = f.sync(false); res.New != 0 {
+				t.Fatalf("second sync %+v", res)
+			}
+			f.checkStore()
+		})
+	}
+}
