@@ -579,3 +579,29 @@ func TestPathologicalHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestPathologicalBodies renders inputs built to trigger quadratic paths;
+// they must finish (the test binary's timeout catches a hang) and stay clean.
+func TestPathologicalBodies(t *testing.T) {
+	const n = 1 << 20
+	bodies := map[string]string{
+		"parens":      "text/plain\n\nhttp://x.example/" + strings.Repeat(")", n),
+		"urls":        "text/plain\n\n" + strings.Repeat("www.a ", n/6),
+		"quotes":      "text/plain\n\n" + strings.Repeat(">", n) + "x",
+		"nested divs": "text/html\n\n" + strings.Repeat("<div>", n/5),
+		"open link":   "text/html\n\n<a href='https://e/'>" + strings.Repeat("word ", n/5),
+		"osc":         "text/plain\n\n" + strings.Repeat("\x1b]", n/2),
+		"long word":   "text/plain\n\n" + strings.Repeat("語", n/3),
+		"flowed":      "text/plain; format=flowed\n\n" + strings.Repeat("a \n", n/3),
+		"hidden":      "text/html\n\n" + strings.Repeat("<div hidden>", n/12) + "x",
+		"boundaries":  "multipart/mixed; boundary=b\n\n" + strings.Repeat("--b\n", n/4),
+	}
+	for name, body := range bodies {
+		m := mustParse(t, []byte("Content-Type: "+body), Options{})
+		for _, l := range m.Wrap(80) {
+			if r, bad := forbidden(l.Text); bad {
+				t.Fatalf("%s: %U in output", name, r)
+			}
+		}
+	}
+}

@@ -218,18 +218,23 @@ func urlStop(c byte) bool {
 // trimURL drops trailing punctuation that belongs to the sentence, keeping
 // a closing parenthesis that balances one in the URL.
 func trimURL(u string) string {
+	if len(u) > maxURLBytes {
+		return "" // never collected; do not spend time on it
+	}
+	parens := strings.Count(u, ")") - strings.Count(u, "(")
+	brackets := strings.Count(u, "]") - strings.Count(u, "[")
 	for len(u) > 0 {
 		c := u[len(u)-1]
 		switch {
 		case strings.IndexByte(".,;:!?'*", c) >= 0:
-			u = u[:len(u)-1]
-		case c == ')' && strings.Count(u, "(") < strings.Count(u, ")"):
-			u = u[:len(u)-1]
-		case c == ']' && strings.Count(u, "[") < strings.Count(u, "]"):
-			u = u[:len(u)-1]
+		case c == ')' && parens > 0:
+			parens--
+		case c == ']' && brackets > 0:
+			brackets--
 		default:
 			return u
 		}
+		u = u[:len(u)-1]
 	}
 	return u
 }
