@@ -5,11 +5,15 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strconv"
+	"syscall"
 
 	"github.com/popterm/popterm/config"
 	"github.com/popterm/popterm/mailbox"
@@ -32,6 +36,10 @@ var demoCommands = map[string]bool{"sync": true, "list": true, "show": true}
 // Without a command it opens the reader (or, when stdout is not a terminal,
 // prints the listing).
 func runDemo(ctx context.Context, e *env, args []string) int {
+	// Closing the terminal must clean up too, not only Ctrl-C.
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGHUP)
+	defer stop()
+	removeStaleDemos()
 	d, err := startDemo()
 	if err != nil {
 		return fail(e, exitFailure, "demo: %v", err)
@@ -80,7 +88,7 @@ func startDemo() (d *demo, err error) {
 	secret := make([]byte, 12)
 	rand.Read(secret)
 	d = &demo{password: hex.EncodeToString(secret), keyring: config.NewMemStore()}
-	if d.dir, err = os.MkdirTemp("", "popterm-demo-"); err != nil {
+	if d.dir, err = os.MkdirTemp("", demoDirPrefix); err != nil {
 		return nil, fmt.Errorf("make a temporary folder: %w", err)
 	}
 	defer func() {
@@ -88,6 +96,10 @@ func startDemo() (d *demo, err error) {
 			d.close()
 		}
 	}()
+	pid := []byte(strconv.Itoa(os.Getpid()))
+	if err = os.WriteFile(filepath.Join(d.dir, demoPIDFile), pid, 0o600); err != nil {
+		return d, fmt.Errorf("write the demo's pid file: %w", err)
+	}
 	d.srv, err = pop3test.Start(pop3test.Config{
 		Users:    map[string]string{demoUser: d.password},
 		Maildrop: pop3test.NewMaildrop(pop3test.SampleMessages()...),
@@ -117,6 +129,45 @@ func startDemo() (d *demo, err error) {
 		return d, err
 	}
 	return d, nil
+}
+
+// demoDirPrefix names the demo's temporary folders; demoPIDFile in each
+// holds the process id of the demo that made it.
+const (
+	demoDirPrefix = "popterm-demo-"
+	demoPIDFile   = "pid"
+)
+
+// removeStaleDemos removes the temporary folders of demos that were killed
+// before they could clean up: folders named like the demo's, holding a pid
+// file whose process is gone.
+func removeStaleDemos() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), demoDirPrefix+"*"))
+	for _, dir := range dirs {
+		b, err := os.ReadFile(filepath.Join(dir, demoPIDFile))
+		if err != nil {
+			continue // not ours, or not readable: leave it
+		}
+		pid, err := strconv.Atoi(string(b))
+		if err != nil || pid <= 0 || pid == os.Getpid() || processAlive(pid) {
+			continue
+		}
+		os.RemoveAll(dir)
+	}
+}
+
+// processAlive reports whether a process with this id exists.
+func processAlive(pid int) bool {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false // Windows: no such process
+	}
+	if runtime.GOOS == "windows" {
+		p.Release()
+		return true
+	}
+	err = p.Signal(syscall.Signal(0))
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // close stops the server and removes the temporary config and store.

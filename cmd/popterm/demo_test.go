@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -100,5 +103,38 @@ func TestDemoFilesAndCleanup(t *testing.T) {
 	d.close()
 	if _, err := os.Stat(d.dir); !os.IsNotExist(err) {
 		t.Errorf("the demo folder survives: %v", err)
+	}
+}
+
+// A demo killed before its cleanup leaves a folder; the next demo removes it,
+// and nothing else.
+func TestDemoRemovesStaleFolders(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Skipf("cannot run true: %v", err)
+	}
+	folders := map[string]string{ // name -> pid file content ("" for none)
+		"popterm-demo-dead":  strconv.Itoa(dead.Process.Pid),
+		"popterm-demo-live":  strconv.Itoa(os.Getppid()),
+		"popterm-demo-nopid": "",
+		"other-dead":         strconv.Itoa(dead.Process.Pid),
+	}
+	for name, pid := range folders {
+		dir := filepath.Join(tmp, name)
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if pid != "" {
+			os.WriteFile(filepath.Join(dir, demoPIDFile), []byte(pid), 0o600)
+		}
+	}
+	removeStaleDemos()
+	for name := range folders {
+		_, err := os.Stat(filepath.Join(tmp, name))
+		if gone := os.IsNotExist(err); gone != (name == "popterm-demo-dead") {
+			t.Errorf("%s: removed=%v", name, gone)
+		}
 	}
 }
