@@ -305,3 +305,16 @@ func TestLoadErrorHasNoControls(t *testing.T) {
 		t.Fatalf("err = %q", err)
 	}
 }
+
+func BenchmarkParseSample(b *testing.B) {
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "config.sample.toml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(doc)))
+	for b.Loop() {
+		if _, err := Parse("config.toml", doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -335,3 +335,21 @@ func TestAccountCredentialSources(t *testing.T) {
 		t.Errorf("url with --tls: exit %d, stderr %q, account %+v", code, errOut, acct)
 	}
 }
+
+func TestAccountWarnsAndHelps(t *testing.T) {
+	a := newAcctEnv(t, config.NewMemStore())
+	if code, _, errOut := a.run("", "account"); code != exitUsage || !strings.Contains(errOut, "passwd NAME") {
+		t.Errorf("bare account: exit %d, stderr %q", code, errOut)
+	}
+	if code, _, errOut := a.run("", "account", "--help"); code != exitOK || !strings.Contains(errOut, "remove NAME") {
+		t.Errorf("account --help: exit %d, stderr %q", code, errOut)
+	}
+	if code, out, _ := a.run("", "account", "list"); code != exitOK || !strings.Contains(out, "no accounts") {
+		t.Errorf("list without config: exit %d, out %q", code, out)
+	}
+	os.MkdirAll(filepath.Dir(a.cfgPath), 0o700)
+	os.WriteFile(a.cfgPath, []byte("[[account]]\nname = \"w\"\nhost = \"h\"\nusername = \"u\"\n"), 0o644)
+	if code, out, errOut := a.run("", "account", "list"); code != exitOK || !strings.Contains(out, "* w") || !strings.Contains(errOut, "chmod 600") {
+		t.Errorf("list of a 0644 config: exit %d, out %q, stderr %q", code, out, errOut)
+	}
+}
