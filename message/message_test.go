@@ -605,3 +605,17 @@ func TestPathologicalBodies(t *testing.T) {
 		}
 	}
 }
+
+func TestEmptyBody(t *testing.T) {
+	tests := map[string]string{
+		"Subject: x\n\n": "[empty message]",
+		"Subject: x":     "[empty message]",
+		"Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: image/png\n\nx\n--b--\n": "[no text: 1 attachment(s)]",
+	}
+	for in, want := range tests {
+		m := mustParse(t, []byte(in), Options{})
+		if len(m.Body) != 1 || m.Body[0].Kind != LineNote || m.Body[0].Text != want {
+			t.Errorf("%q: body %+v, want note %q", in, m.Body, want)
+		}
+	}
+}

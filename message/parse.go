@@ -116,6 +116,13 @@ func Parse(r io.Reader, opts Options) (*Message, error) {
 		m.Date = m.Date.In(loc)
 	}
 	m.Body = append(headerNotes(h), o.lines...)
+	if len(o.lines) == 0 {
+		if n := len(m.Attachments); n > 0 {
+			m.Body = append(m.Body, Line{Text: fmt.Sprintf("[no text: %d attachment(s)]", n), Kind: LineNote})
+		} else {
+			m.Body = append(m.Body, Line{Text: "[empty message]", Kind: LineNote})
+		}
+	}
 	m.Body = appendLinkFooter(m.Body, o)
 	return m, nil
 }
