@@ -295,3 +295,21 @@ func TestImplicitTLS(t *testing.T) {
 		t.Errorf("log says cleartext: %+v", log)
 	}
 }
+
+// STLS spelled oddly, with an argument, or inside a SASL exchange never
+// leaves the reader and the session out of step.
+func TestSTLSVariants(t *testing.T) {
+	srv := NewTest(t, Config{})
+	c, _ := dial(t, srv)
+	for _, line := range []string{"stls", "STLS now", " STLS", "STLSX"} {
+		if got := c.cmd(line); !strings.HasPrefix(got, "-ERR") {
+			t.Errorf("%q = %q, want -ERR (no TLS configured)", line, got)
+		}
+	}
+	c.tp.PrintfLine("AUTH PLAIN")
+	c.readLine()
+	if got := c.cmd("STLS"); !strings.HasPrefix(got, "-ERR") {
+		t.Errorf("STLS as a SASL response = %q", got)
+	}
+	c.login("user", "pass")
+}

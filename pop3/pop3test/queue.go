@@ -111,8 +111,21 @@ func readLine(r *bufio.Reader) (string, error) {
 	}
 }
 
+// verbOf returns a command line's verb in upper case (at most 32 bytes)
+// and its argument.
+func verbOf(line string) (verb, arg string) {
+	verb, arg, _ = strings.Cut(line, " ")
+	verb = strings.ToUpper(verb)
+	if len(verb) > 32 {
+		verb = verb[:32]
+	}
+	return verb, arg
+}
+
 // isSTLS reports whether a line is the STLS command, after which the reader
-// must stop until the TLS handshake has replaced the connection.
+// must stop until the TLS handshake has replaced the connection. It agrees
+// with verbOf, so every STLS the session answers has a paused reader.
 func isSTLS(line string) bool {
-	return strings.EqualFold(strings.TrimSpace(line), "STLS")
+	verb, _ := verbOf(line)
+	return verb == "STLS"
 }

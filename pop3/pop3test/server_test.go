@@ -5,6 +5,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -291,4 +292,31 @@ func TestDisabledCommands(t *testing.T) {
 		t.Errorf("UTF8 after login = %q, want -ERR", got)
 	}
 	c.ok("STAT") // the server goes on after refusals
+}
+
+func TestLogfResetAndConnections(t *testing.T) {
+	var trace []string
+	var mu sync.Mutex
+	srv := NewTest(t, Config{Logf: func(format string, args ...any) {
+		mu.Lock()
+		trace = append(trace, fmt.Sprintf(format, args...))
+		mu.Unlock()
+	}})
+	c, _ := dial(t, srv)
+	c.login("user", "pass")
+	c.ok("QUIT")
+	srv.Close()
+	mu.Lock()
+	defer mu.Unlock()
+	all := strings.Join(trace, "\n")
+	if !strings.Contains(all, "C: USER user") || strings.Contains(all, "pass\n") || strings.Contains(all, "PASS pass") {
+		t.Errorf("trace:\n%s", all)
+	}
+	if srv.Connections() != 1 || len(srv.Commands()) != 3 {
+		t.Errorf("connections %d, commands %q", srv.Connections(), srv.Commands())
+	}
+	srv.ResetLog()
+	if len(srv.Log()) != 0 {
+		t.Error("ResetLog kept entries")
+	}
 }

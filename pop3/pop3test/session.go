@@ -103,12 +103,12 @@ const lingerTimeout = 10 * time.Second
 // the client even when it had pipelined more commands: closing a socket
 // with unread input would send a reset that can destroy them.
 func (s *session) hangup() {
-	s.w.Flush()
 	if s.locked {
 		s.md.unlock()
 		s.locked = false
 	}
-	s.raw.SetWriteDeadline(time.Now().Add(time.Second))
+	s.raw.SetWriteDeadline(time.Now().Add(5 * time.Second)) // a client that stopped reading
+	s.w.Flush()
 	if tc, ok := s.conn.(*tls.Conn); ok {
 		tc.CloseWrite() // close_notify
 	}
@@ -316,11 +316,7 @@ func (s *session) record(verb, arg string) {
 
 // command answers one command line.
 func (s *session) command(line string) error {
-	verb, arg, _ := strings.Cut(line, " ")
-	verb = strings.ToUpper(verb)
-	if len(verb) > 32 {
-		verb = verb[:32]
-	}
+	verb, arg := verbOf(line)
 	s.record(verb, arg)
 	f := s.srv.Faults()
 	if f.StallOn != "" && strings.EqualFold(f.StallOn, verb) {
