@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"sync"
-	"testing"
 	"time"
 )
 
@@ -142,9 +141,17 @@ func Start(cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// TB is the part of testing.TB that NewTest uses (so that this package, which
+// popterm's demo links in, does not import package testing).
+type TB interface {
+	Helper()
+	Fatal(args ...any)
+	Cleanup(func())
+}
+
 // NewTest starts a server and closes it when the test ends. It fails the
-// test if the server cannot start.
-func NewTest(t testing.TB, cfg Config) *Server {
+// test if the server cannot start. Pass a *testing.T or *testing.B.
+func NewTest(t TB, cfg Config) *Server {
 	t.Helper()
 	s, err := Start(cfg)
 	if err != nil {
