@@ -52,6 +52,7 @@ type App struct {
 
 	search    string
 	searchGen int
+	loadedGen int // the generation whose whole list is shown
 
 	syncing      bool
 	syncCommit   bool
@@ -94,7 +95,7 @@ func New(opts Options) App {
 	styles := NewStyles(opts.UI.Theme, true, opts.NoColor)
 	m := App{
 		opts: opts, ctx: opts.Context, keys: &keys, styles: &styles, dark: true,
-		now: opts.Now, loc: opts.Location, acct: opts.Account, lastClickRow: -1,
+		now: opts.Now, loc: opts.Location, acct: opts.Account, lastClickRow: -1, loadedGen: -1,
 	}
 	m.index = newIndex(m.keys, m.styles, m.now, m.loc, opts.UI.DateFormat)
 	m.pager = newPager(m.keys, m.styles, m.loc)
@@ -135,10 +136,17 @@ func (m *App) reload() tea.Cmd {
 }
 
 // load reads the index and the counts for the current query generation.
+// With no rows shown yet (start, account switch, a new search), the newest
+// page comes first so the frame does not wait for a large mailbox.
 func (m App) load() tea.Cmd {
-	return tea.Batch(
-		loadList(m.ctx, m.acct.Engine, m.session, m.searchGen, m.search),
-		loadStats(m.ctx, m.acct.Engine, m.session))
+	cmds := []tea.Cmd{
+		loadList(m.ctx, m.acct.Engine, m.session, m.searchGen, m.search, 0),
+		loadStats(m.ctx, m.acct.Engine, m.session),
+	}
+	if m.index.Len() == 0 {
+		cmds = append([]tea.Cmd{loadList(m.ctx, m.acct.Engine, m.session, m.searchGen, m.search, firstPage)}, cmds...)
+	}
+	return tea.Batch(cmds...)
 }
 
 // Update routes a message: window and data messages first, then keys and

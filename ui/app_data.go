@@ -34,6 +34,12 @@ func (m App) handleData(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.status.Fail(sentence("Could not read the index", msg.err))
 			return m, nil
 		}
+		if msg.partial && (m.loadedGen == msg.gen || m.index.sortBy != sortDate || m.index.threads) {
+			return m, nil // the whole list is here already, or the page is not the top of this order
+		}
+		if !msg.partial {
+			m.loadedGen = msg.gen
+		}
 		m.index.search = m.search
 		m.index.SetRows(msg.rows)
 	case statsMsg:

@@ -17,10 +17,15 @@ import (
 // The commands below are the reader's only I/O. Each runs outside Update
 // and reports back with a message from msgs.go.
 
-func loadList(ctx context.Context, eng Engine, session, gen int, search string) tea.Cmd {
+// firstPage is how many rows the quick first read of the index asks for,
+// so the first frame does not wait for a whole large mailbox.
+const firstPage = 300
+
+// loadList reads the index: limit 0 means every row.
+func loadList(ctx context.Context, eng Engine, session, gen int, search string, limit int) tea.Cmd {
 	return func() tea.Msg {
-		rows, err := eng.List(ctx, mailbox.Query{Search: search})
-		return listMsg{session: session, gen: gen, rows: rows, err: err}
+		rows, err := eng.List(ctx, mailbox.Query{Search: search, Limit: limit})
+		return listMsg{session: session, gen: gen, rows: rows, partial: limit > 0 && len(rows) == limit, err: err}
 	}
 }
 

@@ -46,6 +46,9 @@ func (f *fakeEngine) List(ctx context.Context, q mailbox.Query) ([]mailbox.Summa
 			out = append(out, r)
 		}
 	}
+	if q.Limit > 0 && len(out) > q.Limit {
+		out = out[:q.Limit]
+	}
 	return out, nil
 }
 

@@ -145,3 +145,35 @@ func TestRowAtAndScroll(t *testing.T) {
 		t.Errorf("wheel up: top %d", h.m.index.top)
 	}
 }
+
+// The first frame shows the newest page before the whole index arrives,
+// and a late page never replaces the whole index.
+func TestFirstPageThenWholeIndex(t *testing.T) {
+	f := manyFake(1000)
+	var full []listMsg
+	h := &harness{t: t, m: New(Options{Account: Account{Name: "w", Engine: f}, Now: func() time.Time { return fixedNow }, NoAutoSync: true})}
+	h.hold = func(msg tea.Msg) bool {
+		if l, ok := msg.(listMsg); ok && !l.partial {
+			full = append(full, l)
+			return true
+		}
+		return false
+	}
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.run(h.m.Init(), 0)
+	if n := h.m.index.Len(); n != firstPage || len(full) != 1 {
+		t.Fatalf("first frame has %d rows (want %d), %d whole lists pending", n, firstPage, len(full))
+	}
+	if h.selectedID() != 1000 {
+		t.Errorf("first page does not start with the newest: %d", h.selectedID())
+	}
+	h.hold = nil
+	h.send(full[0])
+	if n := h.m.index.Len(); n != 1000 {
+		t.Fatalf("whole index has %d rows", n)
+	}
+	h.send(listMsg{session: h.m.session, gen: h.m.searchGen, rows: f.rows[:firstPage], partial: true})
+	if n := h.m.index.Len(); n != 1000 {
+		t.Errorf("a late first page replaced the whole index: %d rows", n)
+	}
+}
