@@ -220,7 +220,11 @@ func (m App) View() tea.View {
 	case screenAccounts:
 		body = accountsView(m.styles, m.opts.Accounts, m.acct.Name, m.accountSel, m.width, main)
 	}
-	v.SetContent(body + "\n" + m.status.View(m.now()) + "\n" + strings.Join(bottom, "\n"))
+	frame := body + "\n" + m.status.View(m.now()) + "\n" + strings.Join(bottom, "\n")
+	if lines := strings.Split(frame, "\n"); len(lines) > m.height {
+		frame = strings.Join(lines[:m.height], "\n") // a window too small for the bars
+	}
+	v.SetContent(frame)
 	return v
 }
 
@@ -258,6 +262,9 @@ func (m App) hintLine() string {
 		right = " search: " + oneLine(m.search) + " (Esc clears)"
 	}
 	rw := stringWidth(right)
+	if rw > m.width/2 {
+		right, rw = "", 0
+	}
 	h.SetWidth(max(m.width-rw-1, 1))
 	return fit(" "+h.ShortHelpView(m.helpKeys(m.screen).ShortHelp()), m.width-rw) + m.styles.Dim.Render(fit(right, rw))
 }

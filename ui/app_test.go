@@ -770,3 +770,28 @@ func TestRefusedPasswordAsksAgain(t *testing.T) {
 		t.Errorf("SetPassword %v, %d syncs", got, calls)
 	}
 }
+
+// Every screen at sizes down to one cell: no panic, and never wider or
+// taller than the window.
+func TestTinyWindows(t *testing.T) {
+	f := newFake()
+	f.msgs[8] = richMessage()
+	for _, keys := range [][]string{nil, {"enter"}, {"enter", "v"}, {"?"}, {"/", "type:wee"}, {"d", "q"}} {
+		for _, sz := range []struct{ w, h int }{{1, 1}, {2, 3}, {10, 4}, {23, 5}, {30, 2}} {
+			h := newHarness(t, f, nil)
+			h.keys(keys...)
+			h.send(tea.WindowSizeMsg{Width: sz.w, Height: sz.h})
+			lines := strings.Split(h.screen(), "\n")
+			if len(lines) != sz.h {
+				t.Errorf("%v at %dx%d: %d lines", keys, sz.w, sz.h, len(lines))
+			}
+			for _, l := range lines {
+				if w := stringWidth(l); w > sz.w {
+					t.Errorf("%v at %dx%d: a line of %d cells: %q", keys, sz.w, sz.h, w, l)
+					break
+				}
+			}
+			f.rows = sampleRows()
+		}
+	}
+}

@@ -92,18 +92,7 @@ func (m indexModel) find(id int64) int {
 	return -1
 }
 
-// Select moves the selection to a message ID; it reports whether found.
-func (m *indexModel) Select(id int64) bool {
-	pos := m.find(id)
-	if pos < 0 {
-		return false
-	}
-	m.sel = pos
-	m.clamp()
-	return true
-}
-
-// Update sets a flag on the row with this ID (used for optimistic marks).
+// update changes the row with this ID (optimistic marks, seen).
 func (m *indexModel) update(id int64, f func(*mailbox.Summary)) {
 	for i := range m.rows {
 		if m.rows[i].ID == id {
