@@ -2,6 +2,7 @@ package message
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -46,6 +47,7 @@ type htmlList struct {
 // htmlLines renders HTML text (already UTF-8) into o.
 func htmlLines(o *out, text string, quote int) {
 	r := &htmlRenderer{o: o, quote: quote}
+	o.lines = slices.Grow(o.lines, len(text)/200)
 	z := html.NewTokenizer(strings.NewReader(text))
 	for {
 		tt := z.Next()
@@ -54,7 +56,14 @@ func htmlLines(o *out, text string, quote int) {
 		}
 		switch tt {
 		case html.TextToken:
-			text := string(z.Text())
+			raw := z.Text()
+			if r.pre == 0 && len(bytes.TrimLeft(raw, " \t\r\n\f")) == 0 {
+				if !r.lineEmpty() {
+					r.spacePending = true
+				}
+				continue
+			}
+			text := string(raw)
 			if r.skipDepth > 0 && r.skipTag == atom.Head && r.rawText == 0 && strings.TrimSpace(text) != "" {
 				r.skipDepth = 0 // text ends an unclosed <head>, as in browsers
 			}

@@ -1,6 +1,7 @@
 package message
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -77,6 +78,7 @@ func plainLines(o *out, text string, quote int, flowed, delsp bool) {
 	if text == "" {
 		return
 	}
+	o.lines = slices.Grow(o.lines, strings.Count(text, "\n")+1)
 	inSig := false
 	var para strings.Builder
 	paraDepth, inPara := 0, false

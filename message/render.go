@@ -81,6 +81,9 @@ func (o *out) blank(quote int) {
 // https, ftp and mailto links are collected, so javascript:, data: and
 // file: links never reach the link list.
 func (o *out) link(raw, text string) int {
+	if n, ok := o.linkIndex[raw]; ok {
+		return n
+	}
 	u := cleanURL(raw)
 	if u == "" {
 		return 0
