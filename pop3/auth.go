@@ -126,6 +126,7 @@ func (c *Client) choose(cred Credentials) (string, error) {
 // authenticate runs one mechanism.
 func (c *Client) authenticate(ctx context.Context, mech string, cred Credentials) error {
 	c.sec.add(cred.Password)
+	c.username = cred.Username
 	switch mech {
 	case MechUser:
 		if err := c.User(ctx, cred.Username); err != nil {
@@ -165,6 +166,7 @@ func (c *Client) User(ctx context.Context, username string) error {
 	if username == "" {
 		return errors.New("pop3: USER: the user name is empty")
 	}
+	c.username = username
 	_, err := c.simple(ctx, "USER", "", "USER", username)
 	return err
 }
@@ -179,6 +181,7 @@ func (c *Client) Pass(ctx context.Context, password string) error {
 // APOP authenticates with the greeting's timestamp (RFC 1939 section 7).
 // APOP is weak (CVE-2007-1558): use it only over TLS.
 func (c *Client) APOP(ctx context.Context, username, secret string) error {
+	c.username = username
 	if c.timestamp == "" {
 		return errors.New("pop3: APOP: the server's greeting has no timestamp, so it does not offer APOP")
 	}
@@ -320,16 +323,16 @@ func (e *authCancelled) Error() string {
 func (e *authCancelled) Unwrap() error { return e.err }
 
 // addPayload remembers a SASL payload (raw, base64, and its \0- or
-// \1-separated fields) as secret.
+// \1-separated fields) as secret. The user name known from Login is not a
+// secret and stays readable in server text.
 func (c *Client) addPayload(p []byte) {
 	if len(p) == 0 {
 		return
 	}
 	c.sec.add(base64.StdEncoding.EncodeToString(p))
-	c.sec.add(string(p))
-	for _, f := range bytes.FieldsFunc(p, func(r rune) bool { return r == 0 || r == 1 }) {
+	for _, f := range append(bytes.FieldsFunc(p, func(r rune) bool { return r == 0 || r == 1 }), p) {
 		f = bytes.TrimPrefix(f, []byte("auth=Bearer "))
-		if len(f) >= 4 {
+		if len(f) >= 4 && string(f) != c.username && string(f) != "user="+c.username {
 			c.sec.add(string(f))
 		}
 	}

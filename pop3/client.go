@@ -80,6 +80,8 @@ type Client struct {
 	caps      *Capabilities
 	capsAsked bool          // CAPA was sent at least once
 	sizes     map[int]int64 // LIST sizes seen this session
+	username  string        // the user name sent, not a secret to redact
+	maxList   int64         // MaxListBytes (smaller in tests)
 	pending   *body         // unfinished multi-line reply
 
 	mu     sync.Mutex
@@ -99,13 +101,14 @@ func New(conn net.Conn, opts *Options) *Client {
 	}
 	nio := &netIO{conn: conn, timeout: o.CommandTimeout}
 	c := &Client{
-		opts:  o,
-		nio:   nio,
-		br:    bufio.NewReaderSize(nio, 64<<10),
-		bw:    bufio.NewWriterSize(nio, 16<<10),
-		trace: tracer{w: o.Debug},
-		caps:  &Capabilities{},
-		sizes: map[int]int64{},
+		opts:    o,
+		nio:     nio,
+		br:      bufio.NewReaderSize(nio, 64<<10),
+		bw:      bufio.NewWriterSize(nio, 16<<10),
+		trace:   tracer{w: o.Debug},
+		caps:    &Capabilities{},
+		sizes:   map[int]int64{},
+		maxList: MaxListBytes,
 	}
 	if a := conn.RemoteAddr(); a != nil {
 		c.setAddr(a.String())
@@ -401,13 +404,17 @@ func (c *Client) simple(ctx context.Context, label, traced, verb string, args ..
 }
 
 // readLines reads the rest of a multi-line reply as dot-unstuffed lines,
-// each at most MaxStatusLength bytes, at most max lines.
+// each at most MaxStatusLength bytes, at most max lines and MaxListBytes.
 func (c *Client) readLines(max int) ([]string, error) {
 	var lines []string
+	var total int64
 	for {
 		line, err := c.readLine(MaxStatusLength)
 		if err != nil {
 			return nil, err
+		}
+		if total += int64(len(line)) + 2; total > c.maxList {
+			return nil, fmt.Errorf("%w (over %d bytes)", ErrReplyTooLong, c.maxList)
 		}
 		if len(line) > 0 && line[0] == '.' {
 			if len(line) == 1 {

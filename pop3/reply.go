@@ -22,6 +22,8 @@ const (
 	MaxUIDLength = 512
 	// MaxListEntries bounds the entries of a LIST or UIDL reply.
 	MaxListEntries = 1 << 20
+	// MaxListBytes bounds the total size of a CAPA, LIST or UIDL reply.
+	MaxListBytes = 128 << 20
 	// DefaultMaxMessageSize is the default Options.MaxMessageSize.
 	DefaultMaxMessageSize = 1 << 30
 )
