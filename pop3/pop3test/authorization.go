@@ -12,6 +12,13 @@ import (
 func (s *session) authorization(verb, arg string, f Faults) error {
 	cfg := s.srv.cfg
 	switch verb {
+	case "USER", "PASS", "APOP", "AUTH":
+		if cfg.RequireTLS && !s.secure {
+			s.reply(false, "[AUTH] plaintext authentication disallowed on a connection without TLS")
+			return s.werr
+		}
+	}
+	switch verb {
 	case "CAPA":
 		s.capa(f)
 	case "UTF8":
@@ -136,16 +143,16 @@ func (s *session) capa(f Faults) {
 	if !cfg.NoUIDL {
 		add("UIDL")
 	}
-	if !s.authed {
+	if !s.authed && (s.secure || !cfg.RequireTLS) {
 		if !cfg.NoUSER {
 			add("USER")
 		}
 		if len(cfg.SASL) > 0 {
 			add("SASL " + strings.Join(cfg.SASL, " "))
 		}
-		if cfg.TLS != nil && !s.secure {
-			add("STLS")
-		}
+	}
+	if !s.authed && cfg.TLS != nil && !s.secure {
+		add("STLS")
 	}
 	if !cfg.NoPipelining {
 		add("PIPELINING")

@@ -313,3 +313,26 @@ func TestSTLSVariants(t *testing.T) {
 	}
 	c.login("user", "pass")
 }
+
+func TestRequireTLS(t *testing.T) {
+	srvTLS, cliTLS, _, err := TLSConfigs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := NewTest(t, Config{TLS: srvTLS, RequireTLS: true})
+	c, _ := dial(t, srv)
+	caps := c.multi("CAPA")
+	if !slices.Contains(caps, "STLS") || slices.Contains(caps, "USER") || slices.ContainsFunc(caps, func(s string) bool { return strings.HasPrefix(s, "SASL") }) {
+		t.Errorf("CAPA before TLS = %q", caps)
+	}
+	for _, cmd := range []string{"USER user", "PASS pass", "AUTH PLAIN AHVzZXIAcGFzcw==", "APOP user x"} {
+		if got := c.cmd(cmd); !strings.HasPrefix(got, "-ERR [AUTH]") {
+			t.Errorf("%s before TLS = %q", cmd, got)
+		}
+	}
+	c.startTLS(cliTLS)
+	if caps := c.multi("CAPA"); !slices.Contains(caps, "USER") {
+		t.Errorf("CAPA after TLS = %q", caps)
+	}
+	c.login("user", "pass")
+}

@@ -40,6 +40,10 @@ type Config struct {
 	// no STLS.
 	TLS      *tls.Config
 	Implicit bool
+	// RequireTLS refuses USER, PASS, APOP and AUTH before TLS with
+	// "-ERR [AUTH]", and leaves USER and SASL out of CAPA until then, like
+	// Dovecot's default disable_plaintext_auth.
+	RequireTLS bool
 
 	// NoCAPA answers CAPA with -ERR, like a pre-RFC 2449 server.
 	NoCAPA bool
