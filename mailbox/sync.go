@@ -408,20 +408,24 @@ func (s *syncRun) prefetch(ctx context.Context) error {
 	var bytes int64
 	done := 0
 	emit(s.opts, Progress{Phase: PhaseBodies, Total: len(nums)})
+	sv := newSaver(ctx, s.e.store)
 	err = s.c.RetrMany(ctx, nums, func(n int, body io.Reader, rerr error) error {
 		done++
 		if rerr != nil {
 			s.warn("message %d: the server refused RETR: %v", idByNum[n], rerr)
 			return nil
 		}
-		id := idByNum[n]
-		if err := s.e.store.SaveBody(ctx, id, countingReader{r: body, n: &bytes}); err != nil {
-			return fmt.Errorf("store message %d: %w", id, err)
+		if err := sv.save(idByNum[n], countingReader{r: body, n: &bytes}); err != nil {
+			return err
 		}
-		s.res.Downloaded++
 		emit(s.opts, Progress{Phase: PhaseBodies, Done: done, Total: len(nums), Bytes: bytes})
 		return nil
 	})
+	saved, serr := sv.wait()
+	s.res.Downloaded += saved
+	if err == nil {
+		err = serr
+	}
 	if err != nil {
 		return fmt.Errorf("download bodies: %w", err)
 	}
