@@ -20,11 +20,8 @@ type Message struct {
 type entry struct {
 	id   int64
 	msg  Message
-	wire []byte // Data with CRLF line ends, ending in CRLF (not dot-stuffed)
+	size int64 // the size the server reports: the length with CRLF line ends
 }
-
-// size is the message size the server reports: its length with CRLF line ends.
-func (e *entry) size() int64 { return int64(len(e.wire)) }
 
 // Maildrop is a mailbox of messages held in memory. It is safe for concurrent
 // use. Deletions made in a session apply only when that session's QUIT is
@@ -55,7 +52,7 @@ func (md *Maildrop) Add(msgs ...Message) {
 		md.entries = append(md.entries, &entry{
 			id:   md.nextID,
 			msg:  Message{UID: m.UID, Data: data},
-			wire: toCRLF(data),
+			size: crlfSize(data),
 		})
 	}
 }
@@ -139,21 +136,23 @@ func (md *Maildrop) commit(ids map[int64]bool) {
 	md.entries = kept
 }
 
-// toCRLF returns data with every line end as CRLF and a final CRLF.
-func toCRLF(data []byte) []byte {
-	out := make([]byte, 0, len(data)+len(data)/32+2)
-	for len(data) > 0 {
-		i := bytes.IndexByte(data, '\n')
-		if i < 0 {
-			out = append(out, data...)
-			out = append(out, '\r', '\n')
-			break
-		}
-		line := data[:i]
-		line = bytes.TrimSuffix(line, []byte{'\r'})
-		out = append(out, line...)
-		out = append(out, '\r', '\n')
-		data = data[i+1:]
+// nextLine splits the first line off data: the line without its LF or
+// CRLF, and the rest. A last line without a line end counts as a line.
+func nextLine(data []byte) (line, rest []byte) {
+	i := bytes.IndexByte(data, '\n')
+	if i < 0 {
+		return data, nil
 	}
-	return out
+	return bytes.TrimSuffix(data[:i], []byte{'\r'}), data[i+1:]
+}
+
+// crlfSize is the length of data with every line ending in CRLF.
+func crlfSize(data []byte) int64 {
+	var n int64
+	for len(data) > 0 {
+		var line []byte
+		line, data = nextLine(data)
+		n += int64(len(line)) + 2
+	}
+	return n
 }

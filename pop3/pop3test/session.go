@@ -2,7 +2,6 @@ package pop3test
 
 import (
 	"bufio"
-	"bytes"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -257,15 +256,15 @@ func (s *session) end(verb string) {
 	s.line(".")
 }
 
-// data writes message data (CRLF lines) dot-stuffed, stopping after limit
-// bytes when limit > 0 (the DropRetrAfter fault) and reporting errHangup.
-func (s *session) data(wire []byte, limit int) error {
+// data writes message data dot-stuffed, every line ending in CRLF (LF under
+// BareLF), stopping after limit bytes when limit > 0 (the DropRetrAfter
+// fault) and reporting errHangup.
+func (s *session) data(data []byte, limit int) error {
 	eol := s.eol()
 	sent := 0
-	for len(wire) > 0 && s.werr == nil {
-		i := bytes.Index(wire, []byte("\r\n"))
-		line := wire[:i]
-		wire = wire[i+2:]
+	for len(data) > 0 && s.werr == nil {
+		var line []byte
+		line, data = nextLine(data)
 		chunk := make([]byte, 0, len(line)+3)
 		if len(line) > 0 && line[0] == '.' {
 			chunk = append(chunk, '.')

@@ -1,7 +1,6 @@
 package pop3test
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -20,13 +19,13 @@ func (s *session) transaction(verb, arg string, f Faults) error {
 		for i, e := range s.msgs {
 			if !s.deleted[i+1] {
 				n++
-				size += e.size() + f.ListSizeDelta
+				size += e.size + f.ListSizeDelta
 			}
 		}
 		s.reply(true, fmt.Sprintf("%d %d", n, size))
 	case "LIST":
 		s.list(verb, arg, func(n int, e *entry) string {
-			return fmt.Sprintf("%d %d", n, e.size()+f.ListSizeDelta)
+			return fmt.Sprintf("%d %d", n, e.size+f.ListSizeDelta)
 		})
 	case "UIDL":
 		if cfg.NoUIDL {
@@ -41,8 +40,8 @@ func (s *session) transaction(verb, arg string, f Faults) error {
 		if !ok {
 			break
 		}
-		s.reply(true, fmt.Sprintf("%d octets", e.size()+f.ListSizeDelta))
-		if err := s.data(e.wire, f.DropRetrAfter); err != nil {
+		s.reply(true, fmt.Sprintf("%d octets", e.size+f.ListSizeDelta))
+		if err := s.data(e.msg.Data, f.DropRetrAfter); err != nil {
 			s.flush()
 			return errHangup
 		}
@@ -63,7 +62,7 @@ func (s *session) transaction(verb, arg string, f Faults) error {
 			break
 		}
 		s.reply(true, "top of message follows")
-		s.data(top(e.wire, lines), 0)
+		s.data(top(e.msg.Data, lines), 0)
 		s.end(verb)
 	case "DELE":
 		n, _, ok := s.message(arg)
@@ -148,20 +147,19 @@ func (s *session) uid(n int, f Faults) string {
 	return uid
 }
 
-// top returns the header of a message (CRLF lines), the blank line after it
+// top returns the start of a message: its header, the blank line after it
 // and the first lines lines of its body.
-func top(wire []byte, lines int) []byte {
-	end := bytes.Index(wire, []byte("\r\n\r\n")) + 4
-	if bytes.HasPrefix(wire, []byte("\r\n")) {
-		end = 2 // no header at all
-	} else if end < 4 {
-		return wire // all header
+func top(data []byte, lines int) []byte {
+	rest := data
+	for len(rest) > 0 { // the header, up to and with the blank line
+		var line []byte
+		line, rest = nextLine(rest)
+		if len(line) == 0 {
+			break
+		}
 	}
-	body := wire[end:]
-	for ; lines > 0 && len(body) > 0; lines-- {
-		i := bytes.Index(body, []byte("\r\n"))
-		body = body[i+2:]
-		end += i + 2
+	for ; lines > 0 && len(rest) > 0; lines-- {
+		_, rest = nextLine(rest)
 	}
-	return wire[:end]
+	return data[:len(data)-len(rest)]
 }
