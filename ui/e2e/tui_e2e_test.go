@@ -137,10 +137,17 @@ type screen struct {
 // start runs the reader in a 100x30 tmux window.
 func (mb *mailbox) start(t *testing.T) *screen {
 	t.Helper()
+	return startCommand(t, mb.home, mb.bin+" --config "+mb.config)
+}
+
+// startCommand runs a command line in a 100x30 tmux window, with HOME and
+// the XDG folders under home.
+func startCommand(t *testing.T, home, command string) *screen {
+	t.Helper()
 	s := &screen{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
 	env := fmt.Sprintf("env HOME=%s XDG_CONFIG_HOME=%s XDG_DATA_HOME=%s TERM=xterm-256color LANG=C.UTF-8",
-		mb.home, filepath.Join(mb.home, "config"), filepath.Join(mb.home, "data"))
-	cmd := env + " " + mb.bin + " --config " + mb.config
+		home, filepath.Join(home, "config"), filepath.Join(home, "data"))
+	cmd := env + " " + command
 	s.tmux("-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", cmd)
 	s.tmux("set-option", "-t", "e2e", "remain-on-exit", "on")
 	t.Cleanup(func() { exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
