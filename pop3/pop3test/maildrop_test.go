@@ -11,8 +11,8 @@ func TestSizeAndTop(t *testing.T) {
 	}{
 		{"", 0, "", ""},
 		{"A: b", 6, "A: b", "A: b"},
-		{"A: b\n\nx\ny\n", 13, "A: b\n\n", "A: b\n\nx\n"},
-		{"A: b\r\n\r\nx\r\ny", 13, "A: b\r\n\r\n", "A: b\r\n\r\nx\r\n"},
+		{"A: b\n\nx\ny\n", 14, "A: b\n\n", "A: b\n\nx\n"},
+		{"A: b\r\n\r\nx\r\ny", 14, "A: b\r\n\r\n", "A: b\r\n\r\nx\r\n"},
 		{"\nbody\n", 8, "\n", "\nbody\n"},
 		{"A: b\n\n", 8, "A: b\n\n", "A: b\n\n"},
 	}
