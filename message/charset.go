@@ -33,6 +33,8 @@ const (
 	pseudoUTF7
 )
 
+// The tables below are read-only lookup data.
+
 // charsetAliases maps labels seen in mail that WHATWG does not know, or
 // knows differently, to an encoding.
 var charsetAliases = map[string]encoding.Encoding{

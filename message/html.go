@@ -39,6 +39,9 @@ type htmlRenderer struct {
 	inLink   bool
 }
 
+// maxListIndent bounds the indentation levels of nested lists.
+const maxListIndent = 8
+
 type htmlList struct {
 	ordered bool
 	n       int
@@ -58,7 +61,7 @@ func htmlLines(o *out, text string, quote int) {
 		case html.TextToken:
 			raw := z.Text()
 			if r.pre == 0 && len(bytes.TrimLeft(raw, " \t\r\n\f")) == 0 {
-				if !r.lineEmpty() {
+				if r.skipDepth == 0 && !r.lineEmpty() {
 					r.spacePending = true
 				}
 				continue
@@ -198,7 +201,7 @@ func (r *htmlRenderer) start(a atom.Atom, name string, attrs tagAttrs, selfClosi
 		r.lists = append(r.lists, l)
 	case atom.Li:
 		r.block(false)
-		indent := strings.Repeat("  ", max(len(r.lists)-1, 0))
+		indent := strings.Repeat("  ", min(max(len(r.lists)-1, 0), maxListIndent))
 		if n := len(r.lists); n > 0 && r.lists[n-1].ordered {
 			r.lists[n-1].n++
 			r.para.WriteString(indent + strconv.Itoa(r.lists[n-1].n) + ". ")

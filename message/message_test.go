@@ -619,3 +619,17 @@ func TestEmptyBody(t *testing.T) {
 		}
 	}
 }
+
+func TestMessageHasAttachments(t *testing.T) {
+	tests := map[string]bool{
+		"14-alternative-plain":       false,
+		"15-alternative-empty-plain": false, // only an inline image
+		"17-attachments-rfc2231":     true,
+		"26-nesting-bomb":            false, // multipart/mixed, but nothing in it
+	}
+	for name, want := range tests {
+		if got := mustParse(t, readCorpus(t, name), Options{}).HasAttachments; got != want {
+			t.Errorf("%s: HasAttachments = %v, want %v", name, got, want)
+		}
+	}
+}

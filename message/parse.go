@@ -94,7 +94,9 @@ var errStop = errors.New("stop walking")
 // Parse reads and renders a whole message. Broken MIME, unknown charsets and
 // over-limit parts render as notes; only a read error is returned.
 //
-// Summary.Date is given in opts.Location (time.Local by default).
+// Summary.Date is given in opts.Location (time.Local by default), and
+// Summary.HasAttachments is no longer a guess: it says whether a part is
+// listed in Attachments that is not marked inline.
 func Parse(r io.Reader, opts Options) (*Message, error) {
 	w := &walker{opts: opts}
 	o := newOut()
@@ -114,6 +116,10 @@ func Parse(r io.Reader, opts Options) (*Message, error) {
 	}
 	if !m.Date.IsZero() {
 		m.Date = m.Date.In(loc)
+	}
+	m.HasAttachments = false
+	for _, a := range m.Attachments {
+		m.HasAttachments = m.HasAttachments || !a.Inline
 	}
 	m.Body = append(headerNotes(h), o.lines...)
 	if len(o.lines) == 0 {

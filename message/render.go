@@ -53,12 +53,18 @@ func (o *out) adopt(c *out) {
 	o.sawHTML = o.sawHTML || c.sawHTML
 }
 
+// maxQuoteLevel bounds Line.QuoteLevel: deeper quotes are shown at it.
+const maxQuoteLevel = 32
+
 // add appends a line (its text must already be sanitized).
-func (o *out) add(l Line) { o.lines = append(o.lines, l) }
+func (o *out) add(l Line) {
+	l.QuoteLevel = min(l.QuoteLevel, maxQuoteLevel)
+	o.lines = append(o.lines, l)
+}
 
 // note appends one of popterm's own remarks.
 func (o *out) note(text string, quote int) {
-	o.lines = append(o.lines, Line{Text: text, Kind: LineNote, QuoteLevel: quote})
+	o.add(Line{Text: text, Kind: LineNote, QuoteLevel: quote})
 }
 
 // blank appends an empty line unless the last line is already empty. It
@@ -73,7 +79,7 @@ func (o *out) blank(quote int) {
 	if quote > 0 {
 		kind = LineQuote
 	}
-	o.lines = append(o.lines, Line{Kind: kind, QuoteLevel: quote})
+	o.add(Line{Kind: kind, QuoteLevel: quote})
 }
 
 // link records a URL and returns its number (the same URL keeps its first
