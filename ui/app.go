@@ -60,6 +60,7 @@ type App struct {
 	syncCh       chan tea.Msg
 	checkGen     int  // the periodic check timer that counts
 	quitAfter    bool // exit when the running commit succeeds
+	quitWhenDone bool // q was pressed during a sync: quit (commit) after it
 	interrupted  bool // Ctrl-C cancelled the running sync
 	password     string
 	passwordSync bool // the commit flag of the sync that asked for it

@@ -77,7 +77,8 @@ func (m App) quit() (tea.Model, tea.Cmd) {
 		return m.exit()
 	}
 	if m.syncing {
-		m.status.Notify("A sync is running: wait for it, or Ctrl-C cancels it.")
+		m.quitWhenDone = true
+		m.status.Notify("Quitting when the running sync ends (Ctrl-C cancels it).")
 		return m, nil
 	}
 	if m.opts.UI.ConfirmCommit {

@@ -199,6 +199,11 @@ func (m App) syncDone(msg syncDoneMsg) (tea.Model, tea.Cmd) {
 		}
 	}
 	check := m.scheduleCheck()
+	if m.quitWhenDone && !m.prompt.Active() {
+		m.quitWhenDone = false
+		nm, quit := m.quit()
+		return nm, tea.Batch(reload, quit)
+	}
 	return m, tea.Batch(reload, check)
 }
 

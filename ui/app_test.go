@@ -795,3 +795,34 @@ func TestTinyWindows(t *testing.T) {
 		}
 	}
 }
+
+func TestQuitDuringSyncWaitsThenAsks(t *testing.T) {
+	f := newFake()
+	h := newHarness(t, f, nil)
+	h.keys("d")
+	var done tea.Msg
+	h.hold = func(msg tea.Msg) bool {
+		if d, ok := msg.(syncDoneMsg); ok {
+			done = d
+			return true
+		}
+		return false
+	}
+	h.send(autoSyncMsg{session: h.m.session})
+	if !h.m.syncing {
+		t.Fatal("no sync running")
+	}
+	h.keys("q")
+	if h.quit || h.m.prompt.Active() {
+		t.Fatal("q during a sync should wait for it")
+	}
+	h.hold = nil
+	h.send(done)
+	if h.m.prompt.kind != promptCommitQuit {
+		t.Fatalf("no commit question after the sync:\n%s", h.screen())
+	}
+	h.keys("y")
+	if got := f.syncFlags(); !slices.Equal(got, []bool{false, true}) || !h.quit {
+		t.Errorf("syncs %v quit %v", got, h.quit)
+	}
+}
