@@ -94,10 +94,12 @@ var pseudoCharsets = map[string]pseudo{
 	"x-unicode-2-0-utf-7": pseudoUTF7,
 }
 
-// latinFamily are labels whose text is often really UTF-8 (mislabelled).
-var latinFamily = map[string]bool{
-	"us-ascii": true, "ascii": true, "iso-8859-1": true, "latin1": true,
-	"iso8859-1": true, "windows-1252": true, "cp1252": true, "iso-8859-15": true,
+// wideUnicode reports UTF-16 and UTF-32 labels, whose bytes are never
+// checked for being UTF-8.
+func wideUnicode(label string) bool {
+	return strings.Contains(label, "16") && strings.Contains(label, "utf") ||
+		strings.Contains(label, "32") && strings.Contains(label, "utf") ||
+		strings.HasPrefix(label, "ucs") || strings.Contains(label, "unicode")
 }
 
 // normalizeCharset lower-cases a label and strips quotes, spaces and a
@@ -166,7 +168,10 @@ func decodeCharset(b []byte, label string) (text, note string) {
 		s, name := guessDecode(b)
 		return s, "[unknown charset " + shown + ": read as " + name + " (a guess)]"
 	}
-	if latinFamily[norm] && hasHighBytes(b) {
+	if hasHighBytes(b) && !wideUnicode(norm) {
+		// Text in a legacy charset is almost never valid UTF-8 once it has
+		// 8-bit bytes, so valid UTF-8 means a wrong label (common in
+		// webmail that sends UTF-8 as iso-8859-1 or ks_c_5601-1987).
 		if utf8.Valid(b) {
 			return string(b), "[declared " + shown + " but the text is UTF-8: read as UTF-8]"
 		}

@@ -633,3 +633,12 @@ func TestMessageHasAttachments(t *testing.T) {
 		}
 	}
 }
+
+func TestMislabelledUTF8(t *testing.T) {
+	for _, label := range []string{"ks_c_5601-1987", "euc-kr", "iso-8859-1", "windows-1251", "gb2312", "shift_jis"} {
+		got, note := decodeCharset([]byte("한국어 텍스트 — café"), label)
+		if got != "한국어 텍스트 — café" || note == "" {
+			t.Errorf("%s: %q, note %q", label, got, note)
+		}
+	}
+}

@@ -410,3 +410,10 @@ write("40-html-meta-charset.eml",
       hdr(b"ru@example.ru", b"you@example.com", ew("Привет", "koi8-r", "B", "koi8_r"), "Tue, 10 Mar 2026 11:00:00 +0300"),
       b"MIME-Version: 1.0\nContent-Type: text/html\n\n",
       '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251"></head><body><p>Привет, мир!</p></body></html>\n'.encode("cp1251"))
+
+# 41 Korean webmail: UTF-8 text labelled ks_c_5601-1987.
+write("41-korean-utf8-labelled-ksc.eml",
+      hdr(b"=?ks_c_5601-1987?B?" + base64.b64encode("최지우".encode()) + b"?= <jw@example.kr>", b"you@example.kr",
+          b"=?ks_c_5601-1987?B?" + base64.b64encode("잘못 표시된 UTF-8".encode()) + b"?="),
+      b"MIME-Version: 1.0\nContent-Type: text/plain; charset=ks_c_5601-1987\nContent-Transfer-Encoding: base64\n\n",
+      b64("본문은 사실 UTF-8 입니다.\n".encode()), b"\n")
