@@ -36,6 +36,7 @@ type Error struct {
 	Err error
 }
 
+// Error returns the message and, when there is one, the cause.
 func (e *Error) Error() string {
 	if e.Err == nil {
 		return e.Msg
@@ -43,6 +44,7 @@ func (e *Error) Error() string {
 	return e.Msg + ": " + e.Err.Error()
 }
 
+// Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
 // loginCommands are the verbs whose refusal means the credentials were refused
