@@ -49,6 +49,9 @@ func FuzzParse(f *testing.F) {
 			if w := ansi.StringWidth(l.Text); w > width {
 				t.Fatalf("Wrap(%d) gave %d columns: %q", width, w, l.Text)
 			}
+			if strings.ContainsAny(l.Text, "\t\n") {
+				t.Fatalf("Wrap gave a tab or newline: %q", l.Text)
+			}
 		}
 		if len(m.Attachments) > 0 {
 			a := m.Attachments[len(m.Attachments)-1]

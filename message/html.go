@@ -392,6 +392,9 @@ func (r *htmlRenderer) emit(text string, flowed bool) {
 		kind = LineQuote
 	}
 	text = Sanitize(text)
+	if strings.IndexByte(text, '\t') >= 0 {
+		text = expandTabs(text)
+	}
 	if flowed {
 		text = strings.TrimRight(text, " ")
 	}

@@ -38,6 +38,7 @@ func TestHTML(t *testing.T) {
 		{"unsafe link", `<a href="javascript:x()">js</a>`, "js\n"},
 		{"image", `<img src="https://t/p.gif"><img alt=" Logo  here " src="x">`, "[image: Logo here]\n"},
 		{"pre", "<pre>a  b\n  c</pre>", "a  b\n  c\n"},
+		{"pre tabs", "<pre>a\tb</pre>", "a       b\n"},
 		{"hr", "a<hr>b", "a\n\n----------\n\nb\n"},
 		{"heading", "<h1>Title</h1>text", "Title\n\ntext\n"},
 		{"comment", "a<!-- hidden -->b", "ab\n"},
