@@ -23,10 +23,19 @@ import (
 	"github.com/popterm/popterm/pop3/pop3test"
 )
 
+// options are the command line's choices.
+type options struct {
+	n        int
+	rtt      time.Duration
+	server   string
+	prefetch config.Prefetch
+}
+
 func main() {
 	n := flag.Int("n", 10000, "messages in the maildrop")
 	rtt := flag.Duration("rtt", 20*time.Millisecond, "round-trip time added by the proxy (0: none)")
 	server := flag.String("server", "pop3test", "pop3test or dovecot")
+	bodies := flag.Bool("bodies", false, "prefetch every body in the first sync (prefetch = \"all\") instead of headers only")
 	serve := flag.Bool("serve", false, "only start the server (and proxy), write a popterm config for it and wait for Ctrl-C (to try `popterm --config FILE sync` by hand)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
@@ -39,11 +48,15 @@ func main() {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
+	o := options{n: *n, rtt: *rtt, server: *server, prefetch: config.Prefetch{Mode: config.PrefetchNone}}
+	if *bodies {
+		o.prefetch = config.Prefetch{Mode: config.PrefetchAll}
+	}
 	run := bench
 	if *serve {
 		run = serveOnly
 	}
-	if err := run(*n, *rtt, *server); err != nil {
+	if err := run(o); err != nil {
 		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "syncbench:", err)
 		os.Exit(1)
@@ -88,7 +101,8 @@ func startPOP3Test(n int) (*target, error) {
 
 // serveOnly starts the server and proxy, writes a popterm config for them
 // and waits for an interrupt.
-func serveOnly(n int, rtt time.Duration, server string) error {
+func serveOnly(o options) error {
+	n, rtt, server := o.n, o.rtt, o.server
 	tg, addr, stop, err := startTarget(n, rtt, server)
 	if err != nil {
 		return err
@@ -144,7 +158,8 @@ func startTarget(n int, rtt time.Duration, server string) (tg *target, addr stri
 }
 
 // bench measures a first sync and a sync with no new mail.
-func bench(n int, rtt time.Duration, server string) error {
+func bench(o options) error {
+	n, rtt, server, prefetch := o.n, o.rtt, o.server, o.prefetch
 	tg, addr, stop, err := startTarget(n, rtt, server)
 	if err != nil {
 		return err
@@ -161,7 +176,7 @@ func bench(n int, rtt time.Duration, server string) error {
 	acct.Username = tg.user
 	acct.Auth = "user"
 	acct.AllowCleartextAuth = true
-	acct.Prefetch = config.Prefetch{Mode: config.PrefetchNone}
+	acct.Prefetch = prefetch
 	acct.StoreDir = filepath.Join(dir, "store")
 	st, err := cache.Open(acct.StoreDir, cache.Options{})
 	if err != nil {
@@ -183,8 +198,8 @@ func bench(n int, rtt time.Duration, server string) error {
 	first := time.Since(start)
 	fmt.Printf("  phases: %s\n", phases)
 	stats, _ := st.Stats(ctx)
-	fmt.Printf("first sync, headers only: %.2f s (%d new, %d indexed, %.0f messages/s)\n",
-		first.Seconds(), res.New, stats.Total, float64(res.New)/first.Seconds())
+	fmt.Printf("first sync, prefetch %s: %.2f s (%d new, %d indexed, %d bodies, %.0f messages/s)\n",
+		prefetch, first.Seconds(), res.New, stats.Total, res.Downloaded, float64(res.New)/first.Seconds())
 	if tg.reset != nil {
 		tg.reset()
 	}
