@@ -23,3 +23,8 @@ fi
 echo
 echo "== pop3test (command log) through the latency proxy =="
 "$bin" -server pop3test -n "$n" -rtt "$rtt"
+echo
+echo "== Dovecot, first sync with every body (prefetch = \"all\"), 2,000 messages =="
+if command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ]; then
+	"$bin" -server dovecot -n 2000 -rtt "$rtt" -bodies | grep -v "no new mail"
+fi
