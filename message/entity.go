@@ -60,7 +60,8 @@ func (p *part) inlineText() bool {
 	}
 	switch p.mediaType {
 	case "text/plain", "text/html", "text/enriched", "text/richtext", "text/markdown",
-		"text/x-markdown", "text/rfc822-headers", "text/x-moz-deleted":
+		"text/x-markdown", "text/rfc822-headers", "text/x-moz-deleted",
+		"message/delivery-status", "message/disposition-notification": // bounce reports
 		return true
 	}
 	return p.depth == 0 && strings.HasPrefix(p.mediaType, "text/")

@@ -417,3 +417,12 @@ write("41-korean-utf8-labelled-ksc.eml",
           b"=?ks_c_5601-1987?B?" + base64.b64encode("잘못 표시된 UTF-8".encode()) + b"?="),
       b"MIME-Version: 1.0\nContent-Type: text/plain; charset=ks_c_5601-1987\nContent-Transfer-Encoding: base64\n\n",
       b64("본문은 사실 UTF-8 입니다.\n".encode()), b"\n")
+
+# 42 a bounce: multipart/report with delivery-status and the returned headers.
+write("42-bounce-report.eml",
+      hdr(b"Mail Delivery System <MAILER-DAEMON@mx.example.com>", b"you@example.com",
+          b"Undelivered Mail Returned to Sender", "Tue, 10 Mar 2026 11:00:00 +0000"),
+      b'MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary="r"\n\n'
+      b"--r\nContent-Type: text/plain\n\nThis is the mail system at host mx.example.com.\n\n<nobody@example.org>: host said: 550 no such user\n"
+      b"--r\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.com\n\nFinal-Recipient: rfc822; nobody@example.org\nAction: failed\nStatus: 5.1.1\n"
+      b"--r\nContent-Type: text/rfc822-headers\n\nFrom: you@example.com\nTo: nobody@example.org\nSubject: hello\n--r--\n")
