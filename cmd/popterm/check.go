@@ -12,10 +12,11 @@ import (
 func cmdCheck(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "check", "check [--account NAME] [--repair]")
 	repair := fs.Bool("repair", false, "repair what can be repaired safely")
-	if done, code := parseFlags(e, fs, args, "check [--account NAME] [--repair]", checkHelp); done {
+	args, done, code := parseFlags(e, fs, args, "check [--account NAME] [--repair]", checkHelp)
+	if done {
 		return code
 	}
-	if fs.NArg() > 0 {
+	if len(args) > 0 {
 		return fail(e, exitUsage, "check takes no arguments")
 	}
 	s, code := openAccount(e, "", storeWrite)

@@ -30,10 +30,11 @@ func markCommand(ctx context.Context, e *env, args []string, deleted bool) int {
 	if !deleted {
 		help = "Clear deletion marks."
 	}
-	if done, code := parseFlags(e, fs, args, name+" [--account NAME] ID...", help); done {
+	args, done, code := parseFlags(e, fs, args, name+" [--account NAME] ID...", help)
+	if done {
 		return code
 	}
-	ids, err := parseIDs(fs.Args())
+	ids, err := parseIDs(args)
 	if err != nil {
 		return fail(e, exitUsage, "%s: %v", name, err)
 	}

@@ -39,13 +39,14 @@ func cmdList(ctx context.Context, e *env, args []string) int {
 	asJSON := fs.Bool("json", false, "print one JSON array")
 	search := fs.String("search", "", "only messages containing all these words (subject, addresses, body)")
 	limit := fs.Int("limit", 0, "at most N messages (0: all)")
-	if done, code := parseFlags(e, fs, args, "list [--account NAME] [--json] [--search WORDS] [--limit N]", listHelp); done {
+	args, done, code := parseFlags(e, fs, args, "list [--account NAME] [--json] [--search WORDS] [--limit N]", listHelp)
+	if done {
 		return code
 	}
 	if *limit < 0 {
 		return fail(e, exitUsage, "--limit must be 0 or more")
 	}
-	words := strings.TrimSpace(strings.Join(append([]string{*search}, fs.Args()...), " "))
+	words := strings.TrimSpace(strings.Join(append([]string{*search}, args...), " "))
 	s, code := openAccount(e, "", storeRead)
 	if s == nil {
 		return code

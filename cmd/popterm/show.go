@@ -19,13 +19,14 @@ var shownHeaders = []string{"From", "To", "Cc", "Date", "Subject"}
 func cmdShow(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "show", "show [--account NAME] [--raw] ID")
 	raw := fs.Bool("raw", false, "write the stored message as is (sanitized on a terminal)")
-	if done, code := parseFlags(e, fs, args, "show [--account NAME] [--raw] ID", showHelp); done {
+	args, done, code := parseFlags(e, fs, args, "show [--account NAME] [--raw] ID", showHelp)
+	if done {
 		return code
 	}
-	if fs.NArg() != 1 {
+	if len(args) != 1 {
 		return fail(e, exitUsage, "show takes one message ID (see popterm list)")
 	}
-	ids, err := parseIDs(fs.Args())
+	ids, err := parseIDs(args)
 	if err != nil {
 		return fail(e, exitUsage, "%v", err)
 	}

@@ -158,24 +158,35 @@ func failErr(e *env, what string, err error) int {
 	return fail(e, exitFor(err), "%s: %s", what, msg)
 }
 
-// parseFlags parses a subcommand's flags. Errors are one line on stderr;
-// -h prints the usage line, help text and flags on stdout. done reports that
-// the command should return code now.
-func parseFlags(e *env, fs *flag.FlagSet, args []string, usageLine, help string) (done bool, code int) {
+// parseFlags parses a subcommand's flags, which may stand before, between
+// or after its arguments, and returns the arguments. Errors are one line on
+// stderr; -h prints the usage line, help text and flags on stdout. done
+// reports that the command should return code now.
+func parseFlags(e *env, fs *flag.FlagSet, args []string, usageLine, help string) (rest []string, done bool, code int) {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	err := fs.Parse(args)
-	switch {
-	case err == nil:
-		return false, exitOK
-	case errors.Is(err, flag.ErrHelp):
-		fmt.Fprintf(e.stdout, "usage: popterm %s\n\n%s\n", usageLine, help)
-		fs.SetOutput(e.stdout)
-		fs.PrintDefaults()
-		return true, exitOK
+	for {
+		err := fs.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(e.stdout, "usage: popterm %s\n\n%s\n", usageLine, help)
+			fs.SetOutput(e.stdout)
+			fs.PrintDefaults()
+			return nil, true, exitOK
+		}
+		if err != nil {
+			name := fs.Name()
+			return nil, true, fail(e, exitUsage, "%s: %s (see popterm %s -h)", name, message.Sanitize(err.Error()), name)
+		}
+		left := fs.Args()
+		if used := len(args) - len(left); used > 0 && args[used-1] == "--" {
+			return append(rest, left...), false, exitOK // "--" ends the flags
+		}
+		if len(left) == 0 {
+			return rest, false, exitOK
+		}
+		rest = append(rest, left[0])
+		args = left[1:]
 	}
-	name := fs.Name()
-	return true, fail(e, exitUsage, "%s: %s (see popterm %s -h)", name, message.Sanitize(err.Error()), name)
 }
 
 // parseIDs reads message IDs as list shows them.

@@ -30,11 +30,12 @@ func cmdSync(ctx context.Context, e *env, args []string) int {
 	all := fs.Bool("all", false, "sync every account")
 	commit := fs.Bool("commit", true, "send the pending deletions (DELE) before QUIT")
 	verbose := fs.Bool("v", false, "say more: phases, TLS, warnings")
-	if done, code := parseFlags(e, fs, args, "sync [--account NAME] [--all] [--commit=false] [-v]", syncHelp); done {
+	args, done, code := parseFlags(e, fs, args, "sync [--account NAME] [--all] [--commit=false] [-v]", syncHelp)
+	if done {
 		return code
 	}
-	if fs.NArg() > 0 {
-		return fail(e, exitUsage, "sync takes no arguments (got %q)", message.Sanitize(fs.Arg(0)))
+	if len(args) > 0 {
+		return fail(e, exitUsage, "sync takes no arguments (got %q)", message.Sanitize(args[0]))
 	}
 	cfg, code, err := loadConfig(e)
 	if err != nil {

@@ -127,7 +127,7 @@ func TestSyncListShowDelete(t *testing.T) {
 	if !strings.Contains(shown, "Subject: second") || !strings.Contains(shown, "Body of second") || strings.ContainsRune(shown, 0x1b) {
 		t.Fatalf("show:\n%s", shown)
 	}
-	raw := c.must("show", "--raw", id)
+	raw := c.must("show", id, "--raw")
 	if !strings.Contains(raw, "\x1b[31mred") {
 		t.Fatalf("show --raw into a pipe must keep the bytes: %q", raw)
 	}
