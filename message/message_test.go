@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+	gomessage "github.com/emersion/go-message"
 )
 
 func readCorpus(t *testing.T, name string) []byte {
@@ -640,5 +641,18 @@ func TestMislabelledUTF8(t *testing.T) {
 		if got != "한국어 텍스트 — café" || note == "" {
 			t.Errorf("%s: %q, note %q", label, got, note)
 		}
+	}
+}
+
+// TestNoGlobalCharsetReader checks the design choice that this package
+// leaves go-message's package-global CharsetReader alone (it decodes
+// charsets itself), and still reads charsets go-message alone would not.
+func TestNoGlobalCharsetReader(t *testing.T) {
+	if gomessage.CharsetReader != nil {
+		t.Errorf("go-message's CharsetReader was set by something in this package")
+	}
+	m := mustParse(t, readCorpus(t, "04-korean-cp949-split-word"), Options{})
+	if m.Subject != "똠방각하 햏자 회신" {
+		t.Errorf("subject %q", m.Subject)
 	}
 }
