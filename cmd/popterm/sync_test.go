@@ -274,3 +274,41 @@ store_dir = %q
 		t.Fatalf("list of the second account: %q", got)
 	}
 }
+
+func TestCheckFindsAndRepairs(t *testing.T) {
+	c := newCLI(t, "", testMail("a", "first"), testMail("b", "second"))
+	c.must("sync")
+	files, err := filepath.Glob(filepath.Join(c.store, "Maildir", "cur", "*"))
+	if err != nil || len(files) != 2 {
+		t.Fatalf("stored files %v %v", files, err)
+	}
+	if err := os.Remove(files[0]); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := c.run("check"); code != exitFailure || !strings.Contains(out, "problem") {
+		t.Fatalf("check of a damaged store: exit %d\n%s", code, out)
+	}
+	if code, out, errs := c.run("check", "--repair"); code != exitOK {
+		t.Fatalf("check --repair: exit %d\n%s%s", code, out, errs)
+	}
+	if out := c.must("check"); !strings.Contains(out, "consistent") {
+		t.Fatalf("check after repair: %q", out)
+	}
+	// The lost body is fetched again by the next sync.
+	if out := c.must("sync"); !strings.Contains(out, "1 downloaded") {
+		t.Fatalf("sync after repair: %q", out)
+	}
+}
+
+func TestListDateNullAndVerboseSync(t *testing.T) {
+	noDate := pop3test.Message{UID: "nodate", Data: []byte("From: x@example.org\nSubject: no date\n\nbody\n")}
+	c := newCLI(t, "", noDate)
+	code, out, errs := c.run("sync", "-v")
+	if code != exitOK || !strings.Contains(errs, "fetching headers") || !strings.Contains(out, "TLS: none") {
+		t.Fatalf("sync -v: exit %d\nstdout %q\nstderr %q", code, out, errs)
+	}
+	raw := c.must("list", "--json")
+	if !strings.Contains(raw, `"date": null`) || !strings.Contains(raw, `"to": []`) {
+		t.Fatalf("list --json without Date or To:\n%s", raw)
+	}
+}
