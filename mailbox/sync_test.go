@@ -534,3 +534,26 @@ func TestServerWithoutCAPA(t *testing.T) {
 		})
 	}
 }
+
+func TestOAuthUsesTokenNotPassword(t *testing.T) {
+	for _, mech := range []string{"xoauth2", "oauthbearer"} {
+		t.Run(mech, func(t *testing.T) {
+			f := newFixture(t, pop3test.Config{Tokens: map[string]string{pop3test.DefaultUser: "tok-123"}}, mails("u", 1)...)
+			f.acct.Auth = mech
+			f.eng.creds = Credentials{
+				Password: func(context.Context) (string, error) {
+					t.Error("password asked for an OAuth2 login")
+					return "", errors.New("no")
+				},
+				Token: func(context.Context) (string, error) { return "tok-123", nil },
+			}
+			f.srv.ResetLog()
+			if res := f.sync(false); res.New != 1 {
+				t.Fatalf("result %+v", res)
+			}
+			if !f.sent("AUTH") || f.sent("PASS") {
+				t.Fatalf("commands %v", f.verbs())
+			}
+		})
+	}
+}
