@@ -557,3 +557,24 @@ func TestOAuthUsesTokenNotPassword(t *testing.T) {
 		})
 	}
 }
+
+func TestImplicitTLSWithPinnedCertificate(t *testing.T) {
+	serverTLS, _, pin, err := pop3test.TLSConfigs("127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t, pop3test.Config{TLS: serverTLS, Implicit: true}, mails("u", 2)...)
+	f.acct.TLS = "implicit"
+	f.acct.AllowCleartextAuth = false
+	f.acct.TLSCertSHA256 = pin
+	res := f.sync(false)
+	if res.New != 2 || !strings.HasPrefix(res.TLS, "TLS 1.") {
+		t.Fatalf("result %+v", res)
+	}
+	// A wrong pin is refused before any credentials are sent.
+	f.acct.TLSCertSHA256 = strings.Repeat("00", 32)
+	f.srv.ResetLog()
+	if _, err := f.eng.Sync(context.Background(), SyncOptions{}); err == nil || f.sent("PASS") {
+		t.Fatalf("a wrong certificate pin was accepted: %v %v", err, f.verbs())
+	}
+}
