@@ -31,7 +31,7 @@ func (s *syncRun) fetchHeads(ctx context.Context, nums []int, fn headFunc) error
 		}
 	}
 	if s.noTop {
-		s.warn("the server does not support TOP: whole messages are downloaded to read their headers")
+		s.note("the server does not support TOP: whole messages are downloaded to read their headers")
 		return s.retrHeads(ctx, nums, fn)
 	}
 	var retry []int

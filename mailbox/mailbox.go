@@ -64,7 +64,10 @@ type Result struct {
 	Deleted    int      // deletions committed by QUIT
 	Pending    int      // marks still pending after the sync
 	Committed  bool     // QUIT answered +OK
-	Warnings   []string // things the user should know (sanitized)
+	Warnings   []string // things the user should know now (sanitized)
+	// Notes are facts about the server that hold at every sync (no UIDL, no
+	// TOP): worth a line in `popterm sync -v`, not a warning each time.
+	Notes []string
 	TLS        string   // e.g. "TLS 1.3", or "none"
 }
 

@@ -100,6 +100,11 @@ func (s *syncRun) warn(format string, args ...any) {
 	s.res.Warnings = append(s.res.Warnings, message.Sanitize(fmt.Sprintf(format, args...)))
 }
 
+// note records a fact about the server for `popterm sync -v`.
+func (s *syncRun) note(format string, args ...any) {
+	s.res.Notes = append(s.res.Notes, message.Sanitize(fmt.Sprintf(format, args...)))
+}
+
 // run does everything up to (not including) the commit and QUIT.
 func (s *syncRun) run(ctx context.Context) error {
 	s.checkExpire()
@@ -124,7 +129,7 @@ func (s *syncRun) run(ctx context.Context) error {
 		s.l = newListing(pairs, false)
 		err = s.syncByUIDL(ctx)
 	} else {
-		s.warn("the server does not support UIDL: messages are identified by a hash of their headers, so every sync reads all headers")
+		s.note("the server does not support UIDL: messages are identified by a hash of their headers, so every sync reads all headers")
 		err = s.syncByHash(ctx)
 	}
 	if err != nil {

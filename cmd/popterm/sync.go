@@ -29,7 +29,7 @@ func cmdSync(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "sync", "sync [--account NAME] [--all] [--commit=false] [-v]")
 	all := fs.Bool("all", false, "sync every account")
 	commit := fs.Bool("commit", true, "send the pending deletions (DELE) before QUIT")
-	verbose := fs.Bool("v", false, "say more: phases, TLS, warnings")
+	verbose := fs.Bool("v", false, "say more: phases, TLS, and notes about the server (no UIDL, no TOP)")
 	args, done, code := parseFlags(e, fs, args, "sync [--account NAME] [--all] [--commit=false] [-v]", syncHelp)
 	if done {
 		return code
@@ -79,6 +79,11 @@ func syncAccount(ctx context.Context, e *env, cfg *config.Config, name string, c
 	bar.clear()
 	for _, w := range res.Warnings {
 		fmt.Fprintf(e.stderr, "popterm: %s: warning: %s\n", s.acct.Name, message.Sanitize(w))
+	}
+	if verbose {
+		for _, n := range res.Notes {
+			fmt.Fprintf(e.stderr, "popterm: %s: note: %s\n", s.acct.Name, message.Sanitize(n))
+		}
 	}
 	if err != nil {
 		return failErr(e, "sync "+s.acct.Name, err)

@@ -35,8 +35,15 @@ func testMail(uid, subject string) pop3test.Message {
 // newCLI starts a server holding msgs and writes a config for it.
 func newCLI(t *testing.T, extra string, msgs ...pop3test.Message) *cli {
 	t.Helper()
+	return newCLIServer(t, pop3test.Config{}, extra, msgs...)
+}
+
+// newCLIServer is newCLI with a server configured by cfg.
+func newCLIServer(t *testing.T, cfg pop3test.Config, extra string, msgs ...pop3test.Message) *cli {
+	t.Helper()
 	md := pop3test.NewMaildrop(msgs...)
-	srv := pop3test.NewTest(t, pop3test.Config{Maildrop: md})
+	cfg.Maildrop = md
+	srv := pop3test.NewTest(t, cfg)
 	_, port, _ := net.SplitHostPort(srv.Addr())
 	dir := t.TempDir()
 	c := &cli{t: t, srv: srv, md: md, config: filepath.Join(dir, "config.toml"), store: filepath.Join(dir, "store")}
@@ -310,5 +317,15 @@ func TestListDateNullAndVerboseSync(t *testing.T) {
 	raw := c.must("list", "--json")
 	if !strings.Contains(raw, `"date": null`) || !strings.Contains(raw, `"to": []`) {
 		t.Fatalf("list --json without Date or To:\n%s", raw)
+	}
+}
+
+func TestNotesOnlyWithVerbose(t *testing.T) {
+	c := newCLIServer(t, pop3test.Config{NoUIDL: true}, "", testMail("a", "first"))
+	if code, _, errs := c.run("sync"); code != exitOK || errs != "" {
+		t.Fatalf("quiet sync of a server without UIDL: exit %d, stderr %q", code, errs)
+	}
+	if code, _, errs := c.run("sync", "-v"); code != exitOK || !strings.Contains(errs, "note: the server does not support UIDL") {
+		t.Fatalf("sync -v: exit %d, stderr %q", code, errs)
 	}
 }
