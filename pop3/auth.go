@@ -33,7 +33,10 @@ const maxSASLRounds = 16
 
 // Credentials say how to authenticate with Login.
 type Credentials struct {
+	// Username is the mailbox user name.
 	Username string
+	// Password is the secret of the password mechanisms (user, apop, plain,
+	// login, cram-md5). It never appears in a trace or an error.
 	Password string
 	// Token returns an OAuth2 access token; used by xoauth2/oauthbearer.
 	Token func(ctx context.Context) (string, error)

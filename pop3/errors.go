@@ -82,8 +82,12 @@ var (
 // ProtocolError is a broken or unreadable stream (not a refusal). The
 // connection is closed after one: no further command can succeed.
 type ProtocolError struct {
+	// Command is the command whose reply broke, e.g. "RETR 5".
 	Command string
-	Err     error
+	// Err says what went wrong: ErrTimeout, ErrLineTooLong,
+	// ErrReplyTooLong, ErrServerClosed, ErrInjection, a context error, a
+	// network error or a malformed reply.
+	Err error
 }
 
 // Error returns "pop3: COMMAND: what went wrong".
