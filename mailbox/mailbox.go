@@ -68,7 +68,7 @@ type Result struct {
 	// Notes are facts about the server that hold at every sync (no UIDL, no
 	// TOP): worth a line in `popterm sync -v`, not a warning each time.
 	Notes []string
-	TLS        string   // e.g. "TLS 1.3", or "none"
+	TLS   string // e.g. "TLS 1.3", or "none"
 }
 
 // Credentials supplies secrets on demand (so the UI can prompt). Password is
