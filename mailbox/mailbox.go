@@ -65,10 +65,11 @@ type Result struct {
 	Pending    int      // marks still pending after the sync
 	Committed  bool     // QUIT answered +OK
 	Warnings   []string // things the user should know now (sanitized)
+	TLS        string   // e.g. "TLS 1.3", or "none"
+
 	// Notes are facts about the server that hold at every sync (no UIDL, no
 	// TOP): worth a line in `popterm sync -v`, not a warning each time.
 	Notes []string
-	TLS   string // e.g. "TLS 1.3", or "none"
 }
 
 // Credentials supplies secrets on demand (so the UI can prompt). Password is
