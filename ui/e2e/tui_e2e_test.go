@@ -40,7 +40,7 @@ func TestMain(m *testing.M) {
 }
 
 // buildPopterm builds the binary (once per test run).
-func buildPopterm(t *testing.T) string {
+func buildPopterm(t testing.TB) string {
 	t.Helper()
 	goBin := testenv.LookPath(t, "go", filepath.Join(runtime.GOROOT(), "bin", "go"))
 	binary.once.Do(func() {
@@ -130,7 +130,7 @@ func (mb *mailbox) subjects() []string {
 
 // screen is the reader running in a private tmux server.
 type screen struct {
-	t    *testing.T
+	t    testing.TB
 	sock string
 }
 
@@ -142,12 +142,12 @@ func (mb *mailbox) start(t *testing.T) *screen {
 
 // startCommand runs a command line in a 100x30 tmux window, with HOME and
 // the XDG folders under home.
-func startCommand(t *testing.T, home, command string) *screen {
+func startCommand(t testing.TB, home, command string) *screen {
 	t.Helper()
 	s := &screen{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
 	env := fmt.Sprintf("env HOME=%s XDG_CONFIG_HOME=%s XDG_DATA_HOME=%s TERM=xterm-256color LANG=C.UTF-8",
 		home, filepath.Join(home, "config"), filepath.Join(home, "data"))
-	cmd := env + " " + command
+	cmd := "exec " + env + " " + command // the pane's process is popterm itself
 	s.tmux("-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", cmd)
 	s.tmux("set-option", "-t", "e2e", "remain-on-exit", "on")
 	t.Cleanup(func() { exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
