@@ -33,7 +33,7 @@ type Options struct {
 	// while no data arrives (default 60s; negative means no timeout).
 	CommandTimeout time.Duration
 	// PipelineWindow is the most commands in flight when the server
-	// advertises PIPELINING (default 64).
+	// advertises PIPELINING (default 64, at most MaxPipelineWindow).
 	PipelineWindow int
 	// MaxMessageSize bounds a RETR or TOP reply on the wire (default
 	// DefaultMaxMessageSize).

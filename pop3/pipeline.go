@@ -42,6 +42,11 @@ func (c *Client) DeleMany(ctx context.Context, nums []int, fn func(n int, err er
 	})
 }
 
+// MaxPipelineWindow caps Options.PipelineWindow. The commands in flight
+// (a few kilobytes at most) then always fit in the socket buffers, so the
+// writer can never block on them while the reader waits for it to stop.
+const MaxPipelineWindow = 256
+
 // writeResult is what the batch writer did: how many commands it sent and
 // why it stopped early.
 type writeResult struct {
@@ -71,7 +76,7 @@ func (c *Client) batch(ctx context.Context, verb string, nums []int, extra []str
 	}
 	window := 1
 	if c.caps.Pipelining {
-		window = c.opts.PipelineWindow
+		window = min(c.opts.PipelineWindow, MaxPipelineWindow)
 	}
 	sem := make(chan struct{}, window)
 	stop := make(chan struct{})
@@ -133,8 +138,11 @@ func (c *Client) batch(ctx context.Context, verb string, nums []int, extra []str
 func (c *Client) writeBatch(lines []string, sem chan<- struct{}, stop <-chan struct{}) (sent int, err error) {
 	for i, line := range lines {
 		select {
-		case <-stop:
+		case <-stop: // checked first: after stop, no new command goes out
 			return i, c.bw.Flush()
+		default:
+		}
+		select {
 		case sem <- struct{}{}:
 		default:
 			if err := c.bw.Flush(); err != nil {
