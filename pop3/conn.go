@@ -81,14 +81,33 @@ func (n *netIO) classify(err error) error {
 		if cause != nil {
 			return cause
 		}
-		return fmt.Errorf("%w (nothing for %s)", ErrTimeout, n.timeout)
+		return &multiError{
+			msg:  fmt.Sprintf("%v (nothing for %s)", ErrTimeout, n.timeout),
+			errs: []error{ErrTimeout, os.ErrDeadlineExceeded},
+		}
 	case errors.Is(err, net.ErrClosed):
 		return ErrClosed
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return ErrServerClosed
+		return errServerClosed()
 	}
 	return err
 }
+
+// errServerClosed is ErrServerClosed that also matches io.ErrUnexpectedEOF.
+func errServerClosed() error {
+	return &multiError{msg: ErrServerClosed.Error(), errs: []error{ErrServerClosed, io.ErrUnexpectedEOF}}
+}
+
+// multiError has its own message and matches several errors: ErrTimeout
+// also matches os.ErrDeadlineExceeded, as callers check for network
+// timeouts generically.
+type multiError struct {
+	msg  string
+	errs []error
+}
+
+func (e *multiError) Error() string   { return e.msg }
+func (e *multiError) Unwrap() []error { return e.errs }
 
 // setConn swaps the connection (after the TLS handshake).
 func (n *netIO) setConn(c net.Conn) {

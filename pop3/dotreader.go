@@ -162,7 +162,7 @@ func (d *dotReader) discard(n int) error {
 // fail records a sticky error and reports it to finish.
 func (d *dotReader) fail(err error) error {
 	if err == io.EOF {
-		err = ErrServerClosed
+		err = errServerClosed()
 	}
 	d.err = err
 	if d.finish != nil {

@@ -69,13 +69,14 @@ var (
 	// ErrClosed: the client was closed or the connection broke earlier.
 	ErrClosed = errors.New("pop3: connection closed")
 	// ErrTimeout: the server sent nothing (or accepted nothing) within
-	// Options.CommandTimeout. The connection is closed afterwards.
+	// Options.CommandTimeout. The connection is closed afterwards. Errors
+	// matching it also match os.ErrDeadlineExceeded.
 	ErrTimeout = errors.New("pop3: timed out waiting for the server")
 	// ErrReplyTooLong: a reply ran far past its bound (a message past its
 	// LIST size or MaxMessageSize, a listing past MaxListEntries).
 	ErrReplyTooLong = errors.New("pop3: reply too long")
 	// ErrServerClosed: the server closed the connection in the middle of a
-	// command or reply.
+	// command or reply. Errors matching it also match io.ErrUnexpectedEOF.
 	ErrServerClosed = errors.New("pop3: server closed the connection")
 )
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -157,5 +158,17 @@ func TestCloseAborts(t *testing.T) {
 	}()
 	if _, _, err := c.Stat(bg); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Stat = %v, want ErrClosed", err)
+	}
+}
+
+// TestErrorKinds: timeouts and dropped connections also match the
+// standard library's errors, which callers check generically.
+func TestErrorKinds(t *testing.T) {
+	n := &netIO{timeout: time.Second}
+	if err := n.classify(os.ErrDeadlineExceeded); !errors.Is(err, ErrTimeout) || !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("timeout = %v", err)
+	}
+	if err := n.classify(io.EOF); !errors.Is(err, ErrServerClosed) || !errors.Is(err, io.ErrUnexpectedEOF) || err.Error() != ErrServerClosed.Error() {
+		t.Fatalf("EOF = %v", err)
 	}
 }
