@@ -50,7 +50,7 @@ type htmlList struct {
 // htmlLines renders HTML text (already UTF-8) into o.
 func htmlLines(o *out, text string, quote int) {
 	r := &htmlRenderer{o: o, quote: quote}
-	o.lines = slices.Grow(o.lines, len(text)/200)
+	o.lines = slices.Grow(o.lines, len(text)/100)
 	z := html.NewTokenizer(strings.NewReader(text))
 	for {
 		tt := z.Next()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"time"
 )
@@ -121,7 +122,10 @@ func Parse(r io.Reader, opts Options) (*Message, error) {
 	for _, a := range m.Attachments {
 		m.HasAttachments = m.HasAttachments || !a.Inline
 	}
-	m.Body = append(headerNotes(h), o.lines...)
+	m.Body = o.lines
+	if notes := headerNotes(h); len(notes) > 0 {
+		m.Body = append(notes, o.lines...)
+	}
 	if len(o.lines) == 0 {
 		if n := len(m.Attachments); n > 0 {
 			m.Body = append(m.Body, Line{Text: fmt.Sprintf("[no text: %d attachment(s)]", n), Kind: LineNote})
@@ -146,6 +150,7 @@ func headerNotes(h header) []Line {
 
 // appendLinkFooter lists the links that HTML text refers to as [n].
 func appendLinkFooter(body []Line, o *out) []Line {
+	body = slices.Grow(body, len(o.refs)+1)
 	first := true
 	for _, l := range o.links {
 		if !o.refs[l.Number] {
