@@ -86,12 +86,17 @@ func (s *Store) Add(ctx context.Context, msgs []NewMessage) ([]int64, error) {
 	}
 	defer tx.Rollback()
 	ins, err := tx.PrepareContext(ctx, `INSERT INTO messages (uidl, dup, size, from_addr, from_name,
-		to_addrs, cc_addrs, subject, date, sort_key, message_id, in_reply_to, refs, header,
-		header_hash, has_attachments, first_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+		to_addrs, cc_addrs, subject, date, sort_key, message_id, in_reply_to, refs,
+		header_hash, has_attachments, first_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
 	if err != nil {
 		return nil, fmt.Errorf("add messages: %w", err)
 	}
 	defer ins.Close()
+	hdr, err := tx.PrepareContext(ctx, `INSERT INTO headers (id, header) VALUES (?,?)`)
+	if err != nil {
+		return nil, fmt.Errorf("add messages: %w", err)
+	}
+	defer hdr.Close()
 	fts, err := tx.PrepareContext(ctx, `INSERT INTO search (rowid, subject, addrs, body) VALUES (?,?,?,'')`)
 	if err != nil {
 		return nil, fmt.Errorf("add messages: %w", err)
@@ -109,7 +114,7 @@ func (s *Store) Add(ctx context.Context, msgs []NewMessage) ([]int64, error) {
 			sortKey = sum.Date.UnixMilli()
 		}
 		res, err := ins.ExecContext(ctx, m.UIDL, m.Dup, m.Size, r.from, r.fromName, r.to, r.cc,
-			sum.Subject, date, sortKey, sum.MessageID, sum.InReplyTo, r.refs, m.Header,
+			r.subject, date, sortKey, r.messageID, r.inReplyTo, r.refs,
 			HeaderHash(m.Header), sum.HasAttachments, now)
 		if err != nil {
 			return nil, fmt.Errorf("add message %q (dup %d): %w", m.UIDL, m.Dup, err)
@@ -118,7 +123,10 @@ func (s *Store) Add(ctx context.Context, msgs []NewMessage) ([]int64, error) {
 		if err != nil {
 			return nil, fmt.Errorf("add message %q: %w", m.UIDL, err)
 		}
-		if _, err := fts.ExecContext(ctx, id, sum.Subject, r.addrs); err != nil {
+		if _, err := hdr.ExecContext(ctx, id, m.Header); err != nil {
+			return nil, fmt.Errorf("add message %q: %w", m.UIDL, err)
+		}
+		if _, err := fts.ExecContext(ctx, id, r.subject, r.addrs); err != nil {
 			return nil, fmt.Errorf("add message %q to search: %w", m.UIDL, err)
 		}
 		ids = append(ids, id)
@@ -132,14 +140,18 @@ func (s *Store) Add(ctx context.Context, msgs []NewMessage) ([]int64, error) {
 // row is a summary flattened into index columns.
 type row struct {
 	from, fromName, to, cc, refs, addrs string
+	subject, messageID, inReplyTo       string
 }
 
 func summaryRow(sum message.Summary) row {
 	to, cc := addrStrings(sum.To), addrStrings(sum.Cc)
 	r := row{
-		to:   joinLines(to),
-		cc:   joinLines(cc),
-		refs: joinLines(sum.References),
+		to:        joinLines(to),
+		cc:        joinLines(cc),
+		refs:      joinLines(sum.References),
+		subject:   cleanText(sum.Subject),
+		messageID: cleanText(sum.MessageID),
+		inReplyTo: cleanText(sum.InReplyTo),
 	}
 	if sum.From.Addr != "" || sum.From.Name != "" {
 		r.from = oneLine(sum.From.String())
@@ -178,45 +190,79 @@ func splitLines(s string) []string {
 	return strings.Split(s, "\n")
 }
 
+// oneLine makes s fit in one line of a list column.
 func oneLine(s string) string {
-	return strings.TrimSpace(strings.NewReplacer("\r", " ", "\n", " ").Replace(s))
+	return strings.TrimSpace(strings.NewReplacer("\r", " ", "\n", " ", "\x1f", "").Replace(s))
 }
 
-// messageCols are the columns scanMessage reads, in order.
-const messageCols = `m.id, m.uidl, m.dup, m.size, m.from_addr, m.from_name, m.to_addrs, m.cc_addrs,
-	m.subject, m.date, m.message_id, m.in_reply_to, m.refs, m.header_hash, m.cached, m.seen,
-	m.answered, m.flagged, m.deleted, m.has_attachments, m.on_server, m.first_seen, m.downloaded_at`
+// messageCols are the columns scanMessage reads, in order. Listing 100,000
+// rows is what the UI does at start, and every column costs calls into
+// SQLite per row, so the text fields travel joined by unit separators
+// (which cleanText keeps out of them) and the booleans packed in one integer.
+const messageCols = `m.id, m.uidl, m.dup, m.size,
+	m.from_addr || char(31) || m.from_name || char(31) || m.to_addrs || char(31) ||
+	m.cc_addrs || char(31) || m.subject || char(31) || coalesce(m.date, '') || char(31) ||
+	m.message_id || char(31) || m.in_reply_to || char(31) || m.refs || char(31) || m.header_hash,
+	m.cached | (m.seen << 1) | (m.answered << 2) | (m.flagged << 3) | (m.deleted << 4) |
+	(m.has_attachments << 5) | (m.on_server << 6),
+	m.first_seen, coalesce(m.downloaded_at, 0), m.sort_key`
+
+// textFields is how many fields the joined text column holds.
+const textFields = 10
+
+// cleanText removes the unit separator that messageCols joins text with.
+func cleanText(s string) string { return strings.ReplaceAll(s, "\x1f", "") }
+
+// Bits of the packed boolean column.
+const (
+	bitCached = 1 << iota
+	bitSeen
+	bitAnswered
+	bitFlagged
+	bitDeleted
+	bitHasAttachments
+	bitOnServer
+)
 
 type scanner interface{ Scan(...any) error }
 
-func scanMessage(sc scanner) (Message, error) {
+// scanMessage reads one row of messageCols and its sort key.
+func scanMessage(sc scanner) (Message, int64, error) {
 	var (
-		m            Message
-		to, cc, refs string
-		date         sql.NullString
-		firstSeen    int64
-		downloaded   sql.NullInt64
+		m                                  Message
+		text                               string
+		bits, firstSeen, downloaded, order int64
 	)
-	err := sc.Scan(&m.ID, &m.UIDL, &m.Dup, &m.Size, &m.From, &m.FromName, &to, &cc,
-		&m.Subject, &date, &m.MessageID, &m.InReplyTo, &refs, &m.HeaderHash, &m.Cached, &m.Seen,
-		&m.Answered, &m.Flagged, &m.Deleted, &m.HasAttachments, &m.OnServer, &firstSeen, &downloaded)
+	err := sc.Scan(&m.ID, &m.UIDL, &m.Dup, &m.Size, &text, &bits, &firstSeen, &downloaded, &order)
 	if err != nil {
-		return m, err
+		return m, 0, err
 	}
-	m.To, m.Cc, m.References = splitLines(to), splitLines(cc), splitLines(refs)
-	if date.Valid {
-		m.Date, _ = time.Parse(time.RFC3339Nano, date.String)
+	f := strings.Split(text, "\x1f")
+	if len(f) != textFields {
+		return m, 0, fmt.Errorf("message %d: damaged text fields (run popterm check)", m.ID)
 	}
+	m.From, m.FromName, m.To, m.Cc, m.Subject = f[0], f[1], splitLines(f[2]), splitLines(f[3]), f[4]
+	if f[5] != "" {
+		m.Date, _ = time.Parse(time.RFC3339Nano, f[5])
+	}
+	m.MessageID, m.InReplyTo, m.References, m.HeaderHash = f[6], f[7], splitLines(f[8]), f[9]
+	m.Cached = bits&bitCached != 0
+	m.Seen = bits&bitSeen != 0
+	m.Answered = bits&bitAnswered != 0
+	m.Flagged = bits&bitFlagged != 0
+	m.Deleted = bits&bitDeleted != 0
+	m.HasAttachments = bits&bitHasAttachments != 0
+	m.OnServer = bits&bitOnServer != 0
 	m.FirstSeen = time.UnixMilli(firstSeen)
-	if downloaded.Valid {
-		m.DownloadedAt = time.UnixMilli(downloaded.Int64)
+	if downloaded != 0 {
+		m.DownloadedAt = time.UnixMilli(downloaded)
 	}
-	return m, nil
+	return m, order, nil
 }
 
 // Get returns one message, ErrNotFound when there is none with that ID.
 func (s *Store) Get(id int64) (Message, error) {
-	m, err := scanMessage(s.db.QueryRow(`SELECT `+messageCols+` FROM messages m WHERE m.id = ?`, id))
+	m, _, err := scanMessage(s.db.QueryRow(`SELECT `+messageCols+` FROM messages m WHERE m.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, fmt.Errorf("message %d: %w", id, ErrNotFound)
 	}
@@ -230,7 +276,7 @@ func (s *Store) Get(id int64) (Message, error) {
 // returned), so headers can be shown before the body is downloaded.
 func (s *Store) Header(id int64) ([]byte, error) {
 	var h []byte
-	err := s.db.QueryRow(`SELECT header FROM messages WHERE id = ?`, id).Scan(&h)
+	err := s.db.QueryRow(`SELECT header FROM headers WHERE id = ?`, id).Scan(&h)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("message %d: %w", id, ErrNotFound)
 	}
@@ -242,25 +288,32 @@ func (s *Store) Header(id int64) ([]byte, error) {
 
 // All returns every row (for the sync diff), in ID order.
 func (s *Store) All(ctx context.Context) ([]Message, error) {
-	return s.queryMessages(ctx, `SELECT `+messageCols+` FROM messages m ORDER BY m.id`)
+	ms, _, err := s.queryMessages(ctx, `SELECT `+messageCols+` FROM messages m ORDER BY m.id`)
+	return ms, err
 }
 
-func (s *Store) queryMessages(ctx context.Context, query string, args ...any) ([]Message, error) {
+// queryMessages runs a query of messageCols and returns the rows with their
+// sort keys.
+func (s *Store) queryMessages(ctx context.Context, query string, args ...any) ([]Message, []int64, error) {
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("read index: %w", err)
+		return nil, nil, fmt.Errorf("read index: %w", err)
 	}
 	defer rows.Close()
-	var out []Message
+	var (
+		out  []Message
+		keys []int64
+	)
 	for rows.Next() {
-		m, err := scanMessage(rows)
+		m, key, err := scanMessage(rows)
 		if err != nil {
-			return nil, fmt.Errorf("read index: %w", err)
+			return nil, nil, fmt.Errorf("read index: %w", err)
 		}
 		out = append(out, m)
+		keys = append(keys, key)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read index: %w", err)
+		return nil, nil, fmt.Errorf("read index: %w", err)
 	}
-	return out, nil
+	return out, keys, nil
 }

@@ -40,7 +40,6 @@ CREATE TABLE messages (
 	message_id      TEXT    NOT NULL DEFAULT '',
 	in_reply_to     TEXT    NOT NULL DEFAULT '',
 	refs            TEXT    NOT NULL DEFAULT '', -- one Message-ID per line
-	header          BLOB    NOT NULL,            -- raw header block from TOP n 0
 	header_hash     TEXT    NOT NULL,
 	file            TEXT    NOT NULL DEFAULT '', -- Maildir unique name, without info suffix
 	file_size       INTEGER NOT NULL DEFAULT 0,
@@ -56,6 +55,13 @@ CREATE TABLE messages (
 	UNIQUE (uidl, dup)
 );
 CREATE INDEX messages_order ON messages (sort_key DESC, id DESC);
+
+-- The raw header block from TOP n 0, apart so that listing and counting
+-- read small rows.
+CREATE TABLE headers (
+	id     INTEGER PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+	header BLOB NOT NULL
+);
 
 -- Files of removed messages, kept until they are unlinked.
 CREATE TABLE removed_files (

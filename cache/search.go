@@ -2,6 +2,7 @@ package cache
 
 import (
 	"context"
+	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -19,29 +20,59 @@ type Query struct {
 // then by ID. The messages_order index serves it.
 const orderBy = ` ORDER BY m.sort_key DESC, m.id DESC`
 
-// List returns messages newest first.
+// List returns messages newest first. A page (Limit > 0) walks the
+// messages_order index and stops early; a whole listing reads the table in
+// storage order and sorts in memory, which avoids one B-tree seek per row.
 func (s *Store) List(ctx context.Context, q Query) ([]Message, error) {
 	query, args := listQuery(messageCols, q)
-	return s.queryMessages(ctx, query, args...)
+	ms, keys, err := s.queryMessages(ctx, query, args...)
+	if err != nil || q.Limit > 0 {
+		return ms, err
+	}
+	sort.Sort(byNewest{ms, keys})
+	return ms[min(max(q.Offset, 0), len(ms)):], nil
 }
 
-// listQuery builds the SQL for a listing of cols.
+// byNewest sorts messages as orderBy does.
+type byNewest struct {
+	ms   []Message
+	keys []int64
+}
+
+func (b byNewest) Len() int { return len(b.ms) }
+
+func (b byNewest) Less(i, j int) bool {
+	if b.keys[i] != b.keys[j] {
+		return b.keys[i] > b.keys[j]
+	}
+	return b.ms[i].ID > b.ms[j].ID
+}
+
+func (b byNewest) Swap(i, j int) {
+	b.ms[i], b.ms[j] = b.ms[j], b.ms[i]
+	b.keys[i], b.keys[j] = b.keys[j], b.keys[i]
+}
+
+// listQuery builds the SQL for a listing of cols: ordered and limited for a
+// page, in storage order for everything.
 func listQuery(cols string, q Query) (string, []any) {
-	where, args := searchWhere(q.Search)
+	where, args, fts := searchWhere(q.Search)
 	var b strings.Builder
-	b.WriteString(`SELECT ` + cols)
-	if where == "" {
-		b.WriteString(` FROM messages m`)
-	} else {
-		b.WriteString(` FROM search s JOIN messages m ON m.id = s.rowid WHERE ` + where)
+	b.WriteString(`SELECT ` + cols + ` FROM messages m`)
+	switch {
+	case where == "":
+	case fts:
+		// The full-text index finds the few candidates; LIKE filters them.
+		b.WriteString(` WHERE m.id IN (SELECT s.rowid FROM search s WHERE ` + where + `)`)
+	default:
+		// LIKE alone scans: walk newest first and stop at a full page.
+		b.WriteString(` JOIN search s ON s.rowid = m.id WHERE ` + where)
 	}
-	b.WriteString(orderBy)
-	limit := q.Limit
-	if limit <= 0 {
-		limit = -1
+	if q.Limit > 0 {
+		b.WriteString(orderBy + ` LIMIT ? OFFSET ?`)
+		args = append(args, q.Limit, max(q.Offset, 0))
 	}
-	b.WriteString(` LIMIT ? OFFSET ?`)
-	return b.String(), append(args, limit, max(q.Offset, 0))
+	return b.String(), args
 }
 
 // searchWhere turns plain words into a condition on the search table s:
@@ -49,13 +80,10 @@ func listQuery(cols string, q Query) (string, []any) {
 // trigram tokenizer finds it as a case-insensitive substring), and shorter
 // words a LIKE on each column. Nothing the user types is read as FTS5
 // syntax, so no input is an error.
-func searchWhere(search string) (string, []any) {
+// It reports whether the condition uses the full-text index.
+func searchWhere(search string) (where string, args []any, fts bool) {
 	escape := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	var (
-		phrases []string
-		conds   []string
-		args    []any
-	)
+	var phrases, conds []string
 	// Control characters mean nothing in a search (and NUL would end the
 	// pattern early inside SQLite): drop them.
 	search = strings.Map(func(r rune) rune {
@@ -77,5 +105,5 @@ func searchWhere(search string) (string, []any) {
 		conds = append([]string{`s.search MATCH ?`}, conds...)
 		args = append([]any{strings.Join(phrases, " AND ")}, args...)
 	}
-	return strings.Join(conds, " AND "), args
+	return strings.Join(conds, " AND "), args, len(phrases) > 0
 }

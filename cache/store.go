@@ -226,7 +226,7 @@ func dsn(path string, readOnly bool) string {
 		return "file://" + p + "?mode=ro&" + q + "&_pragma=query_only(1)"
 	}
 	return "file://" + p + "?" + q +
-		"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate"
+		"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=cache_size(-16000)&_txlock=immediate"
 }
 
 // path joins elements onto the store folder.
