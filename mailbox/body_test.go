@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/popterm/popterm/cache"
 	"github.com/popterm/popterm/message"
 	"github.com/popterm/popterm/pop3/pop3test"
 )
@@ -104,4 +105,23 @@ func TestSyncClosesOnDemandSession(t *testing.T) {
 	// The test server locks the maildrop per session: a sync that kept the
 	// on-demand session open would get [IN-USE].
 	f.sync(false)
+}
+
+func TestOpenOnReadOnlyStore(t *testing.T) {
+	f := newFixture(t, pop3test.Config{}, mails("u", 1)...)
+	f.sync(false)
+	id := f.byUIDL("u1").ID
+	f.eng.Close()
+	f.store.Close()
+	ro, err := cache.Open(f.acct.StoreDir, cache.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	e := New(f.acct, ro, f.eng.creds)
+	defer e.Close()
+	m, err := e.Open(context.Background(), id, message.Options{})
+	if err != nil || m.Subject != "message u1" {
+		t.Fatalf("open read-only: %v", err)
+	}
 }

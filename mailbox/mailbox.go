@@ -12,6 +12,7 @@ package mailbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -144,7 +145,8 @@ func (e *Engine) Stats(ctx context.Context) (cache.Stats, error) {
 	return st, nil
 }
 
-// Open returns the rendered message (Body + message.Parse) and marks it seen.
+// Open returns the rendered message (Body + message.Parse) and marks it seen
+// (when the store is writable).
 func (e *Engine) Open(ctx context.Context, id int64, opts message.Options) (*message.Message, error) {
 	rc, err := e.Body(ctx, id)
 	if err != nil {
@@ -155,7 +157,9 @@ func (e *Engine) Open(ctx context.Context, id int64, opts message.Options) (*mes
 	if err != nil {
 		return nil, fmt.Errorf("read message %d: %w", id, err)
 	}
-	if err := e.store.MarkSeen(ctx, []int64{id}, true); err != nil {
+	// A read-only store (another popterm holds the account) cannot record
+	// Seen: the message still opens.
+	if err := e.store.MarkSeen(ctx, []int64{id}, true); err != nil && !errors.Is(err, cache.ErrReadOnly) {
 		return m, fmt.Errorf("mark message %d seen: %w", id, err)
 	}
 	return m, nil
