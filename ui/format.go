@@ -16,13 +16,33 @@ func fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	if ansi.StringWidth(s) > w {
-		s = ansi.Truncate(s, w, "…")
+	width := 0
+	if isPlainASCII(s) { // the common case, without grapheme segmentation
+		if len(s) > w {
+			s, width = s[:w-1]+"…", w
+		} else {
+			width = len(s)
+		}
+	} else {
+		if ansi.StringWidth(s) > w {
+			s = ansi.Truncate(s, w, "…")
+		}
+		width = ansi.StringWidth(s)
 	}
-	if pad := w - ansi.StringWidth(s); pad > 0 {
+	if pad := w - width; pad > 0 {
 		s += strings.Repeat(" ", pad)
 	}
 	return s
+}
+
+// isPlainASCII reports whether s is printable ASCII only: one cell a byte.
+func isPlainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // oneLine sanitizes a header value for a single screen line: no control

@@ -177,3 +177,27 @@ func TestFirstPageThenWholeIndex(t *testing.T) {
 		t.Errorf("a late first page replaced the whole index: %d rows", n)
 	}
 }
+
+func TestFit(t *testing.T) {
+	tests := []struct {
+		in   string
+		w    int
+		want string
+	}{
+		{"abc", 5, "abc  "},
+		{"abcdef", 4, "abc…"},
+		{"abcd", 4, "abcd"},
+		{"회의 일정", 5, "회의…"},
+		{"회의", 3, "회…"},
+		{"🎉x", 3, "🎉x"},
+		{"日本語", 1, "…"},
+		{"", 2, "  "},
+		{"abc", 0, ""},
+	}
+	for _, tt := range tests {
+		got := fit(tt.in, tt.w)
+		if got != tt.want || (tt.w > 0 && stringWidth(got) != tt.w) {
+			t.Errorf("fit(%q, %d) = %q (%d cells), want %q", tt.in, tt.w, got, stringWidth(got), tt.want)
+		}
+	}
+}
