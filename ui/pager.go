@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -323,13 +324,11 @@ func (m pagerModel) View() string {
 	return b.String()
 }
 
+// isMatch reports whether line n contains the find text (matches are
+// sorted).
 func (m pagerModel) isMatch(n int) bool {
-	for _, ln := range m.matches {
-		if ln == n {
-			return true
-		}
-	}
-	return false
+	i := sort.SearchInts(m.matches, n)
+	return i < len(m.matches) && m.matches[i] == n
 }
 
 // highlight draws a line with every occurrence of the find text reversed.
