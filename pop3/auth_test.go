@@ -182,7 +182,7 @@ func TestLoginOneAttempt(t *testing.T) {
 	c := dial(t, addr, &Options{Debug: &trace})
 	mech, err := c.Login(bg, Credentials{Username: "alice", Password: "hunter2", AllowCleartext: true})
 	var se *Error
-	if !errors.As(err, &se) || se.Code != CodeAuth || se.Command != "AUTH PLAIN" || mech != MechPlain {
+	if !errors.As(err, &se) || se.Code != CodeAuth || se.Command != "AUTH" || se.Mechanism != "PLAIN" || mech != MechPlain {
 		t.Fatalf("Login = %q, %v; want *Error [AUTH]", mech, err)
 	}
 	if strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), b64("\x00alice\x00hunter2")) {

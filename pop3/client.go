@@ -355,9 +355,20 @@ func (c *Client) readStatus(label string) (status, error) {
 		return st, fmt.Errorf("%s", c.sec.redact(err.Error()))
 	}
 	if !st.ok {
-		return st, &Error{Command: label, Code: st.code, Text: c.sec.clean(st.text)}
+		return st, c.refusal(label, st)
 	}
 	return st, nil
+}
+
+// refusal turns a -ERR status into an *Error. label is the command without
+// secrets ("RETR 5", "PASS"); for AUTH, the mechanism goes to its own field
+// so that Command is "AUTH".
+func (c *Client) refusal(label string, st status) *Error {
+	e := &Error{Command: label, Code: st.code, Text: c.sec.clean(st.text)}
+	if mech, ok := strings.CutPrefix(label, "AUTH "); ok {
+		e.Command, e.Mechanism = "AUTH", mech
+	}
+	return e
 }
 
 // roundTrip sends a command and reads its status line. When the write

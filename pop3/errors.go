@@ -18,20 +18,26 @@ const (
 // Error is a server refusal (-ERR) to a command.
 type Error struct {
 	// Command is the verb refused, e.g. "PASS" (never its secret argument).
-	// Commands on a message carry its number ("RETR 5"); AUTH carries the
-	// mechanism ("AUTH PLAIN"); a refused greeting is "greeting".
+	// Commands on a message carry its number ("RETR 5", "TOP 5 0"); a
+	// refused greeting is "greeting".
 	Command string
+	// Mechanism is the SASL mechanism of a refused AUTH, e.g. "PLAIN".
+	Mechanism string
 	// Code is the extended response code, e.g. CodeInUse, or "".
 	Code string
 	// Text is the server's text, sanitized and with secrets redacted.
 	Text string
 }
 
-// Error returns "pop3: COMMAND: [CODE] text".
+// Error returns "pop3: COMMAND: [CODE] text" ("pop3: AUTH PLAIN: ..." for
+// AUTH).
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("pop3: ")
 	b.WriteString(e.Command)
+	if e.Mechanism != "" {
+		b.WriteString(" " + e.Mechanism)
+	}
 	b.WriteString(": ")
 	if e.Code != "" {
 		b.WriteString("[" + e.Code + "] ")
