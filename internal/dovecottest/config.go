@@ -105,13 +105,15 @@ mail_debug = %[10]s
 pop3_uidl_format = %%08Xu%%08Xv
 pop3_lock_session = %[11]s
 
+# One file per user: Dovecot rereads a changed passwd-file at most once a
+# second, but a new user is a new file, seen at once.
 passdb {
   driver = passwd-file
-  args = scheme=PLAIN %[1]s/users
+  args = scheme=PLAIN %[1]s/users/%%u
 }
 userdb {
   driver = passwd-file
-  args = %[1]s/users
+  args = %[1]s/users/%%u
 }
 
 service pop3-login {

@@ -161,6 +161,17 @@ func TestImplicitTLSAndUsers(t *testing.T) {
 	if r := s.cmd("PASS wrong"); !strings.HasPrefix(r, "-ERR [AUTH]") {
 		t.Errorf("wrong password: %q", r)
 	}
+
+	// A user added right after a login can log in at once.
+	if err := srv.AddUser("carol", "c4rol"); err != nil {
+		t.Fatal(err)
+	}
+	c2, err := net.Dial("tcp", srv.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	dial(t, c2).login("carol", "c4rol")
 }
 
 func TestKill(t *testing.T) {

@@ -17,13 +17,16 @@ import (
 const fillWorkers = 4
 
 // validUser is what a user name may look like (it becomes a folder name).
-var validUser = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+// Dovecot lowercases login names (auth_username_format = %Lu), so upper case
+// is not allowed.
+var validUser = regexp.MustCompile(`^[a-z0-9._-]{1,64}$`)
 
-// AddUser adds a user (or changes its password) with an empty Maildir.
-// Dovecot rereads the user file on the next login.
+// AddUser adds a user with an empty Maildir, usable at once. It may also
+// change the password of an existing user (keeping the mail), which Dovecot
+// notices within a second.
 func (s *Server) AddUser(name, password string) error {
 	if !validUser.MatchString(name) || name == "." || name == ".." {
-		return fmt.Errorf("add user %q: name must be 1-64 of [A-Za-z0-9._-]", name)
+		return fmt.Errorf("add user %q: name must be 1-64 of [a-z0-9._-]", name)
 	}
 	if strings.ContainsAny(password, ":\r\n") {
 		return fmt.Errorf("add user %s: password may not contain ':' or a line break", name)
@@ -40,23 +43,18 @@ func (s *Server) AddUser(name, password string) error {
 			return fmt.Errorf("add user %s: %w", name, err)
 		}
 	}
-	s.users[name] = password
-	var b strings.Builder
-	names := make([]string, 0, len(s.users))
-	for n := range s.users {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		// user:password:uid:gid:gecos:home:shell (uid and gid come from
-		// mail_uid).
-		fmt.Fprintf(&b, "%s:{PLAIN}%s::::%s::\n", n, s.users[n], s.home(n))
-	}
-	tmp := filepath.Join(s.dir, "users.tmp")
-	if err := os.WriteFile(tmp, []byte(b.String()), 0o600); err != nil {
+	// user:password:uid:gid:gecos:home:shell (uid and gid come from
+	// mail_uid).
+	line := fmt.Sprintf("%s:{PLAIN}%s::::%s::\n", name, password, home)
+	tmp := filepath.Join(s.dir, "users", "."+name+".tmp")
+	if err := os.WriteFile(tmp, []byte(line), 0o600); err != nil {
 		return fmt.Errorf("add user %s: %w", name, err)
 	}
-	return os.Rename(tmp, filepath.Join(s.dir, "users"))
+	if err := os.Rename(tmp, filepath.Join(s.dir, "users", name)); err != nil {
+		return fmt.Errorf("add user %s: %w", name, err)
+	}
+	s.users[name] = password
+	return nil
 }
 
 // home returns a user's home folder.

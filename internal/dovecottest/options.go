@@ -18,7 +18,7 @@ func defaultSettings() settings {
 
 // WithUser sets the name and password of the default user (alice and
 // Secr3t-pass otherwise). The name must be a plain login name
-// ([A-Za-z0-9._-]); the password may not contain ':' or a line break.
+// ([a-z0-9._-]); the password may not contain ':' or a line break.
 func WithUser(name, password string) Option {
 	return func(s *settings) { s.user, s.password = name, password }
 }

@@ -180,7 +180,7 @@ func (s *Server) prepare() error {
 			}
 		}
 	}
-	for _, d := range []string{"run", "state", "home"} {
+	for _, d := range []string{"run", "state", "home", "users"} {
 		if err := os.MkdirAll(filepath.Join(s.dir, d), 0o711); err != nil {
 			return err
 		}
