@@ -139,10 +139,3 @@ func parseBounded(args []string, max int) (int, bool) {
 	}
 	return v, true
 }
-
-// clone returns a deep copy.
-func (c *Capabilities) clone() *Capabilities {
-	d := *c
-	d.SASL = append([]string(nil), c.SASL...)
-	return &d
-}
