@@ -191,3 +191,31 @@ func TestKill(t *testing.T) {
 		t.Fatal("not Running after Restart")
 	}
 }
+
+func TestOptions(t *testing.T) {
+	srv := dovecottest.Start(t,
+		dovecottest.WithUser("dave", "d4ve pass"),
+		dovecottest.WithPlaintextAuth(),
+		dovecottest.WithVerbose(),
+		dovecottest.WithConfig("pop3_logout_format = bye-marker top=%t"))
+	if srv.User != "dave" || srv.Password != "d4ve pass" {
+		t.Fatalf("default user %q %q", srv.User, srv.Password)
+	}
+	c, err := net.Dial("tcp", srv.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := dial(t, c)
+	s.login("dave", "d4ve pass")
+	s.cmd("QUIT")
+	c.Close()
+	if err := srv.WaitIdle(time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	log := srv.Log()
+	for _, want := range []string{"bye-marker top=0", "auth: Debug"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %q (option not applied):\n%s", want, log)
+		}
+	}
+}
