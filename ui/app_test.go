@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"image/color"
 	"errors"
 	"fmt"
 	"slices"
@@ -824,5 +825,23 @@ func TestQuitDuringSyncWaitsThenAsks(t *testing.T) {
 	h.keys("y")
 	if got := f.syncFlags(); !slices.Equal(got, []bool{false, true}) || !h.quit {
 		t.Errorf("syncs %v quit %v", got, h.quit)
+	}
+}
+
+func TestBackgroundColourChoosesStyles(t *testing.T) {
+	h := newHarness(t, newFake(), nil)
+	if !h.m.dark {
+		t.Fatal("the default before any answer should be dark")
+	}
+	dark := h.m.View().Content
+	h.send(tea.BackgroundColorMsg{Color: color.White})
+	if h.m.dark {
+		t.Fatal("a white background was taken for dark")
+	}
+	if light := h.m.View().Content; light == dark {
+		t.Error("the frame did not change for a light background")
+	}
+	if ansiStrip(h.m.View().Content) != ansiStrip(dark) {
+		t.Error("the background changed the text, not only the colours")
 	}
 }
