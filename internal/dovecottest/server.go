@@ -180,8 +180,8 @@ func (s *Server) prepare() error {
 			}
 		}
 	}
-	for _, d := range []string{"run", "state", "home", "users"} {
-		if err := os.MkdirAll(filepath.Join(s.dir, d), 0o711); err != nil {
+	for d, mode := range map[string]os.FileMode{"run": 0o711, "state": 0o711, "home": 0o711, "users": 0o700} {
+		if err := os.MkdirAll(filepath.Join(s.dir, d), mode); err != nil {
 			return err
 		}
 	}
