@@ -845,3 +845,23 @@ func TestBackgroundColourChoosesStyles(t *testing.T) {
 		t.Error("the background changed the text, not only the colours")
 	}
 }
+
+func TestThemesAndDateFormat(t *testing.T) {
+	for _, theme := range []string{"", "auto", "default", "dark", "light", "mono"} {
+		h := newHarness(t, newFake(), func(o *Options) { o.UI.Theme = theme })
+		if h.m.status.notice != "" {
+			t.Errorf("theme %q: notice %q", theme, h.m.status.notice)
+		}
+	}
+	h := newHarness(t, newFake(), func(o *Options) { o.UI.Theme = "neon" })
+	if !strings.Contains(h.m.status.notice, `Unknown theme "neon"`) {
+		t.Errorf("unknown theme not reported: %q", h.m.status.notice)
+	}
+	if NewStyles("light", true, false).Row.GetForeground() == NewStyles("dark", false, false).Row.GetForeground() {
+		t.Error("light and dark themes do not force the background")
+	}
+	h = newHarness(t, newFake(), func(o *Options) { o.UI.DateFormat = "2006-01-02 15:04" })
+	if s := h.screen(); !strings.Contains(s, "2024-03-01 09:00") || !strings.Contains(s, "11:00 ") {
+		t.Errorf("date_format not used for old dates (or used for today):\n%s", s)
+	}
+}

@@ -5,6 +5,7 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // helpView draws the full help of a screen: every binding from the same
@@ -39,7 +40,13 @@ func helpView(styles *Styles, title string, km help.KeyMap, width, height int) s
 		"  State column: N new · D marked for deletion · + stored offline · A attachments",
 		"  Marks are deleted on the server only by q (after asking) or $;",
 		"  background syncs never delete. x exits keeping the marks.",
-		"  Mouse: the wheel scrolls, a click selects, a double-click opens.")
+		"  Mouse: the wheel scrolls, a click selects, a double-click opens.",
+		"")
+	actions := "  Rebind keys in the config's [keys] table (action = [\"key\", ...]); the actions: " +
+		strings.Join(Actions(), ", ") + "."
+	for _, l := range strings.Split(ansi.Wrap(actions, max(width-4, 10), " ,"), "\n") {
+		lines = append(lines, styles.Dim.Render("  "+strings.TrimSpace(l)))
+	}
 	for i, l := range lines {
 		lines[i] = fit(l, width)
 	}

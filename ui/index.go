@@ -191,6 +191,9 @@ type columns struct{ state, date, sender, size, subject int }
 
 func (m indexModel) columns() columns {
 	c := columns{state: 3, date: 10, size: 5}
+	if m.layout != "" { // ui.date_format, for older dates
+		c.date = min(max(stringWidth(time.Date(2000, 12, 30, 23, 59, 59, 0, time.UTC).Format(m.layout)), 10), 24)
+	}
 	c.sender = min(max(m.width/5, 12), 28)
 	// one leading space and a space after each of the four first columns
 	c.subject = max(m.width-1-c.state-c.date-c.sender-c.size-4, 0)

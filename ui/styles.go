@@ -8,8 +8,10 @@ import (
 	"charm.land/lipgloss/v2"
 )
 
-// Themes are the names the config's ui.theme accepts.
-var themes = []string{"default", "mono"}
+// themes are the names the config's ui.theme accepts: "auto" (or
+// "default") follows the terminal's background, "dark" and "light" force
+// one, "mono" uses no colour.
+var themes = []string{"auto", "default", "dark", "light", "mono"}
 
 // Styles are the reader's semantic styles, built from a theme and the
 // terminal's background.
@@ -54,15 +56,20 @@ func checkTheme(theme string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("unknown theme %q (known: default, mono); using default", theme)
+	return fmt.Errorf("unknown theme %q (known: auto, dark, light, mono); using auto", theme)
 }
 
-// NewStyles builds the styles for a theme ("default" or "mono") on a dark
-// or light background. noColor (NO_COLOR) forces "mono": bold, reverse and
+// NewStyles builds the styles for a theme (see themes) on a dark or light
+// background. noColor (NO_COLOR) forces "mono": bold, reverse and
 // underline only.
 func NewStyles(theme string, dark, noColor bool) Styles {
-	if noColor || theme == "mono" {
+	switch {
+	case noColor || theme == "mono":
 		return monoStyles()
+	case theme == "dark":
+		dark = true
+	case theme == "light":
+		dark = false
 	}
 	ld := lipgloss.LightDark(dark)
 	c := func(light, darkHex string) color.Color { return ld(lipgloss.Color(light), lipgloss.Color(darkHex)) }
