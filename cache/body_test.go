@@ -230,10 +230,14 @@ func TestRemove(t *testing.T) {
 	if l, _ := s.List(ctx, Query{Search: "needle"}); len(l) != 1 || l[0].ID != got[0] {
 		t.Errorf("search after Remove: %v", ids(l))
 	}
-	var n int
+	var n, headers int
 	s.db.QueryRow(`SELECT count(*) FROM removed_files`).Scan(&n)
 	if n != 0 {
 		t.Errorf("%d tombstones left after a clean Remove", n)
+	}
+	s.db.QueryRow(`SELECT count(*) FROM headers`).Scan(&headers)
+	if headers != 1 {
+		t.Errorf("%d header blocks left for 1 message", headers)
 	}
 	if rep, err := s.Check(ctx, false); err != nil || !rep.OK() {
 		t.Errorf("Check after Remove: %+v, %v", rep, err)

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/popterm/popterm/message"
 )
@@ -46,6 +48,20 @@ type fileEntry struct {
 }
 
 func (e fileEntry) path() string { return filepath.Join(e.dir, e.name) }
+
+// shown is the file name as a report may show it: names in the Maildir may
+// come from other programs, so anything unprintable is replaced.
+func (e fileEntry) shown() string { return printable(e.name) }
+
+// printable replaces control characters and invalid UTF-8 with '?'.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+			return '?'
+		}
+		return r
+	}, s)
+}
 
 // checker holds one run of Check.
 type checker struct {
@@ -257,7 +273,7 @@ func (c *checker) checkFile(r *checkRow, e fileEntry) error {
 		return fmt.Errorf("message %d: %w", r.id, err)
 	}
 	if st.Size() < r.size {
-		c.problem("message %d: file %s is short (%d of %d bytes)", r.id, e.name, st.Size(), r.size)
+		c.problem("message %d: file %s is short (%d of %d bytes)", r.id, e.shown(), st.Size(), r.size)
 		if err := c.toLostFound(e); err != nil {
 			return err
 		}
@@ -267,7 +283,7 @@ func (c *checker) checkFile(r *checkRow, e fileEntry) error {
 	if e.path() == want {
 		return nil
 	}
-	c.problem("message %d: file %s should be %s", r.id, e.name, filepath.Base(want))
+	c.problem("message %d: file %s should be %s", r.id, e.shown(), filepath.Base(want))
 	if !c.repair {
 		return nil
 	}
@@ -277,28 +293,28 @@ func (c *checker) checkFile(r *checkRow, e fileEntry) error {
 	if err := syncDir(c.s.path(maildirName, "cur")); err != nil {
 		return err
 	}
-	c.repaired("message %d: renamed %s to %s", r.id, e.name, filepath.Base(want))
+	c.repaired("message %d: renamed %s to %s", r.id, e.shown(), filepath.Base(want))
 	return nil
 }
 
 // orphan handles a file that no cached row refers to.
 func (c *checker) orphan(e fileEntry, rows map[int64]*checkRow, tombs map[string]bool) error {
 	if tombs[e.unique] {
-		c.problem("file %s belongs to a removed message", e.name)
+		c.problem("file %s belongs to a removed message", e.shown())
 		if !c.repair {
 			return nil
 		}
 		if err := os.Remove(e.path()); err != nil {
-			return fmt.Errorf("remove %s: %w", e.name, err)
+			return fmt.Errorf("remove %s: %w", e.shown(), err)
 		}
-		c.repaired("removed %s, left over from a committed deletion", e.name)
+		c.repaired("removed %s, left over from a committed deletion", e.shown())
 		return syncDir(e.dir)
 	}
 	if r := rows[e.id]; e.id > 0 && r != nil && c.adoptable(r, e) {
-		c.problem("message %d: file %s is stored but not recorded in the index", r.id, e.name)
+		c.problem("message %d: file %s is stored but not recorded in the index", r.id, e.shown())
 		return c.adopt(r, e)
 	}
-	c.problem("file %s matches no message in the index", e.name)
+	c.problem("file %s matches no message in the index", e.shown())
 	return c.toLostFound(e)
 }
 
@@ -415,12 +431,12 @@ func (c *checker) toLostFound(e fileEntry) error {
 		target = filepath.Join(dir, fmt.Sprintf("%s.%d", e.name, i))
 	}
 	if err := os.Rename(e.path(), target); err != nil {
-		return fmt.Errorf("move %s to lost+found: %w", e.name, err)
+		return fmt.Errorf("move %s to lost+found: %w", e.shown(), err)
 	}
 	if err := syncDir(dir); err != nil {
 		return err
 	}
-	c.repaired("moved %s to %s", e.name, target)
+	c.repaired("moved %s to %s", e.shown(), printable(target))
 	return syncDir(e.dir)
 }
 
@@ -436,14 +452,14 @@ func (c *checker) tmp() error {
 		if err != nil || e.IsDir() || time.Since(info.ModTime()) < staleTmp {
 			continue
 		}
-		c.problem("tmp/%s: unfinished download older than 36 hours", e.Name())
+		c.problem("tmp/%s: unfinished download older than 36 hours", printable(e.Name()))
 		if !c.repair {
 			continue
 		}
 		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
 			return fmt.Errorf("remove stale tmp file: %w", err)
 		}
-		c.repaired("removed tmp/%s", e.Name())
+		c.repaired("removed tmp/%s", printable(e.Name()))
 	}
 	return nil
 }

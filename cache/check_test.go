@@ -216,3 +216,26 @@ func TestCheckRebuildsCorruptSearch(t *testing.T) {
 		t.Errorf("after rebuild: %+v", rep)
 	}
 }
+
+func TestCheckReportIsPrintable(t *testing.T) {
+	if infoSep != ":" {
+		t.Skip("control characters in file names are a Unix matter")
+	}
+	s := openTest(t)
+	name := "evil\x1b]0;title\x07\u202e.txt"
+	if err := os.WriteFile(s.path(maildirName, "cur", name), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rep := mustCheck(t, s, true)
+	for _, line := range append(rep.Problems, rep.Repaired...) {
+		if printable(line) != line {
+			t.Errorf("report line carries control characters: %q", line)
+		}
+	}
+	if !contains(rep.Problems, "evil?]0;title??.txt") {
+		t.Errorf("problems %q", rep.Problems)
+	}
+	if _, err := os.Stat(filepath.Join(s.path(lostFoundName), name)); err != nil {
+		t.Errorf("file not kept under its own name in lost+found: %v", err)
+	}
+}

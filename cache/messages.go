@@ -192,7 +192,18 @@ func splitLines(s string) []string {
 
 // oneLine makes s fit in one line of a list column.
 func oneLine(s string) string {
-	return strings.TrimSpace(strings.NewReplacer("\r", " ", "\n", " ", "\x1f", "").Replace(s))
+	if strings.ContainsAny(s, "\r\n\x1f") {
+		s = strings.Map(func(r rune) rune {
+			switch r {
+			case '\r', '\n':
+				return ' '
+			case '\x1f':
+				return -1
+			}
+			return r
+		}, s)
+	}
+	return strings.TrimSpace(s)
 }
 
 // messageCols are the columns scanMessage reads, in order. Listing 100,000

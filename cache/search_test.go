@@ -89,7 +89,20 @@ func TestSearch(t *testing.T) {
 			t.Errorf("search %q = %v, want %v", tc.search, ids(got), tc.want)
 		}
 	}
-	if got, _ := s.List(ctx, Query{Search: "example", Limit: 1}); !slices.Equal(ids(got), newestFirst(3)) {
-		t.Errorf("limited search = %v", ids(got))
+	// Pages take other query plans than whole listings: same order.
+	for _, search := range []string{"example", "ex", "example me", "org ex", "회의"} {
+		whole, err := s.List(ctx, Query{Search: search})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for off := range len(whole) + 1 {
+			page, err := s.List(ctx, Query{Search: search, Limit: 2, Offset: off})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := whole[off:min(off+2, len(whole))]; !slices.Equal(ids(page), ids(want)) {
+				t.Errorf("search %q page at %d = %v, want %v", search, off, ids(page), ids(want))
+			}
+		}
 	}
 }
