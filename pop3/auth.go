@@ -252,7 +252,7 @@ func (c *Client) sasl(label, name string, ir []byte, mech sasl.Client) error {
 				return errors.New(c.sec.redact(err.Error()))
 			}
 			if !st.ok {
-				return &Error{Command: label, Code: st.code, Text: c.sec.clean(st.text)}
+				return c.refusal(label, st)
 			}
 			return nil
 		}
