@@ -109,14 +109,17 @@ func (m App) handleData(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case accountOpenedMsg:
 		return m.accountOpened(msg)
 	case passwordSetMsg:
-		if msg.err != nil {
-			m.status.Fail(sentence("Could not use the password", msg.err))
-			return m, nil
-		}
-		if msg.kept {
+		// The typed password is used for this run even when the keyring
+		// could not keep it.
+		nm, cmd := m.startSync(m.passwordSync, false)
+		m = nm.(App)
+		switch {
+		case msg.err != nil:
+			m.status.Fail(sentence("Could not keep the password", msg.err))
+		case msg.kept:
 			m.status.Notify("Password stored in the keyring.")
 		}
-		return m.startSync(m.passwordSync, false)
+		return m, cmd
 	case closedMsg:
 		if msg.err != nil {
 			m.status.Fail(sentence("Closing the previous account", msg.err))
@@ -162,11 +165,12 @@ func (m App) syncDone(msg syncDoneMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case err != nil && m.interrupted && errors.Is(err, context.Canceled):
 		m.status.Notify("Sync cancelled; nothing was deleted.")
-	case err != nil && m.opts.SetPassword != nil && errors.Is(err, config.ErrNoPassword):
+	case err != nil && m.opts.SetPassword != nil &&
+		(errors.Is(err, config.ErrNoPassword) || errors.Is(err, config.ErrKeyringUnavailable)):
 		m.status.net = netUnknown
 		m.passwordSync = msg.commit
 		m.prompt = ask(promptPassword, "Password for "+oneLine(m.acct.Name)+": ", "", m.width)
-		m.status.Notify("No password is stored for this account; type it (Esc stays offline).")
+		m.status.Notify(sentence("No password for this account; type it (Esc stays offline)", err))
 	case err != nil && m.opts.SetPassword != nil && mailbox.Classify(err) == mailbox.KindCredentials && !msg.commit:
 		m.status.net = netOnline // the server answered
 		m.passwordSync = false

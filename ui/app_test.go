@@ -865,3 +865,29 @@ func TestThemesAndDateFormat(t *testing.T) {
 		t.Errorf("date_format not used for old dates (or used for today):\n%s", s)
 	}
 }
+
+func TestPasswordUsedWhenKeyringFails(t *testing.T) {
+	f := newFake()
+	calls := 0
+	f.syncFn = func(ctx context.Context, o mailbox.SyncOptions) (mailbox.Result, error) {
+		calls++
+		if calls == 1 {
+			return mailbox.Result{}, fmt.Errorf("password: %w", config.ErrKeyringUnavailable)
+		}
+		return mailbox.Result{Committed: true}, nil
+	}
+	h := newHarness(t, f, func(o *Options) {
+		o.NoAutoSync = false
+		o.SetPassword = func(acct, pw string, keep bool) error { return errors.New("no keyring: set password_cmd") }
+	})
+	if h.m.prompt.kind != promptPassword {
+		t.Fatalf("no prompt when the keyring is unavailable:\n%s", h.screen())
+	}
+	h.keys("type:pw", "enter", "y")
+	if calls != 2 {
+		t.Errorf("%d syncs: the typed password should be used anyway", calls)
+	}
+	if !strings.Contains(h.m.status.err, "Could not keep the password") {
+		t.Errorf("status %q", h.m.status.err)
+	}
+}

@@ -171,6 +171,12 @@ func (s *screen) keys(keys ...string) {
 	}
 }
 
+// typeText types text literally.
+func (s *screen) typeText(text string) {
+	s.t.Helper()
+	s.tmux("send-keys", "-t", "e2e", "-l", text)
+}
+
 func (s *screen) capture() string { return s.tmux("capture-pane", "-p", "-t", "e2e") }
 
 // waitFor waits until the screen shows every one of want and returns it.
@@ -298,4 +304,36 @@ func TestOfflineReadsCachedMessage(t *testing.T) {
 	off.waitFor("Subject: E2E message 5", "not downloaded yet")
 	off.keys("q", "x")
 	off.waitExit()
+}
+
+// With no password anywhere (no password_cmd, nothing in the keyring, or
+// no keyring at all), the reader asks for it, masked, and syncs with it.
+func TestPasswordPromptWhenNoneStored(t *testing.T) {
+	mb := newMailbox(t)
+	cfg, err := os.ReadFile(mb.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	for _, line := range strings.Split(string(cfg), "\n") {
+		if !strings.HasPrefix(line, "password_cmd") {
+			kept = append(kept, line)
+		}
+	}
+	if err := os.WriteFile(mb.config, []byte(strings.Join(kept, "\n")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := mb.start(t)
+	s.waitFor("Password for e2e:")
+	s.typeText(mb.srv.Password)
+	screen := s.waitFor("Password for e2e: " + strings.Repeat("•", len([]rune(mb.srv.Password))))
+	if strings.Contains(screen, mb.srv.Password) {
+		t.Fatalf("the password is shown:\n%s", screen)
+	}
+	s.keys("Enter")
+	s.waitFor("Store this password in the keyring? [y/N]")
+	s.keys("n")
+	s.waitFor("E2E message 5", "online")
+	s.keys("x")
+	s.waitExit()
 }
