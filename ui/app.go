@@ -64,6 +64,7 @@ type App struct {
 	interrupted  bool // Ctrl-C cancelled the running sync
 	password     string
 	passwordSync bool // the commit flag of the sync that asked for it
+	afterSync    string // news to add to the next sync's result
 
 	lastClick    time.Time
 	lastClickRow int

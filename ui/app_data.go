@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -115,9 +116,10 @@ func (m App) handleData(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m = nm.(App)
 		switch {
 		case msg.err != nil:
-			m.status.Fail(sentence("Could not keep the password", msg.err))
+			m.afterSync = sentence("Could not keep the password", msg.err)
+			m.status.Fail(m.afterSync)
 		case msg.kept:
-			m.status.Notify("Password stored in the keyring.")
+			m.afterSync = "Password stored in the keyring."
 		}
 		return m, cmd
 	case closedMsg:
@@ -160,6 +162,8 @@ func (m App) syncDone(msg syncDoneMsg) (tea.Model, tea.Cmd) {
 	m.status.syncing = false
 	quitAfter := m.quitAfter
 	m.quitAfter = false
+	note := m.afterSync
+	m.afterSync = ""
 	reload := m.reload()
 	err, res := msg.err, msg.res
 	switch {
@@ -196,7 +200,7 @@ func (m App) syncDone(msg syncDoneMsg) (tea.Model, tea.Cmd) {
 			plural(res.Pending, "mark")))
 	default:
 		m.status.net = netOnline
-		m.status.Notify(syncSummary(res, msg.commit))
+		m.status.Notify(strings.TrimSpace(syncSummary(res, msg.commit) + " " + note))
 		if quitAfter {
 			m.farewell = m.status.notice
 			return m, tea.Quit

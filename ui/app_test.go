@@ -887,7 +887,7 @@ func TestPasswordUsedWhenKeyringFails(t *testing.T) {
 	if calls != 2 {
 		t.Errorf("%d syncs: the typed password should be used anyway", calls)
 	}
-	if !strings.Contains(h.m.status.err, "Could not keep the password") {
-		t.Errorf("status %q", h.m.status.err)
+	if !strings.Contains(h.m.status.notice, "Could not keep the password") {
+		t.Errorf("status %q", h.m.status.notice)
 	}
 }
