@@ -63,7 +63,7 @@ type App struct {
 	quitWhenDone bool // q was pressed during a sync: quit (commit) after it
 	interrupted  bool // Ctrl-C cancelled the running sync
 	password     string
-	passwordSync bool // the commit flag of the sync that asked for it
+	passwordSync bool   // the commit flag of the sync that asked for it
 	afterSync    string // news to add to the next sync's result
 
 	lastClick    time.Time
