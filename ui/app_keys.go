@@ -51,7 +51,8 @@ func (m App) indexKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.index.Move(1)
 		return m, cmd
 	case key.Matches(k, m.keys.Undelete):
-		return m, m.mark(false)
+		cmd := m.mark(false) // before m is copied into the result
+		return m, cmd
 	case key.Matches(k, m.keys.Sync):
 		return m.syncNow()
 	case key.Matches(k, m.keys.Search):
@@ -121,9 +122,11 @@ func (m App) pagerKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		return m.openSelected()
 	case key.Matches(k, m.keys.Delete):
-		return m, m.markShown(true)
+		cmd := m.markShown(true)
+		return m, cmd
 	case key.Matches(k, m.keys.Undelete):
-		return m, m.markShown(false)
+		cmd := m.markShown(false)
+		return m, cmd
 	case key.Matches(k, m.keys.Attachments):
 		msg := m.pager.Message()
 		if msg == nil || len(msg.Attachments) == 0 {
