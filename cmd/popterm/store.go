@@ -136,8 +136,13 @@ func exitFor(err error) int {
 	return exitFailure
 }
 
-// hint says what to do about an engine error of this kind.
+// hint says what to do about an engine error of this kind (nothing when the
+// engine's own message already says it).
 func hint(err error) string {
+	var own *mailbox.Error
+	if errors.As(err, &own) {
+		return ""
+	}
 	switch mailbox.Classify(err) {
 	case mailbox.KindCredentials:
 		return "check the user name and the password (popterm account passwd NAME, or password_cmd)"
