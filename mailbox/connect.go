@@ -120,7 +120,7 @@ func (e *Engine) dial(ctx context.Context) (*pop3.Client, error) {
 		return nil, &Error{Kind: KindConfig, Msg: fmt.Sprintf("account %s: unknown tls mode %q (use implicit, starttls or none)", e.acct.Name, mode)}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w", addr, err)
+		return nil, err // the pop3 error names the address
 	}
 	return c, nil
 }
