@@ -70,16 +70,16 @@ type headerBlock struct {
 // maxHeader bytes, or the end. The reader r is left positioned after raw.
 func readHeader(r *bufio.Reader) (headerBlock, error) {
 	var buf bytes.Buffer
+	lineStart := true // the next chunk starts a new line
 	for buf.Len() < maxHeader {
-		line, err := r.ReadSlice('\n')
-		if len(line) > maxHeader-buf.Len() {
-			line = line[:maxHeader-buf.Len()]
-			buf.Write(line)
-			hb := headerBlock{header: buf.Bytes(), raw: buf.Bytes()}
-			return hb, nil
+		chunk, err := r.ReadSlice('\n')
+		if len(chunk) > maxHeader-buf.Len() {
+			buf.Write(chunk[:maxHeader-buf.Len()])
+			break
 		}
-		buf.Write(line)
+		buf.Write(chunk)
 		if errors.Is(err, bufio.ErrBufferFull) {
+			lineStart = false // a long line goes on
 			continue
 		}
 		if err == io.EOF {
@@ -88,9 +88,11 @@ func readHeader(r *bufio.Reader) (headerBlock, error) {
 		if err != nil {
 			return headerBlock{}, err
 		}
-		if len(line) == 1 || (len(line) == 2 && line[0] == '\r') {
+		blank := len(chunk) == 1 || (len(chunk) == 2 && chunk[0] == '\r')
+		if lineStart && blank {
 			break
 		}
+		lineStart = true
 	}
 	b := buf.Bytes()
 	return headerBlock{header: b, raw: b}, nil

@@ -1,0 +1,67 @@
+package mailbox
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/popterm/popterm/pop3"
+)
+
+func TestReadHeader(t *testing.T) {
+	long := "X-Long: " + strings.Repeat("a", 4096-len("X-Long: ")) // 4096 bytes, then "\n"
+	tests := []struct {
+		name, in, header, rest string
+	}{
+		{"plain", "A: 1\nB: 2\n\nbody\n", "A: 1\nB: 2\n\n", "body\n"},
+		{"CRLF", "A: 1\r\n\r\nbody\r\n", "A: 1\r\n\r\n", "body\r\n"},
+		{"no body", "A: 1\n", "A: 1\n", ""},
+		{"empty header", "\nbody\n", "\n", "body\n"},
+		{"line ending at a buffer boundary", long + "\nB: 2\n\nbody\n", long + "\nB: 2\n\n", "body\n"},
+		{"empty", "", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := bufio.NewReaderSize(strings.NewReader(tt.in), 4096)
+			hb, err := readHeader(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rest, _ := io.ReadAll(r)
+			if string(hb.header) != tt.header || string(rest) != tt.rest {
+				t.Fatalf("header %q rest %q", hb.header, rest)
+			}
+		})
+	}
+}
+
+func TestReadHeaderIsBounded(t *testing.T) {
+	in := strings.Repeat("X: "+strings.Repeat("y", 100)+"\n", 2*maxHeader/100)
+	hb, err := readHeader(bufio.NewReader(strings.NewReader(in)))
+	if err != nil || len(hb.header) != maxHeader || !bytes.HasPrefix([]byte(in), hb.raw) {
+		t.Fatalf("len %d, err %v", len(hb.header), err)
+	}
+}
+
+func TestListingNumbersDuplicates(t *testing.T) {
+	l := newListing([]pop3.UIDEntry{{Number: 1, UID: "a"}, {Number: 2, UID: "b"}, {Number: 3, UID: "a"}}, false)
+	if l.byKey[key{"a", 0}] != 1 || l.byKey[key{"a", 1}] != 3 || l.byKey[key{"b", 0}] != 2 {
+		t.Fatalf("keys %v", l.byKey)
+	}
+	if l.unique("a") || !l.unique("b") {
+		t.Fatal("uniqueness wrong")
+	}
+}
+
+func TestHashIdentityIgnoresLineEnds(t *testing.T) {
+	a := hashIdentity([]byte("A: 1\r\nB: 2\r\n\r\n"), 10)
+	b := hashIdentity([]byte("A: 1\nB: 2\n\n"), 10)
+	if a != b || !strings.HasPrefix(a, hashPrefix) {
+		t.Fatalf("%s != %s", a, b)
+	}
+	if hashIdentity([]byte("A: 1\n\n"), 11) == hashIdentity([]byte("A: 1\n\n"), 10) {
+		t.Fatal("size not part of the identity")
+	}
+}
