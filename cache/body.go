@@ -13,8 +13,9 @@ import (
 	"github.com/popterm/popterm/message"
 )
 
-// maxSearchText bounds the body text indexed for one message.
-const maxSearchText = 512 << 10
+// maxSearchText bounds the body text indexed for one message: the trigram
+// index takes about five times the text it covers.
+const maxSearchText = 128 << 10
 
 // SaveBody streams a body into Maildir tmp/, fsyncs, renames it into cur/ and
 // only then marks the row cached (with its text in the search index). CRLF

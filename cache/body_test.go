@@ -269,3 +269,33 @@ func TestLFWriter(t *testing.T) {
 		}
 	}
 }
+
+// removingReader removes its message from the store while SaveBody reads it.
+type removingReader struct {
+	s    *Store
+	id   int64
+	done bool
+	r    io.Reader
+}
+
+func (rr *removingReader) Read(p []byte) (int, error) {
+	if !rr.done {
+		rr.done = true
+		if err := rr.s.Remove(context.Background(), []int64{rr.id}); err != nil {
+			return 0, err
+		}
+	}
+	return rr.r.Read(p)
+}
+
+func TestSaveBodyOfRemovedMessage(t *testing.T) {
+	s := openTest(t)
+	id := addTest(t, s, simple(1, "gone"))[0]
+	err := s.SaveBody(context.Background(), id, &removingReader{s: s, id: id, r: strings.NewReader("Subject: gone\n\nx\n")})
+	if !errors.Is(err, ErrNotFound) {
+		t.Errorf("SaveBody of a message removed meanwhile: %v, want ErrNotFound", err)
+	}
+	if f := curFiles(t, s); len(f) != 0 {
+		t.Errorf("files left: %v", f)
+	}
+}
