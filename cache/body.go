@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"time"
+	"unicode/utf8"
 
 	"github.com/popterm/popterm/message"
 )
@@ -109,7 +110,11 @@ func bodyText(path string) (text string, attachments bool) {
 	}
 	text = msg.Text()
 	if len(text) > maxSearchText {
-		text = text[:maxSearchText]
+		n := maxSearchText
+		for n > 0 && !utf8.RuneStart(text[n]) {
+			n--
+		}
+		text = text[:n]
 	}
 	return text, len(msg.Attachments) > 0
 }

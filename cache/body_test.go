@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unicode/utf8"
 )
 
 // curFiles lists Maildir/cur.
@@ -297,5 +298,24 @@ func TestSaveBodyOfRemovedMessage(t *testing.T) {
 	}
 	if f := curFiles(t, s); len(f) != 0 {
 		t.Errorf("files left: %v", f)
+	}
+}
+
+func TestSearchTextBounded(t *testing.T) {
+	s := openTest(t)
+	id := addTest(t, s, simple(1, "long"))[0]
+	long := "Subject: long\nContent-Type: text/plain; charset=utf-8\n\n" + strings.Repeat("가나다라마바사 ", 30000) + "\n끝말잇기\n"
+	if err := s.SaveBody(context.Background(), id, strings.NewReader(long)); err != nil {
+		t.Fatal(err)
+	}
+	var body string
+	if err := s.db.QueryRow(`SELECT body FROM search WHERE rowid = ?`, id).Scan(&body); err != nil {
+		t.Fatal(err)
+	}
+	if len(body) == 0 || len(body) > maxSearchText || !utf8.ValidString(body) {
+		t.Errorf("indexed text: %d bytes, valid UTF-8 %v; want 1..%d valid", len(body), utf8.ValidString(body), maxSearchText)
+	}
+	if got := readBody(t, s, id); got != long {
+		t.Error("the stored file itself must be whole")
 	}
 }
