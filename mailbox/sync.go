@@ -133,8 +133,7 @@ func (s *syncRun) run(ctx context.Context) error {
 		err = s.syncByHash(ctx)
 	}
 	if err != nil {
-		s.batch = nil
-		s.drain() // keep what was indexed; the first error is err
+		s.drain() // keep the headers that arrived whole; the first error is err
 		return err
 	}
 	if err := s.drain(); err != nil {
@@ -324,7 +323,10 @@ func (s *syncRun) flush(ctx context.Context) error {
 		return nil
 	}
 	if s.idx == nil {
-		s.idx = startIndexer(ctx, s.e.store)
+		// Headers that arrived whole are indexed even if the sync is
+		// cancelled meanwhile: at most two batches, and the next sync
+		// need not fetch them again.
+		s.idx = startIndexer(context.WithoutCancel(ctx), s.e.store)
 	}
 	err := s.idx.add(s.batch)
 	s.batch = nil

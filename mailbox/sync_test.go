@@ -588,3 +588,27 @@ func TestImplicitTLSWithPinnedCertificate(t *testing.T) {
 		t.Fatalf("a wrong certificate pin was accepted: %v %v", err, f.verbs())
 	}
 }
+
+func TestCancelDuringHeadersKeepsWhatWasIndexed(t *testing.T) {
+	f := newFixture(t, pop3test.Config{}, mails("u", 1500)...)
+	f.acct.Prefetch.Mode = "none"
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := f.eng.Sync(ctx, SyncOptions{Progress: func(p Progress) {
+		if p.Phase == PhaseHeaders && p.Done == 1200 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("want a cancelled sync, got %v", err)
+	}
+	indexed := len(f.all())
+	if indexed < addBatch || indexed >= 1500 {
+		t.Fatalf("%d rows indexed before the cancel; want the finished batches", indexed)
+	}
+	res := f.sync(false)
+	if res.New != 1500-indexed || len(f.all()) != 1500 {
+		t.Fatalf("resume: %+v, %d rows", res, len(f.all()))
+	}
+	f.checkStore()
+}
