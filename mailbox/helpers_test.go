@@ -47,7 +47,7 @@ func mails(prefix string, n int) []pop3test.Message {
 }
 
 // account points at addr with cleartext USER/PASS allowed.
-func account(t *testing.T, addr string) *config.Account {
+func account(t testing.TB, addr string) *config.Account {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		t.Fatal(err)
