@@ -73,3 +73,5 @@ func (m NewMessage) date() time.Time {
 }
 
 func itoa(i int) string { return fmt.Sprint(i) }
+
+func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
