@@ -48,10 +48,10 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"sync":     {"fetch new mail (and commit deletions with --commit)", cmdSync},
+		"sync":     {"fetch new mail and commit the deletions marked with delete", cmdSync},
 		"list":     {"list stored messages (offline)", cmdList},
 		"show":     {"show a message as text", cmdShow},
-		"delete":   {"mark messages for deletion (committed by the next sync --commit or q)", cmdDelete},
+		"delete":   {"mark messages for deletion (committed by the next popterm sync, or q in the reader)", cmdDelete},
 		"undelete": {"clear deletion marks", cmdUndelete},
 		"check":    {"verify the store against its files and repair what is safe", cmdCheck},
 		"account":  {"add, list, test, remove accounts; set passwords", cmdAccount},
