@@ -68,7 +68,10 @@ type checker struct {
 	s      *Store
 	ctx    context.Context
 	repair bool
-	rep    CheckReport
+	// recovering limits the run to what a crash of the previous writer can
+	// leave behind (see recover); anything else waits for Check.
+	recovering bool
+	rep        CheckReport
 }
 
 func (c *checker) problem(format string, a ...any) {
@@ -127,6 +130,33 @@ func (c *checker) run() error {
 		return err
 	}
 	return c.search(searchBad)
+}
+
+// recover finishes what a writer killed in the middle of an operation left
+// undone: a body renamed into cur/ before its row was updated is adopted, a
+// file whose suffix lags behind the index is renamed, and the files of
+// removed messages are unlinked. It returns what it did. Unknown files and
+// damaged rows are left for Check to report.
+func (s *Store) recover(ctx context.Context) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := &checker{s: s, ctx: ctx, repair: true, recovering: true}
+	rows, err := c.loadRows()
+	if err != nil {
+		return nil, err
+	}
+	files, err := c.loadFiles()
+	if err != nil {
+		return nil, err
+	}
+	tombs, err := c.loadTombstones()
+	if err != nil {
+		return nil, err
+	}
+	if err := c.files(rows, files, tombs); err != nil {
+		return nil, err
+	}
+	return c.rep.Repaired, nil
 }
 
 // integrity runs PRAGMA integrity_check, which also checks the FTS5 index
@@ -240,7 +270,7 @@ func (c *checker) files(rows map[int64]*checkRow, files map[string][]fileEntry, 
 		}
 	}
 	for _, r := range missing {
-		if r.cached { // not adopted from an orphan above
+		if r.cached && !c.recovering { // not adopted from an orphan above
 			c.problem("message %d: marked downloaded, but its file %s is missing", r.id, r.unique)
 			if err := c.uncache(r); err != nil {
 				return err
@@ -272,7 +302,7 @@ func (c *checker) checkFile(r *checkRow, e fileEntry) error {
 	if err != nil {
 		return fmt.Errorf("message %d: %w", r.id, err)
 	}
-	if st.Size() < r.size {
+	if st.Size() < r.size && !c.recovering {
 		c.problem("message %d: file %s is short (%d of %d bytes)", r.id, e.shown(), st.Size(), r.size)
 		if err := c.toLostFound(e); err != nil {
 			return err
@@ -313,6 +343,9 @@ func (c *checker) orphan(e fileEntry, rows map[int64]*checkRow, tombs map[string
 	if r := rows[e.id]; e.id > 0 && r != nil && c.adoptable(r, e) {
 		c.problem("message %d: file %s is stored but not recorded in the index", r.id, e.shown())
 		return c.adopt(r, e)
+	}
+	if c.recovering {
+		return nil
 	}
 	c.problem("file %s matches no message in the index", e.shown())
 	return c.toLostFound(e)

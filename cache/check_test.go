@@ -2,6 +2,7 @@ package cache
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"slices"
@@ -237,5 +238,49 @@ func TestCheckReportIsPrintable(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(s.path(lostFoundName), name)); err != nil {
 		t.Errorf("file not kept under its own name in lost+found: %v", err)
+	}
+}
+
+// TestOpenRecovers simulates a writer killed after renaming a body into cur/
+// but before recording it, and after updating flags but before renaming:
+// the next Open finishes both.
+func TestOpenRecovers(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	got := addTest(t, s, simple(1, "a"), simple(2, "b"))
+	for _, id := range got {
+		if err := s.SaveBody(ctx, id, strings.NewReader(string(simple(int(id), "x").Header)+"\nbody\n")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := s.Dir()
+	s.Close()
+	if s.Recovered() != nil {
+		t.Errorf("fresh store recovered %v", s.Recovered())
+	}
+	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, indexName), false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`UPDATE messages SET cached = 0, file = '', file_size = 0 WHERE id = 1`,
+		`UPDATE messages SET seen = 1 WHERE id = 2`,
+		`INSERT INTO meta (key, value) VALUES ('` + metaOpen + `', '1')`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	s, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if r := s.Recovered(); len(r) != 2 || !contains(r, "message 1: adopted") || !contains(r, "message 2: renamed") {
+		t.Errorf("Recovered() = %q", r)
+	}
+	if rep := mustCheck(t, s, false); !rep.OK() {
+		t.Errorf("after recovery: %v", rep.Problems)
 	}
 }

@@ -29,11 +29,18 @@ type Store struct {
 	lock     *os.File // nil when read-only
 	host     string   // sanitized host name for Maildir file names
 
+	// recovered is what Open repaired after a writer that did not close.
+	recovered []string
+
 	// mu serialises the steps that must agree between the index and the
 	// files: the end of SaveBody, flag renames, Remove and Check.
 	mu     sync.Mutex
 	closed bool
 }
+
+// metaOpen is the meta key a writer sets while it has the store open; found
+// set at Open, it means the last writer died without closing.
+const metaOpen = "writer_open"
 
 // Folder and file names inside the store.
 const (
@@ -68,8 +75,33 @@ func Open(dir string, opts Options) (*Store, error) {
 		s.releaseLock()
 		return nil, err
 	}
+	if err := s.recoverIfNeeded(); err != nil {
+		s.db.Close()
+		s.releaseLock()
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
 	return s, nil
 }
+
+// recoverIfNeeded runs recover when the last writer did not close the store,
+// then marks the store open.
+func (s *Store) recoverIfNeeded() error {
+	v, err := s.Meta(metaOpen)
+	if err != nil {
+		return err
+	}
+	if v != "" {
+		if s.recovered, err = s.recover(context.Background()); err != nil {
+			return fmt.Errorf("recover after an unclean exit: %w", err)
+		}
+	}
+	return s.SetMeta(metaOpen, "1")
+}
+
+// Recovered returns what Open repaired because the previous writer was
+// killed in the middle of its work (nil when it closed cleanly), for a
+// verbose log. Check repairs everything else.
+func (s *Store) Recovered() []string { return s.recovered }
 
 // Dir returns the store's folder.
 func (s *Store) Dir() string { return s.dir }
@@ -89,7 +121,13 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
-	err := s.db.Close()
+	var err error
+	if !s.readOnly {
+		_, err = s.db.Exec(`DELETE FROM meta WHERE key = ?`, metaOpen)
+	}
+	if cerr := s.db.Close(); err == nil {
+		err = cerr
+	}
 	s.releaseLock()
 	if err != nil {
 		return fmt.Errorf("close index of %s: %w", s.dir, err)
