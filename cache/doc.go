@@ -29,9 +29,14 @@
 // stale suffix that OpenBody tolerates and Check repairs. Removing a message
 // records the file in a tombstone table in the same transaction that drops
 // the row, so Check can finish an interrupted removal instead of mistaking
-// the file for lost mail.
+// the file for lost mail. A writer marks the store open in the index and
+// clears the mark on Close; the next Open after a kill finds the mark and
+// finishes the interrupted steps (Store.Recovered says what it did), so a
+// crash leaves no duplicate or stale file for other Maildir readers.
 //
 // Search uses SQLite FTS5 with the trigram tokenizer over subject, addresses
-// and body text: words of three or more characters are quoted FTS5 strings,
-// shorter ones use LIKE; user input is never FTS5 syntax.
+// and the first 128 KiB of body text (message.Parse(...).Text()): words of
+// three or more characters are quoted FTS5 strings, found as substrings with
+// Unicode case folding; shorter ones use LIKE (case folding for ASCII only).
+// User input is never FTS5 syntax, so no search is an error.
 package cache

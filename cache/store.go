@@ -54,8 +54,10 @@ const (
 
 // Open opens (creating when needed) the store in dir. Unless opts.ReadOnly,
 // it takes the account's write lock and fails with an error matching
-// ErrLocked when another process holds it, then brings the index schema up to
-// date. A read-only open needs an existing store and never writes to it.
+// ErrLocked when another process holds it, brings the index schema up to
+// date, and, when the previous writer was killed, finishes its interrupted
+// work (see Recovered). A read-only open needs an existing store (the error
+// matches fs.ErrNotExist when there is none) and never writes to it.
 func Open(dir string, opts Options) (*Store, error) {
 	dir = filepath.Clean(dir)
 	s := &Store{dir: dir, readOnly: opts.ReadOnly, host: hostName()}
