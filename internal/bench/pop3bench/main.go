@@ -187,6 +187,14 @@ func headers(ctx context.Context, cfg config, addr string, opts *pop3.Options, s
 	pipelined := time.Since(t0)
 	fmt.Printf("  pipelined TOP n 0, all %d headers:  %8.3f s  (%.3f ms/message, %.1f MB)\n",
 		cfg.messages, pipelined.Seconds(), ms(pipelined)/float64(cfg.messages), float64(bytes)/(1<<20))
+	window := cfg.window
+	if window <= 0 {
+		window = pop3.DefaultPipelineWindow
+	}
+	if cfg.rtt > 0 {
+		fmt.Printf("    (a window of %d commands at %v allows %.0f commands/s: %.2f s at best)\n",
+			window, cfg.rtt, float64(window)/cfg.rtt.Seconds(), float64(cfg.messages)*cfg.rtt.Seconds()/float64(window))
+	}
 
 	t0 = time.Now()
 	for n := 1; n <= cfg.sequential; n++ {
@@ -217,8 +225,16 @@ func bigRetr(ctx context.Context, cfg config, dir string, srv *dovecottest.Serve
 		return err
 	}
 	t0 := time.Now()
-	if _, err := srv.WriteMessageFrom(user, newBigMessage(int64(cfg.bigMB)<<20)); err != nil {
+	name, err := srv.WriteMessageFrom(user, newBigMessage(int64(cfg.bigMB)<<20))
+	if err != nil {
 		return err
+	}
+	// The message has LF line ends, so RETR must give back exactly S= bytes.
+	_, sizeField, _ := strings.Cut(name, ",S=")
+	sizeField, _, _ = strings.Cut(sizeField, ",")
+	want, err := strconv.ParseInt(sizeField, 10, 64)
+	if err != nil {
+		return fmt.Errorf("size of %s: %w", name, err)
 	}
 	fmt.Printf("  write a %d MB message:                 %8.3f s\n", cfg.bigMB, time.Since(t0).Seconds())
 	out := filepath.Join(dir, "retr.out")
@@ -239,6 +255,9 @@ func bigRetr(ctx context.Context, cfg config, dir string, srv *dovecottest.Serve
 	secs, _ := strconv.ParseFloat(f[1], 64)
 	hwm, _ := strconv.ParseInt(f[2], 10, 64)
 	base, _ := strconv.ParseInt(f[3], 10, 64)
+	if bytes != want {
+		return fmt.Errorf("RETR gave %d bytes, want %d", bytes, want)
+	}
 	fmt.Printf("  RETR %d MB to a file (through the proxy): %6.3f s  (%.0f MB/s), client peak RSS %.1f MB (%.1f MB before RETR)\n",
 		cfg.bigMB, secs, float64(bytes)/(1<<20)/secs, float64(hwm)/1024, float64(base)/1024)
 	return nil
