@@ -21,12 +21,6 @@ const (
 	metaWarnedExpire = "mailbox.warned_expire0" // "1" once the EXPIRE 0 warning was given
 )
 
-// pipelineWindow is how many commands may be in flight when the server
-// offers PIPELINING: TOP n 0 replies are small, so a wide window keeps a
-// long round trip from dominating a first sync (10,000 headers at 20 ms RTT
-// take 50 round trips instead of 160 with the client's default of 64).
-const pipelineWindow = 200
-
 // defaultLoginWait is how long to wait after a [LOGIN-DELAY] refusal when the
 // server did not advertise its delay.
 const defaultLoginWait = 5 * time.Minute
@@ -97,7 +91,7 @@ func (e *Engine) connect(ctx context.Context, opts SyncOptions) (*pop3.Client, e
 
 // dial connects as the account's TLS mode says and reads the greeting.
 func (e *Engine) dial(ctx context.Context) (*pop3.Client, error) {
-	opts := &pop3.Options{DialTimeout: e.acct.Timeout, CommandTimeout: e.acct.Timeout, PipelineWindow: pipelineWindow}
+	opts := &pop3.Options{DialTimeout: e.acct.Timeout, CommandTimeout: e.acct.Timeout}
 	mode := e.acct.TLS
 	if mode != config.TLSNone {
 		cfg, err := e.acct.TLSConfig()

@@ -19,7 +19,10 @@ import (
 const (
 	DefaultDialTimeout    = 30 * time.Second
 	DefaultCommandTimeout = 60 * time.Second
-	DefaultPipelineWindow = 64
+	// DefaultPipelineWindow keeps a long round trip from dominating a
+	// batch: TOP n 0 replies are small, so 200 in flight fetch 10,000
+	// headers in 50 round trips (64 would need 160: 3.4 s at 20 ms RTT).
+	DefaultPipelineWindow = 200
 )
 
 // Options configures a Client. The zero value is usable.
@@ -33,7 +36,8 @@ type Options struct {
 	// while no data arrives (default 60s; negative means no timeout).
 	CommandTimeout time.Duration
 	// PipelineWindow is the most commands in flight when the server
-	// advertises PIPELINING (default 64, at most MaxPipelineWindow).
+	// advertises PIPELINING (default DefaultPipelineWindow, at most
+	// MaxPipelineWindow).
 	PipelineWindow int
 	// MaxMessageSize bounds a RETR or TOP reply on the wire (default
 	// DefaultMaxMessageSize).
