@@ -39,6 +39,7 @@ type checkRow struct {
 	f          flags
 	headerHash string
 	messageID  string
+	claimed    bool // an orphan file was found to be this row's body
 }
 
 // fileEntry is a file found in cur/ or new/.
@@ -270,7 +271,7 @@ func (c *checker) files(rows map[int64]*checkRow, files map[string][]fileEntry, 
 		}
 	}
 	for _, r := range missing {
-		if r.cached && !c.recovering { // not adopted from an orphan above
+		if !r.claimed && !c.recovering { // not adopted from an orphan above
 			c.problem("message %d: marked downloaded, but its file %s is missing", r.id, r.unique)
 			if err := c.uncache(r); err != nil {
 				return err
@@ -341,6 +342,7 @@ func (c *checker) orphan(e fileEntry, rows map[int64]*checkRow, tombs map[string
 		return syncDir(e.dir)
 	}
 	if r := rows[e.id]; e.id > 0 && r != nil && c.adoptable(r, e) {
+		r.claimed = true
 		c.problem("message %d: file %s is stored but not recorded in the index", r.id, e.shown())
 		return c.adopt(r, e)
 	}
@@ -355,6 +357,9 @@ func (c *checker) orphan(e fileEntry, rows map[int64]*checkRow, tombs map[string
 // lost its file), and the file's header matches the one fetched with TOP, by
 // hash or by Message-ID.
 func (c *checker) adoptable(r *checkRow, e fileEntry) bool {
+	if r.claimed {
+		return false
+	}
 	if r.cached {
 		if _, err := os.Stat(c.s.curPath(r.unique, r.f)); err == nil || r.unique == e.unique {
 			return false

@@ -284,3 +284,33 @@ func TestOpenRecovers(t *testing.T) {
 		t.Errorf("after recovery: %v", rep.Problems)
 	}
 }
+
+// TestCheckAdoptsMovedFile: the row's file is gone, but another file of
+// popterm's naming with the same ID and header is there (a restore from a
+// backup, say): it is adopted, not reported missing.
+func TestCheckAdoptsMovedFile(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	m := simple(1, "moved")
+	id := addTest(t, s, m)[0]
+	body := string(m.Header) + "\nbody\n"
+	if err := s.SaveBody(ctx, id, strings.NewReader(body)); err != nil {
+		t.Fatal(err)
+	}
+	old := fileOf(t, s, id)
+	moved := filepath.Join(filepath.Dir(old), "1600000000."+itoa(int(id))+"_0123456789abcdef.elsewhere"+infoSep+"2,")
+	if err := os.Rename(old, moved); err != nil {
+		t.Fatal(err)
+	}
+	rep := mustCheck(t, s, false)
+	if contains(rep.Problems, "missing") || !contains(rep.Problems, "stored but not recorded") {
+		t.Errorf("problems %q", rep.Problems)
+	}
+	mustCheck(t, s, true)
+	if rep := mustCheck(t, s, false); !rep.OK() {
+		t.Errorf("after repair: %q", rep.Problems)
+	}
+	if got := readBody(t, s, id); got != body {
+		t.Errorf("body %q", got)
+	}
+}
