@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -244,8 +246,11 @@ func (c *checker) loadTombstones() (map[string]bool, error) {
 
 // files matches rows and files.
 func (c *checker) files(rows map[int64]*checkRow, files map[string][]fileEntry, tombs map[string]bool) error {
+	// Rows in ID order and files in name order, so reports read in order.
+	ids := slices.Sorted(maps.Keys(rows))
 	var missing []*checkRow
-	for _, r := range rows {
+	for _, id := range ids {
+		r := rows[id]
 		if !r.cached {
 			continue
 		}
@@ -263,8 +268,8 @@ func (c *checker) files(rows map[int64]*checkRow, files map[string][]fileEntry, 
 		}
 	}
 	// Files no row refers to.
-	for _, fs := range files {
-		for _, e := range fs {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		for _, e := range files[name] {
 			if err := c.orphan(e, rows, tombs); err != nil {
 				return err
 			}
