@@ -25,8 +25,13 @@ const staleTmp = 36 * time.Hour
 
 // CheckReport is what Check found and did.
 type CheckReport struct {
+	// Problems lists everything found, one line each.
 	Problems []string
+	// Repaired lists what a repair did; one problem may take several steps.
 	Repaired []string
+	// Unrepaired lists the problems still there after the run: all of them
+	// when Check ran without repair.
+	Unrepaired []string
 }
 
 // OK reports whether Check found nothing wrong.
@@ -75,14 +80,37 @@ type checker struct {
 	// leave behind (see recover); anything else waits for Check.
 	recovering bool
 	rep        CheckReport
+	fixed      []bool // per problem: repaired
+	searchBad  []int  // problems that a rebuild of the search index fixes
 }
 
+// problem records a finding; the repairs that follow it, up to the next
+// problem, fix it.
 func (c *checker) problem(format string, a ...any) {
 	c.rep.Problems = append(c.rep.Problems, fmt.Sprintf(format, a...))
+	c.fixed = append(c.fixed, false)
 }
 
+// repaired records a repair of the latest problem.
 func (c *checker) repaired(format string, a ...any) {
+	c.did(format, a...)
+	if len(c.fixed) > 0 {
+		c.fixed[len(c.fixed)-1] = true
+	}
+}
+
+// did records a repair without saying which problem it fixed.
+func (c *checker) did(format string, a ...any) {
 	c.rep.Repaired = append(c.rep.Repaired, fmt.Sprintf(format, a...))
+}
+
+// unrepaired fills Unrepaired.
+func (c *checker) unrepaired() {
+	for i, p := range c.rep.Problems {
+		if !c.fixed[i] {
+			c.rep.Unrepaired = append(c.rep.Unrepaired, p)
+		}
+	}
 }
 
 // Check verifies the index against the files and repairs what it safely can
@@ -103,7 +131,9 @@ func (s *Store) Check(ctx context.Context, repair bool) (CheckReport, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := &checker{s: s, ctx: ctx, repair: repair}
-	if err := c.run(); err != nil {
+	err := c.run()
+	c.unrepaired()
+	if err != nil {
 		return c.rep, fmt.Errorf("check store %s: %w", s.dir, err)
 	}
 	return c.rep, nil
@@ -181,6 +211,7 @@ func (c *checker) integrity() (searchBad bool, err error) {
 		case strings.Contains(strings.ToLower(line), "fts5"):
 			searchBad = true
 			c.problem("search index: %s", line)
+			c.searchBad = append(c.searchBad, len(c.rep.Problems)-1)
 		default:
 			c.problem("index database: %s (restore index.db from a backup, or move it away and sync again)", line)
 		}
@@ -514,7 +545,10 @@ func (c *checker) search(bad bool) error {
 		if _, err := c.s.db.ExecContext(c.ctx, `INSERT INTO search (search) VALUES ('rebuild')`); err != nil {
 			return fmt.Errorf("rebuild search index: %w", err)
 		}
-		c.repaired("rebuilt the search index")
+		c.did("rebuilt the search index")
+		for _, i := range c.searchBad {
+			c.fixed[i] = true
+		}
 	}
 	var missing, extra int
 	err := c.s.db.QueryRowContext(c.ctx, `SELECT

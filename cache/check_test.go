@@ -130,9 +130,15 @@ func TestCheckRepairs(t *testing.T) {
 		t.Error("a fresh tmp file was reported")
 	}
 
+	if !slices.Equal(rep.Unrepaired, rep.Problems) {
+		t.Errorf("without repair, Unrepaired %q differs from Problems", rep.Unrepaired)
+	}
 	rep = mustCheck(t, s, true)
 	if len(rep.Repaired) == 0 {
 		t.Fatal("nothing repaired")
+	}
+	if len(rep.Unrepaired) != 0 {
+		t.Errorf("left unrepaired: %q", rep.Unrepaired)
 	}
 	if again := mustCheck(t, s, false); !again.OK() {
 		t.Fatalf("problems left after repair:\n%s\nrepairs were:\n%s", strings.Join(again.Problems, "\n"), strings.Join(rep.Repaired, "\n"))
@@ -207,7 +213,7 @@ func TestCheckRebuildsCorruptSearch(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep := mustCheck(t, s, true)
-	if !contains(rep.Problems, "search index") || !contains(rep.Repaired, "rebuilt the search index") {
+	if !contains(rep.Problems, "search index") || !contains(rep.Repaired, "rebuilt the search index") || len(rep.Unrepaired) != 0 {
 		t.Fatalf("corrupt search index not repaired: %+v", rep)
 	}
 	if got, _ := s.List(ctx, Query{Search: "words"}); len(got) != 1 {
