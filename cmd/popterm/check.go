@@ -34,16 +34,15 @@ func cmdCheck(ctx context.Context, e *env, args []string) int {
 	for _, r := range rep.Repaired {
 		fmt.Fprintf(e.stdout, "repaired: %s\n", message.Sanitize(r))
 	}
-	unrepaired := len(rep.Problems) - len(rep.Repaired)
 	switch {
-	case len(rep.Problems) == 0:
+	case rep.OK():
 		fmt.Fprintf(e.stdout, "%s: the store is consistent\n", message.Sanitize(s.acct.Name))
 		return exitOK
-	case *repair && unrepaired <= 0:
+	case *repair && len(rep.Unrepaired) == 0:
 		fmt.Fprintf(e.stdout, "%s: %d problem(s) repaired\n", message.Sanitize(s.acct.Name), len(rep.Repaired))
 		return exitOK
 	case *repair:
-		return fail(e, exitFailure, "%s: %d problem(s) could not be repaired safely", s.acct.Name, unrepaired)
+		return fail(e, exitFailure, "%s: %d problem(s) could not be repaired safely", s.acct.Name, len(rep.Unrepaired))
 	}
 	return fail(e, exitFailure, "%s: %d problem(s) found; run popterm check --repair", s.acct.Name, len(rep.Problems))
 }
