@@ -90,7 +90,7 @@ func syncAccount(ctx context.Context, e *env, cfg *config.Config, name string, c
 	}
 	fmt.Fprintln(e.stdout, summary(s.acct.Name, res, verbose))
 	if commit && !res.Committed && res.Pending > 0 {
-		fmt.Fprintf(e.stderr, "popterm: %s: the server did not confirm QUIT: %d deletions are still pending; run popterm sync again\n", s.acct.Name, res.Pending)
+		fmt.Fprintf(e.stderr, "popterm: %s: %d deletion(s) still pending; run popterm sync again to commit them\n", message.Sanitize(s.acct.Name), res.Pending)
 		return exitPending
 	}
 	return exitOK

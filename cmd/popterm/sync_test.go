@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/popterm/popterm/internal/testenv"
 	"github.com/popterm/popterm/pop3/pop3test"
 )
 
@@ -195,31 +198,75 @@ func TestSyncPendingExit(t *testing.T) {
 	}
 }
 
+// holdLock holds the store's write lock from another process (flock(1))
+// until the test ends.
+func holdLock(t *testing.T, store string) {
+	t.Helper()
+	testenv.LookPath(t, "flock")
+	ready := filepath.Join(t.TempDir(), "ready")
+	cmd := exec.Command("flock", "--nonblock", filepath.Join(store, "lock"), "sh", "-c", `touch "$1"; exec sleep 60`, "sh", ready)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	for i := 0; ; i++ {
+		if _, err := os.Stat(ready); err == nil {
+			return
+		}
+		if i > 500 {
+			t.Fatal("flock never took the lock")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestExitCodes covers every exit status of the headless commands.
 func TestExitCodes(t *testing.T) {
 	tests := []struct {
 		name   string
 		faults pop3test.Faults
+		setup  func(t *testing.T, c *cli) // after a first successful sync
 		args   []string
 		want   int
 	}{
-		{"credentials", pop3test.Faults{LoginError: "[AUTH] wrong password"}, []string{"sync"}, exitCredentials},
-		{"in use", pop3test.Faults{LoginError: "[IN-USE] locked"}, []string{"sync"}, exitTryLater},
-		{"sys temp", pop3test.Faults{LoginError: "[SYS/TEMP] later"}, []string{"sync"}, exitTryLater},
-		{"bad flag", pop3test.Faults{}, []string{"sync", "--nope"}, exitUsage},
-		{"unknown account", pop3test.Faults{}, []string{"sync", "--account", "nope"}, exitUsage},
-		{"bad id", pop3test.Faults{}, []string{"delete", "x"}, exitUsage},
-		{"missing id", pop3test.Faults{}, []string{"show", "999"}, exitFailure},
+		{"ok", pop3test.Faults{}, nil, []string{"sync"}, exitOK},
+		{"credentials", pop3test.Faults{LoginError: "[AUTH] wrong password"}, nil, []string{"sync"}, exitCredentials},
+		{"credentials without a code", pop3test.Faults{LoginError: "bad password"}, nil, []string{"sync"}, exitCredentials},
+		{"in use", pop3test.Faults{LoginError: "[IN-USE] locked"}, nil, []string{"sync"}, exitTryLater},
+		{"sys temp", pop3test.Faults{LoginError: "[SYS/TEMP] later"}, nil, []string{"sync"}, exitTryLater},
+		{"login delay", pop3test.Faults{LoginError: "[LOGIN-DELAY] wait"}, nil, []string{"sync"}, exitTryLater},
+		{"offline", pop3test.Faults{}, func(t *testing.T, c *cli) { c.srv.Close() }, []string{"sync"}, exitTryLater},
+		{"account busy (sync)", pop3test.Faults{}, func(t *testing.T, c *cli) { holdLock(t, c.store) }, []string{"sync"}, exitTryLater},
+		{"account busy (delete)", pop3test.Faults{}, func(t *testing.T, c *cli) { holdLock(t, c.store) }, []string{"delete", "1"}, exitTryLater},
+		{"pending deletions", pop3test.Faults{}, func(t *testing.T, c *cli) {
+			c.must("delete", fmt.Sprint(c.list()[0].ID))
+			c.srv.SetFaults(pop3test.Faults{StallOn: "QUIT"})
+		}, []string{"sync"}, exitPending},
+		{"bad flag", pop3test.Faults{}, nil, []string{"sync", "--nope"}, exitUsage},
+		{"unknown account", pop3test.Faults{}, nil, []string{"sync", "--account", "nope"}, exitUsage},
+		{"bad id", pop3test.Faults{}, nil, []string{"delete", "x"}, exitUsage},
+		{"missing id", pop3test.Faults{}, nil, []string{"show", "999"}, exitFailure},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := newCLI(t, "", testMail("a", "first"))
-			c.srv.SetFaults(tt.faults)
+			c := newCLI(t, "timeout = \"1s\"\n", testMail("a", "first"))
+			if tt.setup != nil {
+				c.must("sync")
+				tt.setup(t, c)
+			}
+			if tt.faults != (pop3test.Faults{}) {
+				c.srv.SetFaults(tt.faults)
+			}
 			code, out, errs := c.run(tt.args...)
 			if code != tt.want {
 				t.Fatalf("exit %d, want %d\n%s%s", code, tt.want, out, errs)
 			}
-			if code != exitOK && strings.Count(strings.TrimSpace(errs), "\n") != 0 {
+			// Exit 5 also prints the engine's warning saying why QUIT failed.
+			if lines := strings.Count(strings.TrimSpace(errs), "\n") + 1; code != exitOK && lines != 1 && (code != exitPending || lines != 2) {
 				t.Fatalf("want one line on stderr, got %q", errs)
+			}
+			if code == exitTryLater && !strings.Contains(errs, "later") && !strings.Contains(errs, "again") {
+				t.Fatalf("a try-later error should say so: %q", errs)
 			}
 		})
 	}

@@ -1,0 +1,249 @@
+// Command storebench measures what a user of a large store waits for, end to
+// end with the real binary: it builds a store of 100,000 messages through the
+// cache API (every header indexed, 10% of the bodies stored as Maildir files
+// of realistic text), writes a config for it, and times `popterm list` (the
+// first page) and `popterm list --search` (a common word and a rare one) as
+// whole processes, printing the median of several runs. Nothing touches the
+// network: list works offline. scripts/bench-store.sh runs it.
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/popterm/popterm/cache"
+)
+
+// rareWord is planted in a handful of bodies, so a rare-word search has a
+// few answers to find among 100,000 messages.
+const rareWord = "quetzalcoatl"
+
+// commonWords is everyday English; the first ones appear in many messages.
+var commonWords = strings.Fields(`meeting the of and to a in is it you that he was for on are with as
+	I his they be at one have this from or had by not word but what some we can out other were all there
+	when up use your how said an each she which do their time if will way about many then them write would
+	like so these her long make thing see him two has look more day could go come did number sound no most
+	people my over know water than call first who may down side been now find any new work part take get
+	place made live where after back little only round man year came show every good me give our under
+	name very through just form sentence great think say help low line differ turn cause much mean before
+	move right boy old too same tell does set three want air well also play small end put home read hand
+	port large spell add even land here must big high such follow act why ask men change went light kind
+	off need house picture try us again animal point mother world near build self earth father head stand
+	own page should country found answer school grow study still learn plant cover food sun four between
+	state keep eye never last let thought city tree cross farm hard start might story saw far sea draw
+	left late run while press close night real life few north report invoice budget project deadline
+	schedule review quarter customer release draft agenda minutes contract shipment payment`)
+
+func main() {
+	n := flag.Int("n", 100_000, "messages in the store")
+	bodies := flag.Int("bodies", 10, "percent of the messages with a stored body")
+	runs := flag.Int("runs", 7, "runs of each command (the median is printed)")
+	bin := flag.String("popterm", "", "the popterm binary to time (required)")
+	keep := flag.String("dir", "", "build the store here and keep it (default: a temporary folder, removed)")
+	flag.Parse()
+	if *bin == "" {
+		fmt.Fprintln(os.Stderr, "storebench: -popterm BINARY is required (scripts/bench-store.sh builds it)")
+		os.Exit(2)
+	}
+	if err := bench(*bin, *keep, *n, *bodies, *runs); err != nil {
+		fmt.Fprintln(os.Stderr, "storebench:", err)
+		os.Exit(1)
+	}
+}
+
+// bench builds the store (unless dir already holds one of n messages) and
+// times the commands.
+func bench(bin, dir string, n, bodyPercent, runs int) error {
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "storebench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	}
+	storeDir := filepath.Join(dir, "store")
+	start := time.Now()
+	built, err := build(storeDir, n, bodyPercent)
+	if err != nil {
+		return fmt.Errorf("build the store: %w", err)
+	}
+	if built {
+		fmt.Printf("built a store of %d messages (%d%% with bodies) in %s\n", n, bodyPercent, time.Since(start).Round(time.Second))
+	}
+	cfg := filepath.Join(dir, "config.toml")
+	doc := fmt.Sprintf(`default_account = "bench"
+
+[[account]]
+name = "bench"
+host = "127.0.0.1"
+port = 9
+tls = "none"
+username = "bench"
+auth = "user"
+allow_cleartext_auth = true
+password_cmd = "echo unused"
+store_dir = %q
+`, storeDir)
+	if err := os.WriteFile(cfg, []byte(doc), 0o600); err != nil {
+		return err
+	}
+	cases := []struct {
+		name    string
+		args    []string
+		atLeast int
+		atMost  int // 0: no bound
+	}{
+		{"popterm list --limit 50 (first page)", []string{"list", "--limit", "50"}, 50, 50},
+		{"popterm list --search meeting --limit 50 (common word)", []string{"list", "--search", "meeting", "--limit", "50"}, 50, 50},
+		{"popterm list --search " + rareWord + " (rare word, all results)", []string{"list", "--search", rareWord}, 5, 6},
+		{"popterm list --json --limit 50", []string{"list", "--json", "--limit", "50"}, 50, 0},
+	}
+	fmt.Printf("median of %d runs of the real binary (process start to exit):\n", runs)
+	for _, c := range cases {
+		med, lines, err := timeCommand(bin, cfg, c.args, runs)
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.name, err)
+		}
+		if lines < c.atLeast || (c.atMost > 0 && lines > c.atMost) {
+			return fmt.Errorf("%s printed %d lines, want %d to %d", c.name, lines, c.atLeast, c.atMost)
+		}
+		fmt.Printf("  %-60s %8.1f ms  (%d lines)\n", c.name, float64(med.Microseconds())/1000, lines)
+	}
+	return nil
+}
+
+// timeCommand runs popterm runs times and returns the median wall time and
+// the number of lines of the last run's output.
+func timeCommand(bin, cfg string, args []string, runs int) (time.Duration, int, error) {
+	var times []time.Duration
+	lines := 0
+	for range runs {
+		cmd := exec.Command(bin, append([]string{"--config", cfg}, args...)...)
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			return 0, 0, fmt.Errorf("%v: %s", err, strings.TrimSpace(errb.String()))
+		}
+		times = append(times, time.Since(start))
+		lines = bytes.Count(out.Bytes(), []byte("\n"))
+	}
+	slices.Sort(times)
+	return times[len(times)/2], lines, nil
+}
+
+// build fills a new store at dir with n messages through the cache API:
+// headers in batches of 1,000, then bodyPercent% of the bodies with
+// SaveBody. It reports false when dir already holds n messages.
+func build(dir string, n, bodyPercent int) (bool, error) {
+	ctx := context.Background()
+	s, err := cache.Open(dir, cache.Options{})
+	if err != nil {
+		return false, err
+	}
+	defer s.Close()
+	if st, err := s.Stats(ctx); err != nil {
+		return false, err
+	} else if st.Total == n {
+		return false, nil
+	} else if st.Total != 0 {
+		return false, fmt.Errorf("%s holds %d messages, not %d: remove it or choose another -dir", dir, st.Total, n)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var ids []int64
+	for start := 0; start < n; start += 1000 {
+		batch := make([]cache.NewMessage, 0, 1000)
+		for i := start; i < min(start+1000, n); i++ {
+			batch = append(batch, cache.NewMessage{UIDL: fmt.Sprintf("%06d-%08x", i, rng.Uint32()), Size: int64(2000 + rng.IntN(50000)), Header: header(rng, i)})
+		}
+		got, err := s.Add(ctx, batch)
+		if err != nil {
+			return false, err
+		}
+		ids = append(ids, got...)
+	}
+	step := 100 / max(bodyPercent, 1)
+	every := max(len(ids)/step/5, 1) // five bodies carry the rare word
+	planted := 0
+	for k := 0; k < len(ids); k += step {
+		text := sentence(rng, 200+rng.IntN(600))
+		if (k/step)%every == 0 {
+			text += " " + rareWord
+			planted++
+		}
+		raw := fmt.Sprintf("%s\n%s\n", headerText(ids[k]), wrap(text))
+		if err := s.SaveBody(ctx, ids[k], strings.NewReader(raw)); err != nil {
+			return false, err
+		}
+	}
+	if planted == 0 {
+		return false, fmt.Errorf("the rare word was planted nowhere")
+	}
+	return true, nil
+}
+
+// pick chooses a word, low indexes far more often (roughly Zipf).
+func pick(rng *rand.Rand) string {
+	return commonWords[int(float64(len(commonWords))*rng.Float64()*rng.Float64())]
+}
+
+// sentence is n words of everyday text.
+func sentence(rng *rand.Rand, n int) string {
+	w := make([]string, n)
+	for i := range w {
+		w[i] = pick(rng)
+	}
+	return strings.Join(w, " ")
+}
+
+// wrap breaks text into lines of about 72 columns.
+func wrap(text string) string {
+	var b strings.Builder
+	col := 0
+	for _, w := range strings.Fields(text) {
+		if col > 0 && col+1+len(w) > 72 {
+			b.WriteByte('\n')
+			col = 0
+		} else if col > 0 {
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(w)
+		col += len(w)
+	}
+	return b.String()
+}
+
+// header is a realistic header block of about 1 KB for message i.
+func header(rng *rand.Rand, i int) []byte {
+	d := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(rng.Int64N(int64(5 * 365 * 24 * time.Hour))))
+	var b strings.Builder
+	fmt.Fprintf(&b, "Return-Path: <sender%d@example.org>\n", i%997)
+	fmt.Fprintf(&b, "Received: from mx%d.example.org (mx%d.example.org [192.0.2.%d])\n\tby mail.example.net with ESMTPS id %08x\n\tfor <me@example.net>; %s\n", i%7, i%7, i%250, rng.Uint32(), d.Format(time.RFC1123Z))
+	fmt.Fprintf(&b, "DKIM-Signature: v=1; a=rsa-sha256; d=example.org; s=sel; h=from:to:subject:date; bh=%016x=; b=%032x\n", rng.Uint64(), rng.Uint64())
+	fmt.Fprintf(&b, "From: =?UTF-8?B?7ZmN6ri464+Z?= %d <sender%d@example.org>\n", i%997, i%997)
+	fmt.Fprintf(&b, "To: Me <me@example.net>, team%d@example.net\n", i%13)
+	if i%3 == 0 {
+		b.WriteString("Cc: boss@example.net\n")
+	}
+	fmt.Fprintf(&b, "Subject: %s\n", sentence(rng, 3+rng.IntN(6)))
+	fmt.Fprintf(&b, "Date: %s\n", d.Format(time.RFC1123Z))
+	fmt.Fprintf(&b, "Message-ID: <%d.%x@example.org>\n", i, rng.Uint64())
+	b.WriteString("MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n")
+	return []byte(b.String())
+}
+
+// headerText is the short header block stored with a body.
+func headerText(id int64) string {
+	return fmt.Sprintf("From: sender@example.org\nSubject: message %d\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n", id)
+}
