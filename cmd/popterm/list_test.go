@@ -1,0 +1,150 @@
+package main
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/popterm/popterm/cache"
+	"github.com/popterm/popterm/pop3/pop3test"
+)
+
+// mailFrom makes a message with a given From and raw Subject field.
+func mailFrom(uid, from, subject string) pop3test.Message {
+	return pop3test.Message{UID: uid, Data: []byte(fmt.Sprintf(
+		"From: %s\nTo: Bob <bob@example.org>\nSubject: %s\nDate: Mon, 02 Jan 2026 15:0%s:05 +0000\n\nbody\n",
+		from, subject, uid))}
+}
+
+// encoded is s as an RFC 2047 encoded word, so any byte reaches the decoder.
+func encoded(s string) string {
+	return "=?UTF-8?B?" + base64.StdEncoding.EncodeToString([]byte(s)) + "?="
+}
+
+// hostileMails have wide characters and control characters in names and
+// subjects; every subject starts with its UIDL so a test can find it.
+func hostileMails() []pop3test.Message {
+	return []pop3test.Message{
+		mailFrom("1", "Alice <alice@example.org>", "1 plain subject"),
+		mailFrom("2", encoded("김철수")+" <kim@example.org>", encoded("2 회의 일정 안내 wide")),
+		mailFrom("3", encoded("山田太郎さんと一緒に長い名前の人")+" <yamada@example.jp>", encoded("3 会議\x1b[31m red\x1b]0;title\x07 \u009b31m c1\r\n tab\there")),
+		mailFrom("4", encoded("\x1b[2Jevil\x00name")+" <e@example.org>", encoded("4 \x7fdel\u202eright-to-left")),
+	}
+}
+
+// hasControl reports a control or format character other than the newline.
+func hasControl(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool {
+		return r != '\n' && (unicode.IsControl(r) || r == '\u202e')
+	})
+}
+
+func TestListJSONFields(t *testing.T) {
+	c := newCLI(t, "", hostileMails()...)
+	if out := c.must("list", "--json"); strings.TrimSpace(out) != "[]" {
+		t.Fatalf("empty store: %q", out)
+	}
+	if out := c.must("list", "--json", "--search", "nothing matches this"); strings.TrimSpace(out) != "[]" {
+		t.Fatalf("no match: %q", out)
+	}
+	c.must("sync")
+	out := c.must("list", "--json")
+	if hasControl(out) {
+		t.Fatalf("control character in list --json: %q", out)
+	}
+	var raw []map[string]any
+	if err := json.Unmarshal([]byte(out), &raw); err != nil {
+		t.Fatal(err)
+	}
+	if len(raw) != 4 {
+		t.Fatalf("%d entries", len(raw))
+	}
+	want := []string{"cached", "date", "deleted", "from", "id", "on_server", "seen", "size", "subject", "to", "uidl"}
+	ids := map[float64]bool{}
+	for _, m := range raw {
+		if got := slices.Sorted(maps.Keys(m)); !slices.Equal(got, want) {
+			t.Fatalf("fields %v, want %v", got, want)
+		}
+		id, ok := m["id"].(float64)
+		if !ok || id <= 0 || id != float64(int64(id)) || ids[id] {
+			t.Fatalf("id %v is not a new positive integer", m["id"])
+		}
+		ids[id] = true
+		for _, k := range []string{"uidl", "from", "subject", "date"} {
+			if _, ok := m[k].(string); !ok {
+				t.Errorf("%s is %T, want a string", k, m[k])
+			}
+		}
+		if to, ok := m["to"].([]any); !ok || len(to) != 1 || to[0] != "Bob <bob@example.org>" {
+			t.Errorf("to = %#v", m["to"])
+		}
+		if size, ok := m["size"].(float64); !ok || size <= 0 {
+			t.Errorf("size = %v", m["size"])
+		}
+		for _, k := range []string{"seen", "deleted", "cached", "on_server"} {
+			if _, ok := m[k].(bool); !ok {
+				t.Errorf("%s is %T, want a boolean", k, m[k])
+			}
+		}
+	}
+	// Newest first, and decoded names.
+	if raw[0]["uidl"] != "4" || raw[3]["uidl"] != "1" {
+		t.Errorf("order: %v ... %v", raw[0]["uidl"], raw[3]["uidl"])
+	}
+	if raw[2]["from"] != "김철수 <kim@example.org>" || !strings.HasPrefix(raw[2]["subject"].(string), "2 회의 일정") {
+		t.Errorf("decoded: %v / %v", raw[2]["from"], raw[2]["subject"])
+	}
+}
+
+func TestListColumnsAlign(t *testing.T) {
+	c := newCLI(t, "", hostileMails()...)
+	if out := c.must("list"); out != "" {
+		t.Fatalf("empty store: %q", out)
+	}
+	c.must("sync")
+	c.must("delete", "1")
+	for _, width := range []int{0, 60} {
+		var b strings.Builder
+		s, code := openAccount(&env{configPath: c.config, stderr: &b}, "", storeRead)
+		if s == nil {
+			t.Fatalf("open: %d %s", code, b.String())
+		}
+		msgs, err := s.store.List(t.Context(), cache.Query{})
+		s.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		printColumns(&b, msgs, width)
+		out := b.String()
+		if hasControl(out) {
+			t.Fatalf("width %d: control character in list: %q", width, out)
+		}
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		if len(lines) != 4 {
+			t.Fatalf("width %d: %d lines:\n%s", width, len(lines), out)
+		}
+		col := -1
+		for i, l := range lines {
+			if width > 0 && ansi.StringWidth(l) > width {
+				t.Errorf("width %d: line %d is %d columns: %q", width, i, ansi.StringWidth(l), l)
+			}
+			// The subject starts with the message's number.
+			uid := fmt.Sprint(4 - i)
+			at := strings.LastIndex(l, "  "+uid+" ")
+			if at < 0 {
+				t.Fatalf("width %d: no subject %s in %q", width, uid, l)
+			}
+			if w := ansi.StringWidth(l[:at]); col == -1 {
+				col = w
+			} else if w != col {
+				t.Errorf("width %d: subject of line %d starts at column %d, not %d:\n%s", width, i, w, col, out)
+			}
+		}
+	}
+}
