@@ -326,9 +326,12 @@ func runProbe(ctx context.Context, e *env, acct config.Account, password string)
 func probeFailure(err error) string {
 	msg := message.Sanitize(err.Error())
 	var uc *setup.UntrustedCertError
+	var ce *connectError
 	switch {
 	case errors.As(err, &uc):
 		msg += "; if it is your server's certificate (compare: openssl x509 -noout -fingerprint -sha256 -in CERT), pin it with --tls-cert-sha256 " + uc.SHA256
+	case errors.As(err, &ce):
+		// Its message already says what to check.
 	case hint(err) != "":
 		msg += "; " + hint(err)
 	}
@@ -401,7 +404,7 @@ func cmdAccountRemove(ctx context.Context, e *env, args []string) int {
 		return fail(e, exitFailure, "account remove: %v", err)
 	}
 	fmt.Fprintf(e.stdout, "removed account %s from %s\n", acct.Name, cfg.Path)
-	if acct.StoreDir != "" {
+	if _, err := os.Stat(acct.StoreDir); acct.StoreDir != "" && err == nil {
 		fmt.Fprintf(e.stdout, "its mail stays in %s (delete that folder to free the space)\n", acct.StoreDir)
 	}
 	err = e.secrets().Delete(acct.KeyringUser())

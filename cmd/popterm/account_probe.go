@@ -5,6 +5,8 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
+	"syscall"
 
 	"github.com/popterm/popterm/config"
 	"github.com/popterm/popterm/pop3"
@@ -36,7 +38,7 @@ func probeAccount(ctx context.Context, a config.Account, password string) (setup
 			leaf := cv.UnverifiedCertificates[0]
 			err = &setup.UntrustedCertError{SHA256: config.CertSHA256(leaf.Raw), Subject: leaf.Subject.String(), Err: cv.Err}
 		}
-		return res, fmt.Errorf("connect to %s (%s): %w", a.Addr(), tlsModeName(a.TLS), err)
+		return res, &connectError{addr: a.Addr(), mode: a.TLS, err: err}
 	}
 	defer c.Close()
 	if state, ok := c.TLS(); ok {
@@ -95,3 +97,31 @@ func tlsModeName(mode string) string {
 	}
 	return "no TLS"
 }
+
+// connectError is a probe that could not reach a POP3 server. Its message
+// says in words what went wrong and what to check, instead of the dialer's
+// chain ("pop3: connecting to ...: dial tcp: lookup ... on RESOLVER: ...").
+type connectError struct {
+	addr, mode string
+	err        error
+}
+
+func (e *connectError) Error() string {
+	prefix := fmt.Sprintf("connect to %s (%s): ", e.addr, tlsModeName(e.mode))
+	var dns *net.DNSError
+	var uc *setup.UntrustedCertError
+	var ne net.Error
+	switch {
+	case errors.As(e.err, &uc):
+		return prefix + uc.Error()
+	case errors.As(e.err, &dns) && dns.IsNotFound:
+		return prefix + "no host named " + dns.Name + ": check the host name"
+	case errors.Is(e.err, syscall.ECONNREFUSED):
+		return prefix + "connection refused: check the port"
+	case errors.As(e.err, &ne) && ne.Timeout():
+		return prefix + "no answer in time: check the port and TLS mode (995 is usually implicit TLS, 110 STARTTLS), or try again later"
+	}
+	return prefix + e.err.Error()
+}
+
+func (e *connectError) Unwrap() error { return e.err }

@@ -162,8 +162,13 @@ func TestAccountLifecycle(t *testing.T) {
 		t.Errorf("passwd without a terminal: exit %d, stderr %q", code, errOut)
 	}
 
+	// The store folder is named (kept) only when it exists.
+	storeDir := filepath.Join(filepath.Dir(filepath.Dir(filepath.Dir(a.cfgPath))), "data", "popterm", "work")
+	if err := os.MkdirAll(storeDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	code, out, errOut = a.run("", "account", "remove", "work")
-	if code != exitOK || !strings.Contains(out, filepath.Join("data", "popterm", "work")) || !strings.Contains(out, "deleted its password") {
+	if code != exitOK || !strings.Contains(out, storeDir) || !strings.Contains(out, "deleted its password") {
 		t.Fatalf("remove: exit %d, out %q, stderr %q", code, out, errOut)
 	}
 	if _, err := ks.Get(user); err == nil {
@@ -172,6 +177,12 @@ func TestAccountLifecycle(t *testing.T) {
 	cfg = a.config()
 	if names := cfg.AccountNames(); len(names) != 1 || names[0] != "home" || cfg.DefaultAccount != "home" {
 		t.Errorf("after remove: accounts %v default %q", names, cfg.DefaultAccount)
+	}
+	if code, out, _ := a.run("\n", "account", "add", "--name", "gone", "--host", "h", "--user", "u", "--no-probe"); code != exitOK {
+		t.Fatalf("add --no-probe: exit %d, %q", code, out)
+	}
+	if code, out, _ := a.run("", "account", "remove", "gone"); code != exitOK || strings.Contains(out, "stays in") {
+		t.Errorf("remove of a never-synced account: exit %d, out %q", code, out)
 	}
 	if code, _, errOut := a.run("", "account", "remove", "work"); code != exitUsage || !strings.Contains(errOut, "no account") {
 		t.Errorf("second remove: exit %d, stderr %q", code, errOut)
