@@ -249,7 +249,7 @@ func (c *Client) sasl(label, name string, ir []byte, mech sasl.Client) error {
 		if !isChallenge(raw) {
 			st, err := parseStatus(raw)
 			if err != nil {
-				return errors.New(c.sec.redact(err.Error()))
+				return c.badReply(raw)
 			}
 			if !st.ok {
 				return c.refusal(label, st)

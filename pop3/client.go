@@ -356,12 +356,18 @@ func (c *Client) readStatus(label string) (status, error) {
 	c.trace.server(c.sec.clean(string(line)))
 	st, err := parseStatus(line)
 	if err != nil {
-		return st, fmt.Errorf("%s", c.sec.redact(err.Error()))
+		return st, c.badReply(line)
 	}
 	if !st.ok {
 		return st, c.refusal(label, st)
 	}
 	return st, nil
+}
+
+// badReply is the error for a line that should have been a status line; it
+// quotes the line sanitized, cut, and with secrets redacted.
+func (c *Client) badReply(line []byte) error {
+	return fmt.Errorf("unexpected reply %q (want +OK or -ERR)", c.sec.quote(string(line), 80))
 }
 
 // refusal turns a -ERR status into an *Error. label is the command without

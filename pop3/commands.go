@@ -2,6 +2,7 @@ package pop3
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -113,7 +114,7 @@ func (c *Client) UIDL(ctx context.Context) ([]UIDEntry, error) {
 	for _, line := range lines {
 		e, err := parseUIDEntry(line)
 		if err != nil {
-			return nil, c.broke(label, err)
+			return nil, c.broke(label, fmt.Errorf("%w in %q", err, c.sec.quote(line, 80)))
 		}
 		out = append(out, e)
 	}
@@ -135,7 +136,7 @@ func (c *Client) UIDLOne(ctx context.Context, n int) (UIDEntry, error) {
 		err = fmt.Errorf("reply is for message %d", e.Number)
 	}
 	if err != nil {
-		return UIDEntry{}, c.broke(label, err)
+		return UIDEntry{}, c.broke(label, fmt.Errorf("%w in %q", err, c.sec.quote(st.text, 80)))
 	}
 	return e, nil
 }
@@ -186,11 +187,11 @@ func parseUIDEntry(s string) (UIDEntry, error) {
 	s = strings.TrimLeft(s, " \t")
 	i := strings.IndexAny(s, " \t")
 	if i < 0 {
-		return UIDEntry{}, fmt.Errorf("malformed UIDL entry %q (want number and unique-id)", sanitize(s, 80))
+		return UIDEntry{}, errors.New("malformed UIDL entry (want number and unique-id)")
 	}
 	n, err := strconv.Atoi(s[:i])
 	if err != nil || n < 1 {
-		return UIDEntry{}, fmt.Errorf("malformed UIDL entry %q (bad message number)", sanitize(s, 80))
+		return UIDEntry{}, errors.New("malformed UIDL entry (bad message number)")
 	}
 	uid := strings.TrimRight(strings.TrimLeft(s[i:], " \t"), " \t")
 	switch {

@@ -190,12 +190,39 @@ func TestErrorText(t *testing.T) {
 }
 
 func TestRedact(t *testing.T) {
-	var s secrets
-	s.add("hunter2")
-	s.add("hunter2-long")
-	s.add("")
-	got := s.clean("-ERR bad password hunter2-long or hunter2\x1b")
-	if strings.Contains(got, "hunter2") || got != "-ERR bad password [redacted] or [redacted]" {
-		t.Fatalf("clean = %q", got)
+	tests := []struct {
+		name    string
+		secrets []string
+		in      string
+		want    string
+	}{
+		{name: "long and its prefix", secrets: []string{"hunter2", "hunter2-long", ""},
+			in: "-ERR bad password hunter2-long or hunter2\x1b", want: "-ERR bad password [redacted] or [redacted]"},
+		{name: "short secret inside a word kept", secrets: []string{"pass"},
+			in: "-ERR wrong password", want: "-ERR wrong password"},
+		{name: "short secret as a word", secrets: []string{"pass"},
+			in: "-ERR pass is wrong ('pass'), PASS=pass.", want: "-ERR [redacted] is wrong ('[redacted]'), PASS=[redacted]."},
+		{name: "short secret at both ends", secrets: []string{"pw"}, in: "pw", want: "[redacted]"},
+		{name: "short secret glued to punctuation of its own", secrets: []string{"!x!"},
+			in: "a!x!b", want: "a[redacted]b"},
+		{name: "short non-ASCII secret", secrets: []string{"pässe"},
+			in: "pässe: 1pässe", want: "[redacted]: 1pässe"},
+		{name: "short secret joined by a control character", secrets: []string{"pass"},
+			in: "x pa\x1bss y", want: "x [redacted] y"},
+		{name: "long secret anywhere", secrets: []string{"password"},
+			in: "wrong password; passwords", want: "wrong [redacted]; [redacted]s"},
+		{name: "cut never leaves part of a secret", secrets: []string{"tokentokentoken"},
+			in: strings.Repeat("x", maxTextRunes-3) + "tokentokentoken", want: strings.Repeat("x", maxTextRunes-3) + "[re…"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var s secrets
+			for _, v := range tt.secrets {
+				s.add(v)
+			}
+			if got := s.clean(tt.in); got != tt.want {
+				t.Fatalf("clean(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
 	}
 }

@@ -28,6 +28,10 @@ const (
 	DefaultMaxMessageSize = 1 << 30
 )
 
+// errNotStatus is a status line that is neither +OK nor -ERR. It does not
+// quote the line: the caller does, with secrets redacted (Client.badReply).
+var errNotStatus = errors.New("unexpected reply (want +OK or -ERR)")
+
 // status is a parsed status line.
 type status struct {
 	ok   bool
@@ -46,7 +50,7 @@ func parseStatus(line []byte) (status, error) {
 	case hasIndicator(line, "-ERR"):
 		rest = line[4:]
 	default:
-		return st, fmt.Errorf("unexpected reply %q (want +OK or -ERR)", sanitize(string(line), 80))
+		return st, errNotStatus
 	}
 	rest = bytes.TrimLeft(rest, " \t")
 	if !st.ok {

@@ -2,6 +2,7 @@ package pop3
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -59,6 +60,13 @@ func (s *secrets) add(v string) {
 	s.list = append(s.list, v)
 }
 
+// minAnywhere is the length in bytes from which a secret is redacted
+// wherever it appears. A shorter one is redacted only where it stands as a
+// word of its own: a password such as "pass" must not turn the server's
+// "wrong password" into "wrong [redacted]word", and a short secret inside a
+// longer word says nothing about the secret.
+const minAnywhere = 8
+
 // redact replaces every remembered secret in text, longest first so that a
 // payload is removed whole before its parts.
 func (s *secrets) redact(text string) string {
@@ -72,12 +80,67 @@ func (s *secrets) redact(text string) string {
 		}
 	}
 	for _, v := range order {
-		text = strings.ReplaceAll(text, v, redacted)
+		text = redactOne(text, v)
 	}
 	return text
 }
 
+// redactOne replaces v in text: everywhere when v is at least minAnywhere
+// bytes long, else only where it stands as a word of its own.
+func redactOne(text, v string) string {
+	if len(v) >= minAnywhere {
+		return strings.ReplaceAll(text, v, redacted)
+	}
+	var b strings.Builder
+	done := 0 // text[:done] is written to b
+	for from := 0; ; {
+		i := strings.Index(text[from:], v)
+		if i < 0 {
+			break
+		}
+		i += from
+		j := i + len(v)
+		if !standsAlone(text, i, j) {
+			from = i + 1
+			continue
+		}
+		b.WriteString(text[done:i])
+		b.WriteString(redacted)
+		done, from = j, j
+	}
+	if done == 0 {
+		return text
+	}
+	b.WriteString(text[done:])
+	return b.String()
+}
+
+// standsAlone reports whether text[i:j] is not glued to a letter or digit:
+// an edge of the match that is itself a letter or digit must not have one
+// next to it (the \b of regular expressions).
+func standsAlone(text string, i, j int) bool {
+	first, _ := utf8.DecodeRuneInString(text[i:j])
+	last, _ := utf8.DecodeLastRuneInString(text[i:j])
+	if before, _ := utf8.DecodeLastRuneInString(text[:i]); i > 0 && isWord(first) && isWord(before) {
+		return false
+	}
+	if after, _ := utf8.DecodeRuneInString(text[j:]); j < len(text) && isWord(last) && isWord(after) {
+		return false
+	}
+	return true
+}
+
+// isWord reports a letter or digit.
+func isWord(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
 // clean redacts and sanitizes server text.
 func (s *secrets) clean(text string) string {
-	return s.redact(sanitize(s.redact(text), maxTextRunes))
+	return s.quote(text, maxTextRunes)
+}
+
+// quote redacts server text and sanitizes it to at most max runes. It
+// redacts before cutting, so that a cut can never leave part of a secret,
+// and again after, since dropping control characters may join one.
+func (s *secrets) quote(text string, max int) string {
+	return s.redact(sanitize(s.redact(text), max))
 }

@@ -352,3 +352,122 @@ func TestServerImplicitTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestServerNoCleartextCredentials: a client that requires TLS never sends
+// USER, PASS, APOP or AUTH in cleartext, whether STLS is missing, refused,
+// attacked or fails its handshake. The proof is the server's own log of the
+// commands it received, read after every session has ended.
+func TestServerNoCleartextCredentials(t *testing.T) {
+	srvTLS, cliTLS, _, err := pop3test.TLSConfigs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cred := func(mech string) Credentials {
+		return Credentials{Username: pop3test.DefaultUser, Password: pop3test.DefaultPassword, Mechanism: mech,
+			Token: func(context.Context) (string, error) { return "token", nil }}
+	}
+	mechs := []string{MechAuto, MechUser, MechAPOP, MechPlain, MechLogin, MechCRAMMD5, MechXOAUTH2, MechOAuthBearer}
+	// dialThenLogin requires STLS with DialStartTLS; it must fail, and so
+	// must every mechanism tried on a cleartext connection afterwards.
+	dialThenLogin := func(opts *Options) func(t *testing.T, addr string) {
+		return func(t *testing.T, addr string) {
+			if c, err := DialStartTLS(bg, addr, opts); !errors.Is(err, ErrTLSUnavailable) {
+				if c != nil {
+					c.Close()
+				}
+				t.Fatalf("DialStartTLS = %v, want ErrTLSUnavailable", err)
+			}
+			c, err := Dial(bg, addr, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			if err := c.StartTLS(bg, nil); err == nil {
+				t.Fatal("StartTLS succeeded")
+			}
+			for _, mech := range mechs {
+				if _, err := c.Login(bg, cred(mech)); !errors.Is(err, ErrCleartext) && !errors.Is(err, ErrClosed) {
+					t.Fatalf("Login(%s) after a failed STLS = %v, want ErrCleartext or ErrClosed", mech, err)
+				}
+			}
+		}
+	}
+	tests := []struct {
+		name string
+		cfg  pop3test.Config
+		run  func(t *testing.T, addr string)
+		// credentials: the control case, where they do go (over TLS)
+		credentials bool
+	}{
+		{name: "STLS not offered", cfg: pop3test.Config{APOP: true}, run: dialThenLogin(&Options{TLSConfig: cliTLS})},
+		{name: "STLS refused", cfg: pop3test.Config{APOP: true, TLS: srvTLS, Faults: pop3test.Faults{RefuseSTLS: true}},
+			run: dialThenLogin(&Options{TLSConfig: cliTLS})},
+		{name: "STLS response injection", cfg: pop3test.Config{APOP: true, TLS: srvTLS, Faults: pop3test.Faults{InjectAfterSTLS: "+OK injected\r\n"}},
+			run: dialThenLogin(&Options{TLSConfig: cliTLS})},
+		{name: "certificate not trusted", cfg: pop3test.Config{APOP: true, TLS: srvTLS},
+			run: dialThenLogin(&Options{})},
+		{name: "plain connection, every mechanism", cfg: pop3test.Config{APOP: true, TLS: srvTLS, Tokens: map[string]string{pop3test.DefaultUser: "token"}},
+			run: func(t *testing.T, addr string) {
+				c, err := Dial(bg, addr, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer c.Close()
+				for _, mech := range mechs {
+					if _, err := c.Login(bg, cred(mech)); !errors.Is(err, ErrCleartext) {
+						t.Fatalf("Login(%s) = %v, want ErrCleartext", mech, err)
+					}
+				}
+				if err := c.Quit(bg); err != nil {
+					t.Fatal(err)
+				}
+			}},
+		{name: "control: STLS works", cfg: pop3test.Config{TLS: srvTLS}, credentials: true,
+			run: func(t *testing.T, addr string) {
+				c, err := DialStartTLS(bg, addr, &Options{TLSConfig: cliTLS})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer c.Close()
+				if _, err := c.Login(bg, cred(MechUser)); err != nil {
+					t.Fatal(err)
+				}
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := pop3test.NewTest(t, tt.cfg)
+			tt.run(t, srv.Addr())
+			srv.Close() // every session has ended: the log is complete
+			sent := 0
+			for _, cmd := range srv.Log() {
+				switch cmd.Verb {
+				case "USER", "PASS", "APOP", "AUTH":
+					sent++
+					if !cmd.TLS {
+						t.Errorf("the server received %q in cleartext", cmd.Line)
+					}
+				}
+			}
+			if tt.credentials != (sent > 0) {
+				t.Errorf("credential commands received: %d (log %q)", sent, srv.Commands())
+			}
+		})
+	}
+}
+
+// TestServerRefusalTextKept: the server's words stay readable when the
+// password is short and appears inside them ("pass" in "password"), while
+// the password standing alone is still redacted.
+func TestServerRefusalTextKept(t *testing.T) {
+	srv := pop3test.NewTest(t, pop3test.Config{Faults: pop3test.Faults{LoginError: "[AUTH] wrong password: pass"}})
+	c, err := Dial(bg, srv.Addr(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_, err = c.Login(bg, Credentials{Username: pop3test.DefaultUser, Password: "pass", Mechanism: MechUser, AllowCleartext: true})
+	if err == nil || err.Error() != "pop3: PASS: [AUTH] wrong password: [redacted]" {
+		t.Fatalf("Login = %v, want the server's text with the password redacted", err)
+	}
+}

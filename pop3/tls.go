@@ -12,8 +12,9 @@ import (
 // again. cfg may be nil (Options.TLSConfig is used); it is cloned and its
 // ServerName filled from the address. Bytes the server sent after its +OK
 // and before the handshake are an attack (response injection): the
-// connection is closed and the error matches ErrInjection. Any failure
-// leaves the connection closed, never in cleartext.
+// connection is closed and the error matches ErrInjection. A refusal (-ERR)
+// leaves the connection usable but in cleartext, where Login still refuses
+// credentials unless allowed; any other failure closes the connection.
 func (c *Client) StartTLS(ctx context.Context, cfg *tls.Config) error {
 	const label = "STLS"
 	if _, isTLS := c.TLS(); isTLS {
