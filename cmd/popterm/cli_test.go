@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/popterm/popterm/internal/testenv"
+	"github.com/popterm/popterm/pop3/pop3test"
+)
+
+func TestGlobalFlagsAnywhere(t *testing.T) {
+	c := newCLI(t, "", testMail("a", "first"))
+	c.must("sync")
+	id := fmt.Sprint(c.list()[0].ID)
+	tests := []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"before", []string{"--config", c.config, "--account", "test", "list"}, exitOK},
+		{"after", []string{"list", "--config", c.config, "--account", "test"}, exitOK},
+		{"with =", []string{"list", "--config=" + c.config, "--account=test"}, exitOK},
+		{"around", []string{"--account", "test", "show", id, "--config", c.config}, exitOK},
+		{"between the command's flags", []string{"list", "--limit", "1", "--config", c.config, "--json"}, exitOK},
+		{"unknown account after", []string{"list", "--config", c.config, "--account", "nope"}, exitUsage},
+		{"unknown account before", []string{"--account", "nope", "--config", c.config, "sync"}, exitUsage},
+		{"missing value", []string{"list", "--config"}, exitUsage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(context.Background(), tt.args, &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb})
+			if code != tt.want {
+				t.Fatalf("popterm %v: exit %d, want %d\n%s%s", tt.args, code, tt.want, out.String(), errb.String())
+			}
+			if code == exitOK && !strings.Contains(out.String(), "first") {
+				t.Fatalf("popterm %v printed %q", tt.args, out.String())
+			}
+		})
+	}
+}
+
+// runBinary runs the built popterm with pipes as stdout and stderr.
+func runBinary(t *testing.T, bin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode(), out.String(), errb.String()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return 0, out.String(), errb.String()
+}
+
+func TestSyncProgressOnATerminalOnly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	testenv.LookPath(t, "script")
+	var msgs []pop3test.Message
+	for i := range 20 {
+		msgs = append(msgs, testMail(fmt.Sprint(i), fmt.Sprint("subject ", i)))
+	}
+	c := newCLI(t, "", msgs...)
+	bin := popBinary(t)
+	// Not a terminal: one summary line, nothing else.
+	c.md.Add(testMail("x", "extra"))
+	code, out, errs := runBinary(t, bin, "--config", c.config, "sync")
+	if code != exitOK || errs != "" || strings.Count(out, "\n") != 1 || !strings.HasPrefix(out, "test: 21 new") || strings.ContainsAny(out, "\r\x1b") {
+		t.Fatalf("sync into pipes: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	// A terminal (script(1) gives it a pseudo-terminal): a bar redrawn in
+	// place on one line, erased, then the summary.
+	c.md.Add(testMail("y", "more"))
+	cmd := exec.Command("script", "-qec", bin+" --config "+c.config+" sync", "/dev/null")
+	tty, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("sync on a terminal: %v\n%q", err, tty)
+	}
+	screen := string(tty)
+	if !strings.Contains(screen, "\rtest: ") || !strings.Contains(screen, "\r\x1b[K") || !strings.Contains(screen, "test: 1 new") {
+		t.Fatalf("no progress bar on a terminal: %q", screen)
+	}
+	last := screen[strings.LastIndex(screen, "\r\x1b[K")+len("\r\x1b[K"):]
+	if strings.TrimSpace(last) != "test: 1 new, 1 downloaded, 0 gone from the server, 0 deleted, 0 pending deletion" {
+		t.Fatalf("after the bar: %q", last)
+	}
+}
+
+func TestInterruptedSyncCommitsNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	c := newCLI(t, "", testMail("a", "first"), testMail("b", "second"))
+	c.must("sync")
+	marked := c.list()[0]
+	c.must("delete", fmt.Sprint(marked.ID))
+	big := testMail("c", "third")
+	big.Data = append(big.Data, bytes.Repeat([]byte("a long body line\n"), 5000)...)
+	c.md.Add(big)
+	c.srv.ResetLog()
+	c.srv.SetFaults(pop3test.Faults{StallOn: "RETR"})
+	bin := popBinary(t)
+	cmd := exec.Command(bin, "--config", c.config, "sync")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; !slices.Contains(c.srv.Commands(), "RETR"); i++ {
+		if i > 1000 {
+			cmd.Process.Kill()
+			t.Fatal("the sync never reached RETR")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cmd.Process.Signal(os.Interrupt) // what Ctrl-C sends
+	err := cmd.Wait()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != exitFailure || out.Len() != 0 || !strings.Contains(errb.String(), "cancelled; nothing was deleted") ||
+		strings.Count(strings.TrimSpace(errb.String()), "\n") != 0 {
+		t.Fatalf("interrupted sync: %v\nstdout %q\nstderr %q", err, out.String(), errb.String())
+	}
+	if slices.Contains(c.srv.Commands(), "DELE") || c.md.Len() != 3 {
+		t.Fatalf("an interrupted sync deleted: %v", c.srv.Commands())
+	}
+	for _, m := range c.list() {
+		if m.UIDL == marked.UIDL && !m.Deleted {
+			t.Fatal("the mark was lost")
+		}
+		if m.UIDL == "c" && m.Cached {
+			t.Fatal("a body that never arrived is stored")
+		}
+	}
+	if tmp, _ := os.ReadDir(filepath.Join(c.store, "Maildir", "tmp")); len(tmp) != 0 {
+		t.Fatalf("partial files in tmp/: %d", len(tmp))
+	}
+	if out := c.must("check"); !strings.Contains(out, "consistent") {
+		t.Fatalf("check: %q", out)
+	}
+}
