@@ -170,11 +170,16 @@ func unknownKeyError(file string, de *toml.DecodeError) *Error {
 	name := path[len(path)-1]
 	e.Key = name
 	e.Msg = "unknown key " + where
-	if known == nil {
+	s := suggest(name, keyNames(known))
+	switch {
+	case known == nil:
 		e.Msg += " (this table takes no keys here)"
-	} else if s := suggest(name, keyNames(known)); s != "" {
+	case path[0] == "account" && (name == "password" || name == "pass"):
+		// Before any suggestion: "password_cmd" is not what they meant.
+		e.Msg += ": passwords never go in the config file; store it in the OS keyring with `popterm account passwd NAME`, or set password_cmd"
+	case s != "":
 		e.Msg += fmt.Sprintf("; did you mean %q?", s)
-	} else {
+	default:
 		e.Msg += " (known keys: " + strings.Join(keyNames(known), ", ") + ")"
 	}
 	return e

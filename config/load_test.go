@@ -146,6 +146,7 @@ func TestLoadErrors(t *testing.T) {
 		{"keys not list", "[keys]\nquit = \"q\"\n", 2, []string{"quit", "a list of keys"}},
 		{"syntax", "[[account]\n", 1, []string{"column"}},
 		{"ui duration", "[ui]\nsession_idle = \"5\"\n", 2, []string{"session_idle"}},
+		{"password in file", head + "password = \"hunter2\"\n", 5, []string{"password", "never go in the config", "popterm account passwd"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -173,6 +174,9 @@ func TestLoadErrors(t *testing.T) {
 				if !strings.Contains(msg, w) {
 					t.Errorf("error %q lacks %q", msg, w)
 				}
+			}
+			if strings.Contains(msg, "hunter2") {
+				t.Errorf("error %q repeats a password from the file", msg)
 			}
 		})
 	}
