@@ -51,8 +51,8 @@ type Credentials struct {
 // server's capabilities (OAUTHBEARER, XOAUTH2 when a Token is given; else
 // PLAIN, LOGIN, USER/PASS; CRAM-MD5 and APOP only when named). It sends UTF8
 // first when offered, refuses cleartext (ErrCleartext) unless allowed, never
-// retries another mechanism, and asks CAPA again after success. It returns the
-// mechanism used.
+// retries another mechanism (nor logs in twice on one connection), and asks
+// CAPA again after success. It returns the mechanism used.
 func (c *Client) Login(ctx context.Context, cred Credentials) (mechanism string, err error) {
 	mech := strings.ToLower(strings.TrimSpace(cred.Mechanism))
 	if mech == "" {
@@ -65,6 +65,9 @@ func (c *Client) Login(ctx context.Context, cred Credentials) (mechanism string,
 	}
 	if _, isTLS := c.TLS(); !isTLS && !cred.AllowCleartext {
 		return "", ErrCleartext
+	}
+	if c.loginTried {
+		return "", errors.New("pop3: this connection already tried to log in: connect again to retry (one attempt per session)")
 	}
 	if !c.capsAsked {
 		if _, err := c.Capa(ctx); err != nil {
@@ -126,8 +129,9 @@ func (c *Client) choose(cred Credentials) (string, error) {
 	return "", fmt.Errorf("%w: the server offers no password mechanism popterm picks by itself (%s); name one (apop, cram-md5) to use it", ErrNoMechanism, offered)
 }
 
-// authenticate runs one mechanism.
+// authenticate runs one mechanism, the session's only attempt.
 func (c *Client) authenticate(ctx context.Context, mech string, cred Credentials) error {
+	c.loginTried = true
 	c.sec.add(cred.Password)
 	c.username = cred.Username
 	switch mech {

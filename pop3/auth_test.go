@@ -191,6 +191,10 @@ func TestLoginOneAttempt(t *testing.T) {
 	if !strings.HasPrefix(err.Error(), "pop3: AUTH PLAIN: [AUTH] bad password [redacted]") {
 		t.Fatalf("error text = %q", err)
 	}
+	// A second Login on the session sends nothing: the server sees QUIT next.
+	if _, err := c.Login(bg, Credentials{Username: "alice", Password: "hunter2", Mechanism: MechLogin, AllowCleartext: true}); err == nil || !strings.Contains(err.Error(), "one attempt per session") {
+		t.Fatalf("second Login = %v, want a refusal to try again", err)
+	}
 	if err := c.Quit(bg); err != nil {
 		t.Fatal(err)
 	}

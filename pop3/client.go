@@ -87,6 +87,8 @@ type Client struct {
 	username  string        // the user name sent, not a secret to redact
 	maxList   int64         // MaxListBytes (smaller in tests)
 	pending   *body         // unfinished multi-line reply
+	// loginTried: Login sent credentials once; it never sends them again.
+	loginTried bool
 
 	mu     sync.Mutex
 	closed bool  // Close or Quit ran
