@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/popterm/popterm/config"
 	"github.com/popterm/popterm/message"
 )
 
@@ -106,7 +107,9 @@ func New(opts Options) App {
 	m.status.account = m.acct.Name
 	m.status.readOnly = m.acct.ReadOnly
 	m.downloadDir = opts.UI.DownloadDir
-	if m.downloadDir == "" {
+	if m.downloadDir == "" || m.downloadDir == config.DefaultUI().DownloadDir {
+		// Not set in the config: XDG_DOWNLOAD_DIR (or user-dirs.dirs)
+		// wins over the config's plain ~/Downloads.
 		m.downloadDir = message.DownloadDir()
 	}
 	if m.acct.Notice != "" {

@@ -78,7 +78,7 @@ func (m App) quit() (tea.Model, tea.Cmd) {
 	}
 	if m.syncing {
 		m.quitWhenDone = true
-		m.status.Notify("Quitting when the running sync ends (Ctrl-C cancels it).")
+		m.status.Notify("A sync is running: quitting when it ends (Ctrl-C cancels the sync and the quit).")
 		return m, nil
 	}
 	if m.opts.UI.ConfirmCommit {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -96,9 +97,14 @@ func (m App) handleData(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return openerDoneMsg{err: err}
 		})
 	case openerDoneMsg:
-		if msg.err != nil {
+		var missing *exec.Error
+		switch {
+		case errors.As(msg.err, &missing) && errors.Is(missing.Err, exec.ErrNotFound):
+			m.status.Fail(fmt.Sprintf("No viewer: %q is not installed. Set ui.open_cmd in the config to the program that should open attachments.",
+				oneLine(missing.Name)))
+		case msg.err != nil:
 			m.status.Fail(sentence("The viewer failed (set ui.open_cmd in the config)", msg.err))
-		} else {
+		default:
 			m.status.Notify("")
 		}
 	case savedMsg:
@@ -200,6 +206,11 @@ func (m App) syncDone(msg syncDoneMsg) (tea.Model, tea.Cmd) {
 			plural(res.Pending, "mark")))
 	default:
 		m.status.net = netOnline
+		if msg.commit && res.Committed {
+			// Until the counts are read again: a quit waiting for this
+			// commit must not ask about the marks it just deleted.
+			m.status.stats.Deleted = res.Pending
+		}
 		m.status.Notify(strings.TrimSpace(syncSummary(res, msg.commit) + " " + note))
 		if quitAfter {
 			m.farewell = m.status.notice

@@ -16,7 +16,7 @@ func (m App) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(k, m.keys.Interrupt) {
 		if m.syncing && !m.interrupted {
 			m.interrupted = true
-			m.quitAfter = false
+			m.quitAfter, m.quitWhenDone = false, false // the quit waiting for this sync is off too
 			m.syncCancel()
 			m.status.Notify("Cancelling the sync; nothing is deleted. Ctrl-C again exits.")
 			return m, nil
@@ -109,21 +109,14 @@ func (m App) pagerKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(k, m.keys.Back):
 		m.screen = screenIndex
 		return m, nil
-	case key.Matches(k, m.keys.NextMessage), key.Matches(k, m.keys.PrevMessage):
-		delta := 1
-		if key.Matches(k, m.keys.PrevMessage) {
-			delta = -1
-		}
-		before := m.index.sel
-		m.index.Move(delta)
-		if m.index.sel == before {
-			m.status.Notify(map[bool]string{true: "This is the last message.", false: "This is the first message."}[delta > 0])
-			return m, nil
-		}
-		return m.openSelected()
+	case key.Matches(k, m.keys.NextMessage):
+		return m.openNext(1, nil)
+	case key.Matches(k, m.keys.PrevMessage):
+		return m.openNext(-1, nil)
 	case key.Matches(k, m.keys.Delete):
-		cmd := m.markShown(true)
-		return m, cmd
+		// As in the index (and mutt): mark, then go on to the next message.
+		cmd := m.markShown(true) // before m is copied into the call
+		return m.openNext(1, cmd)
 	case key.Matches(k, m.keys.Undelete):
 		cmd := m.markShown(false)
 		return m, cmd
@@ -148,6 +141,27 @@ func (m App) pagerKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
+// openNext opens the message delta rows away in the index from the one
+// shown (J, K, and d after marking); at either end it stays and says so.
+// cmd, already issued by the caller, runs either way.
+func (m App) openNext(delta int, cmd tea.Cmd) (tea.Model, tea.Cmd) {
+	if pos := m.index.find(m.pager.ID()); pos >= 0 {
+		m.index.sel = pos // the shown message, even if a reload moved the selection
+	}
+	before := m.index.sel
+	m.index.Move(delta)
+	if m.index.sel == before {
+		if delta > 0 {
+			m.status.Notify("This is the last message.")
+		} else {
+			m.status.Notify("This is the first message.")
+		}
+		return m, cmd
+	}
+	nm, open := m.openSelected()
+	return nm, tea.Batch(cmd, open)
+}
+
 // attachmentsKey handles open, save and back.
 func (m App) attachmentsKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
@@ -160,7 +174,9 @@ func (m App) attachmentsKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if _, ok := m.attach.Selected(); !ok {
 			return m, nil
 		}
-		m.prompt = ask(promptSavePath, "Save to: ", m.downloadDir, m.width)
+		// A trailing separator: save into that folder under the
+		// attachment's own name; type a file name to choose another.
+		m.prompt = ask(promptSavePath, "Save to: ", folderPath(m.downloadDir), m.width)
 		return m, nil
 	case key.Matches(k, m.keys.Help):
 		m.back, m.screen = screenAttachments, screenHelp

@@ -392,7 +392,10 @@ func TestPagerKeys(t *testing.T) {
 	if got := f.marked(); !slices.Equal(got, []int64{8}) {
 		t.Errorf("d in the pager marked %v", got)
 	}
-	h.keys("g")
+	if h.m.pager.ID() != 7 || h.selectedID() != 7 {
+		t.Errorf("d in the pager should go on to the next message, as in the index: shows %d", h.m.pager.ID())
+	}
+	h.keys("K")
 	if !strings.Contains(h.screen(), "Marked for deletion") {
 		t.Errorf("pager does not say the message is marked:\n%s", h.screen())
 	}
@@ -427,6 +430,25 @@ func TestPagerKeys(t *testing.T) {
 	h.keys("q")
 	if h.m.screen != screenIndex || h.quit {
 		t.Fatal("q in the pager should go back, not exit")
+	}
+}
+
+// d on the last message marks it and stays there, saying so.
+func TestPagerDeleteOnLastMessage(t *testing.T) {
+	f := newFake()
+	h := newHarness(t, f, nil)
+	h.keys("G", "enter", "d")
+	if got := f.marked(); !slices.Equal(got, []int64{1}) {
+		t.Errorf("marked %v", got)
+	}
+	if h.m.screen != screenPager || h.m.pager.ID() != 1 || !strings.Contains(h.screen(), "Marked for deletion") {
+		t.Errorf("should stay on the marked last message:\n%s", h.screen())
+	}
+	if !strings.Contains(h.m.status.notice, "last message") {
+		t.Errorf("notice %q", h.m.status.notice)
+	}
+	if !strings.Contains(h.screen(), "1 to delete") {
+		t.Errorf("status bar does not count the mark:\n%s", h.screen())
 	}
 }
 
@@ -794,6 +816,65 @@ func TestTinyWindows(t *testing.T) {
 			}
 			f.rows = sampleRows()
 		}
+	}
+}
+
+// Ctrl-C during a sync that a q waits for cancels both: nothing is
+// committed and the reader stays open.
+func TestCtrlCCancelsQueuedQuit(t *testing.T) {
+	f := newFake()
+	h := newHarness(t, f, nil)
+	h.keys("d")
+	var done syncDoneMsg
+	h.hold = func(msg tea.Msg) bool {
+		if d, ok := msg.(syncDoneMsg); ok {
+			done = d
+			return true
+		}
+		return false
+	}
+	h.send(autoSyncMsg{session: h.m.session})
+	h.keys("q")
+	if !strings.Contains(h.screen(), "quitting when it ends") {
+		t.Errorf("q during a sync does not say it waits:\n%s", h.screen())
+	}
+	h.keys("ctrl+c")
+	h.hold = nil
+	done.err = context.Canceled
+	h.send(done)
+	if h.quit || h.m.prompt.Active() {
+		t.Fatalf("quit %v, prompt %v after Ctrl-C cancelled the sync", h.quit, h.m.prompt.Active())
+	}
+	if got := f.syncFlags(); !slices.Equal(got, []bool{false}) {
+		t.Errorf("syncs %v", got)
+	}
+}
+
+// q during a commit ($) exits when the commit succeeds, without asking
+// about the marks it has just deleted.
+func TestQuitDuringCommitExitsAfterIt(t *testing.T) {
+	f := newFake()
+	h := newHarness(t, f, func(o *Options) { o.UI.ConfirmCommit = false })
+	h.keys("d")
+	var done tea.Msg
+	h.hold = func(msg tea.Msg) bool {
+		if d, ok := msg.(syncDoneMsg); ok {
+			done = d
+			return true
+		}
+		return false
+	}
+	h.keys("$", "q")
+	if h.quit {
+		t.Fatal("q during the commit exited at once")
+	}
+	h.hold = nil
+	h.send(done)
+	if !h.quit || h.m.prompt.Active() {
+		t.Fatalf("quit %v, prompt %q", h.quit, h.m.prompt.question)
+	}
+	if got := f.syncFlags(); !slices.Equal(got, []bool{true}) {
+		t.Errorf("syncs %v, want the one commit", got)
 	}
 }
 

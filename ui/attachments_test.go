@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/popterm/popterm/config"
 	"github.com/popterm/popterm/message"
 )
 
@@ -63,6 +64,32 @@ func TestSaveAttachment(t *testing.T) {
 	if h.m.prompt.Active() {
 		t.Error("esc did not close the prompt")
 	}
+	// A file name of one's own.
+	named := filepath.Join(dir, "lunch.txt")
+	h.keys("s", "ctrl+u", "type:"+named, "enter")
+	if got, err := os.ReadFile(named); err != nil || string(got) != "Ramen and gyoza\n" {
+		t.Errorf("save as a new file: %q, %v (status %q)", got, err, h.m.status.err)
+	}
+}
+
+// A download folder that does not exist yet is created (0700) and the
+// attachment saved inside it, never written as a file named like the folder.
+func TestSaveAttachmentCreatesDownloadFolder(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "Downloads")
+	h := newHarness(t, attachmentFake(t), func(o *Options) { o.UI.DownloadDir = dir })
+	h.keys("enter", "v", "s", "enter")
+	fi, err := os.Stat(dir)
+	if err != nil || !fi.IsDir() || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("download folder: %v, %v", fi, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "menu.txt")); err != nil {
+		t.Errorf("not saved inside the folder: %v (status %q %q)", err, h.m.status.notice, h.m.status.err)
+	}
+	// A file path in a folder that does not exist is an error, not a guess.
+	h.keys("s", "ctrl+u", "type:"+filepath.Join(dir, "no", "such.txt"), "enter")
+	if !strings.HasPrefix(h.m.status.err, "Could not save the attachment") {
+		t.Errorf("status %q", h.m.status.err)
+	}
 }
 
 func TestOpenAttachmentPrivateTempFile(t *testing.T) {
@@ -100,5 +127,34 @@ func TestOpenAttachmentBodyMissing(t *testing.T) {
 	}
 	if len(h.m.tempFiles) != 0 {
 		t.Error("a failed open left a temp folder behind")
+	}
+}
+
+// The config's default download folder gives way to XDG_DOWNLOAD_DIR; a
+// folder set in the config does not.
+func TestDownloadFolderFollowsXDG(t *testing.T) {
+	xdg := t.TempDir()
+	t.Setenv("XDG_DOWNLOAD_DIR", xdg)
+	h := newHarness(t, attachmentFake(t), func(o *Options) { o.UI.DownloadDir = config.DefaultUI().DownloadDir })
+	h.keys("enter", "v", "s")
+	if !strings.Contains(h.screen(), "Save to: "+xdg+string(filepath.Separator)) {
+		t.Errorf("the prompt ignores XDG_DOWNLOAD_DIR:\n%s", h.screen())
+	}
+	set := t.TempDir()
+	h = newHarness(t, attachmentFake(t), func(o *Options) { o.UI.DownloadDir = set })
+	h.keys("enter", "v", "s")
+	if !strings.Contains(h.screen(), "Save to: "+set) {
+		t.Errorf("the prompt ignores ui.download_dir:\n%s", h.screen())
+	}
+}
+
+// A viewer that is not installed is named in a sentence that says what to do.
+func TestMissingViewerIsASentence(t *testing.T) {
+	h := newHarness(t, attachmentFake(t), nil)
+	err := openerCommand("popterm-no-such-viewer --flag", "/tmp/x").Run()
+	h.send(openerDoneMsg{err: err})
+	want := `No viewer: "popterm-no-such-viewer" is not installed. Set ui.open_cmd in the config`
+	if !strings.HasPrefix(h.m.status.err, want) {
+		t.Errorf("status %q, want %q...", h.m.status.err, want)
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	tea "charm.land/bubbletea/v2"
@@ -121,6 +123,9 @@ func writeAttachment(ctx context.Context, eng Engine, id int64, index int, path 
 	}
 	defer raw.Close()
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+		err = pe.Err // the path is named once, below
+	}
 	if err != nil {
 		return fmt.Errorf("creating %s: %w", path, err)
 	}
@@ -133,27 +138,38 @@ func writeAttachment(ctx context.Context, eng Engine, id int64, index int, path 
 	return nil
 }
 
-// saveAttachment saves into a folder (under a safe, unused name) or, when
-// target is not a folder, to that file path (which must not exist).
+// saveAttachment saves into a folder (under a safe, unused name) or to a
+// file path, which must not exist. The target is a folder when it is one
+// already or when it ends with a separator; such a folder is created
+// (0700) when missing, since the user confirmed it in the prompt.
 func saveAttachment(ctx context.Context, eng Engine, id int64, index int, target string) tea.Cmd {
 	return func() tea.Msg {
+		isDir := strings.HasSuffix(target, "/") || strings.HasSuffix(target, string(filepath.Separator))
 		target := expandHome(target)
 		if fi, err := os.Stat(target); err == nil && fi.IsDir() {
-			raw, err := eng.Body(ctx, id)
-			if err != nil {
-				return savedMsg{err: fmt.Errorf("reading the message: %w", err)}
-			}
-			defer raw.Close()
-			path, err := message.SaveAttachment(raw, index, target)
-			if err != nil {
-				return savedMsg{err: fmt.Errorf("saving into %s: %w", target, err)}
-			}
-			return savedMsg{path: path}
+			isDir = true
+		} else if err == nil {
+			return savedMsg{err: fmt.Errorf("%s already exists; type another name, or a folder to save into", target)}
 		}
-		if err := writeAttachment(ctx, eng, id, index, target); err != nil {
-			return savedMsg{err: err}
+		if !isDir {
+			if err := writeAttachment(ctx, eng, id, index, target); err != nil {
+				return savedMsg{err: err}
+			}
+			return savedMsg{path: target}
 		}
-		return savedMsg{path: target}
+		if err := os.MkdirAll(target, 0o700); err != nil {
+			return savedMsg{err: fmt.Errorf("making the folder %s: %w", target, err)}
+		}
+		raw, err := eng.Body(ctx, id)
+		if err != nil {
+			return savedMsg{err: fmt.Errorf("reading the message: %w", err)}
+		}
+		defer raw.Close()
+		path, err := message.SaveAttachment(raw, index, target)
+		if err != nil {
+			return savedMsg{err: fmt.Errorf("saving into %s: %w", target, err)}
+		}
+		return savedMsg{path: path}
 	}
 }
 
