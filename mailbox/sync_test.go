@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -361,6 +363,41 @@ func TestDroppedRetrLeavesNoPartialFile(t *testing.T) {
 	}
 	if r := f.byUIDL("u2"); r.Cached {
 		t.Fatal("row claims a body that never fully arrived")
+	}
+	f.checkStore()
+}
+
+func TestDroppedPrefetchLeavesNoPartialFile(t *testing.T) {
+	msgs := mails("u", 4)
+	for i := range msgs {
+		msgs[i].Data = append(msgs[i].Data, []byte(strings.Repeat("y", 50000)+"\n")...)
+	}
+	f := newFixture(t, pop3test.Config{Faults: pop3test.Faults{DropRetrAfter: 20000}}, msgs...)
+	_, err := f.eng.Sync(context.Background(), SyncOptions{Commit: true})
+	if Classify(err) != KindTryLater {
+		t.Fatalf("a connection dropped during RETR: want try later, got %v", err)
+	}
+	files := 0
+	for _, sub := range []string{"cur", "new"} {
+		d, _ := os.ReadDir(filepath.Join(f.acct.StoreDir, "Maildir", sub))
+		files += len(d)
+	}
+	rows := f.all()
+	if len(rows) != 4 {
+		t.Fatalf("%d rows: the headers indexed before the drop were lost", len(rows))
+	}
+	for _, r := range rows {
+		if r.Cached {
+			t.Errorf("message %s claims a body that never fully arrived", r.UIDL)
+		}
+	}
+	if files != 0 {
+		t.Fatalf("%d files in cur/ or new/ after a dropped RETR", files)
+	}
+	f.checkStore()
+	f.srv.SetFaults(pop3test.Faults{})
+	if res := f.sync(false); res.Downloaded != 4 {
+		t.Fatalf("the next sync downloaded %d, want 4", res.Downloaded)
 	}
 	f.checkStore()
 }

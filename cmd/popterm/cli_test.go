@@ -150,3 +150,39 @@ func TestInterruptedSyncCommitsNothing(t *testing.T) {
 		t.Fatalf("check: %q", out)
 	}
 }
+
+func TestMaildirFlagsFollowTheCommands(t *testing.T) {
+	c := newCLI(t, "", testMail("a", "first"))
+	c.must("sync")
+	id := fmt.Sprint(c.list()[0].ID)
+	flagsOnDisk := func() string {
+		t.Helper()
+		files, _ := filepath.Glob(filepath.Join(c.store, "Maildir", "cur", "*"))
+		if len(files) != 1 {
+			t.Fatalf("stored files: %v", files)
+		}
+		_, info, ok := strings.Cut(filepath.Base(files[0]), ":2,")
+		if !ok {
+			t.Fatalf("no Maildir info in %s", files[0])
+		}
+		return info
+	}
+	steps := []struct {
+		args []string
+		want string
+	}{
+		{nil, ""},
+		{[]string{"show", id}, "S"},
+		{[]string{"delete", id}, "ST"},
+		{[]string{"undelete", id}, "S"},
+		{[]string{"delete", id}, "ST"},
+	}
+	for _, st := range steps {
+		if st.args != nil {
+			c.must(st.args...)
+		}
+		if got := flagsOnDisk(); got != st.want {
+			t.Fatalf("after %v: flags %q, want %q", st.args, got, st.want)
+		}
+	}
+}
