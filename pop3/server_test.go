@@ -471,3 +471,80 @@ func TestServerRefusalTextKept(t *testing.T) {
 		t.Fatalf("Login = %v, want the server's text with the password redacted", err)
 	}
 }
+
+// TestServerOddUIDLs: unique-ids that break RFC 1939 (control characters,
+// an escape sequence, invalid UTF-8, over 70 octets) and duplicates are
+// kept byte for byte, in listings and UIDL n alike; only errors sanitize.
+func TestServerOddUIDLs(t *testing.T) {
+	odd := []string{"ctl\x01\x7f", "esc\x1b[31mred", "bad\xff\xfeutf8", strings.Repeat("L", 200), "ctl\x01\x7f"}
+	msgs := sampleMessages(len(odd))
+	for i := range msgs {
+		msgs[i].UID = odd[i]
+	}
+	srv := pop3test.NewTest(t, pop3test.Config{Maildrop: pop3test.NewMaildrop(msgs...)})
+	c := dial(t, srv.Addr(), nil)
+	if _, err := c.Login(bg, Credentials{Username: "user", Password: "pass", AllowCleartext: true}); err != nil {
+		t.Fatal(err)
+	}
+	uids, err := c.UIDL(bg)
+	if err != nil || len(uids) != len(odd) {
+		t.Fatalf("UIDL = %#v, %v", uids, err)
+	}
+	for i, u := range uids {
+		if u.Number != i+1 || u.UID != odd[i] {
+			t.Errorf("entry %d = %d %q, want %d %q", i, u.Number, u.UID, i+1, odd[i])
+		}
+		if one, err := c.UIDLOne(bg, i+1); err != nil || one != u {
+			t.Errorf("UIDL %d = %#v, %v; want %#v", i+1, one, err, u)
+		}
+	}
+}
+
+// TestServerEndlessBody: a RETR or TOP reply that runs far past the size
+// LIST gave is an error naming the command, after a bounded read (4 times
+// the size plus 1 MiB), in the pipelined batch as in a single command.
+func TestServerEndlessBody(t *testing.T) {
+	tests := []struct {
+		verb string
+		run  func(c *Client) error
+	}{
+		{verb: "RETR", run: func(c *Client) error {
+			rc, err := c.Retr(bg, 2)
+			if err != nil {
+				return err
+			}
+			_, err = io.Copy(io.Discard, rc)
+			return err
+		}},
+		{verb: "TOP", run: func(c *Client) error {
+			return c.TopMany(bg, []int{1, 2, 3}, 0, func(n int, body io.Reader, err error) error {
+				if err != nil {
+					return err
+				}
+				_, err = io.Copy(io.Discard, body)
+				return err
+			})
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.verb, func(t *testing.T) {
+			srv := pop3test.NewTest(t, pop3test.Config{Maildrop: pop3test.NewMaildrop(sampleMessages(3)...),
+				Faults: pop3test.Faults{EndlessOn: tt.verb}})
+			c := dial(t, srv.Addr(), nil)
+			if _, err := c.Login(bg, Credentials{Username: "user", Password: "pass", AllowCleartext: true}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.List(bg); err != nil {
+				t.Fatal(err)
+			}
+			err := tt.run(c)
+			var pe *ProtocolError
+			if !errors.Is(err, ErrReplyTooLong) || !errors.As(err, &pe) || !strings.HasPrefix(pe.Command, tt.verb+" ") {
+				t.Fatalf("err = %v, want ErrReplyTooLong naming %s", err, tt.verb)
+			}
+			if err := c.Noop(bg); !errors.Is(err, ErrClosed) {
+				t.Fatalf("NOOP after the broken reply = %v, want ErrClosed", err)
+			}
+		})
+	}
+}
