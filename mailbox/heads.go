@@ -100,9 +100,10 @@ func (s *syncRun) retrHeads(ctx context.Context, nums []int, fn headFunc) error 
 }
 
 // matcher finds the stored row a message that appeared under a new UIDL
-// belongs to: by Message-ID, size and header hash; after a mass UIDL change
-// (a server migration) also by Message-ID and size alone when that pair is
-// unique among the vanished rows.
+// belongs to: by Message-ID, size and header hash (the hash and size alone
+// for a message without Message-ID); after a mass UIDL change (a server
+// migration) also by Message-ID and size alone when that pair is unique
+// among the vanished rows.
 type matcher struct {
 	mass    bool
 	strict  map[string][]int64
@@ -115,11 +116,10 @@ type matcher struct {
 func newMatcher(gone map[int64]cache.Message, mass bool) *matcher {
 	m := &matcher{mass: mass, strict: map[string][]int64{}, loose: map[string][]int64{}, used: map[int64]bool{}}
 	for id, r := range gone {
-		if r.MessageID == "" {
-			continue
-		}
 		lk := fmt.Sprintf("%s\x00%d", r.MessageID, r.Size)
-		m.loose[lk] = append(m.loose[lk], id)
+		if r.MessageID != "" {
+			m.loose[lk] = append(m.loose[lk], id)
+		}
 		if r.HeaderHash != "" {
 			sk := lk + "\x00" + r.HeaderHash
 			m.strict[sk] = append(m.strict[sk], id)
@@ -131,18 +131,15 @@ func newMatcher(gone map[int64]cache.Message, mass bool) *matcher {
 // find returns the vanished row this header and size belong to, at most once
 // per row.
 func (m *matcher) find(header []byte, size int64) (int64, bool) {
-	if len(m.loose) == 0 {
+	if len(m.strict) == 0 && len(m.loose) == 0 {
 		return 0, false
 	}
 	mid := message.ParseSummary(header).MessageID
-	if mid == "" {
-		return 0, false
-	}
 	lk := fmt.Sprintf("%s\x00%d", mid, size)
 	if id, ok := m.take(m.strict[lk+"\x00"+cache.HeaderHash(header)], false); ok {
 		return id, true
 	}
-	if m.mass {
+	if m.mass && mid != "" {
 		return m.take(m.loose[lk], true)
 	}
 	return 0, false

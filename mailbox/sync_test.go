@@ -290,7 +290,13 @@ func TestServerWithoutTOP(t *testing.T) {
 }
 
 func TestMassUIDLChangeMatchesStoredMessages(t *testing.T) {
-	f := newFixture(t, pop3test.Config{}, mails("old", 6)...)
+	msgs := mails("old", 6)
+	// Two without Message-ID (one of them twice, byte for byte), matched by
+	// their header hash and size: never merged, never shown twice.
+	noID := []byte("From: a@example.org\nSubject: no id\n\nsame body\n")
+	msgs[4].Data, msgs[5].Data = noID, noID
+	msgs = append(msgs, pop3test.Message{UID: "old7", Data: []byte("From: b@example.org\nSubject: other, no id\n\nbody\n")})
+	f := newFixture(t, pop3test.Config{}, msgs...)
 	f.sync(false)
 	before := f.all()
 	// The server migrates: same messages, new UIDLs.
