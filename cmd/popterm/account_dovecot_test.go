@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"encoding/hex"
+	"io/fs"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -86,18 +89,45 @@ func TestKeyringDovecot(t *testing.T) {
 	if got, ok := secretToolLookup(t, user); !ok || got != d.Password {
 		t.Fatalf("secret-tool lookup service popterm username %s: %q, %v", user, got, ok)
 	}
-	data, _ := os.ReadFile(a.cfgPath)
-	if strings.Contains(string(data), d.Password) {
-		t.Fatal("the password reached the config file")
-	}
 	if code, out, errOut := a.run("", "account", "test", "dc"); code != exitOK || !strings.Contains(out, "works") {
 		t.Fatalf("test: exit %d, out %q, stderr %q", code, out, errOut)
 	}
+	// A sync logs in with the stored password and writes the store: the
+	// password is in none of the files popterm wrote, nor in its output.
+	d.Deliver(d.User, []byte("From: a@example.com\nSubject: hi\n\nbody\n"))
+	code, out, errOut := a.run("", "--account", "dc", "sync")
+	if code != exitOK || strings.Contains(out+errOut, d.Password) {
+		t.Fatalf("sync: exit %d, out %q, stderr %q", code, out, errOut)
+	}
+	assertNotInFiles(t, a.dir, d.Password)
 	if code, _, errOut := a.run("", "account", "remove", "dc"); code != exitOK {
 		t.Fatalf("remove: exit %d, stderr %q", code, errOut)
 	}
 	if got, ok := secretToolLookup(t, user); ok && got != "" {
 		t.Fatalf("the secret survived remove: %q", got)
+	}
+}
+
+// assertNotInFiles fails if any file under dir contains secret.
+func assertNotInFiles(t *testing.T, dir, secret string) {
+	t.Helper()
+	files := 0
+	err := filepath.WalkDir(dir, func(path string, de fs.DirEntry, err error) error {
+		if err != nil || de.IsDir() {
+			return err
+		}
+		files++
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if bytes.Contains(data, []byte(secret)) {
+			t.Errorf("the password is in %s", path)
+		}
+		return nil
+	})
+	if err != nil || files == 0 {
+		t.Fatalf("walking %s: %d files, %v", dir, files, err)
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 // keyring, with XDG folders in a temporary directory.
 type acctEnv struct {
 	t       *testing.T
+	dir     string // holds the config and data folders
 	cfgPath string
 	keyring config.Store
 }
@@ -26,7 +27,7 @@ func newAcctEnv(t *testing.T, keyring config.Store) *acctEnv {
 	dir := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
 	t.Setenv("XDG_DATA_HOME", filepath.Join(dir, "data"))
-	return &acctEnv{t: t, cfgPath: filepath.Join(dir, "config", "popterm", "config.toml"), keyring: keyring}
+	return &acctEnv{t: t, dir: dir, cfgPath: filepath.Join(dir, "config", "popterm", "config.toml"), keyring: keyring}
 }
 
 func (a *acctEnv) run(stdin string, args ...string) (int, string, string) {
@@ -163,7 +164,7 @@ func TestAccountLifecycle(t *testing.T) {
 	}
 
 	// The store folder is named (kept) only when it exists.
-	storeDir := filepath.Join(filepath.Dir(filepath.Dir(filepath.Dir(a.cfgPath))), "data", "popterm", "work")
+	storeDir := filepath.Join(a.dir, "data", "popterm", "work")
 	if err := os.MkdirAll(storeDir, 0o700); err != nil {
 		t.Fatal(err)
 	}
