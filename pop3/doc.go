@@ -18,9 +18,11 @@
 // Errors: a refusal (-ERR) is an *Error carrying the RFC 2449/3206 response
 // code; the connection stays usable. A broken stream (timeout, malformed
 // reply, server gone, cancelled context) is a *ProtocolError and closes the
-// connection: later commands fail with ErrClosed. Server text in errors is
-// sanitized for a terminal and never contains the password or token the
-// client sent.
+// connection: later commands fail with ErrClosed. Server text in errors and
+// in the trace is sanitized for a terminal, and the passwords, tokens and
+// SASL payloads the client sent are replaced by "[redacted]": wherever they
+// appear, or, for a secret under 8 bytes, wherever it stands as a word of its
+// own (so that the password "pass" leaves "wrong password" readable).
 //
 // A Client is not safe for concurrent use, except Close, which may be called
 // from any goroutine to abort a command in progress.
