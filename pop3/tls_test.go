@@ -3,6 +3,7 @@ package pop3
 import (
 	"crypto/tls"
 	"errors"
+	"io"
 	"net"
 	"strings"
 	"testing"
@@ -69,6 +70,34 @@ func TestSTLSInjection(t *testing.T) {
 	_, err := DialStartTLS(bg, addr, &Options{TLSConfig: cliCfg})
 	if !errors.Is(err, ErrInjection) || !errors.Is(err, ErrTLSUnavailable) {
 		t.Fatalf("err = %v, want ErrInjection and ErrTLSUnavailable", err)
+	}
+}
+
+// TestSTLSInjectionLate: injected bytes that arrive only after the client
+// has started its handshake go to TLS, which rejects them: they are never
+// read as a reply either.
+func TestSTLSInjectionLate(t *testing.T) {
+	_, cliCfg := testCerts(t)
+	addr := serve(t, func(p *peer) {
+		p.lenient = true
+		p.send("+OK ready")
+		p.expect("CAPA")
+		p.send("+OK", "STLS", "USER", ".")
+		p.expect("STLS")
+		p.send("+OK begin TLS")
+		if _, err := p.r.Peek(5); err != nil { // the ClientHello's record header
+			p.t.Errorf("no ClientHello: %v", err)
+			return
+		}
+		p.raw("+OK injected\r\n")
+		io.Copy(io.Discard, p.r)
+	})
+	c, err := DialStartTLS(bg, addr, &Options{TLSConfig: cliCfg})
+	if err == nil {
+		c.Close()
+	}
+	if !errors.Is(err, ErrTLSUnavailable) || !strings.Contains(err.Error(), "TLS handshake") {
+		t.Fatalf("err = %v, want a failed TLS handshake", err)
 	}
 }
 
