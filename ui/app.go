@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -42,6 +43,7 @@ type App struct {
 	session int // bumped when the account changes
 
 	screen, back screen // back: where help and the switcher return to
+	helpTop      int    // the first help line shown
 	index        indexModel
 	pager        pagerModel
 	attach       attachmentsModel
@@ -221,7 +223,7 @@ func (m App) View() tea.View {
 	case screenAttachments:
 		body = m.attach.View()
 	case screenHelp:
-		body = helpView(m.styles, m.screenName(m.back), m.helpKeys(m.back), m.width, main)
+		body = helpView(m.helpLines(), m.helpTop, m.width, main)
 	case screenAccounts:
 		body = accountsView(m.styles, m.opts.Accounts, m.acct.Name, m.accountSel, m.width, main)
 	}
@@ -260,6 +262,13 @@ func (m App) bottomLines() []string {
 func (m App) hintLine() string {
 	h := help.New()
 	h.Styles = m.styles.Help
+	if m.screen == screenHelp {
+		hint := " Any key closes the help."
+		if len(m.helpLines()) > m.mainHeight() {
+			hint = " j/k/space scroll · any other key closes"
+		}
+		return m.styles.Dim.Render(fit(hint, m.width))
+	}
 	var right string
 	if m.screen == screenPager {
 		right = " " + strings.TrimSpace(m.pager.FindStatus()+"  "+m.pager.Position())
@@ -272,6 +281,38 @@ func (m App) hintLine() string {
 	}
 	h.SetWidth(max(m.width-rw-1, 1))
 	return fit(" "+h.ShortHelpView(m.helpKeys(m.screen).ShortHelp()), m.width-rw) + m.styles.Dim.Render(fit(right, rw))
+}
+
+// helpLines is the help of the screen it was opened from.
+func (m App) helpLines() []string {
+	return helpLines(m.styles, m.screenName(m.back), m.helpKeys(m.back), m.opts.CheckEvery, m.width)
+}
+
+// mainHeight is the height of the main area with one bottom line.
+func (m App) mainHeight() int { return max(m.height-2, 1) }
+
+// helpKey scrolls a help longer than the window; any other key closes it.
+func (m App) helpKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	page := max(m.mainHeight()-1, 1)
+	last := max(len(m.helpLines())-m.mainHeight(), 0)
+	switch {
+	case last > 0 && key.Matches(k, m.keys.Down):
+		m.helpTop = min(m.helpTop+1, last)
+	case last > 0 && key.Matches(k, m.keys.Up):
+		m.helpTop = max(m.helpTop-1, 0)
+	case last > 0 && key.Matches(k, m.keys.PageDown):
+		m.helpTop = min(m.helpTop+page, last)
+	case last > 0 && key.Matches(k, m.keys.PageUp):
+		m.helpTop = max(m.helpTop-page, 0)
+	default:
+		m.screen = m.back
+	}
+	return m, nil
+}
+
+// showHelp opens the help of the current screen, from its top.
+func (m *App) showHelp() {
+	m.back, m.screen, m.helpTop = m.screen, screenHelp, 0
 }
 
 // helpKeys is the key map help of a screen.

@@ -33,8 +33,7 @@ func (m App) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case screenAttachments:
 		return m.attachmentsKey(k)
 	case screenHelp:
-		m.screen = m.back
-		return m, nil
+		return m.helpKey(k)
 	case screenAccounts:
 		return m.accountsKey(k)
 	}
@@ -59,7 +58,7 @@ func (m App) indexKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.prompt = ask(promptSearch, "Search: ", m.search, m.width)
 		return m, nil
 	case key.Matches(k, m.keys.Help):
-		m.back, m.screen = screenIndex, screenHelp
+		m.showHelp()
 		return m, nil
 	case key.Matches(k, m.keys.Accounts):
 		if len(m.opts.Accounts) < 2 || m.opts.OpenAccount == nil {
@@ -133,7 +132,7 @@ func (m App) pagerKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.prompt = ask(promptFind, "Find: ", m.pager.find, m.width)
 		return m, nil
 	case key.Matches(k, m.keys.Help):
-		m.back, m.screen = screenPager, screenHelp
+		m.showHelp()
 		return m, nil
 	}
 	var cmd tea.Cmd
@@ -179,7 +178,7 @@ func (m App) attachmentsKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.prompt = ask(promptSavePath, "Save to: ", folderPath(m.downloadDir), m.width)
 		return m, nil
 	case key.Matches(k, m.keys.Help):
-		m.back, m.screen = screenAttachments, screenHelp
+		m.showHelp()
 		return m, nil
 	}
 	var cmd tea.Cmd

@@ -511,6 +511,39 @@ func TestHelpScreen(t *testing.T) {
 	}
 }
 
+// In a small window the help scrolls with the movement keys, any other key
+// closes it; it says how often new mail is checked.
+func TestHelpScrollsInSmallWindow(t *testing.T) {
+	h := newHarness(t, newFake(), func(o *Options) { o.CheckEvery = 10 * time.Minute })
+	h.send(tea.WindowSizeMsg{Width: 40, Height: 12})
+	h.keys("?")
+	if s := h.screen(); strings.Contains(s, "State column") || !strings.Contains(s, "j/k/space scroll") {
+		t.Fatalf("small help:\n%s", s)
+	}
+	h.keys("space", "space", "space", "space", "j")
+	s := h.screen()
+	if h.m.screen != screenHelp || !strings.Contains(s, "undelete, up.") {
+		t.Fatalf("help did not scroll to its end:\n%s", s)
+	}
+	h.keys("space", "-", "k")
+	if h.m.screen != screenHelp {
+		t.Fatal("scrolling closed the help")
+	}
+	h.keys("q")
+	if h.m.screen != screenIndex || h.quit {
+		t.Fatal("q should close the help, not quit")
+	}
+	h.send(tea.WindowSizeMsg{Width: 100, Height: 40})
+	h.keys("?")
+	if s := h.screen(); !strings.Contains(s, "New mail is checked at start and every 10 minutes") {
+		t.Errorf("help does not give the check period:\n%s", s)
+	}
+	h.keys("j")
+	if h.m.screen != screenIndex {
+		t.Error("j should close a help that fits")
+	}
+}
+
 func TestKeyOverride(t *testing.T) {
 	h := newHarness(t, newFake(), func(o *Options) { o.Keys = map[string][]string{"down": {"n", "ctrl+n"}} })
 	h.keys("n")

@@ -76,13 +76,13 @@ func (m *attachmentsModel) Click(y int) bool {
 func (m attachmentsModel) View() string {
 	lines := []string{
 		m.styles.Title.Render(fit(" Attachments of “"+oneLine(m.subject)+"”", m.width)),
-		m.styles.ColumnHeader.Render(fit(fmt.Sprintf("  %-3s %-*s %-*s %6s", "#", m.nameWidth(), "Name", 24, "Type", "Size"), m.width)),
+		m.styles.ColumnHeader.Render(fit("  #   "+fit("Name", m.nameWidth())+" "+fit("Type", m.typeWidth())+" "+fmt.Sprintf("%6s", "Size"), m.width)),
 	}
 	if len(m.items) == 0 {
 		lines = append(lines, m.styles.Dim.Render(fit("  This message has no attachments.", m.width)))
 	}
 	for i, a := range m.items {
-		row := fmt.Sprintf("  %-3d ", i+1) + fit(oneLine(a.Name), m.nameWidth()) + " " + fit(oneLine(a.Type), 24) +
+		row := fmt.Sprintf("  %-3d ", i+1) + fit(oneLine(a.Name), m.nameWidth()) + " " + fit(oneLine(a.Type), m.typeWidth()) +
 			" " + fmt.Sprintf("%6s", formatSize(a.Size))
 		row = fit(row, m.width)
 		if i == m.sel {
@@ -98,4 +98,8 @@ func (m attachmentsModel) View() string {
 	return strings.Join(lines[:max(min(len(lines), m.height), 0)], "\n")
 }
 
-func (m attachmentsModel) nameWidth() int { return max(m.width-2-4-1-24-1-6-1, 8) }
+// typeWidth and nameWidth share the row with the number (6 cells), the
+// size (6) and two spaces: the type takes up to 24 cells, the name the rest.
+func (m attachmentsModel) typeWidth() int { return min(max((m.width-14)/2, 6), 24) }
+
+func (m attachmentsModel) nameWidth() int { return max(m.width-14-m.typeWidth(), 8) }

@@ -21,7 +21,7 @@ import (
 // The clock is fixed (fixedNow) and no spinner or timer runs, so frames
 // are stable.
 
-var sizes = []struct{ w, h int }{{80, 24}, {120, 40}}
+var sizes = []struct{ w, h int }{{80, 24}, {120, 40}, {40, 12}}
 
 func wideMessage() *message.Message {
 	m := richMessage()

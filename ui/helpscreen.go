@@ -2,15 +2,33 @@ package ui
 
 import (
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
-// helpView draws the full help of a screen: every binding from the same
-// key map that handles the keys, and a legend of the index's state column.
-func helpView(styles *Styles, title string, km help.KeyMap, width, height int) string {
+// helpView draws height lines of the help from line top on (the help
+// scrolls when the window is too small for it).
+func helpView(lines []string, top, width, height int) string {
+	top = min(max(top, 0), max(len(lines)-height, 0))
+	out := make([]string, 0, max(height, 0))
+	for i := top; i < len(lines) && len(out) < height; i++ {
+		out = append(out, lines[i])
+	}
+	for len(out) < height {
+		out = append(out, strings.Repeat(" ", width))
+	}
+	return strings.Join(out, "\n")
+}
+
+// helpLines is the full help of a screen: every binding from the same key
+// map that handles the keys, in two columns when they fit, and notes on
+// marks, background checks (every checkEvery; 0 means none) and the mouse,
+// wrapped to the window's width.
+func helpLines(styles *Styles, title string, km help.KeyMap, checkEvery time.Duration, width int) []string {
 	var items []key.Binding
 	for _, group := range km.FullHelp() {
 		for _, b := range group {
@@ -19,41 +37,62 @@ func helpView(styles *Styles, title string, km help.KeyMap, width, height int) s
 			}
 		}
 	}
-	keyW := 0
+	keyW, descW := 0, 0
 	for _, b := range items {
 		keyW = max(keyW, stringWidth(b.Help().Key))
+		descW = max(descW, stringWidth(b.Help().Desc))
 	}
-	cell := func(b key.Binding, w int) string {
+	entry := func(b key.Binding, w int) string {
 		return fit(styles.Help.FullKey.Render(fit(b.Help().Key, keyW))+"  "+styles.Help.FullDesc.Render(b.Help().Desc), w)
 	}
-	lines := []string{styles.Title.Render(fit(" Help: "+title+" (any key closes)", width)), ""}
+	lines := []string{styles.Title.Render(fit(" Help: "+title, width)), ""}
 	colW := (width - 4) / 2
-	half := (len(items) + 1) / 2
-	for i := 0; i < half; i++ {
-		line := "  " + cell(items[i], colW)
-		if j := i + half; j < len(items) {
-			line += "  " + cell(items[j], colW)
+	rows := (len(items) + 1) / 2
+	if colW < keyW+2+min(descW, 24) {
+		colW, rows = width-2, len(items) // one column in a narrow window
+	}
+	for i := 0; i < rows; i++ {
+		line := "  " + entry(items[i], colW)
+		if j := i + rows; j < len(items) {
+			line += "  " + entry(items[j], colW)
 		}
 		lines = append(lines, line)
 	}
-	lines = append(lines, "",
-		"  State column: N new · D marked for deletion · + stored offline · A attachments",
-		"  Marks are deleted on the server only by q (after asking) or $;",
-		"  background syncs never delete. x exits keeping the marks.",
-		"  Mouse: the wheel scrolls, a click selects, a double-click opens.",
-		"")
-	actions := "  Rebind keys in the config's [keys] table (action = [\"key\", ...]); the actions: " +
-		strings.Join(Actions(), ", ") + "."
-	for _, l := range strings.Split(ansi.Wrap(actions, max(width-4, 10), " ,"), "\n") {
-		lines = append(lines, styles.Dim.Render("  "+strings.TrimSpace(l)))
+	checks := "Background syncs never delete."
+	if checkEvery > 0 {
+		checks = "New mail is checked at start and every " + durationWords(checkEvery) + "; those syncs never delete."
 	}
+	wrap := func(text string, st lipgloss.Style) {
+		for _, l := range strings.Split(ansi.Wrap(text, max(width-2, 10), ""), "\n") {
+			lines = append(lines, st.Render("  "+strings.TrimSpace(l)))
+		}
+	}
+	lines = append(lines, "")
+	plain := lipgloss.NewStyle()
+	wrap("State column: N new · D marked for deletion · + stored offline · A attachments", plain)
+	wrap("Marks are deleted on the server only by q (after asking) or $; x keeps them.", plain)
+	wrap(checks, plain)
+	wrap("Mouse: the wheel scrolls, a click selects, a double-click opens.", plain)
+	lines = append(lines, "")
+	wrap("Rebind keys in the config's [keys] table (action = [\"key\", ...]); the actions: "+
+		strings.Join(Actions(), ", ")+".", styles.Dim)
 	for i, l := range lines {
 		lines[i] = fit(l, width)
 	}
-	for len(lines) < height {
-		lines = append(lines, strings.Repeat(" ", width))
+	return lines
+}
+
+// durationWords writes a check period the way a person would: "10
+// minutes", "1 hour", "90 seconds".
+func durationWords(d time.Duration) string {
+	switch {
+	case d%time.Hour == 0:
+		return plural(int(d/time.Hour), "hour")
+	case d%time.Minute == 0:
+		return plural(int(d/time.Minute), "minute")
+	default:
+		return plural(int(d.Round(time.Second)/time.Second), "second")
 	}
-	return strings.Join(lines[:max(height, 0)], "\n")
 }
 
 // accountsView draws the account switcher.

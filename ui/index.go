@@ -195,9 +195,28 @@ func (m indexModel) columns() columns {
 		c.date = min(max(stringWidth(time.Date(2000, 12, 30, 23, 59, 59, 0, time.UTC).Format(m.layout)), 10), 24)
 	}
 	c.sender = min(max(m.width/5, 12), 28)
-	// one leading space and a space after each of the four first columns
+	if m.width < narrow {
+		// The size gives way so the subject keeps some room.
+		c.size, c.sender = 0, max(m.width/5, 6)
+	}
+	// one leading space and a space after each column but the subject
 	c.subject = max(m.width-1-c.state-c.date-c.sender-c.size-4, 0)
+	if c.size == 0 {
+		c.subject++ // no size column, no space after it
+	}
 	return c
+}
+
+// narrow is the window width under which the index drops the size column.
+const narrow = 60
+
+// cell is s fitted to a column of w cells and the space after it, or
+// nothing for a hidden (zero-width) column.
+func cell(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	return fit(s, w) + " "
 }
 
 // View draws the column titles and the visible rows.
@@ -207,8 +226,8 @@ func (m indexModel) View() string {
 	}
 	c := m.columns()
 	var b strings.Builder
-	title := " " + fit("", c.state) + " " + fit("Date", c.date) + " " + fit("From", c.sender) + " " +
-		fit("Size", c.size) + " " + fit("Subject ("+m.orderName()+")", c.subject)
+	title := " " + cell("", c.state) + cell("Date", c.date) + cell("From", c.sender) +
+		cell("Size", c.size) + fit("Subject ("+m.orderName()+")", c.subject)
 	b.WriteString(m.styles.ColumnHeader.Render(fit(title, m.width)))
 	lines := 1
 	if len(m.order) == 0 {
@@ -263,9 +282,10 @@ func (m indexModel) row(pos int, c columns, now time.Time) string {
 	if m.depth != nil && m.depth[pos] > 0 {
 		subject = strings.Repeat("  ", min(m.depth[pos]-1, 8)) + "↳ " + subject
 	}
-	rest := fit(formatDate(r.Date, now, m.loc, m.layout), c.date) + " " +
-		fit(oneLine(sender), c.sender) + " " +
-		fit(strings.Repeat(" ", max(c.size-len(formatSize(r.Size)), 0))+formatSize(r.Size), c.size) + " " +
+	size := formatSize(r.Size)
+	rest := cell(formatDate(r.Date, now, m.loc, m.layout), c.date) +
+		cell(oneLine(sender), c.sender) +
+		cell(strings.Repeat(" ", max(c.size-len(size), 0))+size, c.size) +
 		fit(subject, c.subject)
 	if pos == m.sel {
 		return m.styles.Selected.Render(fit(" "+string(state)+" "+rest, m.width))

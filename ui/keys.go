@@ -63,8 +63,8 @@ func DefaultKeyMap() KeyMap {
 		Down:        binding("down", "j", "down"),
 		Top:         binding("first", "g", "home"),
 		Bottom:      binding("last", "G", "end"),
-		PageUp:      binding("page up", "pgup", "-"),
-		PageDown:    binding("page down", "pgdown", "space"),
+		PageUp:      binding("page up", "-", "pgup"),
+		PageDown:    binding("page down", "space", "pgdown"),
 		Open:        binding("open", "enter"),
 		Delete:      binding("mark for deletion", "d"),
 		Undelete:    binding("undelete", "u"),
@@ -139,9 +139,26 @@ func (k *KeyMap) Override(keys map[string][]string) error {
 	return nil
 }
 
-// ShortHelp is the index's one-line hint bar.
+// hint is an entry of a hint bar: the first key of each binding (so "J/K"
+// stands for two) and a short description; the help screen has the rest.
+func hint(desc string, bs ...key.Binding) key.Binding {
+	var keys []string
+	enabled := false
+	for _, b := range bs {
+		if ks := b.Keys(); len(ks) > 0 {
+			keys = append(keys, ks[0])
+		}
+		enabled = enabled || b.Enabled()
+	}
+	h := key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKeys(keys), desc))
+	h.SetEnabled(enabled)
+	return h
+}
+
+// ShortHelp is the index's one-line hint bar, short enough for 80 columns.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Open, k.Delete, k.Undelete, k.Search, k.Sync, k.Help, k.Quit, k.Exit}
+	return []key.Binding{hint("open", k.Open), hint("delete", k.Delete), hint("search", k.Search),
+		hint("sync", k.Sync), hint("quit", k.Quit), hint("exit", k.Exit), hint("help", k.Help)}
 }
 
 // FullHelp is every binding of the index, in columns.
@@ -165,7 +182,8 @@ func (s keyHelp) FullHelp() [][]key.Binding { return s.full }
 // PagerHelp is the pager's help.
 func (k KeyMap) PagerHelp() help.KeyMap {
 	return keyHelp{
-		short: []key.Binding{k.PageDown, k.NextMessage, k.PrevMessage, k.Delete, k.Attachments, k.Find, k.Help, k.Back},
+		short: []key.Binding{hint("back", k.Back), hint("page", k.PageDown), hint("next/prev", k.NextMessage, k.PrevMessage),
+			hint("delete", k.Delete), hint("attachments", k.Attachments), hint("find", k.Find), hint("help", k.Help)},
 		full: [][]key.Binding{
 			{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 			{k.NextMessage, k.PrevMessage, k.Delete, k.Undelete},
@@ -177,7 +195,7 @@ func (k KeyMap) PagerHelp() help.KeyMap {
 // AttachmentsHelp is the attachment list's help.
 func (k KeyMap) AttachmentsHelp() help.KeyMap {
 	return keyHelp{
-		short: []key.Binding{k.Open, k.Save, k.Help, k.Back},
+		short: []key.Binding{hint("open", k.Open), hint("save", k.Save), hint("back", k.Back), hint("help", k.Help)},
 		full:  [][]key.Binding{{k.Up, k.Down}, {k.Open, k.Save, k.Help, k.Back}},
 	}
 }

@@ -94,7 +94,10 @@ func (m statusModel) View(now time.Time) string {
 	if m.stats.Deleted > 0 {
 		left += fmt.Sprintf(" · %d to delete", m.stats.Deleted)
 	}
-	right := m.rightPart(now)
+	right := m.rightPart(now, false)
+	if stringWidth(left)+stringWidth(right) > m.width {
+		right = m.rightPart(now, true) // the counts matter more
+	}
 	rw := stringWidth(right)
 	if rw+1 > m.width {
 		return m.styles.Status.Render(fit(left, m.width))
@@ -109,8 +112,9 @@ func (m statusModel) View(now time.Time) string {
 	return m.styles.Status.Render(fit(left, m.width-rw)) + netStyle.Render(right)
 }
 
-// rightPart is sync progress, or the network state and last sync time.
-func (m statusModel) rightPart(now time.Time) string {
+// rightPart is sync progress, or the network state and the last sync
+// time; compact leaves out the progress bar and the sync time.
+func (m statusModel) rightPart(now time.Time, compact bool) string {
 	var parts []string
 	if m.fetching {
 		parts = append(parts, m.spin.View()+" fetching")
@@ -122,8 +126,11 @@ func (m statusModel) rightPart(now time.Time) string {
 		if s == "" {
 			s = "syncing"
 		}
+		if p.Total > 0 && !compact {
+			s += " " + bar(p.Done, p.Total, 10)
+		}
 		if p.Total > 0 {
-			s += " " + bar(p.Done, p.Total, 10) + fmt.Sprintf(" %d/%d", p.Done, p.Total)
+			s += fmt.Sprintf(" %d/%d", p.Done, p.Total)
 		}
 		parts = append(parts, s)
 	case m.net == netOnline:
@@ -131,7 +138,7 @@ func (m statusModel) rightPart(now time.Time) string {
 	case m.net == netOffline:
 		parts = append(parts, "offline")
 	}
-	if !m.syncing && !m.lastSync.IsZero() {
+	if !compact && !m.syncing && !m.lastSync.IsZero() {
 		parts = append(parts, "synced "+formatDate(m.lastSync, now, m.loc, ""))
 	}
 	if len(parts) == 0 {
