@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"time"
@@ -273,7 +274,7 @@ func (m App) hintLine() string {
 	if m.screen == screenPager {
 		right = " " + strings.TrimSpace(m.pager.FindStatus()+"  "+m.pager.Position())
 	} else if m.screen == screenIndex && m.search != "" {
-		right = " search: " + oneLine(m.search) + " (Esc clears)"
+		right = fmt.Sprintf(" “%s”: %s (Esc clears)", oneLine(m.search), plural(m.index.Len(), "message"))
 	}
 	rw := stringWidth(right)
 	if rw > m.width/2 {

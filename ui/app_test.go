@@ -293,7 +293,7 @@ func TestSearchLiveAndEsc(t *testing.T) {
 	if h.m.prompt.Active() || h.m.search != "week" {
 		t.Fatalf("enter should keep the filter: search %q", h.m.search)
 	}
-	if !strings.Contains(h.screen(), "search: week (Esc clears)") {
+	if !strings.Contains(h.screen(), "“week”: 3 messages (Esc clears)") {
 		t.Errorf("no search hint:\n%s", h.screen())
 	}
 	h.keys("esc")

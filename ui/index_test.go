@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -199,5 +200,22 @@ func TestFit(t *testing.T) {
 		if got != tt.want || (tt.w > 0 && stringWidth(got) != tt.w) {
 			t.Errorf("fit(%q, %d) = %q (%d cells), want %q", tt.in, tt.w, got, stringWidth(got), tt.want)
 		}
+	}
+}
+
+// Sorting by sender uses what the index shows: the display name, else the
+// address.
+func TestSortBySenderFallsBackToAddress(t *testing.T) {
+	rows := []mailbox.Summary{
+		{ID: 1, FromName: "Zoe", From: "zoe@example.org"},
+		{ID: 2, From: "adam@example.org"},
+		{ID: 3, FromName: "Mia", From: "mia@example.org"},
+	}
+	var got []int64
+	for _, i := range sortedOrder(rows, sortSender) {
+		got = append(got, rows[i].ID)
+	}
+	if !slices.Equal(got, []int64{2, 3, 1}) {
+		t.Errorf("order %v, want adam, Mia, Zoe", got)
 	}
 }
