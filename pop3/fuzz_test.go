@@ -126,3 +126,36 @@ func FuzzDotReader(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRedact: whatever the server text, what clean returns is UTF-8 and never
+// shows the secret: nowhere when it is minAnywhere bytes or longer, nowhere as
+// a word of its own when shorter.
+func FuzzRedact(f *testing.F) {
+	f.Add("pass", "-ERR wrong password, pass")
+	f.Add("hunter2", "hunter2\x1bhunter2 xhunter2")
+	f.Add("topsecret", strings.Repeat("a", maxTextRunes-4)+"topsecret")
+	f.Add("pä", "pä ßpä p\x01ä")
+	f.Add("!x!", "a!x!b")
+	f.Fuzz(func(t *testing.T, secret, text string) {
+		var s secrets
+		s.add(secret)
+		got := s.clean(text)
+		if !utf8.ValidString(got) {
+			t.Fatalf("clean(%q) with secret %q = %q: not UTF-8", text, secret, got)
+		}
+		if secret == "" || strings.ContainsAny(secret, "[]") || !utf8.ValidString(secret) {
+			return // "[redacted]" could spell such a secret; a broken one can match inside a character
+		}
+		for from := 0; ; {
+			i := strings.Index(got[from:], secret)
+			if i < 0 {
+				return
+			}
+			i += from
+			if len(secret) >= minAnywhere || standsAlone(got, i, i+len(secret)) {
+				t.Fatalf("clean(%q) with secret %q = %q: the secret shows", text, secret, got)
+			}
+			from = i + 1
+		}
+	})
+}

@@ -86,11 +86,10 @@ func (s *secrets) redact(text string) string {
 }
 
 // redactOne replaces v in text: everywhere when v is at least minAnywhere
-// bytes long, else only where it stands as a word of its own.
+// bytes long, else only where it stands as a word of its own. A match must
+// begin and end on character boundaries, so that no character is cut in two
+// (a secret that is not valid UTF-8 could otherwise split one).
 func redactOne(text, v string) string {
-	if len(v) >= minAnywhere {
-		return strings.ReplaceAll(text, v, redacted)
-	}
 	var b strings.Builder
 	done := 0 // text[:done] is written to b
 	for from := 0; ; {
@@ -100,7 +99,7 @@ func redactOne(text, v string) string {
 		}
 		i += from
 		j := i + len(v)
-		if !standsAlone(text, i, j) {
+		if !onBoundaries(text, i, j) || len(v) < minAnywhere && !standsAlone(text, i, j) {
 			from = i + 1
 			continue
 		}
@@ -113,6 +112,12 @@ func redactOne(text, v string) string {
 	}
 	b.WriteString(text[done:])
 	return b.String()
+}
+
+// onBoundaries reports whether text[i:j] neither starts nor ends inside a
+// UTF-8 sequence.
+func onBoundaries(text string, i, j int) bool {
+	return utf8.RuneStart(text[i]) && (j == len(text) || utf8.RuneStart(text[j]))
 }
 
 // standsAlone reports whether text[i:j] is not glued to a letter or digit:
