@@ -19,6 +19,7 @@ import (
 type pagerLine struct {
 	text  string
 	style lipgloss.Style
+	label int // bytes of text drawn as a header name ("From: "), or 0
 }
 
 // pagerModel shows one message: a header block, the body wrapped to the
@@ -216,11 +217,11 @@ func (m *pagerModel) headerBlock(add func(string, lipgloss.Style), w int) {
 		label := oneLine(k) + ": "
 		text := ansi.Wrap(oneLine(v), max(w-len(label), 10), ",; ")
 		for i, l := range strings.Split(text, "\n") {
-			prefix := strings.Repeat(" ", len(label))
+			line := pagerLine{text: strings.Repeat(" ", len(label)) + l, style: m.styles.HeaderValue}
 			if i == 0 {
-				prefix = label
+				line.text, line.label = label+l, len(label)
 			}
-			m.lines = append(m.lines, pagerLine{text: prefix + l, style: m.styles.HeaderValue})
+			m.lines = append(m.lines, line)
 		}
 	}
 	if m.allHeaders && m.msg != nil {
@@ -317,6 +318,10 @@ func (m pagerModel) View() string {
 		l := m.lines[n]
 		if m.find != "" && m.isMatch(n) {
 			b.WriteString(m.highlight(l))
+			continue
+		}
+		if lw := stringWidth(l.text[:l.label]); l.label > 0 && lw < m.width {
+			b.WriteString(m.styles.HeaderKey.Render(l.text[:l.label]) + l.style.Render(fit(l.text[l.label:], m.width-lw)))
 			continue
 		}
 		b.WriteString(l.style.Render(fit(l.text, m.width)))
