@@ -196,6 +196,10 @@ func (m App) syncDone(msg syncDoneMsg) (tea.Model, tea.Cmd) {
 			what = "Could not delete on the server"
 		}
 		s := sentence(what, err)
+		var own *mailbox.Error // says what to do already
+		if mailbox.Classify(err) == mailbox.KindTryLater && !errors.As(err, &own) && !msg.commit {
+			s += " The stored mail stays readable; $ tries again."
+		}
 		if msg.commit && m.status.stats.Deleted > 0 {
 			s += fmt.Sprintf(" The %s stay pending: q tries again, x exits keeping them.", plural(m.status.stats.Deleted, "mark"))
 		}

@@ -110,10 +110,10 @@ func plural(n int, word string) string {
 // sentence turns an error into a readable sentence for the status bar.
 func sentence(what string, err error) string {
 	msg := oneLine(err.Error())
-	if msg != "" && msg[0] >= 'a' && msg[0] <= 'z' {
-		msg = strings.ToUpper(msg[:1]) + msg[1:]
-	}
 	if what == "" {
+		if msg != "" && msg[0] >= 'a' && msg[0] <= 'z' {
+			msg = strings.ToUpper(msg[:1]) + msg[1:] // it starts the sentence
+		}
 		return strings.TrimSuffix(msg, ".") + "."
 	}
 	return what + ": " + strings.TrimSuffix(msg, ".") + "."

@@ -192,7 +192,7 @@ func (m *pagerModel) layout() {
 		// message sanitizes already; this guard keeps the terminal safe
 		// whatever a renderer bug lets through.
 		text = strings.ReplaceAll(oneLine(strings.ReplaceAll(text, "\t", "    ")), "\t", " ")
-		for _, l := range strings.Split(ansi.Hardwrap(text, w, true), "\n") {
+		for _, l := range strings.Split(ansi.Wrap(text, w, ""), "\n") {
 			m.lines = append(m.lines, pagerLine{text: l, style: st})
 		}
 	}
