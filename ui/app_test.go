@@ -860,14 +860,7 @@ func TestCtrlCCancelsQueuedQuit(t *testing.T) {
 	f := newFake()
 	h := newHarness(t, f, nil)
 	h.keys("d")
-	var done syncDoneMsg
-	h.hold = func(msg tea.Msg) bool {
-		if d, ok := msg.(syncDoneMsg); ok {
-			done = d
-			return true
-		}
-		return false
-	}
+	done := h.holdSyncDone()
 	h.send(autoSyncMsg{session: h.m.session})
 	h.keys("q")
 	if !strings.Contains(h.screen(), "quitting when it ends") {
@@ -876,7 +869,7 @@ func TestCtrlCCancelsQueuedQuit(t *testing.T) {
 	h.keys("ctrl+c")
 	h.hold = nil
 	done.err = context.Canceled
-	h.send(done)
+	h.send(*done)
 	if h.quit || h.m.prompt.Active() {
 		t.Fatalf("quit %v, prompt %v after Ctrl-C cancelled the sync", h.quit, h.m.prompt.Active())
 	}
@@ -891,20 +884,13 @@ func TestQuitDuringCommitExitsAfterIt(t *testing.T) {
 	f := newFake()
 	h := newHarness(t, f, func(o *Options) { o.UI.ConfirmCommit = false })
 	h.keys("d")
-	var done tea.Msg
-	h.hold = func(msg tea.Msg) bool {
-		if d, ok := msg.(syncDoneMsg); ok {
-			done = d
-			return true
-		}
-		return false
-	}
+	done := h.holdSyncDone()
 	h.keys("$", "q")
 	if h.quit {
 		t.Fatal("q during the commit exited at once")
 	}
 	h.hold = nil
-	h.send(done)
+	h.send(*done)
 	if !h.quit || h.m.prompt.Active() {
 		t.Fatalf("quit %v, prompt %q", h.quit, h.m.prompt.question)
 	}
@@ -917,14 +903,7 @@ func TestQuitDuringSyncWaitsThenAsks(t *testing.T) {
 	f := newFake()
 	h := newHarness(t, f, nil)
 	h.keys("d")
-	var done tea.Msg
-	h.hold = func(msg tea.Msg) bool {
-		if d, ok := msg.(syncDoneMsg); ok {
-			done = d
-			return true
-		}
-		return false
-	}
+	done := h.holdSyncDone()
 	h.send(autoSyncMsg{session: h.m.session})
 	if !h.m.syncing {
 		t.Fatal("no sync running")
@@ -934,7 +913,7 @@ func TestQuitDuringSyncWaitsThenAsks(t *testing.T) {
 		t.Fatal("q during a sync should wait for it")
 	}
 	h.hold = nil
-	h.send(done)
+	h.send(*done)
 	if h.m.prompt.kind != promptCommitQuit {
 		t.Fatalf("no commit question after the sync:\n%s", h.screen())
 	}

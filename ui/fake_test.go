@@ -231,6 +231,20 @@ func newHarness(t testing.TB, eng Engine, mod func(*Options)) *harness {
 
 func (h *harness) send(msg tea.Msg) { h.process(msg, 0) }
 
+// holdSyncDone keeps the end of the next sync from the reader, so that a
+// test can act while it runs; send the held message to end it.
+func (h *harness) holdSyncDone() *syncDoneMsg {
+	done := new(syncDoneMsg)
+	h.hold = func(msg tea.Msg) bool {
+		d, ok := msg.(syncDoneMsg)
+		if ok {
+			*done = d
+		}
+		return ok
+	}
+	return done
+}
+
 func (h *harness) process(msg tea.Msg, depth int) {
 	if depth > 100 {
 		h.t.Fatal("command loop")
