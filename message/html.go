@@ -37,6 +37,15 @@ type htmlRenderer struct {
 	href     string
 	linkText strings.Builder
 	inLink   bool
+
+	tables []htmlTable
+}
+
+// htmlTable is an open <table>: where its lines start in o.lines, and
+// whether it holds another table (then it is a layout table, not aligned).
+type htmlTable struct {
+	start  int
+	nested bool
 }
 
 // maxListIndent bounds the indentation levels of nested lists.
@@ -180,8 +189,16 @@ func (r *htmlRenderer) start(a atom.Atom, name string, attrs tagAttrs, selfClosi
 			r.requestBlank()
 		}
 		r.flush()
-	case atom.P, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Dl, atom.Table:
+	case atom.P, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Dl:
 		r.block(true)
+	case atom.Table:
+		r.block(true)
+		if n := len(r.tables); n > 0 {
+			r.tables[n-1].nested = true
+		}
+		if len(r.tables) < maxTableDepth {
+			r.tables = append(r.tables, htmlTable{start: len(r.o.lines)})
+		}
 	case atom.Hr:
 		r.block(true)
 		r.emit("----------", false)
@@ -240,8 +257,17 @@ func (r *htmlRenderer) end(a atom.Atom, name string) {
 		return
 	}
 	switch a {
-	case atom.P, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Dl, atom.Table:
+	case atom.P, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Dl:
 		r.block(true)
+	case atom.Table:
+		r.block(true)
+		if n := len(r.tables); n > 0 {
+			t := r.tables[n-1]
+			r.tables = r.tables[:n-1]
+			if !t.nested && t.start <= len(r.o.lines) {
+				alignTable(r.o.lines[t.start:])
+			}
+		}
 	case atom.Blockquote:
 		r.block(true)
 		if r.bq > 0 {
@@ -264,6 +290,67 @@ func (r *htmlRenderer) end(a atom.Atom, name string) {
 		r.block(false)
 	case atom.A:
 		r.endLink()
+	}
+}
+
+// maxTableDepth bounds the open tables tracked for alignment.
+const maxTableDepth = 64
+
+// maxAlignedCell is the widest cell (in columns) of a table whose columns
+// are aligned; wider cells mean a layout table, left as it is.
+const maxAlignedCell = 30
+
+// alignTable pads the cells of a small data table's rows (cells joined with
+// " | ") so that its columns line up:
+//
+//	Item | Price          Item     | Price
+//	Green tea | €3   ->   Green tea | €3
+//
+// A table with a blank line, rows at different quote levels, fewer than two
+// rows of several cells, or a cell wider than maxAlignedCell is left alone.
+func alignTable(lines []Line) {
+	for len(lines) > 0 && lines[0].Text == "" {
+		lines = lines[1:]
+	}
+	rows := make([][]string, len(lines))
+	var widths []int
+	multi := 0
+	for i, l := range lines {
+		if l.Text == "" || l.QuoteLevel != lines[0].QuoteLevel || l.Kind == LineNote {
+			return
+		}
+		rows[i] = strings.Split(l.Text, " | ")
+		if len(rows[i]) < 2 {
+			continue
+		}
+		multi++
+		for c, cell := range rows[i][:len(rows[i])-1] {
+			w := textWidth(cell)
+			if w > maxAlignedCell {
+				return
+			}
+			if c == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[c] = max(widths[c], w)
+		}
+	}
+	if multi < 2 {
+		return
+	}
+	for i, cells := range rows {
+		if len(cells) < 2 {
+			continue
+		}
+		var b strings.Builder
+		for c, cell := range cells {
+			b.WriteString(cell)
+			if c < len(cells)-1 {
+				b.WriteString(strings.Repeat(" ", widths[c]-textWidth(cell)))
+				b.WriteString(" | ")
+			}
+		}
+		lines[i].Text, lines[i].Flowed = b.String(), false
 	}
 }
 

@@ -265,6 +265,9 @@ func TestWrap(t *testing.T) {
 		{Text: "abcdefghijklmnopqrstuvwxyz"},
 		{Text: ""},
 		{Text: "  keep  spaces"},
+		{Text: "* item that wraps"},
+		{Text: "12. one two three", Flowed: true},
+		{Text: "• x yyyyyyyyyyyyy"},
 	}}
 	got := m.Wrap(10)
 	var texts []string
@@ -277,7 +280,11 @@ func TestWrap(t *testing.T) {
 		"한국어", "문장을", "여러 번", "반복합니다",
 		"abcdefghij", "klmnopqrst", "uvwxyz",
 		"",
-		"  keep", "spaces",
+		"  keep", "  spaces",
+		// Wrapped list items line up with their text.
+		"* item", "  that", "  wraps",
+		"12. one", "    two", "    three",
+		"• x", "  yyyyyyyy", "  yyyyy",
 	}
 	if strings.Join(texts, "|") != strings.Join(want, "|") {
 		t.Errorf("Wrap(10) =\n%q\nwant\n%q", texts, want)
@@ -332,7 +339,7 @@ func nonSpace(lines []Line, width int) string {
 func TestText(t *testing.T) {
 	m := mustParse(t, readCorpus(t, "13-html-newsletter"), Options{})
 	text := m.Text()
-	for _, want := range []string{"the first story [1]", "Tea | €3", "A quoted paragraph."} {
+	for _, want := range []string{"the first story [1]", "Tea  | €3", "A quoted paragraph."} {
 		if !strings.Contains(text, want) {
 			t.Errorf("Text() lacks %q:\n%s", want, text)
 		}

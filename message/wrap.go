@@ -33,7 +33,12 @@ func (m *Message) Wrap(width int) []Line {
 			out = append(out, Line{Text: prefix + l.Text, Kind: l.Kind, QuoteLevel: l.QuoteLevel, Flowed: l.Flowed})
 			continue
 		}
-		for _, seg := range wrapText(l.Text, max(avail, 1)) {
+		avail = max(avail, 1)
+		hang := hangingIndent(l.Text, avail)
+		for i, seg := range wrapText(l.Text, avail, hang) {
+			if i > 0 {
+				seg = strings.Repeat(" ", hang) + seg
+			}
 			out = append(out, Line{Text: prefix + seg, Kind: l.Kind, QuoteLevel: l.QuoteLevel, Flowed: l.Flowed})
 		}
 	}
@@ -104,15 +109,47 @@ func runeWidth(r rune) int {
 	return -1
 }
 
+// hangingIndent is how far the wrapped lines of an indented line or a list
+// item ("  * item", "1. item", "• item") are indented so that they line up
+// with its text: the leading spaces plus the list marker. It is 0 when that
+// would take more than half of avail.
+func hangingIndent(text string, avail int) int {
+	rest := strings.TrimLeft(text, " ")
+	n := len(text) - len(rest)
+	if marker, _, ok := strings.Cut(rest, " "); ok && isListMarker(marker) {
+		n += textWidth(marker) + 1
+	}
+	if n > avail/2 {
+		return 0
+	}
+	return n
+}
+
+// isListMarker reports a bullet ("*", "-", "+", "•", "◦", "▪", "–") or a
+// number of up to three digits followed by "." or ")".
+func isListMarker(s string) bool {
+	switch s {
+	case "*", "-", "+", "•", "◦", "▪", "–":
+		return true
+	}
+	digits := strings.TrimRight(s, ".)")
+	if len(s)-len(digits) != 1 || len(digits) == 0 || len(digits) > 3 {
+		return false
+	}
+	return strings.Trim(digits, "0123456789") == ""
+}
+
 // wrapText breaks text into pieces of at most avail columns, on spaces
-// where possible.
-func wrapText(text string, avail int) []string {
+// where possible. The pieces after the first get hang columns less (the
+// caller indents them).
+func wrapText(text string, avail, hang int) []string {
 	var lines []string
 	var cur strings.Builder
 	curW, has := 0, false
+	limit, rest := avail, max(avail-hang, 1)
 	for _, word := range strings.Split(text, " ") {
 		ww := textWidth(word)
-		if has && curW+1+ww <= avail {
+		if has && curW+1+ww <= limit {
 			cur.WriteByte(' ')
 			cur.WriteString(word)
 			curW += 1 + ww
@@ -124,9 +161,11 @@ func wrapText(text string, avail int) []string {
 			}
 			lines = append(lines, strings.TrimRight(cur.String(), " "))
 			cur.Reset()
+			limit = rest
 		}
-		if ww > avail {
-			lines, word, ww = breakWord(lines, word, avail)
+		if ww > limit {
+			lines, word, ww = breakWord(lines, word, rest)
+			limit = rest
 		}
 		cur.WriteString(word)
 		curW, has = ww, true
