@@ -113,12 +113,8 @@ func render(w io.Writer, m *message.Message, width int) {
 			fmt.Fprintf(w, "[attachment %d] %s (%s, %s)\n", a.Index, clean(a.Name), clean(a.Type), humanBytes(a.Size))
 		}
 	}
-	if len(m.Links) > 0 {
-		fmt.Fprintln(w)
-		for _, l := range m.Links {
-			fmt.Fprintf(w, "[%d] %s\n", l.Number, clean(l.URL))
-		}
-	}
+	// The body already ends with the footer of the links it shows as [n];
+	// URLs in plain text are visible where they stand.
 }
 
 const showHelp = `The message rendered as text (headers, body wrapped to the terminal, its
