@@ -19,6 +19,9 @@
 //	srv.Commands() // the verbs the server received, e.g. CAPA, USER, PASS, UIDL, QUIT
 //	md.Len()       // what remains after the deletions a QUIT committed
 //
+// The maildrop is held in memory; ReadMaildir loads one from a Maildir
+// folder, and SampleMessages is the demo's built-in mailbox.
+//
 // Faults (see Faults) make the server misbehave the way real servers do: drop
 // a connection in the middle of RETR, stall, refuse STLS, inject bytes after
 // the STLS +OK, send wrong sizes, bare LF line ends, duplicate or over-long
