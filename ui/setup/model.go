@@ -465,11 +465,15 @@ func oneLine(s string) string {
 }
 
 // sanitize replaces control characters so server text cannot drive the
-// terminal.
+// terminal, and drops bidirectional controls so it cannot reorder what is
+// shown.
 func sanitize(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+		switch {
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
 			return '?'
+		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
+			return -1
 		}
 		return r
 	}, s)

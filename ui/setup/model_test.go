@@ -153,7 +153,7 @@ func TestFormEditAndTLSToggle(t *testing.T) {
 
 func TestFormProbeFailureSavesNothing(t *testing.T) {
 	f := &fakeServer{probe: func(a config.Account) (ProbeResult, error) {
-		return ProbeResult{}, errors.New("log in as bob: -ERR [AUTH] invalid\x1b[31m password")
+		return ProbeResult{}, errors.New("log in as bob: -ERR [AUTH] invalid\x1b[31m password \u202egnp.exe")
 	}}
 	d := newDriver(t, f)
 	d.typeText("bob@example.org")
@@ -161,7 +161,7 @@ func TestFormProbeFailureSavesNothing(t *testing.T) {
 	d.typeText("pw")
 	d.key(tea.KeyEnter)
 	v := d.view()
-	if !strings.Contains(v, "invalid") || strings.Contains(v, "\x1b[31m password") {
+	if !strings.Contains(v, "invalid") || strings.Contains(v, "\x1b[31m password") || strings.Contains(v, "\u202e") {
 		t.Fatalf("failure view (must show the error, sanitized):\n%q", v)
 	}
 	if len(f.saved) != 0 {
