@@ -62,7 +62,11 @@ func (m *App) markID(s mailbox.Summary, deleted bool) tea.Cmd {
 // syncNow is `$`: a sync that commits the marks (after asking, when there
 // are marks and ui.confirm_commit is on).
 func (m App) syncNow() (tea.Model, tea.Cmd) {
-	if n := m.status.stats.Deleted; n > 0 && m.opts.UI.ConfirmCommit && !m.syncing {
+	if m.syncing {
+		m.status.Notify("A sync is running; press $ again when it ends (q quits after it).")
+		return m, nil
+	}
+	if n := m.status.stats.Deleted; n > 0 && m.opts.UI.ConfirmCommit {
 		m.prompt = confirmPrompt(promptCommitSync, pendingQuestion(n), m.width)
 		return m, nil
 	}

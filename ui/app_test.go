@@ -862,6 +862,10 @@ func TestCtrlCCancelsQueuedQuit(t *testing.T) {
 	h.keys("d")
 	done := h.holdSyncDone()
 	h.send(autoSyncMsg{session: h.m.session})
+	h.keys("$")
+	if !strings.Contains(h.m.status.notice, "press $ again when it ends") || h.m.prompt.Active() {
+		t.Errorf("$ during a sync: notice %q, prompt %v", h.m.status.notice, h.m.prompt.Active())
+	}
 	h.keys("q")
 	if !strings.Contains(h.screen(), "quitting when it ends") {
 		t.Errorf("q during a sync does not say it waits:\n%s", h.screen())
