@@ -43,13 +43,16 @@ type UntrustedCertError struct {
 	SHA256 string
 	// Subject describes the certificate (sanitized by the form).
 	Subject string
-	Err     error
+	// Err is why the certificate did not verify.
+	Err error
 }
 
+// Error says that the certificate is not trusted, why, and its SHA-256.
 func (e *UntrustedCertError) Error() string {
 	return fmt.Sprintf("the server's certificate is not trusted (%v); its SHA-256 is %s", e.Err, e.SHA256)
 }
 
+// Unwrap returns the verification error.
 func (e *UntrustedCertError) Unwrap() error { return e.Err }
 
 // Lines describes the result for a person, one fact a line.
