@@ -733,6 +733,26 @@ func TestResizeReflows(t *testing.T) {
 	}
 }
 
+// A resize that rewraps the message keeps about the same text in view.
+func TestResizeKeepsPlaceInMessage(t *testing.T) {
+	f := newFake()
+	var body []message.Line
+	for i := 1; i <= 100; i++ {
+		body = append(body, message.Line{Text: fmt.Sprintf("Line %03d: %s", i, strings.Repeat("word ", 12))})
+	}
+	f.msgs[8] = &message.Message{Body: body}
+	h := newHarness(t, f, nil)
+	h.keys("enter", "/", "type:Line 050:", "enter")
+	if !strings.Contains(h.screen(), "Line 050:") {
+		t.Fatalf("find did not scroll:\n%s", h.screen())
+	}
+	h.send(tea.WindowSizeMsg{Width: 40, Height: 24})
+	s := h.screen()
+	if !strings.Contains(s, "Line 049:") && !strings.Contains(s, "Line 050:") && !strings.Contains(s, "Line 051:") {
+		t.Errorf("the resize lost the place:\n%s", s)
+	}
+}
+
 func TestOpenerCommandNoShell(t *testing.T) {
 	path := "/tmp/x/a b; rm -rf ~.pdf"
 	cmd := openerCommand("my-viewer --new-window", path)

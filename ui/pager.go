@@ -78,7 +78,12 @@ func (m *pagerModel) SetSize(w, h int) {
 	reflow := w != m.width
 	m.width, m.height = w, h
 	if reflow {
+		before := len(m.lines)
 		m.layout()
+		if before > 0 && m.offset > 0 {
+			// Keep about the same text at the top: the same share of the message.
+			m.offset = m.offset * len(m.lines) / before
+		}
 	}
 	m.clamp()
 }
