@@ -360,12 +360,29 @@ func (r *htmlRenderer) endLink() {
 		return
 	}
 	r.inLink = false
-	n := r.o.link(r.href, r.linkText.String())
-	if n == 0 {
-		return
+	text := r.linkText.String()
+	n := r.o.link(r.href, text)
+	if n == 0 || showsURL(text, r.o.links[n-1].URL) {
+		return // listed in Links; the text already shows where it goes
 	}
 	r.o.refs[n] = true
 	r.word("[" + strconv.Itoa(n) + "]")
+}
+
+// showsURL reports link text that is the URL itself, give or take the
+// scheme, "www." or a trailing slash ("bob@example.com" for
+// "mailto:bob@example.com", "example.com/a" for "https://example.com/a"):
+// such a link needs no [n] reference.
+func showsURL(text, url string) bool {
+	trim := func(s string) string {
+		s = strings.ToLower(strings.TrimSpace(s))
+		for _, p := range []string{"mailto:", "https://", "http://", "ftp://", "www."} {
+			s = strings.TrimPrefix(s, p)
+		}
+		return strings.TrimRight(s, "/")
+	}
+	t := trim(text)
+	return t != "" && t == trim(url)
 }
 
 // word writes a token that is not subject to whitespace collapsing, with a

@@ -40,6 +40,8 @@ func TestHTML(t *testing.T) {
 		{"wide cell", "<table><tr><td>" + strings.Repeat("w", 31) + "</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>", strings.Repeat("w", 31) + " | b\nc | d\n"},
 		{"blockquote", "<p>x</p><blockquote><p>q</p><blockquote>qq</blockquote></blockquote><p>y</p>", "x\n\n> q\n> \n> > qq\n\ny\n"},
 		{"link", `<a href="https://e.com/">site</a> and <a href="https://e.com/">again</a>`, "site [1] and again [1]\n"},
+		{"link text is the URL", `<a href="mailto:bob@example.com">bob@example.com</a>, <a href="https://www.example.com/">example.com</a> <a href="https://e.com/x">https://e.com/x/</a>`,
+			"bob@example.com, example.com https://e.com/x/\n"},
 		{"unsafe link", `<a href="javascript:x()">js</a>`, "js\n"},
 		{"image", `<img src="https://t/p.gif"><img alt=" Logo  here " src="x">`, "[image: Logo here]\n"},
 		{"pre", "<pre>a  b\n  c</pre>", "a  b\n  c\n"},
@@ -55,5 +57,15 @@ func TestHTML(t *testing.T) {
 				t.Errorf("html %q:\ngot  %q\nwant %q", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestLinkShowingItsURL checks that a link whose text is its URL gets no
+// [n] and no footer line, but is still in the link list.
+func TestLinkShowingItsURL(t *testing.T) {
+	o := newOut()
+	htmlLines(o, `<a href="mailto:bob@example.com">bob@example.com</a>`, 0)
+	if len(o.links) != 1 || o.links[0].URL != "mailto:bob@example.com" || len(o.refs) != 0 {
+		t.Fatalf("links %+v, refs %v", o.links, o.refs)
 	}
 }
