@@ -246,12 +246,12 @@ func (m App) bottomLines() []string {
 		if isErr {
 			style = m.styles.StatusError
 		}
-		lines := strings.Split(ansi.Wrap(" "+text, m.width, " "), "\n")
+		lines := strings.Split(ansi.Wrap(text, max(m.width-1, 1), ""), "\n")
 		if len(lines) > 3 {
 			lines = lines[:3]
 		}
 		for i, l := range lines {
-			lines[i] = style.Render(fit(l, m.width))
+			lines[i] = style.Render(fit(" "+l, m.width)) // every line indented like the first
 		}
 		return lines
 	}

@@ -229,6 +229,13 @@ func TestSyncErrorIsASentence(t *testing.T) {
 	if h.m.index.Len() != 8 {
 		t.Error("the index should still show the store")
 	}
+	h.send(tea.WindowSizeMsg{Width: 50, Height: 20})
+	lines := strings.Split(h.screen(), "\n")
+	for _, l := range lines[len(lines)-3:] {
+		if !strings.HasPrefix(l, " ") || strings.HasPrefix(l, "  ") {
+			t.Errorf("the wrapped error lines should all be indented by one space: %q", l)
+		}
+	}
 }
 
 // A sync that blocks until cancelled: the first Ctrl-C cancels it, the
