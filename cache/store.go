@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -19,6 +20,12 @@ type Options struct {
 	// ReadOnly opens without the write lock (a second instance): the index is
 	// opened in SQLite's read-only mode and every write returns ErrReadOnly.
 	ReadOnly bool
+	// LockWait is how long Open waits for the write lock before it reports
+	// ErrLocked (0: not at all). A short wait covers a holder that is about
+	// to end, such as a process that finished a moment ago or, after a
+	// writer was killed, a child it was starting, which holds a copy of the
+	// lock until it runs its program.
+	LockWait time.Duration
 }
 
 // Store is one account's store. Its methods are safe for concurrent use.
@@ -70,7 +77,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err := s.makeFolders(); err != nil {
 		return nil, err
 	}
-	if err := s.takeLock(); err != nil {
+	if err := s.takeLock(opts.LockWait); err != nil {
 		return nil, err
 	}
 	if err := s.openIndex(); err != nil {
@@ -152,8 +159,12 @@ func (s *Store) makeFolders() error {
 	return nil
 }
 
-// takeLock opens the lock file and flocks it.
-func (s *Store) takeLock() error {
+// lockPoll is how often takeLock tries again while it waits.
+const lockPoll = 20 * time.Millisecond
+
+// takeLock opens the lock file and flocks it, trying again for up to wait
+// while another process holds it.
+func (s *Store) takeLock(wait time.Duration) error {
 	f, err := os.OpenFile(s.path(lockName), os.O_RDWR|os.O_CREATE, filePerm)
 	if err != nil {
 		return fmt.Errorf("open store lock: %w", err)
@@ -163,6 +174,10 @@ func (s *Store) takeLock() error {
 		return fmt.Errorf("set mode of store lock: %w", err)
 	}
 	held, err := tryLock(f)
+	for deadline := time.Now().Add(wait); held && err == nil && time.Now().Before(deadline); {
+		time.Sleep(lockPoll)
+		held, err = tryLock(f)
+	}
 	if err != nil {
 		f.Close()
 		return fmt.Errorf("lock store %s: %w", s.dir, err)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestOpenLayout(t *testing.T) {
@@ -225,4 +226,23 @@ func TestDSN(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, indexName)); err != nil {
 		t.Error(err)
 	}
+}
+
+func TestLockWait(t *testing.T) {
+	s := openTest(t)
+	if _, err := Open(s.Dir(), Options{LockWait: 3 * lockPoll}); !errors.Is(err, ErrLocked) {
+		t.Fatalf("Open while held, after a short wait: %v, want ErrLocked", err)
+	}
+	released := make(chan struct{})
+	go func() {
+		time.Sleep(5 * lockPoll)
+		s.Close()
+		close(released)
+	}()
+	s2, err := Open(s.Dir(), Options{LockWait: time.Minute})
+	if err != nil {
+		t.Fatalf("Open waiting for a lock being released: %v", err)
+	}
+	<-released
+	s2.Close()
 }

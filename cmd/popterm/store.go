@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/charmbracelet/x/term"
 	"github.com/popterm/popterm/cache"
@@ -41,6 +42,10 @@ const (
 	storeRead                      // read-only, no lock
 	storeAnyWrite                  // the write lock when free, else read-only
 )
+
+// busyWait is how long a command that must write waits for another popterm
+// to let go of the account before it says the account is busy.
+const busyWait = 2 * time.Second
 
 // loadConfig loads the config named by --config or the default one.
 func loadConfig(e *env) (*config.Config, int, error) {
@@ -89,7 +94,11 @@ func openConfigAccount(e *env, cfg *config.Config, name string, mode storeMode) 
 		return nil, fail(e, exitUsage, "account %s: no store folder (set store_dir)", acct.Name)
 	}
 	readOnly := mode == storeRead
-	st, err := cache.Open(acct.StoreDir, cache.Options{ReadOnly: readOnly})
+	var wait time.Duration
+	if mode == storeWrite {
+		wait = busyWait
+	}
+	st, err := cache.Open(acct.StoreDir, cache.Options{ReadOnly: readOnly, LockWait: wait})
 	if readOnly && errors.Is(err, fs.ErrNotExist) {
 		// Never synced: create the empty store rather than fail.
 		readOnly = false

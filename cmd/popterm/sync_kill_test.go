@@ -99,20 +99,11 @@ timeout = "5s"
 // run runs popterm to completion and returns its exit status and stdout.
 func (h *killHarness) run(args ...string) (int, string) {
 	h.t.Helper()
-	cmd := exec.Command(h.bin, append([]string{"--config", h.config}, args...)...)
-	var out, errb strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		h.t.Fatal(err)
-	}
+	code, out, errs := runBinary(h.t, h.bin, append([]string{"--config", h.config}, args...)...)
 	if code != 0 {
-		h.t.Logf("popterm %v: exit %d: %s", args, code, strings.TrimSpace(errb.String()))
+		h.t.Logf("popterm %v: exit %d: %s", args, code, strings.TrimSpace(errs))
 	}
-	return code, out.String()
+	return code, out
 }
 
 // killAfter starts popterm and SIGKILLs it after d; it reports whether the
