@@ -197,8 +197,13 @@ func (m App) syncDone(msg syncDoneMsg) (tea.Model, tea.Cmd) {
 		}
 		s := sentence(what, err)
 		var own *mailbox.Error // says what to do already
-		if mailbox.Classify(err) == mailbox.KindTryLater && !errors.As(err, &own) && !msg.commit {
-			s += " The stored mail stays readable; $ tries again."
+		if mailbox.Classify(err) == mailbox.KindTryLater && !msg.commit {
+			// Being offline is a state (shown in the bar), not a fault.
+			if !errors.As(err, &own) {
+				s += " The stored mail stays readable; $ tries again."
+			}
+			m.status.Notify(s)
+			break
 		}
 		if msg.commit && m.status.stats.Deleted > 0 {
 			s += fmt.Sprintf(" The %s stay pending: q tries again, x exits keeping them.", plural(m.status.stats.Deleted, "mark"))

@@ -229,6 +229,9 @@ func TestSyncErrorIsASentence(t *testing.T) {
 	if h.m.index.Len() != 8 {
 		t.Error("the index should still show the store")
 	}
+	if h.m.status.err != "" {
+		t.Errorf("an unreachable server is a state, not an error: %q", h.m.status.err)
+	}
 	h.send(tea.WindowSizeMsg{Width: 50, Height: 20})
 	lines := strings.Split(h.screen(), "\n")
 	for _, l := range lines[len(lines)-3:] {
