@@ -90,6 +90,11 @@ func TestServerFullSession(t *testing.T) {
 			}
 		}
 	}
+	// RFC 6856: UTF8 inside TLS, before authenticating; CAPA before STLS,
+	// after STLS and after authentication.
+	if got := strings.Join(srv.Commands(), " "); !strings.HasPrefix(got, "CAPA STLS CAPA UTF8 AUTH CAPA ") {
+		t.Fatalf("commands %q, want CAPA STLS CAPA UTF8 AUTH CAPA first", got)
+	}
 }
 
 // TestServerCommit: deletions take effect only on QUIT +OK.
