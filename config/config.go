@@ -85,8 +85,14 @@ type Account struct {
 	StoreDir string        // default $XDG_DATA_HOME/popterm/<name>
 }
 
+// Themes returns the names [ui] theme accepts: "auto" (the default; also
+// "default") follows the terminal's background, "dark" and "light" force
+// one, "mono" uses no colour. The reader defines what they look like.
+func Themes() []string { return []string{"auto", "default", "dark", "light", "mono"} }
+
 // UI holds the [ui] table.
 type UI struct {
+	// Theme is one of Themes, or "" for the default.
 	Theme         string
 	DateFormat    string
 	PreferHTML    bool

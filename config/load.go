@@ -198,6 +198,13 @@ func (v *validator) ui(fu *fileUI, base string) UI {
 		}
 		ui.SessionIdle = d
 	}
+	if fu.Theme != "" && !slices.Contains(Themes(), fu.Theme) {
+		msg := fmt.Sprintf(`expected "auto", "dark", "light" or "mono", got %q`, fu.Theme)
+		if s := suggest(fu.Theme, Themes()); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		}
+		v.add("ui.theme", ctx, fieldf("theme", "%s", msg))
+	}
 	for key, s := range map[string]string{"theme": fu.Theme, "date_format": fu.DateFormat, "open_cmd": fu.OpenCmd} {
 		if hasControl(s) {
 			v.add("ui."+key, ctx, fieldf(key, "control characters are not allowed"))

@@ -146,6 +146,7 @@ func TestLoadErrors(t *testing.T) {
 		{"keys not list", "[keys]\nquit = \"q\"\n", 2, []string{"quit", "a list of keys"}},
 		{"syntax", "[[account]\n", 1, []string{"column"}},
 		{"ui duration", "[ui]\nsession_idle = \"5\"\n", 2, []string{"session_idle"}},
+		{"unknown theme", "[ui]\ntheme = \"drak\"\n", 2, []string{"[ui]", "theme", `"mono"`, `did you mean "dark"?`}},
 		{"password in file", head + "password = \"hunter2\"\n", 5, []string{"password", "never go in the config", "popterm account passwd"}},
 	}
 	for _, tt := range tests {
