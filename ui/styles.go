@@ -101,12 +101,20 @@ func NewStyles(theme string, dark, noColor bool) Styles {
 		Match:       lipgloss.NewStyle().Reverse(true),
 		Status:      lipgloss.NewStyle().Foreground(fg).Background(barBG),
 		StatusError: lipgloss.NewStyle().Foreground(c("#FFFFFF", "#FFFFFF")).Background(c("#C0223B", "#A3202F")).Bold(true),
-		Online:      lipgloss.NewStyle().Foreground(c("#0A7A3E", "#5FD68E")).Background(barBG),
-		Offline:     lipgloss.NewStyle().Foreground(c("#9A5B00", "#E5B567")).Background(barBG),
-		Prompt:      lipgloss.NewStyle().Foreground(accent).Bold(true),
-		Cursor:      lipgloss.NewStyle().Reverse(true),
-		Title:       lipgloss.NewStyle().Foreground(accent).Bold(true),
-		Help:        help.DefaultStyles(dark),
+		// Darker than StateNew and Note on light: they sit on the bar's tint.
+		Online:  lipgloss.NewStyle().Foreground(c("#07662F", "#5FD68E")).Background(barBG),
+		Offline: lipgloss.NewStyle().Foreground(c("#7A4800", "#E5B567")).Background(barBG),
+		Prompt:  lipgloss.NewStyle().Foreground(accent).Bold(true),
+		Cursor:  lipgloss.NewStyle().Reverse(true),
+		Title:   lipgloss.NewStyle().Foreground(accent).Bold(true),
+		// Not bubbles' defaults: their descriptions (#4A4A4A on dark,
+		// #B2B2B2 on light) are too faint to read.
+		Help: help.Styles{
+			ShortKey: lipgloss.NewStyle().Foreground(fg).Bold(true), ShortDesc: lipgloss.NewStyle().Foreground(dim),
+			ShortSeparator: lipgloss.NewStyle().Foreground(dim), Ellipsis: lipgloss.NewStyle().Foreground(dim),
+			FullKey: lipgloss.NewStyle().Foreground(accent).Bold(true), FullDesc: lipgloss.NewStyle().Foreground(fg),
+			FullSeparator: lipgloss.NewStyle().Foreground(dim),
+		},
 	}
 	return s
 }
