@@ -196,8 +196,12 @@ func (m indexModel) columns() columns {
 	}
 	c.sender = min(max(m.width/5, 12), 28)
 	if m.width < narrow {
-		// The size gives way so the subject keeps some room.
+		// The size gives way, and older dates show their year only, so
+		// the subject keeps some room.
 		c.size, c.sender = 0, max(m.width/5, 6)
+		if m.layout == "" {
+			c.date = len("Jan 02")
+		}
 	}
 	// one leading space and a space after each column but the subject
 	c.subject = max(m.width-1-c.state-c.date-c.sender-c.size-4, 0)
@@ -205,6 +209,15 @@ func (m indexModel) columns() columns {
 		c.subject++ // no size column, no space after it
 	}
 	return c
+}
+
+// dateLayout is the layout of dates before this year: ui.date_format, else
+// the year alone in a narrow window (the full date does not fit there).
+func (m indexModel) dateLayout() string {
+	if m.layout == "" && m.width < narrow {
+		return "2006"
+	}
+	return m.layout
 }
 
 // narrow is the window width under which the index drops the size column.
@@ -283,7 +296,7 @@ func (m indexModel) row(pos int, c columns, now time.Time) string {
 		subject = strings.Repeat("  ", min(m.depth[pos]-1, 8)) + "↳ " + subject
 	}
 	size := formatSize(r.Size)
-	rest := cell(formatDate(r.Date, now, m.loc, m.layout), c.date) +
+	rest := cell(formatDate(r.Date, now, m.loc, m.dateLayout()), c.date) +
 		cell(oneLine(sender), c.sender) +
 		cell(strings.Repeat(" ", max(c.size-len(size), 0))+size, c.size) +
 		fit(subject, c.subject)
