@@ -227,6 +227,13 @@ func (m App) syncDone(msg syncDoneMsg) (tea.Model, tea.Cmd) {
 		}
 	}
 	check := m.scheduleCheck()
+	if m.quitWhenDone && err != nil && m.status.stats.Deleted > 0 {
+		// The server did not answer this sync: asking to delete there now
+		// would only fail again.
+		m.quitWhenDone = false
+		text, _ := m.status.Message()
+		m.status.Fail(strings.TrimSpace(text + " Not quitting: q tries to delete the marks again, x exits keeping them."))
+	}
 	if m.quitWhenDone && !m.prompt.Active() {
 		m.quitWhenDone = false
 		nm, quit := m.quit()

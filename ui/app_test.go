@@ -933,6 +933,30 @@ func TestQuitDuringCommitExitsAfterIt(t *testing.T) {
 	}
 }
 
+// q during a sync that then fails (server unreachable) does not ask to
+// delete there; it says why it stays, and what q and x do now.
+func TestQuitDuringFailedSyncStays(t *testing.T) {
+	f := newFake()
+	h := newHarness(t, f, nil)
+	h.keys("d")
+	done := h.holdSyncDone()
+	h.send(autoSyncMsg{session: h.m.session})
+	h.keys("q")
+	h.hold = nil
+	done.err = fmt.Errorf("dial tcp 127.0.0.1:995: %w", syscall.ECONNREFUSED)
+	h.send(*done)
+	if h.quit || h.m.prompt.Active() {
+		t.Fatalf("quit %v, prompt %q after a failed sync", h.quit, h.m.prompt.question)
+	}
+	if !strings.Contains(h.m.status.err, "Not quitting: q tries to delete the marks again, x exits keeping them.") {
+		t.Errorf("status %q", h.m.status.err)
+	}
+	h.keys("q")
+	if h.m.prompt.kind != promptCommitQuit {
+		t.Error("q again should ask to commit")
+	}
+}
+
 func TestQuitDuringSyncWaitsThenAsks(t *testing.T) {
 	f := newFake()
 	h := newHarness(t, f, nil)
