@@ -57,6 +57,9 @@ type Config struct {
 	// example a file readable by other users. Callers print them to stderr
 	// (or the status bar) and go on. Save never writes them.
 	Warnings []string
+	// Backup is set by Save when it kept the previous file, which had
+	// comments that the rewrite drops, under this path (Path + ".bak").
+	Backup string
 }
 
 // Account is one POP3 mailbox.

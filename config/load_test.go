@@ -263,6 +263,39 @@ func TestSaveRoundTrip(t *testing.T) {
 	}
 }
 
+// TestSaveKeepsCommentedFile checks that a hand-written file's comments,
+// which a rewrite drops, survive in a .bak copy, and that a file popterm
+// wrote itself gets no backup.
+func TestSaveKeepsCommentedFile(t *testing.T) {
+	const body = "# my notes\n[[account]]\nname = \"w\" # the work one\nhost = \"h\"\nusername = \"u\"\n"
+	path := writeConfig(t, body)
+	cfg, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Save(); err != nil {
+		t.Fatal(err)
+	}
+	bak, err := os.ReadFile(path + ".bak")
+	if err != nil || string(bak) != body || cfg.Backup != path+".bak" {
+		t.Fatalf("backup %q, %v; Backup %q", bak, err, cfg.Backup)
+	}
+	if st, _ := os.Stat(path + ".bak"); runtime.GOOS != "windows" && st.Mode().Perm() != 0o600 {
+		t.Errorf("backup mode %v", st.Mode().Perm())
+	}
+	os.Remove(path + ".bak")
+	again, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := again.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path + ".bak"); !os.IsNotExist(err) || again.Backup != "" {
+		t.Errorf("a file without comments of its own was backed up: %v, %q", err, again.Backup)
+	}
+}
+
 func TestSaveFollowsSymlink(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("symlinks")

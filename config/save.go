@@ -24,6 +24,8 @@ const fileHeader = `# popterm configuration (TOML). Every option is described in
 // temporary file in the same folder is written, synced and renamed over the
 // old one, so a crash leaves either the old or the new file. A symbolic link
 // at Path is followed, so the link stays in place. Defaults are left out.
+// Comments are not kept: when the old file has comments of its own, it is
+// first copied to Path + ".bak" (0600) and Backup says so.
 func (c *Config) Save() error {
 	if c.Path == "" {
 		return errors.New("config: save: no path")
@@ -40,10 +42,23 @@ func (c *Config) Save() error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("config: save: %w", err)
 	}
+	if old, err := os.ReadFile(path); err == nil && hasOwnComments(old) {
+		if err := writeAtomic(path+".bak", old); err != nil {
+			return fmt.Errorf("config: save: keeping the commented file as %s.bak: %w", path, err)
+		}
+		c.Backup = path + ".bak"
+	}
 	if err := writeAtomic(path, data); err != nil {
 		return fmt.Errorf("config: save %s: %w", c.Path, err)
 	}
 	return nil
+}
+
+// hasOwnComments reports whether a config file may hold comments besides
+// the header Save writes. A "#" inside a string counts too: at worst that
+// keeps a backup that was not needed.
+func hasOwnComments(old []byte) bool {
+	return bytes.IndexByte(bytes.TrimPrefix(old, []byte(fileHeader)), '#') >= 0
 }
 
 // writeAtomic writes data to path through a synced temporary file.

@@ -180,6 +180,7 @@ func cmdAccountAdd(ctx context.Context, e *env, args []string) int {
 	if err := saveNewAccount(e, cfg, acct, password, storeInKeyring, f.makeDefault); err != nil {
 		return fail(e, exitFailure, "account add: %v", err)
 	}
+	noteBackup(e, cfg)
 	where := "password stored in the OS keyring"
 	switch {
 	case acct.PasswordCmd != "":
@@ -308,6 +309,13 @@ func saveNewAccount(e *env, cfg *config.Config, acct config.Account, password st
 	return nil
 }
 
+// noteBackup says where Save kept the previous, commented config file.
+func noteBackup(e *env, cfg *config.Config) {
+	if cfg.Backup != "" {
+		fmt.Fprintf(e.stderr, "popterm: note: %s was rewritten without its comments; the previous file is kept as %s\n", cfg.Path, cfg.Backup)
+	}
+}
+
 // runProbe tests the account and prints what the server offers, or one
 // line saying why it failed.
 func runProbe(ctx context.Context, e *env, acct config.Account, password string) int {
@@ -403,6 +411,7 @@ func cmdAccountRemove(ctx context.Context, e *env, args []string) int {
 	if err := cfg.Save(); err != nil {
 		return fail(e, exitFailure, "account remove: %v", err)
 	}
+	noteBackup(e, cfg)
 	fmt.Fprintf(e.stdout, "removed account %s from %s\n", acct.Name, cfg.Path)
 	if _, err := os.Stat(acct.StoreDir); acct.StoreDir != "" && err == nil {
 		fmt.Fprintf(e.stdout, "its mail stays in %s (delete that folder to free the space)\n", acct.StoreDir)
@@ -568,6 +577,7 @@ func runSetup(ctx context.Context, e *env, cfgPath string) (*config.Config, int)
 		return nil, fail(e, exitFailure, "setup cancelled: nothing saved")
 	}
 	fmt.Fprintf(e.stdout, "added account %s (%s) to %s; password stored in the OS keyring\n", acct.Name, acct.KeyringUser(), cfg.Path)
+	noteBackup(e, cfg)
 	return cfg, exitOK
 }
 

@@ -364,4 +364,12 @@ func TestAccountWarnsAndHelps(t *testing.T) {
 	if code, out, errOut := a.run("", "account", "list"); code != exitOK || !strings.Contains(out, "* w") || !strings.Contains(errOut, "chmod 600") {
 		t.Errorf("list of a 0644 config: exit %d, out %q, stderr %q", code, out, errOut)
 	}
+	// Adding to a hand-written file with comments keeps a copy and says so.
+	os.WriteFile(a.cfgPath, []byte("# mine\n[[account]]\nname = \"w\"\nhost = \"h\"\nusername = \"u\"\n"), 0o600)
+	if code, _, errOut := a.run("", "account", "add", "--name", "x", "--host", "h", "--user", "u", "--no-probe"); code != exitOK || !strings.Contains(errOut, a.cfgPath+".bak") {
+		t.Errorf("add to a commented config: exit %d, stderr %q", code, errOut)
+	}
+	if bak, err := os.ReadFile(a.cfgPath + ".bak"); err != nil || !strings.HasPrefix(string(bak), "# mine") {
+		t.Errorf("backup %q, %v", bak, err)
+	}
 }
