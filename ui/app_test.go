@@ -94,7 +94,11 @@ func TestQuitAnswers(t *testing.T) {
 		t.Run(tt.answer, func(t *testing.T) {
 			f := newFake()
 			h := newHarness(t, f, nil)
-			h.keys("d", "q", tt.answer)
+			h.keys("d", "q", "j", "x", "space") // slips: the question stays
+			if h.quit || h.m.prompt.kind != promptCommitQuit {
+				t.Fatalf("a stray key answered the question: quit %v", h.quit)
+			}
+			h.keys(tt.answer)
 			if len(f.syncFlags()) != 0 {
 				t.Errorf("answer %q synced", tt.answer)
 			}

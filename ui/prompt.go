@@ -55,8 +55,8 @@ func (p promptModel) Value() string { return p.input.Value() }
 // SetWidth fits the prompt to the window.
 func (p *promptModel) SetWidth(w int) { p.width = w }
 
-// Update handles a key: y/n/Esc for confirmations, editing and Enter/Esc
-// for text fields.
+// Update handles a key: y, n, Enter (no) and Esc for confirmations, which
+// ignore other keys; editing and Enter/Esc for text fields.
 func (p promptModel) Update(msg tea.Msg) (promptModel, tea.Cmd) {
 	p.done, p.cancelled, p.changed = false, false, false
 	k, isKey := msg.(tea.KeyPressMsg)
@@ -69,9 +69,10 @@ func (p promptModel) Update(msg tea.Msg) (promptModel, tea.Cmd) {
 			p.cancelled = true
 		case "y":
 			p.done, p.yes = true, true
-		default: // n, Enter and anything else: the default answer, no
+		case "n", "enter": // Enter takes the default answer, no
 			p.done = true
 		}
+		// Any other key is a slip: the question stays.
 		return p, nil
 	}
 	if isKey {
