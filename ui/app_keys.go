@@ -131,6 +131,9 @@ func (m App) pagerKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(k, m.keys.Find):
 		m.prompt = ask(promptFind, "Find: ", m.pager.find, m.width)
 		return m, nil
+	case key.Matches(k, m.keys.FindNext) && m.pager.find == "":
+		m.status.Notify("Nothing to find again yet: / finds text in this message.")
+		return m, nil
 	case key.Matches(k, m.keys.Help):
 		m.showHelp()
 		return m, nil

@@ -394,7 +394,10 @@ func TestPagerKeys(t *testing.T) {
 	if s := h.screen(); !strings.Contains(s, "X-Mailer: Test 1.0") {
 		t.Errorf("h does not show all headers:\n%s", s)
 	}
-	h.keys("h")
+	h.keys("h", "n")
+	if !strings.Contains(h.m.status.notice, "/ finds text") {
+		t.Errorf("n before any find: notice %q", h.m.status.notice)
+	}
 	h.keys("/", "type:needle", "enter")
 	if !strings.Contains(h.screen(), "“needle” 1/40") {
 		t.Errorf("find status missing:\n%s", h.screen())
