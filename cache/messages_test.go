@@ -82,6 +82,22 @@ func TestAddDuplicateFailsWholeBatch(t *testing.T) {
 	}
 }
 
+func TestMaxID(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	if id, err := s.MaxID(ctx); err != nil || id != 0 {
+		t.Fatalf("empty store: MaxID %d, %v", id, err)
+	}
+	ids := addTest(t, s, simple(1, "a"), simple(2, "b"), simple(3, "c"))
+	if err := s.Remove(ctx, ids[2:]); err != nil {
+		t.Fatal(err)
+	}
+	addTest(t, s, simple(4, "d"))
+	if id, err := s.MaxID(ctx); err != nil || id != ids[2]+1 {
+		t.Fatalf("MaxID %d, %v; want %d", id, err, ids[2]+1)
+	}
+}
+
 func TestIDsNeverReused(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()

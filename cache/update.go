@@ -244,6 +244,16 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 	return st, nil
 }
 
+// MaxID returns the highest message ID in the store (0 when empty), so a
+// listing printed in parts can size its ID column once.
+func (s *Store) MaxID(ctx context.Context) (int64, error) {
+	var id int64
+	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM messages`).Scan(&id); err != nil {
+		return 0, fmt.Errorf("highest message ID: %w", err)
+	}
+	return id, nil
+}
+
 // Meta reads a small per-account value (last sync time, warnings shown); ""
 // when it was never set.
 func (s *Store) Meta(key string) (string, error) {

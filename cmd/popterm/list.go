@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -52,15 +53,60 @@ func cmdList(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	defer s.Close()
-	msgs, err := s.engine.List(ctx, cache.Query{Search: words, Limit: *limit})
-	if err != nil {
-		return failErr(e, "list", err)
-	}
 	if *asJSON {
+		msgs, err := s.engine.List(ctx, cache.Query{Search: words, Limit: *limit})
+		if err != nil {
+			return failErr(e, "list", err)
+		}
 		return printJSON(e, msgs)
 	}
-	printColumns(e.stdout, msgs, termWidth(e.stdout, 0))
+	if err := printList(ctx, e, s, words, *limit); err != nil {
+		return failErr(e, "list", err)
+	}
 	return exitOK
+}
+
+// firstPage is how many rows plain list prints before it reads the rest.
+const firstPage = 100
+
+// printList prints the listing in columns: the first page at once (a page
+// reads only its rows from the index), then the rest (which needs the whole
+// listing read and sorted). A row that a concurrent sync pushed from the
+// first page into the rest is printed once.
+func printList(ctx context.Context, e *env, s *session, words string, limit int) error {
+	maxID, err := s.store.MaxID(ctx)
+	if err != nil {
+		return err
+	}
+	width := termWidth(e.stdout, 0)
+	idWidth := len(fmt.Sprint(maxID))
+	pageLimit := firstPage
+	if limit > 0 {
+		pageLimit = min(limit, firstPage)
+	}
+	page, err := s.engine.List(ctx, cache.Query{Search: words, Limit: pageLimit})
+	if err != nil {
+		return err
+	}
+	printColumns(e.stdout, page, width, idWidth)
+	if len(page) < pageLimit || limit == pageLimit {
+		return nil
+	}
+	q := cache.Query{Search: words, Offset: len(page)}
+	if limit > 0 {
+		q.Limit = limit - len(page)
+	}
+	rest, err := s.engine.List(ctx, q)
+	if err != nil {
+		return err
+	}
+	printed := make(map[int64]bool, len(page))
+	for _, m := range page {
+		printed[m.ID] = true
+	}
+	rest = slices.DeleteFunc(rest, func(m cache.Message) bool { return printed[m.ID] })
+	printColumns(e.stdout, rest, width, idWidth)
+	return nil
 }
 
 // clean makes server text safe for one line of a terminal or JSON string.
@@ -120,9 +166,9 @@ func flags(m cache.Message) string {
 }
 
 // printColumns prints aligned columns for people; width > 0 truncates lines
-// to a terminal's width.
-func printColumns(w io.Writer, msgs []cache.Message, width int) {
-	idWidth := 2
+// to a terminal's width. The ID column is at least idWidth wide.
+func printColumns(w io.Writer, msgs []cache.Message, width, idWidth int) {
+	idWidth = max(idWidth, 2)
 	for _, m := range msgs {
 		idWidth = max(idWidth, len(fmt.Sprint(m.ID)))
 	}

@@ -120,7 +120,7 @@ func TestListColumnsAlign(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		printColumns(&b, msgs, width)
+		printColumns(&b, msgs, width, 0)
 		out := b.String()
 		if hasControl(out) {
 			t.Fatalf("width %d: control character in list: %q", width, out)
@@ -144,6 +144,38 @@ func TestListColumnsAlign(t *testing.T) {
 				col = w
 			} else if w != col {
 				t.Errorf("width %d: subject of line %d starts at column %d, not %d:\n%s", width, i, w, col, out)
+			}
+		}
+	}
+}
+
+func TestListInTwoParts(t *testing.T) {
+	var msgs []pop3test.Message
+	for i := range firstPage + 30 {
+		msgs = append(msgs, testMail(fmt.Sprint("m", i), fmt.Sprint("subject ", i)))
+	}
+	c := newCLI(t, "prefetch = \"none\"\n", msgs...)
+	c.must("sync")
+	var want []string
+	for _, m := range c.list() {
+		want = append(want, fmt.Sprint(m.ID))
+	}
+	for _, limit := range []int{0, firstPage - 1, firstPage, firstPage + 7, len(msgs) + 5} {
+		out := c.must("list", "--limit", fmt.Sprint(limit))
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		n := len(msgs)
+		if limit > 0 {
+			n = min(limit, n)
+		}
+		if len(lines) != n {
+			t.Fatalf("--limit %d: %d lines, want %d", limit, len(lines), n)
+		}
+		for i, l := range lines {
+			if got := strings.Fields(l)[0]; got != want[i] {
+				t.Fatalf("--limit %d: line %d has ID %s, want %s (the order of list --json)", limit, i, got, want[i])
+			}
+			if strings.Index(l, " N---") != strings.Index(lines[0], " N---") {
+				t.Fatalf("--limit %d: columns move at line %d:\n%s\n%s", limit, i, lines[0], l)
 			}
 		}
 	}
