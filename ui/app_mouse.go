@@ -29,6 +29,8 @@ func (m App) handleMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 			m.index.Scroll(delta)
 		case screenPager:
 			m.pager.Scroll(delta)
+		case screenHelp:
+			m.helpTop = min(max(m.helpTop+delta, 0), max(len(m.helpLines())-m.mainHeight(), 0))
 		}
 	case tea.MouseClickMsg:
 		if msg.Button != tea.MouseLeft {

@@ -552,6 +552,12 @@ func TestHelpScrollsInSmallWindow(t *testing.T) {
 	if h.m.screen != screenIndex || h.quit {
 		t.Fatal("q should close the help, not quit")
 	}
+	h.keys("?")
+	h.send(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
+	if h.m.helpTop != 3 || h.m.screen != screenHelp {
+		t.Errorf("the wheel did not scroll the help: top %d", h.m.helpTop)
+	}
+	h.keys("q")
 	h.send(tea.WindowSizeMsg{Width: 100, Height: 40})
 	h.keys("?")
 	if s := h.screen(); !strings.Contains(s, "New mail is checked at start and every 10 minutes") {
