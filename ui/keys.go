@@ -176,7 +176,10 @@ type keyHelp struct {
 	full  [][]key.Binding
 }
 
-func (s keyHelp) ShortHelp() []key.Binding  { return s.short }
+// ShortHelp is the screen's hint bar.
+func (s keyHelp) ShortHelp() []key.Binding { return s.short }
+
+// FullHelp is every binding of the screen, in columns.
 func (s keyHelp) FullHelp() [][]key.Binding { return s.full }
 
 // PagerHelp is the pager's help.

@@ -20,6 +20,7 @@ const (
 	sortKeys
 )
 
+// String names the order for the index's column title.
 func (k sortKey) String() string {
 	return [...]string{"date", "sender", "subject", "size"}[k]
 }
