@@ -24,6 +24,9 @@ func cmdCheck(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	defer s.Close()
+	for _, r := range s.store.Recovered() {
+		fmt.Fprintf(e.stdout, "recovered on open (an interrupted popterm): %s\n", message.Sanitize(r))
+	}
 	rep, err := s.store.Check(ctx, *repair)
 	if err != nil {
 		return failErr(e, "check", err)

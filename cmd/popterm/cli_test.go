@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"os/exec"
@@ -184,5 +185,38 @@ func TestMaildirFlagsFollowTheCommands(t *testing.T) {
 		if got := flagsOnDisk(); got != st.want {
 			t.Fatalf("after %v: flags %q, want %q", st.args, got, st.want)
 		}
+	}
+}
+
+func TestCheckReportsRecovery(t *testing.T) {
+	c := newCLI(t, "", testMail("a", "first"))
+	c.must("sync")
+	c.must("show", fmt.Sprint(c.list()[0].ID))
+	// What a popterm killed between marking a message seen in the index and
+	// renaming its file leaves: a file without S, and the writer's mark.
+	files, _ := filepath.Glob(filepath.Join(c.store, "Maildir", "cur", "*:2,S"))
+	if len(files) != 1 {
+		t.Fatalf("files %v", files)
+	}
+	if err := os.Rename(files[0], strings.TrimSuffix(files[0], "S")); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", filepath.Join(c.store, "index.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO meta (key, value) VALUES ('writer_open', '1')`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	out := c.must("check")
+	if !strings.Contains(out, "recovered on open") || !strings.Contains(out, "consistent") {
+		t.Fatalf("check after an interrupted writer:\n%s", out)
+	}
+	if files, _ := filepath.Glob(filepath.Join(c.store, "Maildir", "cur", "*:2,S")); len(files) != 1 {
+		t.Fatalf("the S flag was not put back: %v", files)
+	}
+	if out := c.must("check"); strings.Contains(out, "recovered") {
+		t.Fatalf("a second check recovered again:\n%s", out)
 	}
 }

@@ -74,6 +74,11 @@ func syncAccount(ctx context.Context, e *env, cfg *config.Config, name string, c
 		return code
 	}
 	defer s.Close()
+	if verbose {
+		for _, r := range s.store.Recovered() {
+			fmt.Fprintf(e.stderr, "popterm: %s: note: finished what an interrupted popterm left undone: %s\n", s.acct.Name, message.Sanitize(r))
+		}
+	}
 	bar := newProgressBar(e.stderr, s.acct.Name, verbose)
 	res, err := s.engine.Sync(ctx, mailbox.SyncOptions{Commit: commit, Progress: bar.update})
 	bar.clear()
