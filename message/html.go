@@ -25,6 +25,11 @@ type htmlRenderer struct {
 	spacePending bool
 	cellSep      bool
 	blankWanted  bool
+	// nbsp: the line so far is only no-break spaces, which a browser
+	// shows as an empty line (Outlook's and Gmail's blank lines).
+	nbsp bool
+	// msoP: inside an Outlook <p class=MsoNormal>, which has no margins.
+	msoP bool
 
 	pre   int
 	lists []htmlList
@@ -100,8 +105,8 @@ func htmlLines(o *out, text string, quote int) {
 
 // tagAttrs are the few attributes this renderer uses.
 type tagAttrs struct {
-	href, alt, style, start string
-	hidden                  bool
+	href, alt, style, start, class string
+	hidden                         bool
 }
 
 // readAttrs reads a tag's attributes.
@@ -118,6 +123,8 @@ func readAttrs(z *html.Tokenizer) tagAttrs {
 			a.style = string(v)
 		case "start":
 			a.start = string(v)
+		case "class":
+			a.class = string(v)
 		case "hidden":
 			a.hidden = true
 		}
@@ -189,7 +196,12 @@ func (r *htmlRenderer) start(a atom.Atom, name string, attrs tagAttrs, selfClosi
 			r.requestBlank()
 		}
 		r.flush()
-	case atom.P, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Dl:
+	case atom.P:
+		// Outlook writes every line as a <p class=MsoNormal> without
+		// margins, and blank lines as paragraphs of a no-break space.
+		r.msoP = strings.Contains(strings.ToLower(attrs.class), "msonormal")
+		r.block(!r.msoP)
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Dl:
 		r.block(true)
 	case atom.Table:
 		r.block(true)
@@ -257,7 +269,10 @@ func (r *htmlRenderer) end(a atom.Atom, name string) {
 		return
 	}
 	switch a {
-	case atom.P, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Dl:
+	case atom.P:
+		r.block(!r.msoP)
+		r.msoP = false
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Dl:
 		r.block(true)
 	case atom.Table:
 		r.block(true)
@@ -411,6 +426,9 @@ func (r *htmlRenderer) text(s string) {
 	start := -1
 	for i, c := range s {
 		if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == 0xa0 {
+			if c == 0xa0 && r.lineEmpty() {
+				r.nbsp = true
+			}
 			if start >= 0 {
 				r.writeVisible(s[start:i])
 				start = -1
@@ -468,8 +486,11 @@ func (r *htmlRenderer) requestBlank() { r.blankWanted = true }
 // flush emits the current line when it has text.
 func (r *htmlRenderer) flush() {
 	if r.lineEmpty() {
+		if r.nbsp {
+			r.requestBlank()
+		}
 		r.para.Reset()
-		r.spacePending, r.cellSep = false, false
+		r.spacePending, r.cellSep, r.nbsp = false, false, false
 		return
 	}
 
@@ -480,7 +501,7 @@ func (r *htmlRenderer) flush() {
 func (r *htmlRenderer) emitLine(flowed bool) {
 	text := r.para.String()
 	r.para.Reset()
-	r.spacePending, r.cellSep, r.visible = false, false, false
+	r.spacePending, r.cellSep, r.visible, r.nbsp = false, false, false, false
 	r.emit(text, flowed)
 }
 
