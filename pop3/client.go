@@ -169,10 +169,28 @@ func dialTCP(ctx context.Context, addr string, opts *Options) (net.Conn, Options
 	d := net.Dialer{Timeout: o.DialTimeout}
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
-		return nil, o, fmt.Errorf("pop3: connecting to %s: %w", addr, err)
+		return nil, o, &dialError{addr: addr, err: err}
 	}
 	return conn, o, nil
 }
+
+// dialError is a failure to connect. Its text names the address once: the
+// net package's own error repeats it ("dial tcp ADDR: ...").
+type dialError struct {
+	addr string
+	err  error
+}
+
+func (e *dialError) Error() string {
+	cause := e.err
+	var op *net.OpError
+	if errors.As(cause, &op) && op.Err != nil {
+		cause = op.Err
+	}
+	return fmt.Sprintf("pop3: connecting to %s: %v", e.addr, cause)
+}
+
+func (e *dialError) Unwrap() error { return e.err }
 
 // start wraps conn and reads the greeting, closing conn on failure.
 func start(ctx context.Context, conn net.Conn, addr string, o *Options) (*Client, error) {
