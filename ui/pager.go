@@ -62,7 +62,11 @@ func (m *pagerModel) SetMessage(msg *message.Message, err error) {
 	m.failure = ""
 	if err != nil {
 		m.msg = nil
-		m.failure = sentence("The body of this message is not downloaded yet and could not be fetched now", err)
+		what := "The body of this message is not downloaded yet and could not be fetched now"
+		if m.summary.Cached {
+			what = "This stored message could not be opened"
+		}
+		m.failure = sentence(what, err)
 	}
 	m.layout()
 }
