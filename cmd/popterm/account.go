@@ -389,18 +389,25 @@ func accountArg(e *env, fs *flag.FlagSet, what string) (string, int) {
 	return "", fail(e, exitUsage, "account %s: which account? usage: popterm account %s NAME", what, what)
 }
 
+// parseNamedAccount parses the flags of `account WHAT NAME`, then loads the
+// config, which must have accounts.
+func parseNamedAccount(e *env, fs *flag.FlagSet, args []string, what string) (*config.Config, string, int) {
+	if err := fs.Parse(args); err != nil {
+		return nil, "", exitUsage
+	}
+	name, code := accountArg(e, fs, what)
+	if code != exitOK {
+		return nil, "", code
+	}
+	cfg, code := loadExistingConfig(e)
+	return cfg, name, code
+}
+
 // cmdAccountRemove removes the account from the config and deletes its
 // keyring secret; the local store is kept.
 func cmdAccountRemove(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "account remove", "account remove NAME")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
-	}
-	name, code := accountArg(e, fs, "remove")
-	if code != exitOK {
-		return code
-	}
-	cfg, code := loadExistingConfig(e)
+	cfg, name, code := parseNamedAccount(e, fs, args, "remove")
 	if code != exitOK {
 		return code
 	}
@@ -432,14 +439,7 @@ func cmdAccountRemove(ctx context.Context, e *env, args []string) int {
 func cmdAccountPasswd(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "account passwd", "account passwd [--password-stdin] NAME")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of stdin")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
-	}
-	name, code := accountArg(e, fs, "passwd")
-	if code != exitOK {
-		return code
-	}
-	cfg, code := loadExistingConfig(e)
+	cfg, name, code := parseNamedAccount(e, fs, args, "passwd")
 	if code != exitOK {
 		return code
 	}
