@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 
 	"github.com/popterm/popterm/cache"
 	"github.com/popterm/popterm/message"
@@ -115,7 +117,9 @@ type matcher struct {
 // newMatcher indexes the rows that vanished from the server.
 func newMatcher(gone map[int64]cache.Message, mass bool) *matcher {
 	m := &matcher{mass: mass, strict: map[string][]int64{}, loose: map[string][]int64{}, used: map[int64]bool{}}
-	for id, r := range gone {
+	// In ID order, so identical messages keep their order under new UIDLs.
+	for _, id := range slices.Sorted(maps.Keys(gone)) {
+		r := gone[id]
 		lk := fmt.Sprintf("%s\x00%d", r.MessageID, r.Size)
 		if r.MessageID != "" {
 			m.loose[lk] = append(m.loose[lk], id)
