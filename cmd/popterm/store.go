@@ -16,6 +16,7 @@ import (
 	"github.com/popterm/popterm/config"
 	"github.com/popterm/popterm/mailbox"
 	"github.com/popterm/popterm/message"
+	"github.com/popterm/popterm/pop3"
 )
 
 // session is an opened account: its config, store and engine.
@@ -151,6 +152,15 @@ func hint(err error) string {
 	var own *mailbox.Error
 	if errors.As(err, &own) {
 		return ""
+	}
+	var pe *pop3.Error
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case pop3.CodeInUse:
+			return "another mail client is using this mailbox on the server; try again when it is done"
+		case pop3.CodeSysPerm:
+			return "the server will not let this account in; ask the mail provider"
+		}
 	}
 	switch mailbox.Classify(err) {
 	case mailbox.KindCredentials:

@@ -228,24 +228,25 @@ func TestExitCodes(t *testing.T) {
 		setup  func(t *testing.T, c *cli) // after a first successful sync
 		args   []string
 		want   int
+		says   string // what stderr must say
 	}{
-		{"ok", pop3test.Faults{}, nil, []string{"sync"}, exitOK},
-		{"credentials", pop3test.Faults{LoginError: "[AUTH] wrong password"}, nil, []string{"sync"}, exitCredentials},
-		{"credentials without a code", pop3test.Faults{LoginError: "bad password"}, nil, []string{"sync"}, exitCredentials},
-		{"in use", pop3test.Faults{LoginError: "[IN-USE] locked"}, nil, []string{"sync"}, exitTryLater},
-		{"sys temp", pop3test.Faults{LoginError: "[SYS/TEMP] later"}, nil, []string{"sync"}, exitTryLater},
-		{"login delay", pop3test.Faults{LoginError: "[LOGIN-DELAY] wait"}, nil, []string{"sync"}, exitTryLater},
-		{"offline", pop3test.Faults{}, func(t *testing.T, c *cli) { c.srv.Close() }, []string{"sync"}, exitTryLater},
-		{"account busy (sync)", pop3test.Faults{}, func(t *testing.T, c *cli) { holdLock(t, c.store) }, []string{"sync"}, exitTryLater},
-		{"account busy (delete)", pop3test.Faults{}, func(t *testing.T, c *cli) { holdLock(t, c.store) }, []string{"delete", "1"}, exitTryLater},
+		{"ok", pop3test.Faults{}, nil, []string{"sync"}, exitOK, ""},
+		{"credentials", pop3test.Faults{LoginError: "[AUTH] wrong password"}, nil, []string{"sync"}, exitCredentials, "check the user name and the password"},
+		{"credentials without a code", pop3test.Faults{LoginError: "bad password"}, nil, []string{"sync"}, exitCredentials, ""},
+		{"in use", pop3test.Faults{LoginError: "[IN-USE] locked"}, nil, []string{"sync"}, exitTryLater, "another mail client is using this mailbox"},
+		{"sys temp", pop3test.Faults{LoginError: "[SYS/TEMP] later"}, nil, []string{"sync"}, exitTryLater, ""},
+		{"login delay", pop3test.Faults{LoginError: "[LOGIN-DELAY] wait"}, nil, []string{"sync"}, exitTryLater, ""},
+		{"offline", pop3test.Faults{}, func(t *testing.T, c *cli) { c.srv.Close() }, []string{"sync"}, exitTryLater, "connection refused"},
+		{"account busy (sync)", pop3test.Faults{}, func(t *testing.T, c *cli) { holdLock(t, c.store) }, []string{"sync"}, exitTryLater, "is busy"},
+		{"account busy (delete)", pop3test.Faults{}, func(t *testing.T, c *cli) { holdLock(t, c.store) }, []string{"delete", "1"}, exitTryLater, ""},
 		{"pending deletions", pop3test.Faults{}, func(t *testing.T, c *cli) {
 			c.must("delete", fmt.Sprint(c.list()[0].ID))
 			c.srv.SetFaults(pop3test.Faults{StallOn: "QUIT"})
-		}, []string{"sync"}, exitPending},
-		{"bad flag", pop3test.Faults{}, nil, []string{"sync", "--nope"}, exitUsage},
-		{"unknown account", pop3test.Faults{}, nil, []string{"sync", "--account", "nope"}, exitUsage},
-		{"bad id", pop3test.Faults{}, nil, []string{"delete", "x"}, exitUsage},
-		{"missing id", pop3test.Faults{}, nil, []string{"show", "999"}, exitFailure},
+		}, []string{"sync"}, exitPending, "still pending"},
+		{"bad flag", pop3test.Faults{}, nil, []string{"sync", "--nope"}, exitUsage, ""},
+		{"unknown account", pop3test.Faults{}, nil, []string{"sync", "--account", "nope"}, exitUsage, ""},
+		{"bad id", pop3test.Faults{}, nil, []string{"delete", "x"}, exitUsage, ""},
+		{"missing id", pop3test.Faults{}, nil, []string{"show", "999"}, exitFailure, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -267,6 +268,9 @@ func TestExitCodes(t *testing.T) {
 			}
 			if code == exitTryLater && !strings.Contains(errs, "later") && !strings.Contains(errs, "again") {
 				t.Fatalf("a try-later error should say so: %q", errs)
+			}
+			if tt.says != "" && !strings.Contains(errs, tt.says) {
+				t.Fatalf("stderr %q does not say %q", errs, tt.says)
 			}
 		})
 	}
