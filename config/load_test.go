@@ -41,7 +41,7 @@ func TestLoadSample(t *testing.T) {
 	if h.Username != "alice" || h.Host != "mail.example.net" || h.Port != 995 || h.TLS != TLSImplicit || h.Auth != AuthAuto {
 		t.Errorf("home from url = %+v", h)
 	}
-	if cfg.UI.SessionIdle != 5*time.Minute || !cfg.UI.ConfirmCommit || cfg.Keys["quit"][1] != "ctrl+c" {
+	if cfg.UI.SessionIdle != 5*time.Minute || !cfg.UI.ConfirmCommit || cfg.Keys["down"][2] != "ctrl+n" {
 		t.Errorf("ui = %+v keys = %v", cfg.UI, cfg.Keys)
 	}
 }
