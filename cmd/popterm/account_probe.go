@@ -111,9 +111,12 @@ func (e *connectError) Error() string {
 	var dns *net.DNSError
 	var uc *setup.UntrustedCertError
 	var ne net.Error
+	var rh tls.RecordHeaderError
 	switch {
 	case errors.As(e.err, &uc):
 		return prefix + uc.Error()
+	case errors.As(e.err, &rh):
+		return prefix + "the server does not speak TLS on this port: use STARTTLS (--tls starttls, usually port 110) or the implicit TLS port (usually 995)"
 	case errors.As(e.err, &dns) && dns.IsNotFound:
 		return prefix + "no host named " + dns.Name + ": check the host name"
 	case errors.Is(e.err, syscall.ECONNREFUSED):

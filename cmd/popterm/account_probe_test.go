@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/popterm/popterm/config"
+	"github.com/popterm/popterm/pop3/pop3test"
 )
 
 // timeoutErr is a net.Error that timed out.
@@ -59,5 +61,17 @@ func TestProbeRefusedPort(t *testing.T) {
 	}
 	if msg := probeFailure(err); strings.Contains(msg, "try again later") {
 		t.Fatalf("probeFailure adds a generic hint: %q", msg)
+	}
+}
+
+func TestProbeImplicitTLSOnPlainPort(t *testing.T) {
+	s := pop3test.NewTest(t, pop3test.Config{})
+	host, port := hostPort(t, s.Addr())
+	a := config.NewAccount("x")
+	a.Host, a.TLS, a.Username, a.Timeout = host, config.TLSImplicit, "u", 5*time.Second
+	a.Port, _ = strconv.Atoi(port)
+	_, err := probeAccount(context.Background(), a, "pw")
+	if err == nil || !strings.Contains(err.Error(), "does not speak TLS") {
+		t.Fatalf("implicit TLS to a plain POP3 port: %v", err)
 	}
 }
