@@ -220,3 +220,24 @@ func TestCheckReportsRecovery(t *testing.T) {
 		t.Fatalf("a second check recovered again:\n%s", out)
 	}
 }
+
+func TestShowRawIsTheStoredFile(t *testing.T) {
+	m := testMail("a", "raw \x1b[31mred")
+	m.Data = append(m.Data, []byte("line with CRLF\r\nbare CR\r here\n\x00nul and \xff byte\n")...)
+	c := newCLI(t, "", m)
+	c.must("sync")
+	files, _ := filepath.Glob(filepath.Join(c.store, "Maildir", "cur", "*"))
+	if len(files) != 1 {
+		t.Fatalf("files %v", files)
+	}
+	stored, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(stored, []byte("\r\n")) {
+		t.Fatalf("stored with CRLF: %q", stored)
+	}
+	if out := c.must("show", "--raw", fmt.Sprint(c.list()[0].ID)); out != string(stored) {
+		t.Fatalf("show --raw into a pipe:\n%q\nthe file:\n%q", out, stored)
+	}
+}
