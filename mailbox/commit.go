@@ -52,11 +52,25 @@ func (s *syncRun) finish(ctx context.Context) error {
 // and policy deletions of stored messages. A message whose UIDL occurs more
 // than once in the listing is never deleted: DELE could hit the wrong one.
 func (s *syncRun) deletions(ctx context.Context) ([]deletion, error) {
+	acct := s.e.acct
+	if acct.LeaveOnServer && acct.DeleteAfterDays == 0 {
+		// No policy deletions: only marks count, and a count of them spares
+		// reading the whole index again when there are none.
+		if !acct.DeleteOnServer {
+			return nil, nil
+		}
+		st, err := s.e.store.Stats(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("count the marks: %w", err)
+		}
+		if st.Deleted == 0 {
+			return nil, nil
+		}
+	}
 	rows, err := s.e.store.All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read the index: %w", err)
 	}
-	acct := s.e.acct
 	cutoff := s.now.Add(-time.Duration(acct.DeleteAfterDays) * 24 * time.Hour)
 	var dels []deletion
 	shared := 0
