@@ -356,8 +356,8 @@ func (a *Account) validate() []fieldErr {
 	if (a.Auth == AuthXOAUTH2 || a.Auth == AuthOAUTHBEARER) && a.OAuth2TokenCmd == "" {
 		add("auth", "auth = %q needs oauth2_token_cmd, a command that prints a fresh access token", a.Auth)
 	}
-	if a.TLS == TLSNone && !a.AllowCleartextAuth && a.Auth != AuthAPOP && a.Auth != AuthCRAMMD5 {
-		add("tls", `"none" would send the password in cleartext: use "implicit" or "starttls", or set allow_cleartext_auth = true if you accept that`)
+	if a.TLS == TLSNone && !a.AllowCleartextAuth {
+		add("tls", `"none" would expose the login to the network (the password itself, or for apop and cram-md5 a digest that can be cracked offline): use "implicit" or "starttls", or set allow_cleartext_auth = true if you accept that`)
 	}
 	if a.TLSCertSHA256 != "" {
 		pin, err := NormalizeFingerprint(a.TLSCertSHA256)

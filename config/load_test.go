@@ -139,6 +139,8 @@ func TestLoadErrors(t *testing.T) {
 		{"dot name", "[[account]]\nname = \".hidden\"\nhost = \"h\"\nusername = \"u\"\n", 2, []string{"starts with a dot"}},
 		{"duplicate names", head + head, 6, []string{"name", "unique"}},
 		{"cleartext", head + "tls = \"none\"\n", 5, []string{"tls", "allow_cleartext_auth"}},
+		{"cleartext apop", head + "tls = \"none\"\nauth = \"apop\"\n", 5, []string{"tls", "allow_cleartext_auth"}},
+		{"cleartext cram-md5", head + "tls = \"none\"\nauth = \"cram-md5\"\n", 5, []string{"tls", "allow_cleartext_auth"}},
 		{"oauth needs cmd", head + "auth = \"xoauth2\"\n", 5, []string{"auth", "oauth2_token_cmd"}},
 		{"default unknown", "default_account = \"wrk\"\n" + head, 1, []string{"default_account", `did you mean "w"?`}},
 		{"url and host", "[[account]]\nname = \"w\"\nhost = \"h\"\nurl = \"pop://u@h\"\n", 4, []string{"url", "not both"}},
