@@ -69,27 +69,14 @@ type killHarness struct {
 }
 
 func newKillHarness(t *testing.T, tg killTarget) *killHarness {
-	host, port, _ := strings.Cut(tg.addr, ":")
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.toml")
 	pwFile := filepath.Join(dir, "pw")
 	if err := os.WriteFile(pwFile, []byte(tg.password+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	doc := fmt.Sprintf(`default_account = "kill"
-
-[[account]]
-name = "kill"
-host = %q
-port = %s
-tls = "none"
-username = %q
-auth = "user"
-allow_cleartext_auth = true
-password_cmd = "cat %s"
-store_dir = %q
-timeout = "5s"
-`, host, port, tg.user, pwFile, filepath.Join(dir, "store"))
+	doc := `default_account = "kill"` + "\n" +
+		accountTOML("kill", tg.addr, tg.user, "cat "+pwFile, filepath.Join(dir, "store")) + "timeout = \"5s\"\n"
 	if err := os.WriteFile(cfg, []byte(doc), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -35,6 +35,24 @@ func testMail(uid, subject string) pop3test.Message {
 			"Body of %s.\n", subject, uid, subject))}
 }
 
+// accountTOML is a config's [[account]] table for a plain-text test server
+// at addr (host:port) with USER/PASS.
+func accountTOML(name, addr, user, passwordCmd, storeDir string) string {
+	host, port, _ := net.SplitHostPort(addr)
+	return fmt.Sprintf(`
+[[account]]
+name = %q
+host = %q
+port = %s
+tls = "none"
+username = %q
+auth = "user"
+allow_cleartext_auth = true
+password_cmd = %q
+store_dir = %q
+`, name, host, port, user, passwordCmd, storeDir)
+}
+
 // newCLI starts a server holding msgs and writes a config for it.
 func newCLI(t *testing.T, extra string, msgs ...pop3test.Message) *cli {
 	t.Helper()
@@ -47,22 +65,10 @@ func newCLIServer(t *testing.T, cfg pop3test.Config, extra string, msgs ...pop3t
 	md := pop3test.NewMaildrop(msgs...)
 	cfg.Maildrop = md
 	srv := pop3test.NewTest(t, cfg)
-	_, port, _ := net.SplitHostPort(srv.Addr())
 	dir := t.TempDir()
 	c := &cli{t: t, srv: srv, md: md, config: filepath.Join(dir, "config.toml"), store: filepath.Join(dir, "store")}
-	doc := fmt.Sprintf(`default_account = "test"
-
-[[account]]
-name = "test"
-host = "127.0.0.1"
-port = %s
-tls = "none"
-username = %q
-auth = "user"
-allow_cleartext_auth = true
-password_cmd = "echo %s"
-store_dir = %q
-%s`, port, pop3test.DefaultUser, pop3test.DefaultPassword, c.store, extra)
+	doc := `default_account = "test"` + "\n" +
+		accountTOML("test", srv.Addr(), pop3test.DefaultUser, "echo "+pop3test.DefaultPassword, c.store) + extra
 	if err := os.WriteFile(c.config, []byte(doc), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -309,20 +315,8 @@ func TestSyncAll(t *testing.T) {
 	// A second account on its own server and store.
 	md := pop3test.NewMaildrop(testMail("x", "other"))
 	srv2 := pop3test.NewTest(t, pop3test.Config{Maildrop: md})
-	_, port, _ := net.SplitHostPort(srv2.Addr())
 	doc, _ := os.ReadFile(c.config)
-	doc = append(doc, fmt.Sprintf(`
-[[account]]
-name = "second"
-host = "127.0.0.1"
-port = %s
-tls = "none"
-username = %q
-auth = "user"
-allow_cleartext_auth = true
-password_cmd = "echo %s"
-store_dir = %q
-`, port, pop3test.DefaultUser, pop3test.DefaultPassword, filepath.Join(t.TempDir(), "s2"))...)
+	doc = append(doc, accountTOML("second", srv2.Addr(), pop3test.DefaultUser, "echo "+pop3test.DefaultPassword, filepath.Join(t.TempDir(), "s2"))...)
 	os.WriteFile(c.config, doc, 0o600)
 	out := c.must("sync", "--all")
 	if !strings.Contains(out, "test: 1 new") || !strings.Contains(out, "second: 1 new") {
