@@ -26,7 +26,7 @@ func TestAddAndGet(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Message{
-		ID: got[0], UIDL: "U1", Size: 1234, From: `Kim, A <kim@example.kr>`, FromName: "Kim, A",
+		ID: got[0], UIDL: "U1", Size: 1234, From: `"Kim, A" <kim@example.kr>`, FromName: "Kim, A",
 		To: []string{"a@example.org", "B <b@example.org>"}, Cc: []string{"c@example.org"},
 		Subject: "Quarterly report", MessageID: "<q1@example.kr>", InReplyTo: "<q0@example.kr>",
 		References: []string{"<r1@x>", "<q0@example.kr>"}, HeaderHash: HeaderHash(h),

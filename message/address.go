@@ -7,7 +7,10 @@ import (
 // maxAddresses bounds how many addresses one field yields.
 const maxAddresses = 1000
 
-// String gives "Name <addr>" or "addr".
+// String gives "Name <addr>" or "addr". A display name that holds
+// address syntax (an "@", angle brackets, commas...) is quoted as RFC 5322
+// quotes it, so a name such as "PayPal <service@paypal.com>" can never pass
+// for the real address that follows it.
 func (a Address) String() string {
 	switch {
 	case a.Name == "":
@@ -15,7 +18,18 @@ func (a Address) String() string {
 	case a.Addr == "":
 		return a.Name
 	}
-	return a.Name + " <" + a.Addr + ">"
+	return quoteDisplayName(a.Name) + " <" + a.Addr + ">"
+}
+
+// quoteDisplayName quotes name when it contains the RFC 5322 specials that
+// could make it read as an address or as several; dots and parentheses,
+// common in real names ("John Q. Public"), are left alone.
+func quoteDisplayName(name string) string {
+	if !strings.ContainsAny(name, `<>@,;:"\`) {
+		return name
+	}
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+	return `"` + r.Replace(name) + `"`
 }
 
 // parseAddressList parses an address list leniently (RFC 5322 with the

@@ -95,11 +95,11 @@ func TestParseDate(t *testing.T) {
 
 func TestAddressList(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{`"Doe, John" <john@example.com>, jane@example.com`, "Doe, John <john@example.com>|jane@example.com"},
+		{`"Doe, John" <john@example.com>, jane@example.com`, `"Doe, John" <john@example.com>|jane@example.com`},
 		{`John Q. Public <jq@example.com>`, "John Q. Public <jq@example.com>"},
 		{`jq@example.com (John Q)`, "John Q <jq@example.com>"},
 		{`=?utf-8?b?7ZmN6ri464+Z?= <hong@example.kr>`, "홍길동 <hong@example.kr>"},
-		{`"=?utf-8?q?M=C3=BCller=2C_Hans?=" <hans@example.de>`, "Müller, Hans <hans@example.de>"},
+		{`"=?utf-8?q?M=C3=BCller=2C_Hans?=" <hans@example.de>`, `"Müller, Hans" <hans@example.de>`},
 		{`undisclosed-recipients:;`, ""},
 		{`Team: a@example.com, b@example.com;, c@example.com`, "a@example.com|b@example.com|c@example.com"},
 		{`<bare@example.com>`, "bare@example.com"},
