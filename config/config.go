@@ -100,7 +100,7 @@ type UI struct {
 	DateFormat    string
 	PreferHTML    bool
 	OpenCmd       string        // default xdg-open ("open" on macOS)
-	DownloadDir   string        // default ~/Downloads
+	DownloadDir   string        // "" = the desktop's download folder ($XDG_DOWNLOAD_DIR, else ~/Downloads)
 	ConfirmCommit bool          // default true
 	SessionIdle   time.Duration // default 5m
 }

@@ -76,20 +76,10 @@ func defaultOpenCmd() string {
 	}
 }
 
-// defaultDownloadDir is ~/Downloads ("" when there is no home folder).
-func defaultDownloadDir() string {
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return ""
-	}
-	return filepath.Join(home, "Downloads")
-}
-
 // DefaultUI returns the [ui] settings used when the table or a key is absent.
 func DefaultUI() UI {
 	return UI{
 		OpenCmd:       defaultOpenCmd(),
-		DownloadDir:   defaultDownloadDir(),
 		ConfirmCommit: true,
 		SessionIdle:   DefaultSessionIdle,
 	}

@@ -13,7 +13,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/popterm/popterm/config"
 	"github.com/popterm/popterm/message"
 )
 
@@ -110,9 +109,7 @@ func New(opts Options) App {
 	m.status.account = m.acct.Name
 	m.status.readOnly = m.acct.ReadOnly
 	m.downloadDir = opts.UI.DownloadDir
-	if m.downloadDir == "" || m.downloadDir == config.DefaultUI().DownloadDir {
-		// Not set in the config: XDG_DOWNLOAD_DIR (or user-dirs.dirs)
-		// wins over the config's plain ~/Downloads.
+	if m.downloadDir == "" { // not set in the config: the desktop's folder
 		m.downloadDir = message.DownloadDir()
 	}
 	if m.acct.Notice != "" {
