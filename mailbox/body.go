@@ -94,6 +94,12 @@ func (e *Engine) retrInto(ctx context.Context, s *session, m cache.Message) erro
 	if !ok {
 		return errNotListed
 	}
+	// LIST n first: the client bounds a RETR reply by the size the server
+	// claimed, so a broken or hostile server cannot stream gigabytes into
+	// the store. A server that refuses LIST n just leaves the wider bound.
+	if _, err := s.c.ListOne(ctx, n); err != nil && !isRefusal(err) {
+		return fmt.Errorf("list %d: %w", n, err)
+	}
 	rc, err := s.c.Retr(ctx, n)
 	if err != nil {
 		return fmt.Errorf("retr %d: %w", n, err)

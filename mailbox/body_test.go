@@ -125,3 +125,22 @@ func TestOpenOnReadOnlyStore(t *testing.T) {
 		t.Fatalf("open read-only: %v", err)
 	}
 }
+
+// TestBodyOnDemandBoundedByListSize: a RETR that never ends is cut off near
+// the size LIST n claimed, and nothing is stored.
+func TestBodyOnDemandBoundedByListSize(t *testing.T) {
+	f := newFixture(t, pop3test.Config{}, mails("u", 1)...)
+	f.acct.Prefetch.Mode = "none"
+	f.sync(false)
+	f.srv.SetFaults(pop3test.Faults{EndlessOn: "RETR"})
+	id := f.byUIDL("u1").ID
+	if _, err := f.eng.Body(context.Background(), id); err == nil {
+		t.Fatal("an endless RETR reply was accepted")
+	}
+	if f.byUIDL("u1").Cached {
+		t.Error("the message is marked cached after an endless reply")
+	}
+	if cmds := strings.Join(f.srv.Commands(), " "); !strings.Contains(cmds, "LIST") {
+		t.Errorf("no LIST before the on-demand RETR: %s", cmds)
+	}
+}
