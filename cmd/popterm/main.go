@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -59,7 +58,11 @@ func commands() map[string]command {
 }
 
 func main() {
+	// The first signal cancels the work (a sync ends without committing
+	// anything); once it has, the default handling comes back, so a second
+	// Ctrl-C ends popterm even if cancelling were ever stuck.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	context.AfterFunc(ctx, stop)
 	code := run(ctx, os.Args[1:], &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
 	stop()
 	os.Exit(code)
@@ -168,5 +171,3 @@ func fail(e *env, code int, format string, args ...any) int {
 	fmt.Fprintf(e.stderr, "popterm: "+format+"\n", args...)
 	return code
 }
-
-var errNotYet = errors.New("not implemented yet")
