@@ -287,10 +287,7 @@ func (m indexModel) row(pos int, c columns, now time.Time) string {
 	if r.HasAttachments {
 		state[2] = 'A'
 	}
-	sender := r.FromName
-	if sender == "" {
-		sender = r.From
-	}
+	sender := senderLabel(r)
 	subject := oneLine(r.Subject)
 	if m.depth != nil && m.depth[pos] > 0 {
 		subject = strings.Repeat("  ", min(m.depth[pos]-1, 8)) + "↳ " + subject
@@ -318,4 +315,20 @@ func (m indexModel) row(pos int, c columns, now time.Time) string {
 		lead = " " + m.styles.StateNew.Render("N") + string(state[1:])
 	}
 	return lead + " " + st.Render(fit(rest, m.width-1-c.state-1))
+}
+
+// senderLabel is what the index shows as the sender: the display name, else
+// the address. A display name that itself looks like an address ("PayPal
+// <service@paypal.com>") is a classic spoof, so the real address is shown
+// instead.
+func senderLabel(r *mailbox.Summary) string {
+	if r.FromName == "" {
+		return r.From
+	}
+	if strings.Contains(r.FromName, "@") {
+		if i := strings.LastIndexByte(r.From, '<'); i >= 0 && strings.HasSuffix(r.From, ">") {
+			return r.From[i+1 : len(r.From)-1]
+		}
+	}
+	return r.FromName
 }

@@ -43,7 +43,7 @@ func sortedOrder(rows []mailbox.Summary, by sortKey) []int {
 		keys = make([]string, len(rows))
 		for i := range rows {
 			if by == sortSender {
-				keys[i] = strings.ToLower(or(rows[i].FromName, rows[i].From)) // as the index shows it
+				keys[i] = strings.ToLower(senderLabel(&rows[i])) // as the index shows it
 			} else {
 				keys[i] = baseSubject(rows[i].Subject)
 			}
