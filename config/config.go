@@ -60,6 +60,9 @@ type Config struct {
 	// Backup is set by Save when it kept the previous file, which had
 	// comments that the rewrite drops, under this path (Path + ".bak").
 	Backup string
+
+	// keyLines is the line of each [keys] entry, for CheckKeyActions.
+	keyLines map[string]int
 }
 
 // Account is one POP3 mailbox.

@@ -101,9 +101,11 @@ func Parse(path string, doc []byte) (*Config, error) {
 	base := filepath.Dir(path)
 
 	cfg.UI = v.ui(fd.UI, base)
+	cfg.keyLines = map[string]int{}
 	for action, keys := range fd.Keys {
 		v.check("keys."+action, "[keys]", validKeys(action, keys))
 		cfg.Keys[action] = keys
+		cfg.keyLines[action] = v.lines.line("keys." + action)
 	}
 	seen := map[string]bool{}
 	for i, fa := range fd.Account {
@@ -406,4 +408,26 @@ func validHost(h string) bool {
 func urlHasPort(s string) bool {
 	u, err := url.Parse(strings.TrimSpace(s))
 	return err == nil && u.Port() != ""
+}
+
+// CheckKeyActions reports the first [keys] entry whose action is not one of
+// actions (the reader's, which config does not know itself) as an *Error
+// with the file, the line and a "did you mean" suggestion.
+func (c *Config) CheckKeyActions(actions []string) error {
+	var unknown []string
+	for action := range c.Keys {
+		if !slices.Contains(actions, action) {
+			unknown = append(unknown, action)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	slices.SortFunc(unknown, func(a, b string) int { return c.keyLines[a] - c.keyLines[b] })
+	msg := "unknown action"
+	if s := suggest(unknown[0], actions); s != "" {
+		msg += fmt.Sprintf("; did you mean %q?", s)
+	}
+	msg += " (the actions are listed in docs/config.md)"
+	return &Error{File: c.Path, Line: c.keyLines[unknown[0]], Context: "[keys]", Key: unknown[0], Msg: msg, More: len(unknown) - 1}
 }

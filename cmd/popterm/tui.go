@@ -38,6 +38,9 @@ func runUI(ctx context.Context, e *env) int {
 	case err != nil:
 		return fail(e, exitUsage, "%v", err)
 	}
+	if err := cfg.CheckKeyActions(ui.Actions()); err != nil {
+		return fail(e, exitUsage, "%v", err)
+	}
 	for _, w := range cfg.Warnings {
 		fmt.Fprintf(e.stderr, "popterm: warning: %s\n", w)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -25,6 +26,25 @@ func TestRunUIWithoutConfigOffTerminal(t *testing.T) {
 	}
 	if out.Len() != 0 {
 		t.Errorf("stdout %q", out.String())
+	}
+}
+
+// TestRunUIRefusesUnknownKeyAction: a typo in [keys] is a one-line error
+// with file:line before the reader starts, not a status-bar surprise.
+func TestRunUIRefusesUnknownKeyAction(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.toml")
+	toml := "[[account]]\nname = \"w\"\nhost = \"127.0.0.1\"\nusername = \"u\"\n\n[keys]\nqiut = [\"Q\"]\n"
+	if err := os.WriteFile(path, []byte(toml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut}
+	if code := run(context.Background(), []string{"--config", path}, e); code != exitUsage {
+		t.Errorf("exit %d, want %d", code, exitUsage)
+	}
+	msg := errOut.String()
+	if !strings.Contains(msg, "config.toml:7:") || !strings.Contains(msg, `did you mean "quit"?`) || strings.Count(msg, "\n") != 1 {
+		t.Errorf("stderr %q should be one line with file:line and a suggestion", msg)
 	}
 }
 
