@@ -205,6 +205,6 @@ func cleanAddr(addr string) string {
 	addr = strings.TrimSpace(addr)
 	addr = strings.TrimPrefix(addr, "mailto:")
 	addr = strings.Trim(addr, "<>\"' ")
-	addr = sanitizeLine(decodeWords(addr))
+	addr = SanitizeLine(decodeWords(addr))
 	return strings.Join(strings.Fields(addr), "")
 }

@@ -10,11 +10,11 @@ import (
 // attachment lists (or extracts) one non-text part; displayName is used
 // when the part has no file name.
 func (w *walker) attachment(p *part, body io.Reader, displayName string) error {
-	name := sanitizeLine(p.name)
+	name := SanitizeLine(p.name)
 	if name == "" {
 		name = displayName
 	}
-	a := Attachment{Index: len(w.attachments), Name: name, Type: sanitizeLine(p.mediaType), Inline: p.disp == "inline"}
+	a := Attachment{Index: len(w.attachments), Name: name, Type: SanitizeLine(p.mediaType), Inline: p.disp == "inline"}
 	w.attachments = append(w.attachments, a)
 	r, _ := decodeTransfer(p.encoding, body)
 	if w.extract && a.Index == w.target {
@@ -39,7 +39,7 @@ func (w *walker) attachedMessage(o *out, p *part, body io.Reader) error {
 	counter := &countingReader{r: rec}
 	br := bufio.NewReader(counter)
 	inner, bodyStart, herr := readHeader(br)
-	name := sanitizeLine(p.name)
+	name := SanitizeLine(p.name)
 	if name == "" {
 		subject := decodeText(inner.get("Subject"))
 		if subject == "" {

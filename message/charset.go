@@ -145,7 +145,7 @@ func lookupCharset(label string) (encoding.Encoding, pseudo) {
 // yet sanitized). note is a remark for the reader when the text was read
 // otherwise than declared, or "" when all went as declared.
 func decodeCharset(b []byte, label string) (text, note string) {
-	shown := sanitizeLine(truncateBytes(label, 40))
+	shown := SanitizeLine(truncateBytes(label, 40))
 	enc, p := lookupCharset(label)
 	norm := normalizeCharset(label)
 	switch {

@@ -111,7 +111,7 @@ func decodeTransfer(enc string, body io.Reader) (io.Reader, string) {
 	case "", "7bit", "8bit", "binary", "7-bit", "8-bit":
 		return body, ""
 	}
-	return body, "[unknown transfer encoding " + sanitizeLine(truncateBytes(enc, 40)) + ": shown undecoded]"
+	return body, "[unknown transfer encoding " + SanitizeLine(truncateBytes(enc, 40)) + ": shown undecoded]"
 }
 
 // base64Filter drops everything but the base64 alphabet and "=", as mail
@@ -173,6 +173,6 @@ func (w *walker) textPart(o *out, p *part, body io.Reader) {
 		o.note("[this part is larger than 32 MiB: the rest is not shown]", p.quote)
 	}
 	if err != nil && !errors.Is(err, io.EOF) {
-		o.note("[this part is damaged ("+sanitizeLine(truncateBytes(err.Error(), 80))+"): the rest is not shown]", p.quote)
+		o.note("[this part is damaged ("+SanitizeLine(truncateBytes(err.Error(), 80))+"): the rest is not shown]", p.quote)
 	}
 }

@@ -30,7 +30,7 @@ func SafeFilename(name string) string {
 
 // safeFilename is SafeFilename with a chosen fallback name.
 func safeFilename(name, fallback string) string {
-	name = sanitizeLine(name)
+	name = SanitizeLine(name)
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
 		name = name[i+1:]
 	}

@@ -93,7 +93,7 @@ func decodeField(raw string) (text, guessed string) {
 	if !utf8.ValidString(raw) {
 		raw, guessed = guessDecode([]byte(raw))
 	}
-	return collapseSpace(sanitizeLine(decodeWords(raw))), guessed
+	return collapseSpace(SanitizeLine(decodeWords(raw))), guessed
 }
 
 // decodeText is decodeField without the guess's name.
@@ -135,13 +135,13 @@ func parseMsgIDs(v string) []string {
 			break
 		}
 		if id := strings.TrimSpace(v[i+1 : i+j]); id != "" {
-			ids = append(ids, "<"+sanitizeLine(id)+">")
+			ids = append(ids, "<"+SanitizeLine(id)+">")
 		}
 		v = v[i+j+1:]
 	}
 	if len(ids) == 0 {
 		for _, w := range strings.Fields(v) {
-			ids = append(ids, sanitizeLine(w))
+			ids = append(ids, SanitizeLine(w))
 		}
 	}
 	return ids
@@ -211,7 +211,7 @@ func guessAttachments(h header) bool {
 func allHeaders(h header) []Header {
 	out := make([]Header, 0, len(h))
 	for _, f := range h {
-		out = append(out, Header{Key: sanitizeLine(f.Key), Value: decodeText(f.Value)})
+		out = append(out, Header{Key: SanitizeLine(f.Key), Value: decodeText(f.Value)})
 	}
 	return out
 }

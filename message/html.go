@@ -252,7 +252,7 @@ func (r *htmlRenderer) start(a atom.Atom, name string, attrs tagAttrs, selfClosi
 			r.linkText.Reset()
 		}
 	case atom.Img:
-		if alt := collapseSpace(sanitizeLine(attrs.alt)); alt != "" {
+		if alt := collapseSpace(SanitizeLine(attrs.alt)); alt != "" {
 			r.word("[image: " + alt + "]")
 		}
 	}

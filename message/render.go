@@ -101,14 +101,14 @@ func (o *out) link(raw, text string) int {
 		return 0
 	}
 	n := len(o.links) + 1
-	o.links = append(o.links, Link{Number: n, URL: u, Text: truncateBytes(collapseSpace(sanitizeLine(text)), maxLinkText)})
+	o.links = append(o.links, Link{Number: n, URL: u, Text: truncateBytes(collapseSpace(SanitizeLine(text)), maxLinkText)})
 	o.linkIndex[u] = n
 	return n
 }
 
 // cleanURL sanitizes a URL and returns it when its scheme is allowed.
 func cleanURL(raw string) string {
-	raw = strings.TrimSpace(sanitizeLine(raw))
+	raw = strings.TrimSpace(SanitizeLine(raw))
 	if raw == "" || len(raw) > maxURLBytes || strings.ContainsAny(raw, " \t") {
 		return ""
 	}

@@ -35,9 +35,9 @@ func Sanitize(s string) string {
 	return b.String()
 }
 
-// sanitizeLine is Sanitize for one-line values such as header fields and file
-// names: newlines and tabs become spaces too.
-func sanitizeLine(s string) string {
+// SanitizeLine is Sanitize for text shown on one line, such as header fields,
+// file names and error messages: newlines and tabs become spaces too.
+func SanitizeLine(s string) string {
 	s = Sanitize(s)
 	if strings.ContainsAny(s, "\n\t") {
 		s = strings.Map(func(r rune) rune {

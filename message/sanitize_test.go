@@ -45,8 +45,8 @@ func TestSanitize(t *testing.T) {
 }
 
 func TestSanitizeLine(t *testing.T) {
-	if got := sanitizeLine("a\nb\tc\x1b[1m"); got != "a b c" {
-		t.Errorf("sanitizeLine = %q", got)
+	if got := SanitizeLine("a\nb\tc\x1b[1m"); got != "a b c" {
+		t.Errorf("SanitizeLine = %q", got)
 	}
 }
 

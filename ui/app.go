@@ -201,7 +201,7 @@ func (m App) View() tea.View {
 	var v tea.View
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
-	v.WindowTitle = "popterm: " + oneLine(m.acct.Name)
+	v.WindowTitle = "popterm: " + message.SanitizeLine(m.acct.Name)
 	if m.width <= 0 || m.height <= 0 {
 		v.SetContent("")
 		return v
@@ -271,7 +271,7 @@ func (m App) hintLine() string {
 	if m.screen == screenPager {
 		right = " " + strings.TrimSpace(m.pager.FindStatus()+"  "+m.pager.Position())
 	} else if m.screen == screenIndex && m.search != "" {
-		right = fmt.Sprintf(" “%s”: %s (Esc clears)", oneLine(m.search), plural(m.index.Len(), "message"))
+		right = fmt.Sprintf(" “%s”: %s (Esc clears)", message.SanitizeLine(m.search), plural(m.index.Len(), "message"))
 	}
 	rw := stringWidth(right)
 	if rw > m.width/2 {

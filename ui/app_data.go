@@ -13,6 +13,7 @@ import (
 
 	"github.com/popterm/popterm/config"
 	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/message"
 )
 
 // handleData applies the results of commands.
@@ -101,7 +102,7 @@ func (m App) handleData(msg tea.Msg) (tea.Model, tea.Cmd) {
 		switch {
 		case errors.As(msg.err, &missing) && errors.Is(missing.Err, exec.ErrNotFound):
 			m.status.Fail(fmt.Sprintf("No viewer: %q is not installed. Set ui.open_cmd in the config to the program that should open attachments.",
-				oneLine(missing.Name)))
+				message.SanitizeLine(missing.Name)))
 		case msg.err != nil:
 			m.status.Fail(sentence("The viewer failed (set ui.open_cmd in the config)", msg.err))
 		default:
@@ -111,7 +112,7 @@ func (m App) handleData(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			m.status.Fail(sentence("Could not save the attachment", msg.err))
 		} else {
-			m.status.Notify("Saved to " + oneLine(msg.path) + ".")
+			m.status.Notify("Saved to " + message.SanitizeLine(msg.path) + ".")
 		}
 	case accountOpenedMsg:
 		return m.accountOpened(msg)
@@ -179,12 +180,12 @@ func (m App) syncDone(msg syncDoneMsg) (tea.Model, tea.Cmd) {
 		(errors.Is(err, config.ErrNoPassword) || errors.Is(err, config.ErrKeyringUnavailable)):
 		m.status.net = netUnknown
 		m.passwordSync = msg.commit
-		m.prompt = ask(promptPassword, "Password for "+oneLine(m.acct.Name)+": ", "", m.width)
+		m.prompt = ask(promptPassword, "Password for "+message.SanitizeLine(m.acct.Name)+": ", "", m.width)
 		m.status.Notify(sentence("No password for this account; type it (Esc stays offline)", err))
 	case err != nil && m.opts.SetPassword != nil && mailbox.Classify(err) == mailbox.KindCredentials && !msg.commit:
 		m.status.net = netOnline // the server answered
 		m.passwordSync = false
-		m.prompt = ask(promptPassword, "Password for "+oneLine(m.acct.Name)+": ", "", m.width)
+		m.prompt = ask(promptPassword, "Password for "+message.SanitizeLine(m.acct.Name)+": ", "", m.width)
 		m.status.Fail(sentence("The server refused the password; type it again (Esc stays offline)", err))
 	case err != nil:
 		m.status.net = netOffline
@@ -268,7 +269,7 @@ func syncSummary(res mailbox.Result, commit bool) string {
 		s += fmt.Sprintf(", %d deleted on the server", res.Deleted)
 	}
 	for _, w := range res.Warnings {
-		s += ". " + oneLine(w)
+		s += ". " + message.SanitizeLine(w)
 	}
 	return s + "."
 }

@@ -8,6 +8,8 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/popterm/popterm/message"
 )
 
 // handleKey gives Ctrl-C its meaning everywhere, then routes the key to
@@ -196,7 +198,7 @@ func (m App) openAttachment() (tea.Model, tea.Cmd) {
 	if !ok {
 		return m, nil
 	}
-	m.status.Notify("Opening " + oneLine(a.Name) + "…")
+	m.status.Notify("Opening " + message.SanitizeLine(a.Name) + "…")
 	return m, writeAttachmentTemp(m.ctx, m.acct.Engine, m.attach.id, a)
 }
 
@@ -247,7 +249,7 @@ func (m App) switchTo(i int) (tea.Model, tea.Cmd) {
 	if name == m.acct.Name {
 		return m, nil
 	}
-	m.status.Notify("Opening " + oneLine(name) + "…")
+	m.status.Notify("Opening " + message.SanitizeLine(name) + "…")
 	return m, openAccount(m.opts.OpenAccount, name)
 }
 
@@ -280,7 +282,7 @@ func (m App) handlePrompt(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if p.done && strings.TrimSpace(p.Value()) != "" {
 			a, _ := m.attach.Selected()
 			target := strings.TrimSpace(p.Value())
-			m.status.Notify("Saving " + oneLine(a.Name) + "…")
+			m.status.Notify("Saving " + message.SanitizeLine(a.Name) + "…")
 			return m, saveAttachment(m.ctx, m.acct.Engine, m.attach.id, a.Index, target)
 		}
 	case promptPassword:

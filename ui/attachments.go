@@ -75,14 +75,14 @@ func (m *attachmentsModel) Click(y int) bool {
 // View draws the list.
 func (m attachmentsModel) View() string {
 	lines := []string{
-		m.styles.Title.Render(fit(" Attachments of “"+oneLine(m.subject)+"”", m.width)),
+		m.styles.Title.Render(fit(" Attachments of “"+message.SanitizeLine(m.subject)+"”", m.width)),
 		m.styles.ColumnHeader.Render(fit("  #   "+fit("Name", m.nameWidth())+" "+fit("Type", m.typeWidth())+" "+fmt.Sprintf("%6s", "Size"), m.width)),
 	}
 	if len(m.items) == 0 {
 		lines = append(lines, m.styles.Dim.Render(fit("  This message has no attachments.", m.width)))
 	}
 	for i, a := range m.items {
-		row := fmt.Sprintf("  %-3d ", i+1) + fit(oneLine(a.Name), m.nameWidth()) + " " + fit(oneLine(a.Type), m.typeWidth()) +
+		row := fmt.Sprintf("  %-3d ", i+1) + fit(message.SanitizeLine(a.Name), m.nameWidth()) + " " + fit(message.SanitizeLine(a.Type), m.typeWidth()) +
 			" " + fmt.Sprintf("%6s", formatSize(a.Size))
 		row = fit(row, m.width)
 		if i == m.sel {

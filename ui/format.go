@@ -45,21 +45,6 @@ func isPlainASCII(s string) bool {
 	return true
 }
 
-// oneLine sanitizes a header value for a single screen line: no control
-// sequences, and no line breaks or tabs.
-func oneLine(s string) string {
-	s = message.Sanitize(s)
-	if strings.ContainsAny(s, "\n\r\t") {
-		s = strings.Map(func(r rune) rune {
-			if r == '\n' || r == '\r' || r == '\t' {
-				return ' '
-			}
-			return r
-		}, s)
-	}
-	return s
-}
-
 // formatDate shows a date by its age: the time today, day and month this
 // year, the full date before. layout, when set (ui.date_format), is used
 // for the older dates.
@@ -109,7 +94,7 @@ func plural(n int, word string) string {
 
 // sentence turns an error into a readable sentence for the status bar.
 func sentence(what string, err error) string {
-	msg := oneLine(err.Error())
+	msg := message.SanitizeLine(err.Error())
 	if what == "" {
 		if msg != "" && msg[0] >= 'a' && msg[0] <= 'z' {
 			msg = strings.ToUpper(msg[:1]) + msg[1:] // it starts the sentence

@@ -8,6 +8,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/popterm/popterm/message"
 )
 
 // helpView draws height lines of the help from line top on (the help
@@ -107,7 +109,7 @@ func accountsView(styles *Styles, names []string, current string, sel, width, he
 		if i < 9 {
 			num = string(rune('1' + i))
 		}
-		row := fit("  "+num+"  "+mark+oneLine(n), width)
+		row := fit("  "+num+"  "+mark+message.SanitizeLine(n), width)
 		if i == sel {
 			row = styles.Selected.Render(row)
 		}

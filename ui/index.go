@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/message"
 )
 
 // indexModel is the message list. Only the visible rows are ever built, so
@@ -246,7 +247,7 @@ func (m indexModel) View() string {
 	if len(m.order) == 0 {
 		empty := "No messages."
 		if m.search != "" {
-			empty = "No messages match “" + oneLine(m.search) + "”. Esc clears the search."
+			empty = "No messages match “" + message.SanitizeLine(m.search) + "”. Esc clears the search."
 		}
 		b.WriteString("\n" + m.styles.Dim.Render(fit("  "+empty, m.width)))
 		lines++
@@ -288,13 +289,13 @@ func (m indexModel) row(pos int, c columns, now time.Time) string {
 		state[2] = 'A'
 	}
 	sender := senderLabel(r)
-	subject := oneLine(r.Subject)
+	subject := message.SanitizeLine(r.Subject)
 	if m.depth != nil && m.depth[pos] > 0 {
 		subject = strings.Repeat("  ", min(m.depth[pos]-1, 8)) + "↳ " + subject
 	}
 	size := formatSize(r.Size)
 	rest := cell(formatDate(r.Date, now, m.loc, m.dateLayout()), c.date) +
-		cell(oneLine(sender), c.sender) +
+		cell(message.SanitizeLine(sender), c.sender) +
 		cell(strings.Repeat(" ", max(c.size-len(size), 0))+size, c.size) +
 		fit(subject, c.subject)
 	if pos == m.sel {

@@ -177,9 +177,9 @@ func (m pagerModel) FindStatus() string {
 	case m.find == "":
 		return ""
 	case len(m.matches) == 0:
-		return fmt.Sprintf("“%s” not found", oneLine(m.find))
+		return fmt.Sprintf("“%s” not found", message.SanitizeLine(m.find))
 	default:
-		return fmt.Sprintf("“%s” %d/%d", oneLine(m.find), m.match+1, len(m.matches))
+		return fmt.Sprintf("“%s” %d/%d", message.SanitizeLine(m.find), m.match+1, len(m.matches))
 	}
 }
 
@@ -200,7 +200,7 @@ func (m *pagerModel) layout() {
 	add := func(text string, st lipgloss.Style) {
 		// message sanitizes already; this guard keeps the terminal safe
 		// whatever a renderer bug lets through.
-		text = strings.ReplaceAll(oneLine(strings.ReplaceAll(text, "\t", "    ")), "\t", " ")
+		text = strings.ReplaceAll(message.SanitizeLine(strings.ReplaceAll(text, "\t", "    ")), "\t", " ")
 		for _, l := range strings.Split(ansi.Wrap(text, w, ""), "\n") {
 			m.lines = append(m.lines, pagerLine{text: l, style: st})
 		}
@@ -223,8 +223,8 @@ func (m *pagerModel) headerBlock(add func(string, lipgloss.Style), w int) {
 		if v == "" {
 			return
 		}
-		label := oneLine(k) + ": "
-		text := ansi.Wrap(oneLine(v), max(w-len(label), 10), ",; ")
+		label := message.SanitizeLine(k) + ": "
+		text := ansi.Wrap(message.SanitizeLine(v), max(w-len(label), 10), ",; ")
 		for i, l := range strings.Split(text, "\n") {
 			line := pagerLine{text: strings.Repeat(" ", len(label)) + l, style: m.styles.HeaderValue}
 			if i == 0 {
@@ -300,14 +300,14 @@ func (m *pagerModel) body(add func(string, lipgloss.Style), w int) {
 	if len(m.msg.Links) > 0 && !hasRefs {
 		add("", lipgloss.NewStyle())
 		for _, l := range m.msg.Links {
-			add(fmt.Sprintf("[%d] %s", l.Number, oneLine(l.URL)), m.styles.LinkRef)
+			add(fmt.Sprintf("[%d] %s", l.Number, message.SanitizeLine(l.URL)), m.styles.LinkRef)
 		}
 	}
 	if len(m.msg.Attachments) > 0 {
 		add("", lipgloss.NewStyle())
 		add(fmt.Sprintf("%s (v to view, open or save):", plural(len(m.msg.Attachments), "attachment")), m.styles.HeaderKey)
 		for i, a := range m.msg.Attachments {
-			add(fmt.Sprintf("  %d. %s  %s  %s", i+1, oneLine(a.Name), oneLine(a.Type), formatSize(a.Size)), m.styles.Dim)
+			add(fmt.Sprintf("  %d. %s  %s  %s", i+1, message.SanitizeLine(a.Name), message.SanitizeLine(a.Type), formatSize(a.Size)), m.styles.Dim)
 		}
 	}
 }

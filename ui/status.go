@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/message"
 )
 
 // netState is what the reader knows about the server.
@@ -86,7 +87,7 @@ func (m statusModel) Message() (text string, isErr bool) {
 
 // View draws the bar with the clock's now for the last sync time.
 func (m statusModel) View(now time.Time) string {
-	left := " " + oneLine(m.account)
+	left := " " + message.SanitizeLine(m.account)
 	if m.readOnly {
 		left += " (read-only)"
 	}

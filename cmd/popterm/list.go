@@ -109,28 +109,17 @@ func printList(ctx context.Context, e *env, s *session, words string, limit int)
 	return nil
 }
 
-// clean makes server text safe for one line of a terminal or JSON string.
-func clean(s string) string {
-	s = message.Sanitize(s)
-	return strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\r' || r == '\t' {
-			return ' '
-		}
-		return r
-	}, s)
-}
-
 // printJSON prints msgs as one JSON array ([] when empty).
 func printJSON(e *env, msgs []cache.Message) int {
 	out := make([]jsonMessage, 0, len(msgs))
 	for _, m := range msgs {
 		j := jsonMessage{
-			ID: m.ID, UIDL: clean(m.UIDL), From: clean(m.From), To: make([]string, 0, len(m.To)),
-			Subject: clean(m.Subject), Size: m.Size, Seen: m.Seen, Deleted: m.Deleted,
+			ID: m.ID, UIDL: message.SanitizeLine(m.UIDL), From: message.SanitizeLine(m.From), To: make([]string, 0, len(m.To)),
+			Subject: message.SanitizeLine(m.Subject), Size: m.Size, Seen: m.Seen, Deleted: m.Deleted,
 			Cached: m.Cached, OnServer: m.OnServer,
 		}
 		for _, t := range m.To {
-			j.To = append(j.To, clean(t))
+			j.To = append(j.To, message.SanitizeLine(t))
 		}
 		if !m.Date.IsZero() {
 			d := m.Date.Format(time.RFC3339)
@@ -184,12 +173,12 @@ func printColumns(w io.Writer, msgs []cache.Message, width, idWidth int) {
 		if !m.Date.IsZero() {
 			date = m.Date.Local().Format("2006-01-02 15:04")
 		}
-		from := clean(m.FromName)
+		from := message.SanitizeLine(m.FromName)
 		if from == "" {
-			from = clean(m.From)
+			from = message.SanitizeLine(m.From)
 		}
 		line := fmt.Sprintf("%*d %s %s %6s  %s  %s", idWidth, m.ID, flags(m), date,
-			shortSize(m.Size), pad(from, fromWidth), clean(m.Subject))
+			shortSize(m.Size), pad(from, fromWidth), message.SanitizeLine(m.Subject))
 		if width > 0 {
 			line = ansi.Truncate(line, width, "…")
 		}

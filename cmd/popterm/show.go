@@ -99,7 +99,7 @@ func render(w io.Writer, m *message.Message, width int) {
 	for _, name := range shownHeaders {
 		for _, h := range m.Headers {
 			if strings.EqualFold(h.Key, name) && strings.TrimSpace(h.Value) != "" {
-				fmt.Fprintf(w, "%s: %s\n", name, clean(h.Value))
+				fmt.Fprintf(w, "%s: %s\n", name, message.SanitizeLine(h.Value))
 			}
 		}
 	}
@@ -110,7 +110,7 @@ func render(w io.Writer, m *message.Message, width int) {
 	if len(m.Attachments) > 0 {
 		fmt.Fprintln(w)
 		for _, a := range m.Attachments {
-			fmt.Fprintf(w, "[attachment %d] %s (%s, %s)\n", a.Index, clean(a.Name), clean(a.Type), humanBytes(a.Size))
+			fmt.Fprintf(w, "[attachment %d] %s (%s, %s)\n", a.Index, message.SanitizeLine(a.Name), message.SanitizeLine(a.Type), humanBytes(a.Size))
 		}
 	}
 	// The body already ends with the footer of the links it shows as [n];
