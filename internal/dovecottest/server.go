@@ -64,7 +64,6 @@ type Server struct {
 	proc     *process
 	seq      uint64    // for unique Maildir file names
 	lastTime time.Time // the time in the last Maildir file name
-	closed   bool
 }
 
 // process is one run of the Dovecot master process.
