@@ -21,10 +21,10 @@ type Kind int
 
 // Error kinds.
 const (
-	KindOther       Kind = iota
-	KindCredentials      // the server refused the credentials ([AUTH] or auth failure)
-	KindTryLater         // offline, timeout, [IN-USE], [LOGIN-DELAY], [SYS/TEMP], busy
-	KindConfig
+	KindOther       Kind = iota // none of the others (a certificate error, a broken reply, a full disk)
+	KindCredentials             // the server refused the credentials ([AUTH] or auth failure)
+	KindTryLater                // offline, timeout, [IN-USE], [LOGIN-DELAY], [SYS/TEMP], busy
+	KindConfig                  // the account settings cannot work (no TLS, no mechanism, no password)
 )
 
 // Error is an engine error with its kind already decided.
@@ -111,9 +111,4 @@ func Classify(err error) Kind {
 func isRefusal(err error) bool {
 	var pe *pop3.Error
 	return errors.As(err, &pe)
-}
-
-// tlsVersionName names a TLS version the way users read it.
-func tlsVersionName(v uint16) string {
-	return tls.VersionName(v)
 }

@@ -12,6 +12,7 @@ package mailbox
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -211,5 +212,5 @@ func tlsName(c *pop3.Client) string {
 	if !ok {
 		return "none"
 	}
-	return tlsVersionName(st.Version)
+	return tls.VersionName(st.Version)
 }
