@@ -20,6 +20,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/popterm/popterm/config"
+	"github.com/popterm/popterm/message"
 )
 
 // Options configure the form.
@@ -411,7 +412,7 @@ func (m Model) View() tea.View {
 		b.WriteString(wrap.Render("Certificate "+oneLine(u.Subject)+"\nSHA-256 "+u.SHA256) + "\n")
 		b.WriteString(wrap.Render("Pin it only if this is your server's certificate (compare the SHA-256 with the server's: openssl x509 -noout -fingerprint -sha256).") + "\n")
 	case stepProbing:
-		b.WriteString("\nTesting " + sanitize(m.acct.Addr()) + "… connecting, asking CAPA, logging in\n")
+		b.WriteString("\nTesting " + message.SanitizeLine(m.acct.Addr()) + "… connecting, asking CAPA, logging in\n")
 	case stepReview, stepSaving, stepDone:
 		b.WriteString("\n" + s.OK.Render("✓ Connected and logged in") + "\n")
 		for _, l := range m.result.Lines() {
@@ -419,7 +420,7 @@ func (m Model) View() tea.View {
 			if strings.HasPrefix(l, "warning:") {
 				st = s.Warn
 			}
-			b.WriteString("  " + st.Render(sanitize(l)) + "\n")
+			b.WriteString("  " + st.Render(message.SanitizeLine(l)) + "\n")
 		}
 	}
 	if m.err != "" {
@@ -458,23 +459,8 @@ func (m Model) help() string {
 	return "saved"
 }
 
-// oneLine keeps the first line of s, without control characters.
+// oneLine keeps the first line of s, sanitized for the terminal.
 func oneLine(s string) string {
 	s, _, _ = strings.Cut(s, "\n")
-	return sanitize(s)
-}
-
-// sanitize replaces control characters so server text cannot drive the
-// terminal, and drops bidirectional controls so it cannot reorder what is
-// shown.
-func sanitize(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			return '?'
-		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
-			return -1
-		}
-		return r
-	}, s)
+	return message.SanitizeLine(s)
 }
