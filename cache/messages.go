@@ -16,10 +16,10 @@ import (
 
 // Message is one index row.
 type Message struct {
-	ID         int64 // assigned when first stored, never reused
-	UIDL       string
-	Dup        int // 0 for the first message with this UIDL, 1.. for duplicates
-	Size       int64
+	ID         int64    // assigned when first stored, never reused
+	UIDL       string   // the server's unique-id as sent: not safe to display unsanitized
+	Dup        int      // 0 for the first message with this UIDL, 1.. for duplicates
+	Size       int64    // the size the server listed, in bytes
 	From       string   // "Name <addr>"
 	FromName   string   // display name, else address
 	To, Cc     []string // "Name <addr>"
@@ -36,8 +36,8 @@ type Message struct {
 	Flagged        bool
 	Deleted        bool // marked for deletion, pending commit
 	HasAttachments bool
-	OnServer       bool
-	FirstSeen      time.Time
+	OnServer       bool      // in the server's listing at the last sync
+	FirstSeen      time.Time // when a sync first indexed it
 	DownloadedAt   time.Time // zero when not cached
 }
 

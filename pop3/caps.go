@@ -8,13 +8,17 @@ import (
 
 // Capabilities is a parsed CAPA reply (RFC 2449).
 type Capabilities struct {
+	// Top, UIDL, User, Pipelining, RespCodes, AuthRespCode, STLS and UTF8
+	// report whether the capability of that name was advertised.
 	Top, UIDL, User, Pipelining, RespCodes, AuthRespCode, STLS, UTF8 bool
 	// SASL lists the mechanisms advertised, upper case.
 	SASL []string
-	// LoginDelay is the minimum time between logins, when advertised.
+	// LoginDelay is the minimum time between logins, when advertised
+	// (HasLoginDelay).
 	LoginDelay    time.Duration
 	HasLoginDelay bool
-	// ExpireDays is the retention in days; ExpireNever when "NEVER". An
+	// ExpireDays is the retention in days when EXPIRE is advertised
+	// (HasExpire); ExpireNever is set instead for "EXPIRE NEVER". An
 	// advertised EXPIRE 0 means the server deletes after RETR.
 	ExpireDays  int
 	HasExpire   bool

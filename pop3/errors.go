@@ -62,27 +62,34 @@ func (e *Error) Temporary() bool {
 
 // Fixed conditions.
 var (
-	// ErrCleartext: credentials would go over a connection without TLS.
+	// ErrCleartext means credentials would have gone over a connection
+	// without TLS, so they were not sent.
 	ErrCleartext = errors.New("pop3: refusing to send credentials without TLS")
-	// ErrTLSUnavailable: STLS is not offered or failed; no cleartext fallback.
+	// ErrTLSUnavailable means STLS was not offered or failed; the client
+	// never falls back to cleartext.
 	ErrTLSUnavailable = errors.New("pop3: server does not offer STLS")
-	// ErrInjection: the server sent bytes after +OK to STLS, before the handshake.
+	// ErrInjection means the server sent bytes after its +OK to STLS,
+	// before the TLS handshake (a sign of response injection).
 	ErrInjection = errors.New("pop3: server sent data before the TLS handshake (response injection)")
-	// ErrNoMechanism: no acceptable authentication mechanism.
+	// ErrNoMechanism means no authentication mechanism could be used with
+	// what the server offers and the credentials given.
 	ErrNoMechanism = errors.New("pop3: no acceptable authentication mechanism")
-	// ErrLineTooLong: a reply line exceeded the bound.
+	// ErrLineTooLong means a reply line exceeded its bound
+	// (MaxStatusLength, MaxLineLength or MaxUIDLength).
 	ErrLineTooLong = errors.New("pop3: reply line too long")
-	// ErrClosed: the client was closed or the connection broke earlier.
+	// ErrClosed means the client was closed or the connection broke
+	// earlier.
 	ErrClosed = errors.New("pop3: connection closed")
-	// ErrTimeout: the server sent nothing (or accepted nothing) within
+	// ErrTimeout means the server sent nothing (or accepted nothing) within
 	// Options.CommandTimeout. The connection is closed afterwards. Errors
 	// matching it also match os.ErrDeadlineExceeded.
 	ErrTimeout = errors.New("pop3: timed out waiting for the server")
-	// ErrReplyTooLong: a reply ran far past its bound (a message past its
-	// LIST size or MaxMessageSize, a listing past MaxListEntries).
+	// ErrReplyTooLong means a reply ran far past its bound (a message past
+	// its LIST size or MaxMessageSize, a listing past MaxListEntries or
+	// MaxListBytes).
 	ErrReplyTooLong = errors.New("pop3: reply too long")
-	// ErrServerClosed: the server closed the connection in the middle of a
-	// command or reply. Errors matching it also match io.ErrUnexpectedEOF.
+	// ErrServerClosed means the server closed the connection in the middle
+	// of a command or reply. Errors matching it also match io.ErrUnexpectedEOF.
 	ErrServerClosed = errors.New("pop3: server closed the connection")
 )
 
