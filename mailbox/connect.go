@@ -153,13 +153,14 @@ func (e *Engine) login(ctx context.Context, c *pop3.Client) error {
 		}
 		cred.Password = pw
 	}
-	preCaps := c.Caps()
 	if _, err := c.Login(ctx, cred); err != nil {
 		var pe *pop3.Error
 		if errors.As(err, &pe) && pe.Code == pop3.CodeLoginDelay {
+			// After a refused login, Caps is still the CAPA Login asked for
+			// before authenticating (Login asks again only on success).
 			wait := defaultLoginWait
-			if preCaps != nil && preCaps.HasLoginDelay && preCaps.LoginDelay > 0 {
-				wait = preCaps.LoginDelay
+			if caps := c.Caps(); caps.HasLoginDelay && caps.LoginDelay > 0 {
+				wait = caps.LoginDelay
 			}
 			next := e.now().Add(wait)
 			_ = e.setMetaTime(metaNotBefore, next)

@@ -423,6 +423,22 @@ func TestLoginDelayIsHonoured(t *testing.T) {
 	f.sync(false)
 }
 
+// TestLoginDelayRefusalWaitsTheAdvertisedDelay: after a [LOGIN-DELAY]
+// refusal the engine waits the LOGIN-DELAY the server advertised before the
+// login, not the default.
+func TestLoginDelayRefusalWaitsTheAdvertisedDelay(t *testing.T) {
+	cfg := pop3test.Config{LoginDelay: 3 * time.Hour, Faults: pop3test.Faults{LoginError: "[LOGIN-DELAY] wait"}}
+	f := newFixture(t, cfg, mails("u", 1)...)
+	now := time.Now()
+	f.eng.now = func() time.Time { return now }
+	if _, err := f.eng.Sync(context.Background(), SyncOptions{}); Classify(err) != KindTryLater {
+		t.Fatalf("want a try-later error, got %v", err)
+	}
+	if got, want := f.eng.NextLogin(), now.Add(3*time.Hour); !got.Equal(want) {
+		t.Fatalf("next login at %v, want %v (the advertised LOGIN-DELAY)", got, want)
+	}
+}
+
 func TestServerRefusalsAreClassified(t *testing.T) {
 	tests := []struct {
 		loginError string
