@@ -332,7 +332,7 @@ func runProbe(ctx context.Context, e *env, acct config.Account, password string)
 
 // probeFailure says in one line why a probe failed and what to do.
 func probeFailure(err error) string {
-	msg := message.Sanitize(err.Error())
+	msg := message.SanitizeLine(err.Error())
 	var uc *setup.UntrustedCertError
 	var ce *connectError
 	switch {

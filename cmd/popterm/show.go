@@ -56,11 +56,11 @@ func cmdShow(ctx context.Context, e *env, args []string) int {
 	}
 	msg, err := message.Parse(body, message.Options{PreferHTML: s.cfg.UI.PreferHTML})
 	if err != nil {
-		return fail(e, exitFailure, "read message %d: %s", id, message.Sanitize(err.Error()))
+		return fail(e, exitFailure, "read message %d: %s", id, message.SanitizeLine(err.Error()))
 	}
 	if !s.readOnly {
 		if err := s.store.MarkSeen(ctx, []int64{id}, true); err != nil {
-			fmt.Fprintf(e.stderr, "popterm: warning: could not mark message %d seen: %v\n", id, err)
+			fmt.Fprintf(e.stderr, "popterm: warning: could not mark message %d seen: %s\n", id, message.SanitizeLine(err.Error()))
 		}
 	}
 	render(e.stdout, msg, termWidth(e.stdout, 80))
@@ -72,7 +72,7 @@ func failBody(e *env, id int64, err error) int {
 	switch mailbox.Classify(err) {
 	case mailbox.KindTryLater:
 		return fail(e, exitTryLater, "message %d is not downloaded yet and needs the server, which is not reachable now (%s); run popterm sync when online",
-			id, message.Sanitize(err.Error()))
+			id, message.SanitizeLine(err.Error()))
 	}
 	return failErr(e, fmt.Sprintf("show message %d", id), err)
 }

@@ -175,7 +175,7 @@ func hint(err error) string {
 
 // failErr prints err (sanitized, with a hint) and returns its exit status.
 func failErr(e *env, what string, err error) int {
-	msg := message.Sanitize(err.Error())
+	msg := message.SanitizeLine(err.Error())
 	if h := hint(err); h != "" {
 		msg += "; " + h
 	}
@@ -199,7 +199,7 @@ func parseFlags(e *env, fs *flag.FlagSet, args []string, usageLine, help string)
 		}
 		if err != nil {
 			name := fs.Name()
-			return nil, true, fail(e, exitUsage, "%s: %s (see popterm %s -h)", name, message.Sanitize(err.Error()), name)
+			return nil, true, fail(e, exitUsage, "%s: %s (see popterm %s -h)", name, message.SanitizeLine(err.Error()), name)
 		}
 		left := fs.Args()
 		if used := len(args) - len(left); used > 0 && args[used-1] == "--" {
