@@ -67,16 +67,14 @@ type headerBlock struct {
 
 // readHeader reads a message's header block from r (LF line ends, as the
 // pop3 client delivers them): up to and including the first empty line, or
-// maxHeader bytes, or the end. The reader r is left positioned after raw.
+// maxHeader bytes, or the end. The reader r is left positioned after raw,
+// which may run up to one buffer of r past maxHeader: a cut header must not
+// lose the bytes read with it, which are part of the message.
 func readHeader(r *bufio.Reader) (headerBlock, error) {
 	var buf bytes.Buffer
 	lineStart := true // the next chunk starts a new line
 	for buf.Len() < maxHeader {
 		chunk, err := r.ReadSlice('\n')
-		if len(chunk) > maxHeader-buf.Len() {
-			buf.Write(chunk[:maxHeader-buf.Len()])
-			break
-		}
 		buf.Write(chunk)
 		if errors.Is(err, bufio.ErrBufferFull) {
 			lineStart = false // a long line goes on
@@ -95,7 +93,7 @@ func readHeader(r *bufio.Reader) (headerBlock, error) {
 		lineStart = true
 	}
 	b := buf.Bytes()
-	return headerBlock{header: b, raw: b}, nil
+	return headerBlock{header: b[:min(len(b), maxHeader)], raw: b}, nil
 }
 
 // headerHash is the hex SHA-256 of a header block, ignoring line-end style

@@ -45,6 +45,22 @@ func TestReadHeaderIsBounded(t *testing.T) {
 	}
 }
 
+// TestReadHeaderKeepsWhatItRead: a header cut at maxHeader keeps, in raw,
+// every byte taken from the reader, so raw followed by the rest is the whole
+// message (a server without TOP stores it that way).
+func TestReadHeaderKeepsWhatItRead(t *testing.T) {
+	in := strings.Repeat("X: "+strings.Repeat("y", 1000)+"\n", 2*maxHeader/1000) + "\nbody\n"
+	br := bufio.NewReaderSize(strings.NewReader(in), 64<<10)
+	hb, err := readHeader(br)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rest, _ := io.ReadAll(br)
+	if len(hb.header) != maxHeader || string(hb.raw)+string(rest) != in {
+		t.Fatalf("header %d bytes, raw+rest %d bytes, want %d and %d", len(hb.header), len(hb.raw)+len(rest), maxHeader, len(in))
+	}
+}
+
 func TestListingNumbersDuplicates(t *testing.T) {
 	l := newListing([]pop3.UIDEntry{{Number: 1, UID: "a"}, {Number: 2, UID: "b"}, {Number: 3, UID: "a"}}, false)
 	if l.byKey[key{"a", 0}] != 1 || l.byKey[key{"a", 1}] != 3 || l.byKey[key{"b", 0}] != 2 {
