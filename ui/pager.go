@@ -199,8 +199,8 @@ func (m *pagerModel) layout() {
 	m.lines = m.lines[:0]
 	add := func(text string, st lipgloss.Style) {
 		// message sanitizes already; this guard keeps the terminal safe
-		// whatever a renderer bug lets through.
-		text = strings.ReplaceAll(message.SanitizeLine(strings.ReplaceAll(text, "\t", "    ")), "\t", " ")
+		// whatever a renderer bug lets through. Tabs become four spaces.
+		text = message.SanitizeLine(strings.ReplaceAll(text, "\t", "    "))
 		for _, l := range strings.Split(ansi.Wrap(text, w, ""), "\n") {
 			m.lines = append(m.lines, pagerLine{text: l, style: st})
 		}
