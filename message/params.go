@@ -107,10 +107,7 @@ func unquote(s string) string {
 	if len(s) < 2 || s[0] != '"' {
 		return s
 	}
-	s = s[1:]
-	if strings.HasSuffix(s, `"`) {
-		s = s[:len(s)-1]
-	}
+	s = strings.TrimSuffix(s[1:], `"`)
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		if s[i] == '\\' && i+1 < len(s) {

@@ -20,9 +20,9 @@ func TestDemoScreens(t *testing.T) {
 	home := t.TempDir()
 	s := startCommand(t, home, bin+" --demo")
 
-	index := s.waitFor("Lunch on Friday?", "synced")
+	s.waitFor("Lunch on Friday?", "synced")
 	s.keys("j", "j", "j", "j", "j", "j", "d", "j", "d")
-	index = s.waitFor("2 to delete")
+	index := s.waitFor("2 to delete")
 	s.keys("g")
 	for range 13 {
 		s.keys("j")
