@@ -316,17 +316,13 @@ func (c *checker) files(rows map[int64]*checkRow, files map[string][]fileEntry, 
 	}
 	// Tombstones whose files are gone.
 	if c.repair && len(tombs) > 0 {
-		err := c.s.inTx(c.ctx, func(tx *sql.Tx) error {
-			for f := range tombs {
-				if _, err := c.s.locate(f); errors.Is(err, os.ErrNotExist) {
-					if _, err := tx.ExecContext(c.ctx, `DELETE FROM removed_files WHERE file = ?`, f); err != nil {
-						return err
-					}
-				}
+		var gone []string
+		for f := range tombs {
+			if _, err := c.s.locate(f); errors.Is(err, os.ErrNotExist) {
+				gone = append(gone, f)
 			}
-			return nil
-		})
-		if err != nil {
+		}
+		if err := c.s.dropTombstones(c.ctx, gone); err != nil {
 			return fmt.Errorf("clear removed files: %w", err)
 		}
 	}

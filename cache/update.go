@@ -192,6 +192,22 @@ func (s *Store) Remove(ctx context.Context, ids []int64) error {
 	return nil
 }
 
+// dropTombstones deletes the tombstones of files whose removal is done, in
+// one transaction.
+func (s *Store) dropTombstones(ctx context.Context, files []string) error {
+	if len(files) == 0 {
+		return nil
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, f := range files {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM removed_files WHERE file = ?`, f); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // unlinkRemoved deletes the files of removed messages and then their
 // tombstones.
 func (s *Store) unlinkRemoved(ctx context.Context, files []string) error {
@@ -212,15 +228,7 @@ func (s *Store) unlinkRemoved(ctx context.Context, files []string) error {
 		if err := syncDir(s.path(maildirName, "cur")); err != nil {
 			return err
 		}
-		err := s.inTx(ctx, func(tx *sql.Tx) error {
-			for _, f := range done {
-				if _, err := tx.ExecContext(ctx, `DELETE FROM removed_files WHERE file = ?`, f); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
+		if err := s.dropTombstones(ctx, done); err != nil {
 			errs = append(errs, err)
 		}
 	}
