@@ -25,17 +25,17 @@ func cmdCheck(ctx context.Context, e *env, args []string) int {
 	}
 	defer s.Close()
 	for _, r := range s.store.Recovered() {
-		fmt.Fprintf(e.stdout, "recovered on open (an interrupted popterm): %s\n", message.Sanitize(r))
+		fmt.Fprintf(e.stdout, "recovered on open (an interrupted popterm): %s\n", message.SanitizeLine(r))
 	}
 	rep, err := s.store.Check(ctx, *repair)
 	if err != nil {
 		return failErr(e, "check", err)
 	}
 	for _, p := range rep.Problems {
-		fmt.Fprintf(e.stdout, "problem: %s\n", message.Sanitize(p))
+		fmt.Fprintf(e.stdout, "problem: %s\n", message.SanitizeLine(p))
 	}
 	for _, r := range rep.Repaired {
-		fmt.Fprintf(e.stdout, "repaired: %s\n", message.Sanitize(r))
+		fmt.Fprintf(e.stdout, "repaired: %s\n", message.SanitizeLine(r))
 	}
 	switch {
 	case rep.OK():

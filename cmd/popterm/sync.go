@@ -35,7 +35,7 @@ func cmdSync(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	if len(args) > 0 {
-		return fail(e, exitUsage, "sync takes no arguments (got %q)", message.Sanitize(args[0]))
+		return fail(e, exitUsage, "sync takes no arguments (got %q)", message.SanitizeLine(args[0]))
 	}
 	cfg, code, err := loadConfig(e)
 	if err != nil {
@@ -76,18 +76,18 @@ func syncAccount(ctx context.Context, e *env, cfg *config.Config, name string, c
 	defer s.Close()
 	if verbose {
 		for _, r := range s.store.Recovered() {
-			fmt.Fprintf(e.stderr, "popterm: %s: note: finished what an interrupted popterm left undone: %s\n", s.acct.Name, message.Sanitize(r))
+			fmt.Fprintf(e.stderr, "popterm: %s: note: finished what an interrupted popterm left undone: %s\n", s.acct.Name, message.SanitizeLine(r))
 		}
 	}
 	bar := newProgressBar(e.stderr, s.acct.Name, verbose)
 	res, err := s.engine.Sync(ctx, mailbox.SyncOptions{Commit: commit, Progress: bar.update})
 	bar.clear()
 	for _, w := range res.Warnings {
-		fmt.Fprintf(e.stderr, "popterm: %s: warning: %s\n", s.acct.Name, message.Sanitize(w))
+		fmt.Fprintf(e.stderr, "popterm: %s: warning: %s\n", s.acct.Name, message.SanitizeLine(w))
 	}
 	if verbose {
 		for _, n := range res.Notes {
-			fmt.Fprintf(e.stderr, "popterm: %s: note: %s\n", s.acct.Name, message.Sanitize(n))
+			fmt.Fprintf(e.stderr, "popterm: %s: note: %s\n", s.acct.Name, message.SanitizeLine(n))
 		}
 	}
 	if err != nil {
