@@ -100,9 +100,9 @@ func Themes() []string { return []string{"auto", "default", "dark", "light", "mo
 type UI struct {
 	// Theme is one of Themes, or "" for the default.
 	Theme         string
-	DateFormat    string
-	PreferHTML    bool
-	OpenCmd       string        // default xdg-open ("open" on macOS)
+	DateFormat    string        // Go time layout for dates before this year; "" = the reader's own
+	PreferHTML    bool          // show the HTML part (as text) when a message has both
+	OpenCmd       string        // default xdg-open ("open" on macOS, "explorer" on Windows)
 	DownloadDir   string        // "" = the desktop's download folder ($XDG_DOWNLOAD_DIR, else ~/Downloads)
 	ConfirmCommit bool          // default true
 	SessionIdle   time.Duration // default 5m
