@@ -1,8 +1,8 @@
 // Package pop3 is a POP3 client: RFC 1939 (the protocol), RFC 2449 (CAPA,
 // extended response codes, PIPELINING), RFC 2595 (STLS), RFC 5034 (SASL AUTH),
-// RFC 2195 (CRAM-MD5), RFC 7628 (OAUTHBEARER), RFC 3206 (AUTH and SYS
-// response codes), RFC 6856 (UTF8), RFC 8314 (implicit TLS). It knows nothing
-// of the UI or the store.
+// RFC 4616 (PLAIN), RFC 2195 (CRAM-MD5), RFC 7628 (OAUTHBEARER), RFC 3206
+// (AUTH and SYS response codes), RFC 6856 (UTF8), RFC 8314 (implicit TLS).
+// It knows nothing of the UI or the store.
 //
 // Stored bodies: Retr and Top return the message as the server sent it after
 // dot-unstuffing, with every line ending normalised to LF ("\n"). A bare LF
@@ -10,8 +10,8 @@
 // Lines of any length up to MaxLineLength come out whole.
 //
 // Bounds: a status line may be MaxStatusLength bytes, a body line
-// MaxLineLength, a unique-id MaxUIDLength, a listing MaxListEntries entries,
-// a message Options.MaxMessageSize bytes and, once LIST has given its size,
+// MaxLineLength, a unique-id MaxUIDLength, a listing MaxListEntries entries
+// and MaxListBytes bytes, a message Options.MaxMessageSize bytes and, once LIST has given its size,
 // four times that size plus 1 MiB. Anything past a bound is an error, never
 // unbounded memory.
 //
