@@ -3,12 +3,12 @@ package ui
 import (
 	"fmt"
 	"os/exec"
-	"runtime"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/popterm/popterm/config"
 	"github.com/popterm/popterm/message"
 )
 
@@ -202,19 +202,12 @@ func (m App) openAttachment() (tea.Model, tea.Cmd) {
 	return m, writeAttachmentTemp(m.ctx, m.acct.Engine, m.attach.id, a)
 }
 
-// openerCommand builds the viewer command: ui.open_cmd split into words
-// (no shell), then the file as its own argument.
+// openerCommand builds the viewer command: ui.open_cmd (else the config's
+// default) split into words (no shell), then the file as its own argument.
 func openerCommand(openCmd, path string) *exec.Cmd {
 	argv := strings.Fields(openCmd)
 	if len(argv) == 0 {
-		switch runtime.GOOS {
-		case "darwin":
-			argv = []string{"open"}
-		case "windows":
-			argv = []string{"rundll32", "url.dll,FileProtocolHandler"}
-		default:
-			argv = []string{"xdg-open"}
-		}
+		argv = strings.Fields(config.DefaultUI().OpenCmd)
 	}
 	return exec.Command(argv[0], append(argv[1:], path)...)
 }
