@@ -45,7 +45,7 @@ func cmdCheck(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stdout, "%s: %d problem(s) repaired\n", message.Sanitize(s.acct.Name), len(rep.Repaired))
 		return exitOK
 	case *repair:
-		return fail(e, exitFailure, "%s: %d problem(s) could not be repaired safely: the problem lines above say what each needs (check never deletes mail)", s.acct.Name, len(rep.Unrepaired))
+		return fail(e, exitFailure, "%s: %d problem(s) could not be repaired safely: the problem lines above say what each is", s.acct.Name, len(rep.Unrepaired))
 	}
 	return fail(e, exitFailure, "%s: %d problem(s) found; run popterm check --repair", s.acct.Name, len(rep.Problems))
 }
