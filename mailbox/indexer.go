@@ -11,9 +11,8 @@ import (
 // indexer adds batches of new messages to the store on its own goroutine, so
 // the network keeps reading headers while SQLite indexes the last batch.
 type indexer struct {
-	store *cache.Store
-	ch    chan []cache.NewMessage
-	done  chan struct{}
+	ch   chan []cache.NewMessage
+	done chan struct{}
 
 	mu    sync.Mutex
 	err   error
@@ -22,7 +21,7 @@ type indexer struct {
 
 // startIndexer starts the goroutine; call wait to finish it.
 func startIndexer(ctx context.Context, store *cache.Store) *indexer {
-	ix := &indexer{store: store, ch: make(chan []cache.NewMessage, 1), done: make(chan struct{})}
+	ix := &indexer{ch: make(chan []cache.NewMessage, 1), done: make(chan struct{})}
 	go func() {
 		defer close(ix.done)
 		for batch := range ix.ch {

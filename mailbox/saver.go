@@ -32,6 +32,7 @@ type saver struct {
 	saved int
 }
 
+// newSaver returns a saver storing into store under ctx.
 func newSaver(ctx context.Context, store *cache.Store) *saver {
 	return &saver{ctx: ctx, store: store, slots: make(chan struct{}, saveWorkers)}
 }
