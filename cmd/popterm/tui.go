@@ -16,6 +16,7 @@ import (
 	"github.com/popterm/popterm/cache"
 	"github.com/popterm/popterm/config"
 	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/message"
 	"github.com/popterm/popterm/ui"
 )
 
@@ -93,7 +94,7 @@ func startReader(ctx context.Context, e *env, cfg *config.Config, account string
 		fmt.Fprintln(e.stdout, msg)
 	}
 	if closeErr != nil {
-		return fail(e, exitFailure, "closing the store: %v", closeErr)
+		return fail(e, exitFailure, "closing the store: %s", message.SanitizeLine(closeErr.Error()))
 	}
 	return exitOK
 }
