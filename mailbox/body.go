@@ -183,7 +183,7 @@ func sessionListing(ctx context.Context, c *pop3.Client) (*listing, error) {
 		return nil, err
 	}
 	if ok {
-		return newListing(pairs, false), nil
+		return newListing(pairs), nil
 	}
 	infos, err := c.List(ctx)
 	if err != nil {
@@ -210,5 +210,5 @@ func sessionListing(ctx context.Context, c *pop3.Client) (*listing, error) {
 	if err != nil {
 		return nil, fmt.Errorf("identify messages (no UIDL): %w", err)
 	}
-	return newListing(hashed, true), nil
+	return newListing(hashed), nil
 }

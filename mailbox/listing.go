@@ -37,13 +37,12 @@ type listing struct {
 	entries []entry
 	byKey   map[key]int    // key -> message number
 	count   map[string]int // how often each UIDL occurs
-	hashed  bool           // identities are header hashes (no UIDL)
 }
 
 // newListing builds a listing from (number, UIDL) pairs in server order,
 // numbering duplicates by occurrence.
-func newListing(pairs []pop3.UIDEntry, hashed bool) *listing {
-	l := &listing{byKey: make(map[key]int, len(pairs)), count: make(map[string]int, len(pairs)), hashed: hashed}
+func newListing(pairs []pop3.UIDEntry) *listing {
+	l := &listing{byKey: make(map[key]int, len(pairs)), count: make(map[string]int, len(pairs))}
 	for _, p := range pairs {
 		k := key{uidl: p.UID, dup: l.count[p.UID]}
 		l.count[p.UID]++

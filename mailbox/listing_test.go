@@ -62,7 +62,7 @@ func TestReadHeaderKeepsWhatItRead(t *testing.T) {
 }
 
 func TestListingNumbersDuplicates(t *testing.T) {
-	l := newListing([]pop3.UIDEntry{{Number: 1, UID: "a"}, {Number: 2, UID: "b"}, {Number: 3, UID: "a"}}, false)
+	l := newListing([]pop3.UIDEntry{{Number: 1, UID: "a"}, {Number: 2, UID: "b"}, {Number: 3, UID: "a"}})
 	if l.byKey[key{"a", 0}] != 1 || l.byKey[key{"a", 1}] != 3 || l.byKey[key{"b", 0}] != 2 {
 		t.Fatalf("keys %v", l.byKey)
 	}

@@ -126,7 +126,7 @@ func (s *syncRun) run(ctx context.Context) error {
 		s.noTop = true
 	}
 	if ok {
-		s.l = newListing(pairs, false)
+		s.l = newListing(pairs)
 		err = s.syncByUIDL(ctx)
 	} else {
 		s.note("the server does not support UIDL: messages are identified by a hash of their headers, so every sync reads all headers")
@@ -243,7 +243,7 @@ func (s *syncRun) syncByHash(ctx context.Context) error {
 		nums = append(nums, n)
 	}
 	sort.Ints(nums)
-	s.l = newListing(nil, true)
+	s.l = newListing(nil)
 	done := 0
 	defer s.findGone()
 	return s.fetchHeads(ctx, nums, func(n int, hb headerBlock, whole io.Reader) error {
