@@ -26,7 +26,6 @@ func (s *session) authorization(verb, arg string, f Faults) error {
 			s.reply(false, "UTF8 not supported")
 			break
 		}
-		s.utf8 = true
 		s.reply(true, "UTF8 enabled")
 	case "USER":
 		if cfg.NoUSER {

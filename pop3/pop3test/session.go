@@ -28,7 +28,6 @@ type session struct {
 	readerDone chan struct{}
 
 	secure  bool
-	utf8    bool
 	user    string // from USER
 	stamp   string // APOP timestamp of the greeting
 	authed  bool
