@@ -77,8 +77,9 @@ type App struct {
 	farewell    string
 }
 
-// New builds the reader. It does no I/O: the index, counts and first sync
-// are loaded by the commands Init returns.
+// New builds the reader. Its only I/O is reading the desktop's download
+// folder setting when ui.download_dir is unset; the index, counts and first
+// sync are loaded by the commands Init returns.
 func New(opts Options) App {
 	if opts.Context == nil {
 		opts.Context = context.Background()
