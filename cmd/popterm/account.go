@@ -282,9 +282,9 @@ func (f *addFlags) readPassword(ctx context.Context, e *env, acct *config.Accoun
 	return "", fail(e, exitUsage, "account add: no password: use --password-stdin, --password-cmd CMD, or run on a terminal (or --no-probe, then `popterm account passwd %s`)", acct.Name)
 }
 
-// saveNewAccount stores the password (first: a keyring that fails leaves
-// nothing behind), then adds the account and saves the config; if that fails
-// the secret is removed again.
+// saveNewAccount adds the account to cfg (which checks the name is free),
+// stores the password (a keyring that fails leaves nothing behind), then
+// saves the config; if saving fails the secret is removed again.
 func saveNewAccount(e *env, cfg *config.Config, acct config.Account, password string, storeInKeyring, makeDefault bool) error {
 	if err := cfg.AddAccount(acct); err != nil {
 		return err
