@@ -18,9 +18,8 @@ type identity struct {
 	internalUser  string // default_internal_user (auth, anvil, config...)
 	internalGroup string // default_internal_group
 	loginUser     string // default_login_user (pop3-login)
-	mailUser      string // mail_uid/mail_gid name
-	mailUID       int
-	mailGID       int
+	mailUID       int // mail_uid
+	mailGID       int // mail_gid
 	root          bool
 }
 
@@ -36,7 +35,7 @@ func currentIdentity() (identity, error) {
 		}
 		return identity{
 			internalUser: u.Username, internalGroup: g.Name, loginUser: u.Username,
-			mailUser: u.Username, mailUID: os.Geteuid(), mailGID: os.Getegid(),
+			mailUID: os.Geteuid(), mailGID: os.Getegid(),
 		}, nil
 	}
 	id := identity{internalUser: "root", internalGroup: "root", root: true}
@@ -44,7 +43,6 @@ func currentIdentity() (identity, error) {
 	if err != nil {
 		return identity{}, fmt.Errorf("running as root needs a user \"nobody\" for mail access: %w", err)
 	}
-	id.mailUser = nobody.Username
 	if id.mailUID, err = strconv.Atoi(nobody.Uid); err != nil {
 		return identity{}, fmt.Errorf("uid of nobody: %w", err)
 	}

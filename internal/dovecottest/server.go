@@ -70,7 +70,6 @@ type Server struct {
 type process struct {
 	cmd  *exec.Cmd
 	done chan struct{} // closed when the process has exited
-	err  error         // Wait's result, valid after done
 }
 
 // Lookup returns the path of the dovecot program, or an error saying how to
@@ -235,7 +234,7 @@ func (s *Server) start() error {
 	}
 	p := &process{cmd: cmd, done: make(chan struct{})}
 	go func() {
-		p.err = cmd.Wait()
+		cmd.Wait() // the exit status adds nothing to Dovecot's log
 		close(p.done)
 	}()
 	if err := waitReady(s.Addr(), p.done); err != nil {
