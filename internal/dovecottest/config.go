@@ -18,8 +18,8 @@ type identity struct {
 	internalUser  string // default_internal_user (auth, anvil, config...)
 	internalGroup string // default_internal_group
 	loginUser     string // default_login_user (pop3-login)
-	mailUID       int // mail_uid
-	mailGID       int // mail_gid
+	mailUID       int    // mail_uid
+	mailGID       int    // mail_gid
 	root          bool
 }
 
