@@ -12,8 +12,8 @@ type Query struct {
 	// Search is plain words, all required, case-insensitive, over subject,
 	// addresses and body text. Never query syntax; no input is an error.
 	Search string
-	Limit  int // 0 = all
-	Offset int
+	Limit  int // most rows returned; 0 means all
+	Offset int // rows to skip before the first one returned
 }
 
 // orderBy is the list order: newest first by Date, else by first-seen time,
