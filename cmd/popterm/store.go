@@ -84,6 +84,23 @@ func openAccount(e *env, name string, mode storeMode) (*session, int) {
 
 // openConfigAccount is openAccount with the config already loaded.
 func openConfigAccount(e *env, cfg *config.Config, name string, mode storeMode) (*session, int) {
+	s, code := openStore(e, cfg, name, mode)
+	if s != nil {
+		s.engine = newEngine(cfg, s.acct, s.store, credentials(e, s.acct))
+	}
+	return s, code
+}
+
+// newEngine is the account's engine over its opened store.
+func newEngine(cfg *config.Config, acct *config.Account, st *cache.Store, creds mailbox.Credentials) *mailbox.Engine {
+	eng := mailbox.New(acct, st, creds)
+	eng.SetSessionIdle(cfg.UI.SessionIdle)
+	return eng
+}
+
+// openStore opens the account's store; the session it returns has no
+// engine yet. On failure it prints one line and returns the exit code.
+func openStore(e *env, cfg *config.Config, name string, mode storeMode) (*session, int) {
 	if name == "" {
 		name = e.account
 	}
@@ -115,9 +132,7 @@ func openConfigAccount(e *env, cfg *config.Config, name string, mode storeMode) 
 		}
 		return nil, fail(e, exitFailure, "open the store of account %s: %v", acct.Name, err)
 	}
-	eng := mailbox.New(acct, st, credentials(e, acct))
-	eng.SetSessionIdle(cfg.UI.SessionIdle)
-	return &session{cfg: cfg, acct: acct, store: st, engine: eng, readOnly: readOnly}, exitOK
+	return &session{cfg: cfg, acct: acct, store: st, readOnly: readOnly}, exitOK
 }
 
 // credentials resolves secrets through config: password_cmd or the keyring

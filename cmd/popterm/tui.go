@@ -118,18 +118,17 @@ func (r *reader) open(name string) (ui.Account, error) {
 	quiet := *r.e
 	var msg bytes.Buffer
 	quiet.stderr = &msg
-	s, code := openConfigAccount(&quiet, r.cfg, name, storeAnyWrite)
+	s, code := openStore(&quiet, r.cfg, name, storeAnyWrite)
 	if code != exitOK {
 		return ui.Account{}, errors.New(strings.TrimPrefix(strings.TrimSpace(msg.String()), "popterm: "))
 	}
-	s.engine.Close() // replaced by one whose credentials can ask the user
 	r.mu.Lock()
 	if r.first == "" {
 		r.first = s.acct.Name
 	}
 	r.mu.Unlock()
-	eng := mailbox.New(s.acct, s.store, r.credentials(s.acct))
-	eng.SetSessionIdle(r.cfg.UI.SessionIdle)
+	// Credentials that can use a password typed in the reader.
+	eng := newEngine(r.cfg, s.acct, s.store, r.credentials(s.acct))
 	acct := ui.Account{Name: s.acct.Name, Engine: &storeEngine{Engine: eng, store: s.store}, ReadOnly: s.readOnly}
 	if s.readOnly {
 		acct.Notice = "Another popterm is using this account: showing it read-only (no sync, no marks)."
