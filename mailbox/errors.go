@@ -78,6 +78,16 @@ func Classify(err error) Kind {
 	if errors.Is(err, cache.ErrLocked) {
 		return KindTryLater
 	}
+	// Before the settings: a failed STLS also matches ErrTLSUnavailable, but
+	// when it failed on a timeout or a dropped connection, trying later is
+	// the answer, not editing the account.
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.ENETUNREACH) || errors.Is(err, syscall.EHOSTUNREACH) ||
+		errors.Is(err, pop3.ErrClosed) {
+		return KindTryLater
+	}
 	if errors.Is(err, pop3.ErrCleartext) || errors.Is(err, pop3.ErrTLSUnavailable) ||
 		errors.Is(err, pop3.ErrNoMechanism) {
 		return KindConfig
@@ -90,13 +100,6 @@ func Classify(err error) Kind {
 	var hostErr x509.HostnameError
 	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) {
 		return KindOther
-	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) ||
-		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
-		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
-		errors.Is(err, syscall.ENETUNREACH) || errors.Is(err, syscall.EHOSTUNREACH) ||
-		errors.Is(err, pop3.ErrClosed) {
-		return KindTryLater
 	}
 	var netErr net.Error
 	var dnsErr *net.DNSError

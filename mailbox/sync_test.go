@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/popterm/popterm/cache"
+	"github.com/popterm/popterm/pop3"
 	"github.com/popterm/popterm/pop3/pop3test"
 )
 
@@ -670,4 +671,22 @@ func TestCancelDuringHeadersKeepsWhatWasIndexed(t *testing.T) {
 		t.Fatalf("resume: %+v, %d rows", res, len(f.all()))
 	}
 	f.checkStore()
+}
+
+// TestSTLSTimeoutIsTryLater: a server that stalls on STLS is a network
+// problem to retry, not a setting to fix, although the pop3 error also
+// matches ErrTLSUnavailable (STLS failed, no cleartext fallback).
+func TestSTLSTimeoutIsTryLater(t *testing.T) {
+	serverTLS, _, pin, err := pop3test.TLSConfigs("127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t, pop3test.Config{TLS: serverTLS, Faults: pop3test.Faults{StallOn: "STLS"}}, mails("u", 1)...)
+	f.acct.TLS = "starttls"
+	f.acct.TLSCertSHA256 = pin
+	f.acct.Timeout = 200 * time.Millisecond
+	_, err = f.eng.Sync(context.Background(), SyncOptions{})
+	if !errors.Is(err, pop3.ErrTLSUnavailable) || Classify(err) != KindTryLater {
+		t.Fatalf("kind of %v = %v, want %v", err, Classify(err), KindTryLater)
+	}
 }
