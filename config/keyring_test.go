@@ -27,7 +27,7 @@ func realKeyring(t *testing.T) Store {
 	return ks
 }
 
-// secretTool runs secret-tool lookup for what popterm stored.
+// secretToolLookup runs secret-tool lookup for what popterm stored.
 func secretToolLookup(t *testing.T, user string) (string, bool) {
 	t.Helper()
 	tool := testenv.LookPath(t, "secret-tool")
