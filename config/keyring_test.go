@@ -11,7 +11,7 @@ import (
 	"github.com/popterm/popterm/internal/testenv"
 )
 
-// RealKeyring returns the OS keyring for a test, or skips (fails in CI)
+// realKeyring returns the OS keyring for a test, or skips (fails in CI)
 // when no Secret Service is reachable. Run the keyring tests inside
 //
 //	dbus-run-session -- sh -c 'printf %s ci-pass | gnome-keyring-daemon --unlock --components=secrets >/dev/null; go test -run Keyring ./config/...'

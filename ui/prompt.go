@@ -36,7 +36,7 @@ type promptModel struct {
 	changed   bool // text fields: the value changed (live search)
 }
 
-// confirm asks a [y/N] question.
+// confirmPrompt asks a [y/N] question.
 func confirmPrompt(kind promptKind, question string, width int) promptModel {
 	return promptModel{kind: kind, question: question, confirm: true, width: width}
 }
