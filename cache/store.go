@@ -255,8 +255,12 @@ func (s *Store) openReadOnly() error {
 		return fmt.Errorf("open index: %w", err)
 	}
 	v, err := schemaVersion(context.Background(), db)
-	if err == nil && v != len(migrations()) {
-		err = fmt.Errorf("schema version %d, this popterm knows %d: open it once without read-only", v, len(migrations()))
+	switch known := len(migrations()); {
+	case err != nil:
+	case v > known:
+		err = fmt.Errorf("schema version %d was written by a newer popterm (this one knows %d): upgrade popterm", v, known)
+	case v < known:
+		err = fmt.Errorf("schema version %d is older than this popterm's %d: it is upgraded when no other popterm has the account open and this one opens it again", v, known)
 	}
 	if err != nil {
 		db.Close()
