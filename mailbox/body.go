@@ -46,8 +46,7 @@ func (e *Engine) Body(ctx context.Context, id int64) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("message %d: %w", id, err)
 	}
 	if !m.OnServer {
-		return nil, &Error{Kind: KindOther, Msg: fmt.Sprintf(
-			"message %d is no longer on the server and its body was never downloaded", id)}
+		return nil, notOnServer(id)
 	}
 	if err := e.fetchBody(ctx, m); err != nil {
 		return nil, err
@@ -57,6 +56,12 @@ func (e *Engine) Body(ctx context.Context, id int64) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("open message %d: %w", id, err)
 	}
 	return rc, nil
+}
+
+// notOnServer is the error for a body that can no longer be had.
+func notOnServer(id int64) error {
+	return &Error{Kind: KindOther, Msg: fmt.Sprintf(
+		"message %d is no longer on the server and its body was never downloaded", id)}
 }
 
 // fetchBody downloads m's body over the on-demand session, reconnecting once
@@ -80,8 +85,7 @@ func (e *Engine) fetchBody(ctx context.Context, m cache.Message) error {
 		}
 		if fresh || attempt > 0 || ctx.Err() != nil || isRefusal(err) {
 			if errors.Is(err, errNotListed) {
-				return &Error{Kind: KindOther, Msg: fmt.Sprintf(
-					"message %d is no longer on the server and its body was never downloaded", m.ID)}
+				return notOnServer(m.ID)
 			}
 			return fmt.Errorf("download message %d: %w", m.ID, err)
 		}
