@@ -249,7 +249,7 @@ func (c *Client) sasl(label, name string, ir []byte, mech sasl.Client) error {
 		if err != nil {
 			return err
 		}
-		c.trace.server(c.sec.clean(string(raw)))
+		c.traceReply(raw)
 		if !isChallenge(raw) {
 			st, err := parseStatus(raw)
 			if err != nil {

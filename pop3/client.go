@@ -373,7 +373,7 @@ func (c *Client) readStatus(label string) (status, error) {
 	if err != nil {
 		return status{}, err
 	}
-	c.trace.server(c.sec.clean(string(line)))
+	c.traceReply(line)
 	st, err := parseStatus(line)
 	if err != nil {
 		return st, c.badReply(line)
@@ -466,7 +466,7 @@ func (c *Client) readLines(max int) ([]string, error) {
 		if len(lines) == max {
 			return nil, fmt.Errorf("%w (over %d lines)", ErrReplyTooLong, max)
 		}
-		c.trace.server(c.sec.clean(string(line)))
+		c.traceReply(line)
 		lines = append(lines, string(line))
 	}
 }
