@@ -29,6 +29,7 @@ const (
 
 // Error is an engine error with its kind already decided.
 type Error struct {
+	// Kind is what the user can do about it (see Classify).
 	Kind Kind
 	// Msg says what happened and what to do, in one line.
 	Msg string
