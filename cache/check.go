@@ -308,7 +308,7 @@ func (c *checker) files(rows map[int64]*checkRow, files map[string][]fileEntry, 
 	}
 	for _, r := range missing {
 		if !r.claimed && !c.recovering { // not adopted from an orphan above
-			c.problem("message %d: marked downloaded, but its file %s is missing", r.id, r.unique)
+			c.problem("message %d: marked downloaded, but its file %s is missing", r.id, printable(r.unique))
 			if err := c.uncache(r); err != nil {
 				return err
 			}
