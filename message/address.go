@@ -208,3 +208,20 @@ func cleanAddr(addr string) string {
 	addr = SanitizeLine(decodeWords(addr))
 	return strings.Join(strings.Fields(addr), "")
 }
+
+// SenderLabel is the short form of a sender for a one-line listing, given
+// the formatted address (as String gives it) and the display name: the name,
+// else the address. A display name that itself looks like an address
+// ("PayPal <service@paypal.com>") is a classic spoof, so the real address is
+// given instead.
+func SenderLabel(from, name string) string {
+	if name == "" {
+		return from
+	}
+	if strings.Contains(name, "@") {
+		if i := strings.LastIndexByte(from, '<'); i >= 0 && strings.HasSuffix(from, ">") {
+			return from[i+1 : len(from)-1]
+		}
+	}
+	return name
+}

@@ -20,3 +20,19 @@ func TestAddressStringQuotesSpoofedNames(t *testing.T) {
 		}
 	}
 }
+
+func TestSenderLabelShowsRealAddressForSpoofedNames(t *testing.T) {
+	for _, tc := range []struct {
+		from, name, want string
+	}{
+		{"Alice Chen <alice@example.org>", "Alice Chen", "Alice Chen"},
+		{"bare@example.org", "", "bare@example.org"},
+		{`"PayPal <service@paypal.com>" <billing@evil.example>`, "PayPal <service@paypal.com>", "billing@evil.example"},
+		{`"service@paypal.com" <x@evil.example>`, "service@paypal.com", "x@evil.example"},
+		{"김민준 <minjun@example.kr>", "김민준", "김민준"},
+	} {
+		if got := SenderLabel(tc.from, tc.name); got != tc.want {
+			t.Errorf("SenderLabel(%q, %q) = %q, want %q", tc.from, tc.name, got, tc.want)
+		}
+	}
+}

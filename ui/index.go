@@ -318,18 +318,7 @@ func (m indexModel) row(pos int, c columns, now time.Time) string {
 	return lead + " " + st.Render(fit(rest, m.width-1-c.state-1))
 }
 
-// senderLabel is what the index shows as the sender: the display name, else
-// the address. A display name that itself looks like an address ("PayPal
-// <service@paypal.com>") is a classic spoof, so the real address is shown
-// instead.
-func senderLabel(r *mailbox.Summary) string {
-	if r.FromName == "" {
-		return r.From
-	}
-	if strings.Contains(r.FromName, "@") {
-		if i := strings.LastIndexByte(r.From, '<'); i >= 0 && strings.HasSuffix(r.From, ">") {
-			return r.From[i+1 : len(r.From)-1]
-		}
-	}
-	return r.FromName
-}
+// senderLabel is what the index shows as the sender (see
+// message.SenderLabel: a display name that looks like an address gives way
+// to the real address).
+func senderLabel(r *mailbox.Summary) string { return message.SenderLabel(r.From, r.FromName) }

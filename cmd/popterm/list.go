@@ -173,10 +173,7 @@ func printColumns(w io.Writer, msgs []cache.Message, width, idWidth int) {
 		if !m.Date.IsZero() {
 			date = m.Date.Local().Format("2006-01-02 15:04")
 		}
-		from := message.SanitizeLine(m.FromName)
-		if from == "" {
-			from = message.SanitizeLine(m.From)
-		}
+		from := message.SanitizeLine(message.SenderLabel(m.From, m.FromName))
 		line := fmt.Sprintf("%*d %s %s %6s  %s  %s", idWidth, m.ID, flags(m), date,
 			shortSize(m.Size), pad(from, fromWidth), message.SanitizeLine(m.Subject))
 		if width > 0 {
