@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/popterm/popterm/cache"
+	"github.com/popterm/popterm/internal/bench/benchmail"
 )
 
 // rareWord is planted in a handful of bodies, so a rare-word search has a
@@ -198,7 +199,7 @@ func build(dir string, n, bodyPercent int) (bool, error) {
 	for start := 0; start < n; start += 1000 {
 		batch := make([]cache.NewMessage, 0, 1000)
 		for i := start; i < min(start+1000, n); i++ {
-			batch = append(batch, cache.NewMessage{UIDL: fmt.Sprintf("%06d-%08x", i, rng.Uint32()), Size: int64(2000 + rng.IntN(50000)), Header: header(rng, i)})
+			batch = append(batch, cache.NewMessage{UIDL: fmt.Sprintf("%06d-%08x", i, rng.Uint32()), Size: int64(2000 + rng.IntN(50000)), Header: benchmail.Header(rng, i, sentence(rng, 3+rng.IntN(6)))})
 		}
 		got, err := s.Add(ctx, batch)
 		if err != nil {
@@ -256,25 +257,6 @@ func wrap(text string) string {
 		col += len(w)
 	}
 	return b.String()
-}
-
-// header is a realistic header block of about 1 KB for message i.
-func header(rng *rand.Rand, i int) []byte {
-	d := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(rng.Int64N(int64(5 * 365 * 24 * time.Hour))))
-	var b strings.Builder
-	fmt.Fprintf(&b, "Return-Path: <sender%d@example.org>\n", i%997)
-	fmt.Fprintf(&b, "Received: from mx%d.example.org (mx%d.example.org [192.0.2.%d])\n\tby mail.example.net with ESMTPS id %08x\n\tfor <me@example.net>; %s\n", i%7, i%7, i%250, rng.Uint32(), d.Format(time.RFC1123Z))
-	fmt.Fprintf(&b, "DKIM-Signature: v=1; a=rsa-sha256; d=example.org; s=sel; h=from:to:subject:date; bh=%016x=; b=%032x\n", rng.Uint64(), rng.Uint64())
-	fmt.Fprintf(&b, "From: =?UTF-8?B?7ZmN6ri464+Z?= %d <sender%d@example.org>\n", i%997, i%997)
-	fmt.Fprintf(&b, "To: Me <me@example.net>, team%d@example.net\n", i%13)
-	if i%3 == 0 {
-		b.WriteString("Cc: boss@example.net\n")
-	}
-	fmt.Fprintf(&b, "Subject: %s\n", sentence(rng, 3+rng.IntN(6)))
-	fmt.Fprintf(&b, "Date: %s\n", d.Format(time.RFC1123Z))
-	fmt.Fprintf(&b, "Message-ID: <%d.%x@example.org>\n", i, rng.Uint64())
-	b.WriteString("MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n")
-	return []byte(b.String())
 }
 
 // headerText is the short header block stored with a body.
