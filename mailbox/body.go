@@ -34,6 +34,12 @@ type session struct {
 // Body opens the raw stored body, fetching it with RETR when not cached
 // (reusing or opening a session) and storing it first.
 func (e *Engine) Body(ctx context.Context, id int64) (io.ReadCloser, error) {
+	rc, err := e.body(ctx, id)
+	return rc, classified(err)
+}
+
+// body is Body with the store's and the protocol's errors as they are.
+func (e *Engine) body(ctx context.Context, id int64) (io.ReadCloser, error) {
 	rc, err := e.store.OpenBody(id)
 	if err == nil {
 		return rc, nil

@@ -16,38 +16,6 @@ import (
 	"github.com/popterm/popterm/pop3"
 )
 
-// Kind classifies an error for exit codes and messages.
-type Kind int
-
-// Error kinds.
-const (
-	KindOther       Kind = iota // none of the others (a certificate error, a broken reply, a full disk)
-	KindCredentials             // the server refused the credentials ([AUTH] or auth failure)
-	KindTryLater                // offline, timeout, [IN-USE], [LOGIN-DELAY], [SYS/TEMP], busy
-	KindConfig                  // the account settings cannot work (no TLS, no mechanism, no password)
-)
-
-// Error is an engine error with its kind already decided.
-type Error struct {
-	// Kind is what the user can do about it (see Classify).
-	Kind Kind
-	// Msg says what happened and what to do, in one line.
-	Msg string
-	// Err is the cause, when there is one.
-	Err error
-}
-
-// Error returns the message and, when there is one, the cause.
-func (e *Error) Error() string {
-	if e.Err == nil {
-		return e.Msg
-	}
-	return e.Msg + ": " + e.Err.Error()
-}
-
-// Unwrap returns the cause.
-func (e *Error) Unwrap() error { return e.Err }
-
 // loginCommands are the verbs whose refusal means the credentials were refused
 // when the server gives no more specific response code.
 var loginCommands = map[string]bool{"USER": true, "PASS": true, "APOP": true, "AUTH": true}
@@ -109,6 +77,16 @@ func Classify(err error) Kind {
 		return KindTryLater
 	}
 	return KindOther
+}
+
+// classified gives err its kind (an *Error), so callers never look at the
+// protocol's or the store's errors; nil stays nil.
+func classified(err error) error {
+	var own *Error
+	if err == nil || errors.As(err, &own) {
+		return err
+	}
+	return &Error{Kind: Classify(err), Err: err}
 }
 
 // isRefusal reports whether err is the server's -ERR (not a broken stream).

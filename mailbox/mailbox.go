@@ -25,55 +25,6 @@ import (
 	"github.com/popterm/popterm/pop3"
 )
 
-// Phase names a step of a sync, for progress.
-type Phase string
-
-// Phases of a sync.
-const (
-	PhaseConnect Phase = "connecting"
-	PhaseLogin   Phase = "logging in"
-	PhaseList    Phase = "listing"
-	PhaseHeaders Phase = "fetching headers"
-	PhaseBodies  Phase = "downloading"
-	PhaseCommit  Phase = "deleting on server"
-	PhaseQuit    Phase = "closing"
-	PhaseDone    Phase = "done"
-)
-
-// Progress is one progress event: the phase, how many of Total items are
-// done and, while downloading, how many bytes arrived.
-type Progress struct {
-	Phase Phase
-	Done  int
-	Total int
-	Bytes int64
-}
-
-// SyncOptions choose what a sync may do.
-type SyncOptions struct {
-	// Commit sends DELE for pending marks (and policy deletions) before QUIT.
-	// Automatic syncs leave it false: they never delete anything.
-	Commit bool
-	// Progress, when set, receives events (from the sync's goroutine).
-	Progress func(Progress)
-}
-
-// Result summarises a sync.
-type Result struct {
-	New        int      // messages first seen on the server
-	Gone       int      // messages that vanished from the server
-	Downloaded int      // bodies stored
-	Deleted    int      // deletions committed by QUIT
-	Pending    int      // marks still pending after the sync
-	Committed  bool     // QUIT answered +OK
-	Warnings   []string // things the user should know now (sanitized)
-	TLS        string   // e.g. "TLS 1.3", or "none"
-
-	// Notes are facts about the server that hold at every sync (no UIDL, no
-	// TOP): worth a line in `popterm sync -v`, not a warning each time.
-	Notes []string
-}
-
 // Credentials supplies secrets on demand (so the UI can prompt). Password is
 // called only when a password mechanism is used, Token only for OAuth2.
 type Credentials struct {
@@ -120,30 +71,33 @@ func (e *Engine) SetSessionIdle(d time.Duration) {
 func (e *Engine) Account() *config.Account { return e.acct }
 
 // List reads the index (offline).
-func (e *Engine) List(ctx context.Context, q cache.Query) ([]cache.Message, error) {
-	msgs, err := e.store.List(ctx, q)
+func (e *Engine) List(ctx context.Context, q Query) ([]Summary, error) {
+	msgs, err := e.store.List(ctx, storeQuery(q))
 	if err != nil {
-		return nil, fmt.Errorf("list messages: %w", err)
+		return nil, classified(fmt.Errorf("list messages: %w", err))
 	}
-	return msgs, nil
+	return summaries(msgs), nil
 }
 
 // Get returns one stored message (offline).
-func (e *Engine) Get(id int64) (cache.Message, error) {
+func (e *Engine) Get(id int64) (Summary, error) {
 	m, err := e.store.Get(id)
-	if err != nil {
-		return m, fmt.Errorf("message %d: %w", id, err)
+	if errors.Is(err, cache.ErrNotFound) {
+		return Summary{}, &Error{Kind: KindNotFound, Msg: fmt.Sprintf("no message with ID %d (see popterm list)", id)}
 	}
-	return m, nil
+	if err != nil {
+		return Summary{}, classified(fmt.Errorf("message %d: %w", id, err))
+	}
+	return summary(m), nil
 }
 
 // Stats reads the counts (offline).
-func (e *Engine) Stats(ctx context.Context) (cache.Stats, error) {
+func (e *Engine) Stats(ctx context.Context) (Stats, error) {
 	st, err := e.store.Stats(ctx)
 	if err != nil {
-		return st, fmt.Errorf("count messages: %w", err)
+		return Stats{}, classified(fmt.Errorf("count messages: %w", err))
 	}
-	return st, nil
+	return Stats{Total: st.Total, Unseen: st.Unseen, Deleted: st.Deleted, Cached: st.Cached}, nil
 }
 
 // Open returns the rendered message (Body + message.Parse) and marks it seen
@@ -156,12 +110,12 @@ func (e *Engine) Open(ctx context.Context, id int64, opts message.Options) (*mes
 	defer rc.Close()
 	m, err := message.Parse(rc, opts)
 	if err != nil {
-		return nil, fmt.Errorf("read message %d: %w", id, err)
+		return nil, classified(fmt.Errorf("read message %d: %w", id, err))
 	}
 	// A read-only store (another popterm holds the account) cannot record
 	// Seen: the message still opens.
 	if err := e.store.MarkSeen(ctx, []int64{id}, true); err != nil && !errors.Is(err, cache.ErrReadOnly) {
-		return m, fmt.Errorf("mark message %d seen: %w", id, err)
+		return m, classified(fmt.Errorf("mark message %d seen: %w", id, err))
 	}
 	return m, nil
 }
@@ -170,7 +124,7 @@ func (e *Engine) Open(ctx context.Context, id int64, opts message.Options) (*mes
 // next explicit sync (SyncOptions.Commit) sends them to the server.
 func (e *Engine) MarkDeleted(ctx context.Context, ids []int64, deleted bool) error {
 	if err := e.store.MarkDeleted(ctx, ids, deleted); err != nil {
-		return fmt.Errorf("mark messages: %w", err)
+		return classified(fmt.Errorf("mark messages: %w", err))
 	}
 	return nil
 }

@@ -53,19 +53,19 @@ func (e *Engine) Sync(ctx context.Context, opts SyncOptions) (Result, error) {
 	c, err := e.connect(ctx, opts)
 	if err != nil {
 		res.Pending = e.pendingCount(context.WithoutCancel(ctx))
-		return res, wrapCancel(ctx, err)
+		return res, classified(wrapCancel(ctx, err))
 	}
 	res.TLS = tlsName(c)
 	s := &syncRun{e: e, c: c, opts: opts, res: &res, now: e.now()}
 	if err := s.run(ctx); err != nil {
 		c.Close() // without QUIT: the server deletes nothing
 		res.Pending = e.pendingCount(context.WithoutCancel(ctx))
-		return res, wrapCancel(ctx, err)
+		return res, classified(wrapCancel(ctx, err))
 	}
 	if err := s.finish(ctx); err != nil {
 		c.Close()
 		res.Pending = e.pendingCount(context.WithoutCancel(ctx))
-		return res, wrapCancel(ctx, err)
+		return res, classified(wrapCancel(ctx, err))
 	}
 	res.Pending = e.pendingCount(context.WithoutCancel(ctx))
 	if err := e.setMetaTime(metaLastSync, e.now()); err != nil {

@@ -5,7 +5,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/mailapi"
 )
 
 // openSelected shows the selected message in the pager and fetches it.
@@ -42,7 +42,7 @@ func (m *App) markShown(deleted bool) tea.Cmd {
 	return nil
 }
 
-func (m *App) markID(s mailbox.Summary, deleted bool) tea.Cmd {
+func (m *App) markID(s mailapi.Summary, deleted bool) tea.Cmd {
 	if m.acct.ReadOnly {
 		m.status.Fail("This account is open read-only in another popterm; marks cannot be changed here.")
 		return nil
@@ -50,7 +50,7 @@ func (m *App) markID(s mailbox.Summary, deleted bool) tea.Cmd {
 	if s.Deleted == deleted {
 		return nil
 	}
-	m.index.update(s.ID, func(r *mailbox.Summary) { r.Deleted = deleted })
+	m.index.update(s.ID, func(r *mailapi.Summary) { r.Deleted = deleted })
 	if deleted {
 		m.status.stats.Deleted++
 	} else {

@@ -12,7 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/popterm/popterm/config"
-	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/message"
 )
 
@@ -60,7 +60,7 @@ func (m App) handleData(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		prev := m.status.progress.Phase
 		m.status.progress = msg.p
-		if prev == mailbox.PhaseHeaders && msg.p.Phase != prev {
+		if prev == mailapi.PhaseHeaders && msg.p.Phase != prev {
 			// New headers are stored: show the new mail before the
 			// bodies download.
 			reload := m.reload()
@@ -80,7 +80,7 @@ func (m App) handleData(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if msg.err != nil {
 			for _, id := range msg.ids {
-				m.index.update(id, func(s *mailbox.Summary) { s.Deleted = !msg.deleted })
+				m.index.update(id, func(s *mailapi.Summary) { s.Deleted = !msg.deleted })
 			}
 			if m.pager.ID() == msg.ids[0] {
 				m.pager.SetDeleted(!msg.deleted)
@@ -155,7 +155,7 @@ func (m App) startSync(commit, quitAfter bool) (tea.Model, tea.Cmd) {
 	m.syncing, m.syncCommit, m.syncCancel, m.quitAfter, m.interrupted = true, commit, cancel, quitAfter, false
 	m.syncCh = make(chan tea.Msg, 16)
 	m.status.syncing = true
-	m.status.progress = mailbox.Progress{Phase: mailbox.PhaseConnect}
+	m.status.progress = mailapi.Progress{Phase: mailapi.PhaseConnect}
 	if commit {
 		m.status.Notify("Committing deletions…")
 	}
@@ -182,14 +182,14 @@ func (m App) syncDone(msg syncDoneMsg) (tea.Model, tea.Cmd) {
 		m.passwordSync = msg.commit
 		m.prompt = ask(promptPassword, "Password for "+message.SanitizeLine(m.acct.Name)+": ", "", m.width)
 		m.status.Notify(sentence("No password for this account; type it (Esc stays offline)", err))
-	case err != nil && m.opts.SetPassword != nil && mailbox.Classify(err) == mailbox.KindCredentials && !msg.commit:
+	case err != nil && m.opts.SetPassword != nil && mailapi.KindOf(err) == mailapi.KindCredentials && !msg.commit:
 		m.status.net = netOnline // the server answered
 		m.passwordSync = false
 		m.prompt = ask(promptPassword, "Password for "+message.SanitizeLine(m.acct.Name)+": ", "", m.width)
 		m.status.Fail(sentence("The server refused the password; type it again (Esc stays offline)", err))
 	case err != nil:
 		m.status.net = netOffline
-		if mailbox.Classify(err) == mailbox.KindCredentials {
+		if mailapi.KindOf(err) == mailapi.KindCredentials {
 			m.status.net = netOnline
 		}
 		what := "Sync failed"
@@ -197,10 +197,9 @@ func (m App) syncDone(msg syncDoneMsg) (tea.Model, tea.Cmd) {
 			what = "Could not delete on the server"
 		}
 		s := sentence(what, err)
-		var own *mailbox.Error // says what to do already
-		if mailbox.Classify(err) == mailbox.KindTryLater && !msg.commit {
+		if mailapi.KindOf(err) == mailapi.KindTryLater && !msg.commit {
 			// Being offline is a state (shown in the bar), not a fault.
-			if !errors.As(err, &own) {
+			if !mailapi.Advises(err) { // the engine's own sentence says what to do already
 				s += " The stored mail stays readable; $ tries again."
 			}
 			m.status.Notify(s)
@@ -258,7 +257,7 @@ func (m *App) scheduleCheck() tea.Cmd {
 }
 
 // syncSummary says what a successful sync did.
-func syncSummary(res mailbox.Result, commit bool) string {
+func syncSummary(res mailapi.Result, commit bool) string {
 	s := "Synced"
 	if res.New > 0 {
 		s += fmt.Sprintf(": %d new", res.New)
@@ -285,7 +284,7 @@ func (m App) opened(msg openedMsg) (tea.Model, tea.Cmd) {
 	}
 	m.pager.SetMessage(msg.msg, msg.err)
 	if msg.err == nil {
-		m.index.update(msg.id, func(s *mailbox.Summary) { s.Seen, s.Cached = true, true })
+		m.index.update(msg.id, func(s *mailapi.Summary) { s.Seen, s.Cached = true, true })
 	}
 	return m, loadStats(m.ctx, m.acct.Engine, m.session)
 }

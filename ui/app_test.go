@@ -14,7 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/popterm/popterm/config"
-	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/message"
 )
 
@@ -126,8 +126,8 @@ func TestQuitWithoutMarksExits(t *testing.T) {
 
 func TestCommitFailureKeepsMarks(t *testing.T) {
 	f := newFake()
-	f.syncFn = func(ctx context.Context, o mailbox.SyncOptions) (mailbox.Result, error) {
-		return mailbox.Result{Pending: 2}, errors.New("quit: connection reset by peer")
+	f.syncFn = func(ctx context.Context, o mailapi.SyncOptions) (mailapi.Result, error) {
+		return mailapi.Result{Pending: 2}, errors.New("quit: connection reset by peer")
 	}
 	h := newHarness(t, f, nil)
 	h.keys("d", "d", "q", "y")
@@ -158,8 +158,8 @@ func TestCommitFailureKeepsMarks(t *testing.T) {
 
 func TestUnconfirmedQuitKeepsMarks(t *testing.T) {
 	f := newFake()
-	f.syncFn = func(ctx context.Context, o mailbox.SyncOptions) (mailbox.Result, error) {
-		return mailbox.Result{Pending: 1, Committed: false}, nil
+	f.syncFn = func(ctx context.Context, o mailapi.SyncOptions) (mailapi.Result, error) {
+		return mailapi.Result{Pending: 1, Committed: false}, nil
 	}
 	h := newHarness(t, f, nil)
 	h.keys("d", "q", "y")
@@ -219,8 +219,8 @@ func TestSyncNowCommits(t *testing.T) {
 
 func TestSyncErrorIsASentence(t *testing.T) {
 	f := newFake()
-	f.syncFn = func(ctx context.Context, o mailbox.SyncOptions) (mailbox.Result, error) {
-		return mailbox.Result{}, fmt.Errorf("dial tcp 127.0.0.1:995: %w", syscall.ECONNREFUSED)
+	f.syncFn = func(ctx context.Context, o mailapi.SyncOptions) (mailapi.Result, error) {
+		return mailapi.Result{}, &mailapi.Error{Kind: mailapi.KindTryLater, Err: fmt.Errorf("dial tcp 127.0.0.1:995: %w", syscall.ECONNREFUSED)}
 	}
 	h := newHarness(t, f, func(o *Options) { o.NoAutoSync = false })
 	if h.m.status.net != netOffline {
@@ -250,10 +250,10 @@ func TestSyncErrorIsASentence(t *testing.T) {
 func TestCtrlCCancelsSyncThenExits(t *testing.T) {
 	f := newFake()
 	started := make(chan struct{})
-	f.syncFn = func(ctx context.Context, o mailbox.SyncOptions) (mailbox.Result, error) {
+	f.syncFn = func(ctx context.Context, o mailapi.SyncOptions) (mailapi.Result, error) {
 		close(started)
 		<-ctx.Done()
-		return mailbox.Result{}, fmt.Errorf("sync: %w", ctx.Err())
+		return mailapi.Result{}, fmt.Errorf("sync: %w", ctx.Err())
 	}
 	h := newHarness(t, f, nil)
 	done := make(chan tea.Msg, 1)
@@ -682,12 +682,12 @@ func TestPasswordPrompt(t *testing.T) {
 	}
 	f := newFake()
 	calls := 0
-	f.syncFn = func(ctx context.Context, o mailbox.SyncOptions) (mailbox.Result, error) {
+	f.syncFn = func(ctx context.Context, o mailapi.SyncOptions) (mailapi.Result, error) {
 		calls++
 		if calls == 1 {
-			return mailbox.Result{}, fmt.Errorf("password: %w", config.ErrNoPassword)
+			return mailapi.Result{}, fmt.Errorf("password: %w", config.ErrNoPassword)
 		}
-		return mailbox.Result{Committed: true}, nil
+		return mailapi.Result{Committed: true}, nil
 	}
 	var got []string
 	h := newHarness(t, f, func(o *Options) {
@@ -831,11 +831,11 @@ func TestNewHeadersShownDuringSync(t *testing.T) {
 	f := newFake()
 	h := newHarness(t, f, nil)
 	h.m.syncing, h.m.syncCh = true, make(chan tea.Msg)
-	h.m.status.progress = mailbox.Progress{Phase: mailbox.PhaseHeaders, Done: 2, Total: 2}
+	h.m.status.progress = mailapi.Progress{Phase: mailapi.PhaseHeaders, Done: 2, Total: 2}
 	f.mu.Lock()
 	f.rows = append(sampleRowsNewer(), f.rows...)
 	f.mu.Unlock()
-	nm, cmd := h.m.Update(syncProgressMsg{session: h.m.session, p: mailbox.Progress{Phase: mailbox.PhaseBodies, Total: 5}})
+	nm, cmd := h.m.Update(syncProgressMsg{session: h.m.session, p: mailapi.Progress{Phase: mailapi.PhaseBodies, Total: 5}})
 	h.m = nm.(App)
 	for _, c := range cmd().(tea.BatchMsg)[1:] { // [0] waits for more progress
 		h.run(c, 0)
@@ -848,12 +848,12 @@ func TestNewHeadersShownDuringSync(t *testing.T) {
 func TestRefusedPasswordAsksAgain(t *testing.T) {
 	f := newFake()
 	calls := 0
-	f.syncFn = func(ctx context.Context, o mailbox.SyncOptions) (mailbox.Result, error) {
+	f.syncFn = func(ctx context.Context, o mailapi.SyncOptions) (mailapi.Result, error) {
 		calls++
 		if calls == 1 {
-			return mailbox.Result{}, &mailbox.Error{Kind: mailbox.KindCredentials, Err: errors.New("-ERR [AUTH] Authentication failed")}
+			return mailapi.Result{}, &mailapi.Error{Kind: mailapi.KindCredentials, Err: errors.New("-ERR [AUTH] Authentication failed")}
 		}
-		return mailbox.Result{Committed: true}, nil
+		return mailapi.Result{Committed: true}, nil
 	}
 	var got []string
 	h := newHarness(t, f, func(o *Options) {
@@ -956,7 +956,7 @@ func TestQuitDuringFailedSyncStays(t *testing.T) {
 	h.send(autoSyncMsg{session: h.m.session})
 	h.keys("q")
 	h.hold = nil
-	done.err = fmt.Errorf("dial tcp 127.0.0.1:995: %w", syscall.ECONNREFUSED)
+	done.err = &mailapi.Error{Kind: mailapi.KindTryLater, Err: fmt.Errorf("dial tcp 127.0.0.1:995: %w", syscall.ECONNREFUSED)}
 	h.send(*done)
 	if h.quit || h.m.prompt.Active() {
 		t.Fatalf("quit %v, prompt %q after a failed sync", h.quit, h.m.prompt.question)
@@ -1035,12 +1035,12 @@ func TestThemesAndDateFormat(t *testing.T) {
 func TestPasswordUsedWhenKeyringFails(t *testing.T) {
 	f := newFake()
 	calls := 0
-	f.syncFn = func(ctx context.Context, o mailbox.SyncOptions) (mailbox.Result, error) {
+	f.syncFn = func(ctx context.Context, o mailapi.SyncOptions) (mailapi.Result, error) {
 		calls++
 		if calls == 1 {
-			return mailbox.Result{}, fmt.Errorf("password: %w", config.ErrKeyringUnavailable)
+			return mailapi.Result{}, fmt.Errorf("password: %w", config.ErrKeyringUnavailable)
 		}
-		return mailbox.Result{Committed: true}, nil
+		return mailapi.Result{Committed: true}, nil
 	}
 	h := newHarness(t, f, func(o *Options) {
 		o.NoAutoSync = false

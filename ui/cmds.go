@@ -12,7 +12,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/message"
 )
 
@@ -26,7 +26,7 @@ const firstPage = 300
 // loadList reads the index: limit 0 means every row.
 func loadList(ctx context.Context, eng Engine, session, gen int, search string, limit int) tea.Cmd {
 	return func() tea.Msg {
-		rows, err := eng.List(ctx, mailbox.Query{Search: search, Limit: limit})
+		rows, err := eng.List(ctx, mailapi.Query{Search: search, Limit: limit})
 		return listMsg{session: session, gen: gen, rows: rows, partial: limit > 0 && len(rows) == limit, err: err}
 	}
 }
@@ -45,7 +45,7 @@ func runSync(ctx context.Context, eng Engine, session int, commit bool, ch chan 
 	return func() tea.Msg {
 		var mu sync.Mutex
 		closed := false
-		progress := func(p mailbox.Progress) {
+		progress := func(p mailapi.Progress) {
 			mu.Lock()
 			defer mu.Unlock()
 			if closed {
@@ -56,7 +56,7 @@ func runSync(ctx context.Context, eng Engine, session int, commit bool, ch chan 
 			default:
 			}
 		}
-		res, err := eng.Sync(ctx, mailbox.SyncOptions{Commit: commit, Progress: progress})
+		res, err := eng.Sync(ctx, mailapi.SyncOptions{Commit: commit, Progress: progress})
 		mu.Lock()
 		closed = true
 		close(ch)

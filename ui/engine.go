@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/popterm/popterm/config"
-	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/message"
 )
 
@@ -14,11 +14,11 @@ import (
 // implements it); tests substitute a fake.
 type Engine interface {
 	// List reads the index from the store (offline).
-	List(ctx context.Context, q mailbox.Query) ([]mailbox.Summary, error)
+	List(ctx context.Context, q mailapi.Query) ([]mailapi.Summary, error)
 	// Stats counts messages (offline).
-	Stats(ctx context.Context) (mailbox.Stats, error)
+	Stats(ctx context.Context) (mailapi.Stats, error)
 	// Sync runs one POP3 session; Commit sends DELE for pending marks.
-	Sync(ctx context.Context, opts mailbox.SyncOptions) (mailbox.Result, error)
+	Sync(ctx context.Context, opts mailapi.SyncOptions) (mailapi.Result, error)
 	// Open renders a message, fetching its body when not stored, and marks
 	// it seen.
 	Open(ctx context.Context, id int64, opts message.Options) (*message.Message, error)

@@ -16,7 +16,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/popterm/popterm/config"
-	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/message"
 )
 
@@ -24,22 +24,22 @@ import (
 // test here; the real engine has its own tests against real servers.
 type fakeEngine struct {
 	mu       sync.Mutex
-	rows     []mailbox.Summary
+	rows     []mailapi.Summary
 	msgs     map[int64]*message.Message
 	raw      map[int64][]byte
 	openErr  map[int64]error
 	syncs    []bool // the Commit flag of each sync
-	syncFn   func(ctx context.Context, opts mailbox.SyncOptions) (mailbox.Result, error)
+	syncFn   func(ctx context.Context, opts mailapi.SyncOptions) (mailapi.Result, error)
 	searches []string
 	closed   bool
 	last     time.Time
 }
 
-func (f *fakeEngine) List(ctx context.Context, q mailbox.Query) ([]mailbox.Summary, error) {
+func (f *fakeEngine) List(ctx context.Context, q mailapi.Query) ([]mailapi.Summary, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.searches = append(f.searches, q.Search)
-	var out []mailbox.Summary
+	var out []mailapi.Summary
 	for _, r := range f.rows {
 		hay := strings.ToLower(r.Subject + " " + r.From)
 		if q.Search == "" || strings.Contains(hay, strings.ToLower(q.Search)) {
@@ -52,10 +52,10 @@ func (f *fakeEngine) List(ctx context.Context, q mailbox.Query) ([]mailbox.Summa
 	return out, nil
 }
 
-func (f *fakeEngine) Stats(ctx context.Context) (mailbox.Stats, error) {
+func (f *fakeEngine) Stats(ctx context.Context) (mailapi.Stats, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var s mailbox.Stats
+	var s mailapi.Stats
 	for _, r := range f.rows {
 		s.Total++
 		if !r.Seen {
@@ -71,13 +71,13 @@ func (f *fakeEngine) Stats(ctx context.Context) (mailbox.Stats, error) {
 	return s, nil
 }
 
-func (f *fakeEngine) Sync(ctx context.Context, opts mailbox.SyncOptions) (mailbox.Result, error) {
+func (f *fakeEngine) Sync(ctx context.Context, opts mailapi.SyncOptions) (mailapi.Result, error) {
 	f.mu.Lock()
 	f.syncs = append(f.syncs, opts.Commit)
 	fn := f.syncFn
 	f.mu.Unlock()
 	if opts.Progress != nil {
-		opts.Progress(mailbox.Progress{Phase: mailbox.PhaseHeaders, Done: 1, Total: 2})
+		opts.Progress(mailapi.Progress{Phase: mailapi.PhaseHeaders, Done: 1, Total: 2})
 	}
 	if fn != nil {
 		return fn(ctx, opts)
@@ -85,14 +85,14 @@ func (f *fakeEngine) Sync(ctx context.Context, opts mailbox.SyncOptions) (mailbo
 	if opts.Commit {
 		return f.commit(), nil
 	}
-	return mailbox.Result{Committed: true}, nil
+	return mailapi.Result{Committed: true}, nil
 }
 
 // commit drops the marked rows, as a QUIT answered +OK would.
-func (f *fakeEngine) commit() mailbox.Result {
+func (f *fakeEngine) commit() mailapi.Result {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var keep []mailbox.Summary
+	var keep []mailapi.Summary
 	n := 0
 	for _, r := range f.rows {
 		if r.Deleted {
@@ -102,7 +102,7 @@ func (f *fakeEngine) commit() mailbox.Result {
 		keep = append(keep, r)
 	}
 	f.rows = keep
-	return mailbox.Result{Deleted: n, Committed: true}
+	return mailapi.Result{Deleted: n, Committed: true}
 }
 
 func (f *fakeEngine) Open(ctx context.Context, id int64, opts message.Options) (*message.Message, error) {
@@ -180,11 +180,11 @@ func (f *fakeEngine) syncFlags() []bool {
 var fixedNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
 // sampleRows are eight messages, newest first, with wide characters.
-func sampleRows() []mailbox.Summary {
+func sampleRows() []mailapi.Summary {
 	d := func(days int, h int) time.Time {
 		return fixedNow.Add(-time.Duration(days)*24*time.Hour - time.Duration(h)*time.Hour)
 	}
-	return []mailbox.Summary{
+	return []mailapi.Summary{
 		{ID: 8, From: "Alice Martin <alice@example.org>", FromName: "Alice Martin", Subject: "Lunch on Friday?", Date: d(0, 1), Size: 2300, MessageID: "<m8@x>", InReplyTo: "<m5@x>", References: []string{"<m5@x>"}},
 		{ID: 7, From: "김민준 <minjun@example.kr>", FromName: "김민준", Subject: "회의 일정 변경 안내", Date: d(0, 3), Size: 5400, Cached: true, MessageID: "<m7@x>"},
 		{ID: 6, From: "山田太郎 <taro@example.jp>", FromName: "山田太郎", Subject: "お見積もりの件について（再送）", Date: d(1, 0), Size: 18000, Seen: true, Cached: true, HasAttachments: true, MessageID: "<m6@x>"},
@@ -325,10 +325,10 @@ func (h *harness) selectedID() int64 {
 // manyFake is an engine with n messages, one a minute back from now.
 func manyFake(n int) *fakeEngine {
 	f := newFake()
-	f.rows = make([]mailbox.Summary, n)
+	f.rows = make([]mailapi.Summary, n)
 	for i := range f.rows {
 		id := int64(n - i)
-		f.rows[i] = mailbox.Summary{
+		f.rows[i] = mailapi.Summary{
 			ID: id, FromName: fmt.Sprintf("Sender %d", id%97), From: fmt.Sprintf("s%d@example.com", id%97),
 			Subject: fmt.Sprintf("Message number %d about 회의 and 🎉", id), Date: fixedNow.Add(-time.Duration(i) * time.Minute),
 			Size: int64(1000 + i), Seen: i%3 != 0, Cached: i%2 == 0, MessageID: fmt.Sprintf("<%d@x>", id),

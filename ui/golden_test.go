@@ -9,7 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/message"
 )
 
@@ -106,7 +106,7 @@ func TestGoldenScreens(t *testing.T) {
 		{name: "hostile_attachments", eng: hostileFake, keys: []string{"enter", "v"}},
 		{name: "sync_progress", eng: newFake, extra: func(h *harness) {
 			h.m.syncing, h.m.status.syncing = true, true
-			h.m.status.progress = mailbox.Progress{Phase: mailbox.PhaseBodies, Done: 37, Total: 120}
+			h.m.status.progress = mailapi.Progress{Phase: mailapi.PhaseBodies, Done: 37, Total: 120}
 		}},
 		{name: "empty", eng: func() *fakeEngine { f := newFake(); f.rows = nil; return f }},
 	}

@@ -7,7 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/message"
 )
 
@@ -20,7 +20,7 @@ type indexModel struct {
 	loc    *time.Location
 	layout string // ui.date_format for older dates
 
-	rows    []mailbox.Summary
+	rows    []mailapi.Summary
 	order   []int // display position -> rows index
 	depth   []int // thread depth per display position, nil without threads
 	sortBy  sortKey
@@ -51,16 +51,16 @@ func (m indexModel) visible() int { return max(m.height-headerLines, 1) }
 func (m indexModel) Len() int { return len(m.order) }
 
 // Selected returns the selected message, if any.
-func (m indexModel) Selected() (mailbox.Summary, bool) {
+func (m indexModel) Selected() (mailapi.Summary, bool) {
 	if m.sel < 0 || m.sel >= len(m.order) {
-		return mailbox.Summary{}, false
+		return mailapi.Summary{}, false
 	}
 	return m.rows[m.order[m.sel]], true
 }
 
 // SetRows replaces the rows (after a reload or sync) and keeps the selected
 // message selected, on the same screen line, when it is still there.
-func (m *indexModel) SetRows(rows []mailbox.Summary) {
+func (m *indexModel) SetRows(rows []mailapi.Summary) {
 	cur, had := m.Selected()
 	line := m.sel - m.top
 	m.rows = rows
@@ -94,7 +94,7 @@ func (m indexModel) find(id int64) int {
 }
 
 // update changes the row with this ID (optimistic marks, seen).
-func (m *indexModel) update(id int64, f func(*mailbox.Summary)) {
+func (m *indexModel) update(id int64, f func(*mailapi.Summary)) {
 	for i := range m.rows {
 		if m.rows[i].ID == id {
 			f(&m.rows[i])
@@ -321,4 +321,4 @@ func (m indexModel) row(pos int, c columns, now time.Time) string {
 // senderLabel is what the index shows as the sender (see
 // message.SenderLabel: a display name that looks like an address gives way
 // to the real address).
-func senderLabel(r *mailbox.Summary) string { return message.SenderLabel(r.From, r.FromName) }
+func senderLabel(r *mailapi.Summary) string { return message.SenderLabel(r.From, r.FromName) }

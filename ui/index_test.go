@@ -7,7 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/mailapi"
 )
 
 // The index's own keys: every movement binding, sort and threads.
@@ -122,7 +122,7 @@ func TestNewMailKeepsSelection(t *testing.T) {
 	}
 }
 
-func sampleRowsNewer() []mailbox.Summary {
+func sampleRowsNewer() []mailapi.Summary {
 	r := sampleRows()[:2]
 	r[0].ID, r[0].Subject, r[0].Date = 1009, "New one", fixedNow.Add(time.Minute)
 	r[1].ID, r[1].Subject, r[1].Date = 1010, "Newer one", fixedNow.Add(2*time.Minute)
@@ -206,7 +206,7 @@ func TestFit(t *testing.T) {
 // Sorting by sender uses what the index shows: the display name, else the
 // address.
 func TestSortBySenderFallsBackToAddress(t *testing.T) {
-	rows := []mailbox.Summary{
+	rows := []mailapi.Summary{
 		{ID: 1, FromName: "Zoe", From: "zoe@example.org"},
 		{ID: 2, From: "adam@example.org"},
 		{ID: 3, FromName: "Mia", From: "mia@example.org"},

@@ -3,7 +3,7 @@ package ui
 import (
 	"time"
 
-	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/message"
 )
 
@@ -15,7 +15,7 @@ import (
 type listMsg struct {
 	session int
 	gen     int // the query generation, to drop stale live-search results
-	rows    []mailbox.Summary
+	rows    []mailapi.Summary
 	partial bool // the newest rows only; the whole list follows
 	err     error
 }
@@ -23,7 +23,7 @@ type listMsg struct {
 // statsMsg carries the status bar counts and the last sync time.
 type statsMsg struct {
 	session  int
-	stats    mailbox.Stats
+	stats    mailapi.Stats
 	lastSync time.Time
 	err      error
 }
@@ -31,14 +31,14 @@ type statsMsg struct {
 // syncProgressMsg is one progress event of a running sync.
 type syncProgressMsg struct {
 	session int
-	p       mailbox.Progress
+	p       mailapi.Progress
 }
 
 // syncDoneMsg ends a sync.
 type syncDoneMsg struct {
 	session int
 	commit  bool
-	res     mailbox.Result
+	res     mailapi.Result
 	err     error
 }
 

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/mailapi"
 )
 
 // sortKey is the index's sort order, cycled by `o`.
@@ -27,12 +27,12 @@ func (k sortKey) String() string {
 
 // sortedOrder returns the row indexes of rows in the given order. Ties
 // fall back to newest first, so the order is stable across reloads.
-func sortedOrder(rows []mailbox.Summary, by sortKey) []int {
+func sortedOrder(rows []mailapi.Summary, by sortKey) []int {
 	order := make([]int, len(rows))
 	for i := range order {
 		order[i] = i
 	}
-	newer := func(a, b *mailbox.Summary) int {
+	newer := func(a, b *mailapi.Summary) int {
 		if c := b.Date.Compare(a.Date); c != 0 {
 			return c
 		}
@@ -87,7 +87,7 @@ func baseSubject(s string) string {
 // (RFC 5322 section 3.6.4): each thread starts where its first message
 // falls in order, replies follow their parent oldest first. It returns the
 // new order and each position's depth.
-func threadOrder(rows []mailbox.Summary, order []int) (threaded, depth []int) {
+func threadOrder(rows []mailapi.Summary, order []int) (threaded, depth []int) {
 	byID := make(map[string]int, len(rows))
 	for i := range rows {
 		if id := rows[i].MessageID; id != "" {

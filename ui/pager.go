@@ -11,7 +11,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/message"
 )
 
@@ -29,7 +29,7 @@ type pagerModel struct {
 	styles *Styles
 	loc    *time.Location
 
-	summary    mailbox.Summary
+	summary    mailapi.Summary
 	msg        *message.Message // nil while loading or when unavailable
 	loading    bool
 	failure    string // why the body is not shown
@@ -49,7 +49,7 @@ func newPager(keys *KeyMap, styles *Styles, loc *time.Location) pagerModel {
 }
 
 // Load starts showing a message whose body is being fetched.
-func (m *pagerModel) Load(s mailbox.Summary) {
+func (m *pagerModel) Load(s mailapi.Summary) {
 	*m = pagerModel{keys: m.keys, styles: m.styles, loc: m.loc, width: m.width, height: m.height,
 		allHeaders: m.allHeaders, summary: s, loading: true}
 	m.layout()

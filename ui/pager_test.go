@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/mailapi"
 )
 
 // TestPagerFailureSaysWhy: a stored message that fails to open is not
@@ -23,7 +23,7 @@ func TestPagerFailureSaysWhy(t *testing.T) {
 	} {
 		p := newPager(&keys, &styles, time.UTC)
 		p.SetSize(80, 24)
-		p.Load(mailbox.Summary{ID: 1, Subject: "s", Cached: tc.cached})
+		p.Load(mailapi.Summary{ID: 1, Subject: "s", Cached: tc.cached})
 		p.SetMessage(nil, errors.New("read index.db: disk I/O error"))
 		if got := p.View(); !strings.Contains(got, tc.want) {
 			t.Errorf("cached=%v: view lacks %q:\n%s", tc.cached, tc.want, got)

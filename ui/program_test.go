@@ -10,7 +10,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/popterm/popterm/config"
-	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/mailapi"
 )
 
 // The reader in a real tea.Program (teatest): commands run on goroutines,
@@ -19,19 +19,19 @@ import (
 func TestProgramSyncStreamsProgress(t *testing.T) {
 	f := newFake()
 	release := make(chan struct{})
-	f.syncFn = func(ctx context.Context, o mailbox.SyncOptions) (mailbox.Result, error) {
+	f.syncFn = func(ctx context.Context, o mailapi.SyncOptions) (mailapi.Result, error) {
 		if o.Commit {
 			return f.commit(), nil
 		}
 		for i := 1; i <= 3; i++ {
-			o.Progress(mailbox.Progress{Phase: mailbox.PhaseBodies, Done: i, Total: 3})
+			o.Progress(mailapi.Progress{Phase: mailapi.PhaseBodies, Done: i, Total: 3})
 		}
 		select {
 		case <-release:
 		case <-ctx.Done():
-			return mailbox.Result{}, ctx.Err()
+			return mailapi.Result{}, ctx.Err()
 		}
-		return mailbox.Result{New: 4, Committed: true}, nil
+		return mailapi.Result{New: 4, Committed: true}, nil
 	}
 	m := New(Options{
 		Account: Account{Name: "work", Engine: f},

@@ -8,7 +8,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/message"
 )
 
@@ -30,12 +30,12 @@ type statusModel struct {
 
 	account  string
 	readOnly bool
-	stats    mailbox.Stats
+	stats    mailapi.Stats
 	net      netState
 	lastSync time.Time
 
 	syncing  bool
-	progress mailbox.Progress
+	progress mailapi.Progress
 
 	fetching bool // a body is being fetched (spinner)
 	spin     spinner.Model

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/popterm/popterm/mailapi"
 	"io"
 	"net/url"
 	"os"
@@ -333,7 +334,7 @@ func runProbe(ctx context.Context, e *env, acct config.Account, password string)
 // probeFailure says in one line why a probe failed and what to do.
 func probeFailure(err error) string {
 	msg := message.SanitizeLine(err.Error())
-	var uc *setup.UntrustedCertError
+	var uc *mailapi.UntrustedCertError
 	var ce *connectError
 	switch {
 	case errors.As(err, &uc):

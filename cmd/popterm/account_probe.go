@@ -5,19 +5,19 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"github.com/popterm/popterm/mailapi"
 	"net"
 	"syscall"
 
 	"github.com/popterm/popterm/config"
 	"github.com/popterm/popterm/pop3"
-	"github.com/popterm/popterm/ui/setup"
 )
 
 // probeAccount connects to the account's server per its TLS mode, asks
 // CAPA, logs in with password (or the OAuth2 token command), asks CAPA again
 // and quits. It is the setup form's ProbeFunc and `account test`.
-func probeAccount(ctx context.Context, a config.Account, password string) (setup.ProbeResult, error) {
-	res := setup.ProbeResult{Addr: a.Addr(), TLSVersion: "none"}
+func probeAccount(ctx context.Context, a config.Account, password string) (mailapi.ProbeResult, error) {
+	res := mailapi.ProbeResult{Addr: a.Addr(), TLSVersion: "none"}
 	tlsCfg, err := a.TLSConfig()
 	if err != nil {
 		return res, err
@@ -36,7 +36,7 @@ func probeAccount(ctx context.Context, a config.Account, password string) (setup
 		var cv *tls.CertificateVerificationError
 		if errors.As(err, &cv) && len(cv.UnverifiedCertificates) > 0 {
 			leaf := cv.UnverifiedCertificates[0]
-			err = &setup.UntrustedCertError{SHA256: config.CertSHA256(leaf.Raw), Subject: leaf.Subject.String(), Err: cv.Err}
+			err = &mailapi.UntrustedCertError{SHA256: config.CertSHA256(leaf.Raw), Subject: leaf.Subject.String(), Err: cv.Err}
 		}
 		return res, &connectError{addr: a.Addr(), mode: a.TLS, err: err}
 	}
@@ -109,7 +109,7 @@ type connectError struct {
 func (e *connectError) Error() string {
 	prefix := fmt.Sprintf("connect to %s (%s): ", e.addr, tlsModeName(e.mode))
 	var dns *net.DNSError
-	var uc *setup.UntrustedCertError
+	var uc *mailapi.UntrustedCertError
 	var ne net.Error
 	var rh tls.RecordHeaderError
 	switch {

@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/popterm/popterm/mailapi"
 	"io"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
-	"github.com/popterm/popterm/cache"
 	"github.com/popterm/popterm/message"
 )
 
@@ -54,7 +54,7 @@ func cmdList(ctx context.Context, e *env, args []string) int {
 	}
 	defer s.Close()
 	if *asJSON {
-		msgs, err := s.engine.List(ctx, cache.Query{Search: words, Limit: *limit})
+		msgs, err := s.engine.List(ctx, mailapi.Query{Search: words, Limit: *limit})
 		if err != nil {
 			return failErr(e, "list", err)
 		}
@@ -84,7 +84,7 @@ func printList(ctx context.Context, e *env, s *session, words string, limit int)
 	if limit > 0 {
 		pageLimit = min(limit, firstPage)
 	}
-	page, err := s.engine.List(ctx, cache.Query{Search: words, Limit: pageLimit})
+	page, err := s.engine.List(ctx, mailapi.Query{Search: words, Limit: pageLimit})
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func printList(ctx context.Context, e *env, s *session, words string, limit int)
 	if len(page) < pageLimit || limit == pageLimit {
 		return nil
 	}
-	q := cache.Query{Search: words, Offset: len(page)}
+	q := mailapi.Query{Search: words, Offset: len(page)}
 	if limit > 0 {
 		q.Limit = limit - len(page)
 	}
@@ -104,13 +104,13 @@ func printList(ctx context.Context, e *env, s *session, words string, limit int)
 	for _, m := range page {
 		printed[m.ID] = true
 	}
-	rest = slices.DeleteFunc(rest, func(m cache.Message) bool { return printed[m.ID] })
+	rest = slices.DeleteFunc(rest, func(m mailapi.Summary) bool { return printed[m.ID] })
 	printColumns(e.stdout, rest, width, idWidth)
 	return nil
 }
 
 // printJSON prints msgs as one JSON array ([] when empty).
-func printJSON(e *env, msgs []cache.Message) int {
+func printJSON(e *env, msgs []mailapi.Summary) int {
 	out := make([]jsonMessage, 0, len(msgs))
 	for _, m := range msgs {
 		j := jsonMessage{
@@ -137,7 +137,7 @@ func printJSON(e *env, msgs []cache.Message) int {
 }
 
 // flags is the list's flag column for m.
-func flags(m cache.Message) string {
+func flags(m mailapi.Summary) string {
 	f := []byte("----")
 	if !m.Seen {
 		f[0] = 'N'
@@ -156,7 +156,7 @@ func flags(m cache.Message) string {
 
 // printColumns prints aligned columns for people; width > 0 truncates lines
 // to a terminal's width. The ID column is at least idWidth wide.
-func printColumns(w io.Writer, msgs []cache.Message, width, idWidth int) {
+func printColumns(w io.Writer, msgs []mailapi.Summary, width, idWidth int) {
 	idWidth = max(idWidth, 2)
 	for _, m := range msgs {
 		idWidth = max(idWidth, len(fmt.Sprint(m.ID)))

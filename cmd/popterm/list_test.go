@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"github.com/popterm/popterm/mailapi"
 	"maps"
 	"slices"
 	"strings"
@@ -11,7 +12,6 @@ import (
 	"unicode"
 
 	"github.com/charmbracelet/x/ansi"
-	"github.com/popterm/popterm/cache"
 	"github.com/popterm/popterm/pop3/pop3test"
 )
 
@@ -115,7 +115,7 @@ func TestListColumnsAlign(t *testing.T) {
 		if s == nil {
 			t.Fatalf("open: %d %s", code, b.String())
 		}
-		msgs, err := s.store.List(t.Context(), cache.Query{})
+		msgs, err := s.engine.List(t.Context(), mailapi.Query{})
 		s.Close()
 		if err != nil {
 			t.Fatal(err)

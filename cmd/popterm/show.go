@@ -2,12 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 
-	"github.com/popterm/popterm/cache"
+	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/mailbox"
 	"github.com/popterm/popterm/message"
 )
@@ -38,7 +37,7 @@ func cmdShow(ctx context.Context, e *env, args []string) int {
 	defer s.Close()
 	m, err := s.engine.Get(id)
 	if err != nil {
-		if errors.Is(err, cache.ErrNotFound) {
+		if mailapi.KindOf(err) == mailapi.KindNotFound {
 			return fail(e, exitFailure, "no message with ID %d (see popterm list)", id)
 		}
 		return failErr(e, "show", err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/popterm/popterm/mailapi"
 	"io"
 	"io/fs"
 	"os"
@@ -164,8 +165,7 @@ func exitFor(err error) int {
 // hint says what to do about an engine error of this kind (nothing when the
 // engine's own message already says it).
 func hint(err error) string {
-	var own *mailbox.Error
-	if errors.As(err, &own) {
+	if mailapi.Advises(err) {
 		return ""
 	}
 	var pe *pop3.Error

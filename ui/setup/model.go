@@ -9,6 +9,7 @@ package setup
 import (
 	"context"
 	"errors"
+	"github.com/popterm/popterm/mailapi"
 	"net"
 	"slices"
 	"strconv"
@@ -70,7 +71,7 @@ func fieldLabels() [fieldCount]string {
 type (
 	probeDoneMsg struct {
 		acct   config.Account
-		result ProbeResult
+		result mailapi.ProbeResult
 		err    error
 	}
 	saveDoneMsg struct{ err error }
@@ -89,11 +90,11 @@ type Model struct {
 	provider Provider
 	note     string
 	err      string
-	result   ProbeResult
+	result   mailapi.ProbeResult
 	acct     config.Account
 	// pin is the certificate fingerprint the user chose to trust.
 	pin       string
-	untrusted *UntrustedCertError
+	untrusted *mailapi.UntrustedCertError
 	saved     bool
 	width     int
 }
@@ -330,7 +331,7 @@ func isNoSuchHost(err error) bool {
 }
 
 func (m Model) probeDone(msg probeDoneMsg) Model {
-	var uc *UntrustedCertError
+	var uc *mailapi.UntrustedCertError
 	if errors.As(msg.err, &uc) && m.pin == "" {
 		m.step, m.untrusted, m.err = stepUntrusted, uc, ""
 		return m

@@ -3,6 +3,7 @@ package setup
 import (
 	"context"
 	"errors"
+	"github.com/popterm/popterm/mailapi"
 	"net"
 	"strings"
 	"sync"
@@ -20,18 +21,18 @@ type fakeServer struct {
 	pws     []string
 	saved   []config.Account
 	savedPw string
-	probe   func(a config.Account) (ProbeResult, error)
+	probe   func(a config.Account) (mailapi.ProbeResult, error)
 	saveErr error
 }
 
-func (f *fakeServer) Probe(ctx context.Context, a config.Account, pw string) (ProbeResult, error) {
+func (f *fakeServer) Probe(ctx context.Context, a config.Account, pw string) (mailapi.ProbeResult, error) {
 	f.mu.Lock()
 	f.probed, f.pws = append(f.probed, a), append(f.pws, pw)
 	f.mu.Unlock()
 	if f.probe != nil {
 		return f.probe(a)
 	}
-	return ProbeResult{Addr: a.Addr(), TLSVersion: "TLS 1.3", Mechanism: "plain", Mechanisms: []string{"PLAIN"}, Top: true, UIDL: true}, nil
+	return mailapi.ProbeResult{Addr: a.Addr(), TLSVersion: "TLS 1.3", Mechanism: "plain", Mechanisms: []string{"PLAIN"}, Top: true, UIDL: true}, nil
 }
 
 func (f *fakeServer) Save(a config.Account, pw string) error {
@@ -152,8 +153,8 @@ func TestFormEditAndTLSToggle(t *testing.T) {
 }
 
 func TestFormProbeFailureSavesNothing(t *testing.T) {
-	f := &fakeServer{probe: func(a config.Account) (ProbeResult, error) {
-		return ProbeResult{}, errors.New("log in as bob: -ERR [AUTH] invalid\x1b[31m password \u202egnp.exe")
+	f := &fakeServer{probe: func(a config.Account) (mailapi.ProbeResult, error) {
+		return mailapi.ProbeResult{}, errors.New("log in as bob: -ERR [AUTH] invalid\x1b[31m password \u202egnp.exe")
 	}}
 	d := newDriver(t, f)
 	d.typeText("bob@example.org")
@@ -173,11 +174,11 @@ func TestFormProbeFailureSavesNothing(t *testing.T) {
 }
 
 func TestFormTriesAlternativeHost(t *testing.T) {
-	f := &fakeServer{probe: func(a config.Account) (ProbeResult, error) {
+	f := &fakeServer{probe: func(a config.Account) (mailapi.ProbeResult, error) {
 		if a.Host == "pop.example.org" {
-			return ProbeResult{}, &net.DNSError{Err: "no such host", Name: a.Host, IsNotFound: true}
+			return mailapi.ProbeResult{}, &net.DNSError{Err: "no such host", Name: a.Host, IsNotFound: true}
 		}
-		return ProbeResult{Addr: a.Addr(), TLSVersion: "TLS 1.3", Mechanism: "user"}, nil
+		return mailapi.ProbeResult{Addr: a.Addr(), TLSVersion: "TLS 1.3", Mechanism: "user"}, nil
 	}}
 	d := newDriver(t, f)
 	d.typeText("bob@example.org")
@@ -192,11 +193,11 @@ func TestFormTriesAlternativeHost(t *testing.T) {
 
 func TestFormPinsUntrustedCertificate(t *testing.T) {
 	pin := strings.Repeat("ab", 32)
-	f := &fakeServer{probe: func(a config.Account) (ProbeResult, error) {
+	f := &fakeServer{probe: func(a config.Account) (mailapi.ProbeResult, error) {
 		if a.TLSCertSHA256 != pin {
-			return ProbeResult{}, &UntrustedCertError{SHA256: pin, Subject: "CN=mail", Err: errors.New("x509: certificate signed by unknown authority")}
+			return mailapi.ProbeResult{}, &mailapi.UntrustedCertError{SHA256: pin, Subject: "CN=mail", Err: errors.New("x509: certificate signed by unknown authority")}
 		}
-		return ProbeResult{Addr: a.Addr(), TLSVersion: "TLS 1.3", Mechanism: "plain"}, nil
+		return mailapi.ProbeResult{Addr: a.Addr(), TLSVersion: "TLS 1.3", Mechanism: "plain"}, nil
 	}}
 	d := newDriver(t, f)
 	d.typeText("bob@example.org")
