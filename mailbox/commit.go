@@ -7,6 +7,68 @@ import (
 	"time"
 )
 
+// Commit runs one short session that only deletes: login, UIDL (on a
+// server without UIDL, the header hashes that identify its messages), DELE
+// for the pending marks and policy deletions, QUIT. It fetches no header or
+// body of a message new to the store and indexes nothing new, so quitting
+// costs the same with one new message or a thousand. Marked messages that
+// are gone from the server leave the store (their deletion happened). As
+// with Sync, only a +OK to QUIT commits; a cancelled context closes the
+// connection without QUIT.
+func (e *Engine) Commit(ctx context.Context, progress func(Progress)) (CommitResult, error) {
+	e.syncMu.Lock()
+	defer e.syncMu.Unlock()
+	e.closeSession() // some servers lock the maildrop per session
+
+	opts := SyncOptions{Commit: true, Progress: progress}
+	var res Result
+	result := func() CommitResult {
+		return CommitResult{
+			Deleted: res.Deleted, Pending: e.pendingCount(context.WithoutCancel(ctx)),
+			Committed: res.Committed, Warnings: res.Warnings, TLS: res.TLS,
+		}
+	}
+	c, err := e.connect(ctx, opts)
+	if err != nil {
+		return result(), classified(wrapCancel(ctx, err))
+	}
+	res.TLS = tlsName(c)
+	s := &syncRun{e: e, c: c, opts: opts, res: &res, now: e.now(), listOnly: true}
+	if err := s.listForCommit(ctx); err != nil {
+		c.Close() // without QUIT: the server deletes nothing
+		return result(), classified(wrapCancel(ctx, err))
+	}
+	if err := s.finish(ctx); err != nil {
+		c.Close()
+		return result(), classified(wrapCancel(ctx, err))
+	}
+	emit(opts, Progress{Phase: PhaseDone})
+	return result(), nil
+}
+
+// listForCommit learns which stored message has which number in this
+// session, and removes marked messages that are gone from the server.
+func (s *syncRun) listForCommit(ctx context.Context) error {
+	emit(s.opts, Progress{Phase: PhaseList})
+	if caps := s.c.Caps(); caps != nil && caps.Known && !caps.Top {
+		s.noTop = true
+	}
+	pairs, ok, err := fetchUIDL(ctx, s.c)
+	if err != nil {
+		return err
+	}
+	if s.rows, err = s.e.store.All(ctx); err != nil {
+		return fmt.Errorf("read the index: %w", err)
+	}
+	if ok {
+		s.l = newListing(pairs)
+		s.findGone()
+	} else if err := s.syncByHash(ctx); err != nil { // with listOnly: identities only
+		return err
+	}
+	return s.markGone(ctx)
+}
+
 // deletion is one DELE this session may send.
 type deletion struct {
 	num    int

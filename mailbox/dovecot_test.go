@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -172,5 +173,56 @@ func TestDovecotDroppedConnectionKeepsMarks(t *testing.T) {
 	}
 	if res = d.sync(true); !res.Committed || res.Deleted != 2 || d.serverCount() != 2 {
 		t.Fatalf("retry: %+v, server %d", res, d.serverCount())
+	}
+}
+
+// A commit after new mail arrived (prefetch = all) deletes exactly the
+// marked messages and reads nothing: Dovecot's own logout line for the
+// session counts no TOP and no RETR.
+func TestDovecotCommitFetchesNothing(t *testing.T) {
+	d := newDovecotFixture(t, 4)
+	d.acct.Prefetch = config.Prefetch{Mode: config.PrefetchAll}
+	d.sync(false)
+	for i := 5; i <= 7; i++ {
+		d.dc.Deliver(d.dc.User, dovecotMail(i))
+	}
+	marked := []int64{d.bySubject("dovecot 2").ID, d.bySubject("dovecot 3").ID}
+	if err := d.eng.MarkDeleted(context.Background(), marked, true); err != nil {
+		t.Fatal(err)
+	}
+	var phases []Phase
+	res, err := d.eng.Commit(context.Background(), func(p Progress) { phases = append(phases, p.Phase) })
+	if err != nil {
+		t.Fatalf("commit: %v", err)
+	}
+	if !res.Committed || res.Deleted != 2 || res.Pending != 0 {
+		t.Errorf("result %+v", res)
+	}
+	if got := d.serverCount(); got != 5 {
+		t.Errorf("%d messages on the server, want 5", got)
+	}
+	for i := 1; i <= 7; i++ {
+		if want := i != 2 && i != 3; d.dc.HasMessage(d.dc.User, dovecotMail(i)) != want {
+			t.Errorf("message %d on the server: %v, want %v", i, !want, want)
+		}
+	}
+	if n := len(d.all()); n != 2 {
+		t.Errorf("%d rows stored, want 2 (the commit indexes nothing new)", n)
+	}
+	if slices.Contains(phases, PhaseHeaders) || slices.Contains(phases, PhaseBodies) {
+		t.Errorf("phases %v", phases)
+	}
+	if err := d.dc.WaitIdle(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	logouts := d.dc.Logouts()
+	if len(logouts) != 2 {
+		t.Fatalf("want 2 logout lines (sync, commit), got:\n%s", strings.Join(logouts, "\n"))
+	}
+	if l := logouts[0]; !strings.Contains(l, "top=4/") || !strings.Contains(l, "retr=4/") {
+		t.Errorf("the start-up sync's logout line does not count its 4 TOP and RETR: %s", l)
+	}
+	if l := logouts[1]; !strings.Contains(l, "top=0/0") || !strings.Contains(l, "retr=0/0") || !strings.Contains(l, "del=2/") {
+		t.Errorf("the commit's session read or deleted the wrong things: %s", l)
 	}
 }

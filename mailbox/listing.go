@@ -4,10 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/popterm/popterm/cache"
 	"io"
 
 	"github.com/popterm/popterm/pop3"
@@ -95,19 +94,11 @@ func readHeader(r *bufio.Reader) (headerBlock, error) {
 	return headerBlock{header: b[:min(len(b), maxHeader)], raw: b}, nil
 }
 
-// headerHash is the hex SHA-256 of a header block, ignoring line-end style
-// and the trailing blank line, so a TOP header and a RETR header agree.
-func headerHash(header []byte) string {
-	h := bytes.ReplaceAll(header, []byte("\r\n"), []byte("\n"))
-	h = bytes.TrimRight(h, "\n")
-	sum := sha256.Sum256(h)
-	return hex.EncodeToString(sum[:])
-}
-
 // hashIdentity is the stable identity of a message on a server without
-// UIDL: a hash of its header block and its size.
+// UIDL: a hash of its header block and its size (the store's header hash,
+// so line-end style and the trailing blank line do not matter).
 func hashIdentity(header []byte, size int64) string {
-	return hashPrefix + headerHash(append(fmt.Appendf(nil, "%d\n", size), header...))
+	return hashPrefix + cache.HeaderHash(append(fmt.Appendf(nil, "%d\n", size), header...))
 }
 
 // fetchUIDL asks UIDL; ok is false when the server does not support it (a

@@ -35,6 +35,8 @@ type syncRun struct {
 	batch []cache.NewMessage      // new messages waiting for the indexer
 	idx   *indexer                // indexes batches concurrently, or nil
 	noTop bool                    // the server has no usable TOP
+
+	listOnly bool // a commit: learn identities, store no header or body
 }
 
 // Sync runs one POP3 session: it lists the maildrop, indexes the headers of
@@ -254,6 +256,9 @@ func (s *syncRun) syncByHash(ctx context.Context) error {
 		s.l.count[id]++
 		s.l.entries = append(s.l.entries, entry{num: n, key: k})
 		s.l.byKey[k] = n
+		if s.listOnly {
+			return nil // a commit only needs the identity
+		}
 		if r, ok := s.known[k]; ok {
 			if !r.OnServer {
 				return s.setOnServer(ctx, []int64{r.ID}, true)

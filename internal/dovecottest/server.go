@@ -474,3 +474,17 @@ func tail(s string, n int) string {
 	}
 	return string(bytes.Join(lines, []byte("\n")))
 }
+
+// Logouts returns Dovecot's own logout lines so far, oldest first: one per
+// POP3 session that ended with QUIT, with the counts of pop3_logout_format
+// (by default "top=N/bytes, retr=N/bytes, del=N/total, size=..."). Call
+// WaitIdle first: Dovecot writes the line as the session's process ends.
+func (s *Server) Logouts() []string {
+	var out []string
+	for _, l := range strings.Split(s.Log(), "\n") {
+		if strings.Contains(l, "Logged out") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
