@@ -57,17 +57,11 @@ type App struct {
 	searchGen int
 	loadedGen int // the generation whose whole list is shown
 
-	syncing      bool
-	syncCommit   bool
-	syncCancel   context.CancelFunc
-	syncCh       chan tea.Msg
-	checkGen     int  // the periodic check timer that counts
-	quitAfter    bool // exit when the running commit succeeds
-	quitWhenDone bool // q was pressed during a sync: quit (commit) after it
-	interrupted  bool // Ctrl-C cancelled the running sync
-	password     string
-	passwordSync bool   // the commit flag of the sync that asked for it
-	afterSync    string // news to add to the next sync's result
+	sync      syncState // the one server operation, and what is queued
+	checkGen  int       // the periodic check timer that counts
+	password  string
+	retry     job    // what a typed password retries
+	afterSync string // news to add to the next sync's result
 
 	lastClick    time.Time
 	lastClickRow int
@@ -107,8 +101,7 @@ func New(opts Options) App {
 	m.pager = newPager(m.keys, m.styles, m.loc)
 	m.attach = newAttachments(m.keys, m.styles)
 	m.status = newStatus(m.styles, m.loc)
-	m.status.account = m.acct.Name
-	m.status.readOnly = m.acct.ReadOnly
+	m.status.SetAccount(m.acct.Name, m.acct.ReadOnly)
 	m.downloadDir = opts.UI.DownloadDir
 	if m.downloadDir == "" { // not set in the config: the desktop's folder
 		m.downloadDir = message.DownloadDir()
@@ -226,7 +219,7 @@ func (m App) View() tea.View {
 	case screenAccounts:
 		body = accountsView(m.styles, m.opts.Accounts, m.acct.Name, m.accountSel, m.width, main)
 	}
-	frame := body + "\n" + m.status.View(m.now()) + "\n" + strings.Join(bottom, "\n")
+	frame := body + "\n" + m.status.View(m.now(), m.sync) + "\n" + strings.Join(bottom, "\n")
 	if lines := strings.Split(frame, "\n"); len(lines) > m.height {
 		frame = strings.Join(lines[:m.height], "\n") // a window too small for the bars
 	}

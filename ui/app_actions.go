@@ -52,52 +52,56 @@ func (m *App) markID(s mailapi.Summary, deleted bool) tea.Cmd {
 	}
 	m.index.update(s.ID, func(r *mailapi.Summary) { r.Deleted = deleted })
 	if deleted {
-		m.status.stats.Deleted++
+		m.status.SetPending(m.status.Pending() + 1)
 	} else {
-		m.status.stats.Deleted = max(m.status.stats.Deleted-1, 0)
+		m.status.SetPending(m.status.Pending() - 1)
 	}
 	return markDeleted(m.ctx, m.acct.Engine, m.session, []int64{s.ID}, deleted)
 }
 
 // syncNow is `$`: a sync that commits the marks (after asking, when there
-// are marks and ui.confirm_commit is on).
+// are marks and ui.confirm_commit is on). During a sync it is queued and
+// runs when that sync ends.
 func (m App) syncNow() (tea.Model, tea.Cmd) {
-	if m.syncing {
-		m.status.Notify("A sync is running; press $ again when it ends (q quits after it).")
+	switch m.sync.phase {
+	case syncSyncing:
+		m.sync.queuedSync = true
+		m.status.Notify("A sync is running; $ runs when it ends (q stops it and quits).")
+		return m, nil
+	case syncCommitting, syncQuitting:
+		m.status.Notify("Deleting on the server and quitting (Ctrl-C cancels).")
 		return m, nil
 	}
-	if n := m.status.stats.Deleted; n > 0 && m.opts.UI.ConfirmCommit {
+	if n := m.status.Pending(); n > 0 && m.opts.UI.ConfirmCommit {
 		m.prompt = confirmPrompt(promptCommitSync, pendingQuestion(n), m.width)
 		return m, nil
 	}
-	return m.startSync(true, false)
+	return m.startSync(true)
 }
 
-// quit is `q`: with marks pending, commit them (after asking), and exit
-// only when the server confirmed; else exit at once.
+// quit is `q`: with marks pending, commit them (after asking) in a session
+// that only deletes, and exit when the server confirmed; without marks,
+// exit at once. A running sync is stopped first (see commitAndExit).
 func (m App) quit() (tea.Model, tea.Cmd) {
-	n := m.status.stats.Deleted
+	n := m.status.Pending()
 	if n == 0 || m.acct.ReadOnly {
 		return m.exit()
 	}
-	if m.syncing {
-		m.quitWhenDone = true
-		m.status.Notify("A sync is running: quitting when it ends (Ctrl-C cancels the sync and the quit).")
-		return m, nil
+	if m.sync.deleting() || !m.opts.UI.ConfirmCommit {
+		return m.commitAndExit()
 	}
-	if m.opts.UI.ConfirmCommit {
-		m.prompt = confirmPrompt(promptCommitQuit, pendingQuestion(n), m.width)
-		return m, nil
+	if m.sync.phase == syncCommitting || m.sync.phase == syncQuitting {
+		return m, nil // already deleting, then quitting
 	}
-	return m.startSync(true, true)
+	m.prompt = confirmPrompt(promptCommitQuit, pendingQuestion(n), m.width)
+	return m, nil
 }
 
-// exit leaves without committing; marks stay pending for next time.
+// exit leaves without committing; marks stay pending for next time. A
+// running operation is cancelled (nothing is deleted).
 func (m App) exit() (tea.Model, tea.Cmd) {
-	if m.syncing {
-		m.syncCancel()
-	}
-	if n := m.status.stats.Deleted; n > 0 && m.farewell == "" {
+	m.sync.end()
+	if n := m.status.Pending(); n > 0 && m.farewell == "" {
 		m.farewell = fmt.Sprintf("%s kept for the next commit (q or $ in the reader, or popterm sync --commit).",
 			plural(n, "deletion mark"))
 	}

@@ -20,14 +20,14 @@ import (
 func (m App) handleData(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case autoSyncMsg:
-		if msg.session == m.session {
-			return m.startSync(false, false)
+		if msg.session == m.session && !m.sync.busy() {
+			return m.startSync(false)
 		}
 	case checkMsg:
 		// Only the latest timer counts, and never over a running sync or an
 		// open question.
-		if msg.session == m.session && msg.gen == m.checkGen && !m.syncing && !m.prompt.Active() {
-			return m.startSync(false, false)
+		if msg.session == m.session && msg.gen == m.checkGen && !m.sync.busy() && !m.prompt.Active() {
+			return m.startSync(false)
 		}
 	case listMsg:
 		if msg.session != m.session || msg.gen != m.searchGen {
@@ -43,7 +43,7 @@ func (m App) handleData(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if !msg.partial {
 			m.loadedGen = msg.gen
 		}
-		m.index.search = m.search
+		m.index.SetSearch(m.search)
 		m.index.SetRows(msg.rows)
 	case statsMsg:
 		if msg.session != m.session {
@@ -53,25 +53,30 @@ func (m App) handleData(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.status.Fail(sentence("Could not count the messages", msg.err))
 			return m, nil
 		}
-		m.status.stats, m.status.lastSync = msg.stats, msg.lastSync
+		m.status.SetCounts(msg.stats, msg.lastSync)
 	case syncProgressMsg:
-		if msg.session != m.session || !m.syncing {
+		if msg.session != m.session || !m.sync.busy() {
 			return m, nil
 		}
-		prev := m.status.progress.Phase
-		m.status.progress = msg.p
+		prev := m.sync.progress.Phase
+		m.sync.progress = msg.p
 		if prev == mailapi.PhaseHeaders && msg.p.Phase != prev {
 			// New headers are stored: show the new mail before the
 			// bodies download.
 			reload := m.reload()
-			return m, tea.Batch(waitProgress(m.syncChan()), reload)
+			return m, tea.Batch(waitProgress(m.sync.ch), reload)
 		}
-		return m, waitProgress(m.syncChan())
+		return m, waitProgress(m.sync.ch)
 	case syncDoneMsg:
 		if msg.session != m.session {
 			return m, nil
 		}
 		return m.syncDone(msg)
+	case commitDoneMsg:
+		if msg.session != m.session {
+			return m, nil
+		}
+		return m.commitDone(msg)
 	case openedMsg:
 		return m.opened(msg)
 	case markedMsg:
@@ -119,7 +124,13 @@ func (m App) handleData(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case passwordSetMsg:
 		// The typed password is used for this run even when the keyring
 		// could not keep it.
-		nm, cmd := m.startSync(m.passwordSync, false)
+		var nm tea.Model
+		var cmd tea.Cmd
+		if m.retry == jobCommit {
+			nm, cmd = m.startCommit()
+		} else {
+			nm, cmd = m.startSync(m.retry == jobSync)
+		}
 		m = nm.(App)
 		switch {
 		case msg.err != nil:
@@ -137,109 +148,185 @@ func (m App) handleData(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// syncChan is the progress channel of the running sync.
-func (m App) syncChan() chan tea.Msg { return m.syncCh }
-
-// startSync begins a sync; commit sends DELE for the marks, quitAfter
-// exits when that commit succeeds.
-func (m App) startSync(commit, quitAfter bool) (tea.Model, tea.Cmd) {
+// startSync begins a sync; commit sends DELE for the marks ($).
+func (m App) startSync(commit bool) (tea.Model, tea.Cmd) {
 	if m.acct.ReadOnly {
 		m.status.Fail("This account is open read-only in another popterm; sync there.")
 		return m, nil
 	}
-	if m.syncing {
+	if m.sync.busy() {
 		m.status.Notify("A sync is already running.")
 		return m, nil
 	}
-	ctx, cancel := context.WithCancel(m.ctx)
-	m.syncing, m.syncCommit, m.syncCancel, m.quitAfter, m.interrupted = true, commit, cancel, quitAfter, false
-	m.syncCh = make(chan tea.Msg, 16)
-	m.status.syncing = true
-	m.status.progress = mailapi.Progress{Phase: mailapi.PhaseConnect}
+	ctx := m.sync.begin(m.ctx, syncSyncing, commit, false)
 	if commit {
 		m.status.Notify("Committing deletions…")
 	}
-	return m, tea.Batch(runSync(ctx, m.acct.Engine, m.session, commit, m.syncCh), waitProgress(m.syncCh))
+	return m, tea.Batch(runSync(ctx, m.acct.Engine, m.session, commit, m.sync.ch), waitProgress(m.sync.ch))
 }
 
-// syncDone shows a sync's result, reloads, and finishes a quit.
+// startCommit begins a commit (UIDL, DELE, QUIT; nothing fetched) that
+// exits the reader when the server confirms it.
+func (m App) startCommit() (tea.Model, tea.Cmd) {
+	ctx := m.sync.begin(m.ctx, syncCommitting, true, true)
+	m.status.Notify(fmt.Sprintf("Deleting %s on the server…", plural(m.status.Pending(), "message")))
+	return m, tea.Batch(runCommit(ctx, m.acct.Engine, m.session, m.sync.ch), waitProgress(m.sync.ch))
+}
+
+// commitAndExit is the confirmed `q`: during a sync that is already
+// deleting, exit when it is done; during another sync, stop its download
+// (what is stored stays) and commit when it has ended; else commit now.
+func (m App) commitAndExit() (tea.Model, tea.Cmd) {
+	switch {
+	case m.sync.deleting():
+		m.sync.exitAfter = true
+		m.status.Notify("Deleting on the server: quitting when it is done (Ctrl-C cancels).")
+		return m, nil
+	case m.sync.phase == syncSyncing:
+		m.sync.stopForQuit()
+		m.status.Notify(fmt.Sprintf("Stopping the download (what arrived stays stored); then deleting %s and quitting. Ctrl-C cancels.",
+			plural(m.status.Pending(), "message")))
+		return m, nil
+	case m.sync.busy():
+		return m, nil // committing or quitting already
+	}
+	return m.startCommit()
+}
+
+// passwordPrompt asks for the password; the typed one retries j.
+func (m *App) passwordPrompt(j job) {
+	m.retry = j
+	m.prompt = ask(promptPassword, "Password for "+message.SanitizeLine(m.acct.Name)+": ", "", m.width)
+}
+
+// needsPassword reports whether err means no password could be had.
+func needsPassword(err error) bool {
+	return errors.Is(err, config.ErrNoPassword) || errors.Is(err, config.ErrKeyringUnavailable)
+}
+
+// syncDone shows a sync's result, reloads, and runs what was queued: the
+// commit of a quit that stopped it, or a `$` pressed while it ran.
 func (m App) syncDone(msg syncDoneMsg) (tea.Model, tea.Cmd) {
-	m.syncing = false
-	m.syncCancel()
-	m.status.syncing = false
-	quitAfter := m.quitAfter
-	m.quitAfter = false
+	was := m.sync.end()
 	note := m.afterSync
 	m.afterSync = ""
 	reload := m.reload()
 	err, res := msg.err, msg.res
+	stopped := was.phase == syncQuitting && errors.Is(err, context.Canceled)
 	switch {
-	case err != nil && m.interrupted && errors.Is(err, context.Canceled):
+	case stopped:
+		// Stopped for q: the commit follows.
+	case err != nil && was.interrupted && errors.Is(err, context.Canceled):
 		m.status.Notify("Sync cancelled; nothing was deleted.")
-	case err != nil && m.opts.SetPassword != nil &&
-		(errors.Is(err, config.ErrNoPassword) || errors.Is(err, config.ErrKeyringUnavailable)):
-		m.status.net = netUnknown
-		m.passwordSync = msg.commit
-		m.prompt = ask(promptPassword, "Password for "+message.SanitizeLine(m.acct.Name)+": ", "", m.width)
+	case err != nil && m.opts.SetPassword != nil && needsPassword(err):
+		m.status.SetNet(netUnknown)
+		m.passwordPrompt(map[bool]job{false: jobCheck, true: jobSync}[msg.commit])
 		m.status.Notify(sentence("No password for this account; type it (Esc stays offline)", err))
 	case err != nil && m.opts.SetPassword != nil && mailapi.KindOf(err) == mailapi.KindCredentials && !msg.commit:
-		m.status.net = netOnline // the server answered
-		m.passwordSync = false
-		m.prompt = ask(promptPassword, "Password for "+message.SanitizeLine(m.acct.Name)+": ", "", m.width)
+		m.status.SetNet(netOnline) // the server answered
+		m.passwordPrompt(jobCheck)
 		m.status.Fail(sentence("The server refused the password; type it again (Esc stays offline)", err))
 	case err != nil:
-		m.status.net = netOffline
-		if mailapi.KindOf(err) == mailapi.KindCredentials {
-			m.status.net = netOnline
-		}
-		what := "Sync failed"
-		if msg.commit {
-			what = "Could not delete on the server"
-		}
-		s := sentence(what, err)
-		if mailapi.KindOf(err) == mailapi.KindTryLater && !msg.commit {
-			// Being offline is a state (shown in the bar), not a fault.
-			if !mailapi.Advises(err) { // the engine's own sentence says what to do already
-				s += " The stored mail stays readable; $ tries again."
-			}
-			m.status.Notify(s)
-			break
-		}
-		if msg.commit && m.status.stats.Deleted > 0 {
-			s += fmt.Sprintf(" The %s stay pending: q tries again, x exits keeping them.", plural(m.status.stats.Deleted, "mark"))
-		}
-		m.status.Fail(s)
+		m.failed(err, msg.commit)
 	case msg.commit && !res.Committed && res.Pending > 0:
-		m.status.net = netOnline
+		m.status.SetNet(netOnline)
 		m.status.Fail(fmt.Sprintf("The server did not confirm the deletions; %s stay pending: q tries again, x exits keeping them.",
 			plural(res.Pending, "mark")))
 	default:
-		m.status.net = netOnline
+		m.status.SetNet(netOnline)
 		if msg.commit && res.Committed {
 			// Until the counts are read again: a quit waiting for this
 			// commit must not ask about the marks it just deleted.
-			m.status.stats.Deleted = res.Pending
+			m.status.SetPending(res.Pending)
 		}
-		m.status.Notify(strings.TrimSpace(syncSummary(res, msg.commit) + " " + note))
-		if quitAfter {
-			m.farewell = m.status.notice
+		summary := strings.TrimSpace(syncSummary(res, msg.commit) + " " + note)
+		m.status.Notify(summary)
+		if was.exitAfter && msg.commit && res.Committed {
+			m.farewell = summary
 			return m, tea.Quit
 		}
 	}
-	check := m.scheduleCheck()
-	if m.quitWhenDone && err != nil && m.status.stats.Deleted > 0 {
-		// The server did not answer this sync: asking to delete there now
-		// would only fail again.
-		m.quitWhenDone = false
+	if was.phase == syncQuitting && !m.prompt.Active() {
+		if err != nil && !stopped && mailapi.KindOf(err) == mailapi.KindTryLater {
+			// The server did not answer this sync: deleting there now
+			// would only fail again.
+			text, _ := m.status.Message()
+			m.status.Fail(strings.TrimSpace(text + " Not quitting: q tries to delete the marks again, x exits keeping them."))
+			return m, tea.Batch(reload, m.scheduleCheck())
+		}
+		nm, commit := m.startCommit()
+		return nm, tea.Batch(reload, commit)
+	}
+	if was.exitAfter && m.status.Pending() > 0 {
 		text, _ := m.status.Message()
 		m.status.Fail(strings.TrimSpace(text + " Not quitting: q tries to delete the marks again, x exits keeping them."))
 	}
-	if m.quitWhenDone && !m.prompt.Active() {
-		m.quitWhenDone = false
-		nm, quit := m.quit()
-		return nm, tea.Batch(reload, quit)
+	check := m.scheduleCheck()
+	if was.queuedSync && err == nil && !m.prompt.Active() {
+		nm, sync := m.syncNow()
+		return nm, tea.Batch(reload, check, sync)
 	}
 	return m, tea.Batch(reload, check)
+}
+
+// commitDone shows a commit's result and exits when the server confirmed
+// it; otherwise the marks stay pending and the reader stays open.
+func (m App) commitDone(msg commitDoneMsg) (tea.Model, tea.Cmd) {
+	was := m.sync.end()
+	reload := m.reload()
+	err, res := msg.err, msg.res
+	switch {
+	case err != nil && was.interrupted && errors.Is(err, context.Canceled):
+		m.status.Notify("Commit cancelled; nothing was deleted.")
+	case err != nil && m.opts.SetPassword != nil && needsPassword(err):
+		m.status.SetNet(netUnknown)
+		m.passwordPrompt(jobCommit)
+		m.status.Notify(sentence("No password for this account; type it (Esc stays offline)", err))
+	case err != nil:
+		m.failed(err, true)
+	case !res.Committed && res.Pending > 0:
+		m.status.SetNet(netOnline)
+		m.status.Fail(fmt.Sprintf("The server did not confirm the deletions; %s stay pending: q tries again, x exits keeping them.",
+			plural(res.Pending, "mark")))
+	default:
+		m.status.SetNet(netOnline)
+		m.status.SetPending(res.Pending)
+		s := fmt.Sprintf("%s on the server.", plural(res.Deleted, "message")+" deleted")
+		for _, w := range res.Warnings {
+			s += " " + message.SanitizeLine(w) + "."
+		}
+		m.status.Notify(s)
+		if was.exitAfter {
+			m.farewell = s
+			return m, tea.Quit
+		}
+	}
+	return m, reload
+}
+
+// failed shows why a sync or commit failed: being offline is a state (the
+// bar), the rest is an error that says what the marks do now.
+func (m *App) failed(err error, commit bool) {
+	m.status.SetNet(netOffline)
+	if mailapi.KindOf(err) == mailapi.KindCredentials {
+		m.status.SetNet(netOnline)
+	}
+	what := "Sync failed"
+	if commit {
+		what = "Could not delete on the server"
+	}
+	s := sentence(what, err)
+	if mailapi.KindOf(err) == mailapi.KindTryLater && !commit {
+		if !mailapi.Advises(err) { // the engine's own sentence says what to do already
+			s += " The stored mail stays readable; $ tries again."
+		}
+		m.status.Notify(s)
+		return
+	}
+	if n := m.status.Pending(); commit && n > 0 {
+		s += fmt.Sprintf(" The %s stay pending: q tries again, x exits keeping them.", plural(n, "mark"))
+	}
+	m.status.Fail(s)
 }
 
 // checkMsg is the periodic check's timer firing.
@@ -278,7 +365,7 @@ func (m App) opened(msg openedMsg) (tea.Model, tea.Cmd) {
 	if msg.session != m.session {
 		return m, nil
 	}
-	m.status.fetching = false
+	m.status.StopFetch()
 	if msg.id != m.pager.ID() {
 		return m, nil
 	}
@@ -295,10 +382,7 @@ func (m App) accountOpened(msg accountOpenedMsg) (tea.Model, tea.Cmd) {
 		m.status.Fail(sentence("Could not open the account", msg.err))
 		return m, nil
 	}
-	if m.syncing {
-		m.syncCancel()
-		m.syncing, m.status.syncing = false, false
-	}
+	m.sync.end() // the previous account's operation is cancelled
 	old := m.acct.Engine
 	m.acct = msg.acct
 	m.session++
@@ -307,7 +391,7 @@ func (m App) accountOpened(msg accountOpenedMsg) (tea.Model, tea.Cmd) {
 	m.index.SetRows(nil)
 	m.status = newStatus(m.styles, m.loc)
 	m.status.SetSize(m.width)
-	m.status.account, m.status.readOnly = m.acct.Name, m.acct.ReadOnly
+	m.status.SetAccount(m.acct.Name, m.acct.ReadOnly)
 	m.status.Notify(m.acct.Notice)
 	cmds := []tea.Cmd{closeEngine(old), m.reload()}
 	if !m.acct.ReadOnly {

@@ -16,11 +16,13 @@ import (
 // the open prompt or the current screen.
 func (m App) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(k, m.keys.Interrupt) {
-		if m.syncing && !m.interrupted {
-			m.interrupted = true
-			m.quitAfter, m.quitWhenDone = false, false // the quit waiting for this sync is off too
-			m.syncCancel()
-			m.status.Notify("Cancelling the sync; nothing is deleted. Ctrl-C again exits.")
+		if m.sync.busy() && !m.sync.interrupted {
+			what := "sync"
+			if m.sync.phase == syncCommitting {
+				what = "commit"
+			}
+			m.sync.interrupt() // and the quit or $ waiting for it
+			m.status.Notify("Cancelling the " + what + "; nothing is deleted. Ctrl-C again exits.")
 			return m, nil
 		}
 		return m.exit()
@@ -298,13 +300,13 @@ func (m App) handlePrompt(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case p.cancelled:
 			m.status.Notify("")
 		case p.yes:
-			return m.startSync(true, true)
+			return m.commitAndExit()
 		default:
 			return m.exit()
 		}
 	case promptCommitSync:
 		if !p.cancelled {
-			return m.startSync(p.yes, false)
+			return m.startSync(p.yes)
 		}
 	}
 	return m, nil

@@ -39,7 +39,7 @@ func TestMarkAndUndelete(t *testing.T) {
 	if got := f.marked(); !slices.Equal(got, []int64{8}) {
 		t.Errorf("after u: marked %v, want [8]", got)
 	}
-	if n := h.m.status.stats.Deleted; n != 1 {
+	if n := h.m.status.Pending(); n != 1 {
 		t.Errorf("pending count %d, want 1", n)
 	}
 	if got := f.syncFlags(); len(got) != 0 {
@@ -58,13 +58,13 @@ func TestQuitCommitsAfterConfirm(t *testing.T) {
 		t.Fatal("quit before the answer")
 	}
 	h.keys("y")
-	if got := f.syncFlags(); !slices.Equal(got, []bool{true}) {
-		t.Fatalf("syncs %v, want one commit", got)
+	if got := f.syncFlags(); len(got) != 0 || f.commitCount() != 1 {
+		t.Fatalf("syncs %v, %d commits: want one commit and no sync", got, f.commitCount())
 	}
 	if !h.quit {
 		t.Fatal("did not exit after a successful commit")
 	}
-	if fw := h.m.Farewell(); !strings.Contains(fw, "2 deleted on the server") {
+	if fw := h.m.Farewell(); !strings.Contains(fw, "2 messages deleted on the server") {
 		t.Errorf("farewell %q", fw)
 	}
 	if n := len(f.rows); n != 6 {
@@ -76,8 +76,8 @@ func TestQuitWithoutConfirmSetting(t *testing.T) {
 	f := newFake()
 	h := newHarness(t, f, func(o *Options) { o.UI.ConfirmCommit = false })
 	h.keys("d", "q")
-	if got := f.syncFlags(); !slices.Equal(got, []bool{true}) || !h.quit {
-		t.Fatalf("syncs %v quit %v: want an immediate commit and exit", got, h.quit)
+	if got := f.syncFlags(); len(got) != 0 || f.commitCount() != 1 || !h.quit {
+		t.Fatalf("syncs %v, %d commits, quit %v: want an immediate commit and exit", got, f.commitCount(), h.quit)
 	}
 }
 
@@ -99,8 +99,8 @@ func TestQuitAnswers(t *testing.T) {
 				t.Fatalf("a stray key answered the question: quit %v", h.quit)
 			}
 			h.keys(tt.answer)
-			if len(f.syncFlags()) != 0 {
-				t.Errorf("answer %q synced", tt.answer)
+			if len(f.syncFlags()) != 0 || f.commitCount() != 0 {
+				t.Errorf("answer %q synced or committed", tt.answer)
 			}
 			if h.quit != tt.wantQuit {
 				t.Errorf("quit = %v, want %v", h.quit, tt.wantQuit)
@@ -119,15 +119,15 @@ func TestQuitWithoutMarksExits(t *testing.T) {
 	f := newFake()
 	h := newHarness(t, f, nil)
 	h.keys("q")
-	if !h.quit || len(f.syncFlags()) != 0 {
-		t.Fatalf("quit %v syncs %v", h.quit, f.syncFlags())
+	if !h.quit || len(f.syncFlags()) != 0 || f.commitCount() != 0 {
+		t.Fatalf("quit %v syncs %v commits %d", h.quit, f.syncFlags(), f.commitCount())
 	}
 }
 
 func TestCommitFailureKeepsMarks(t *testing.T) {
 	f := newFake()
-	f.syncFn = func(ctx context.Context, o mailapi.SyncOptions) (mailapi.Result, error) {
-		return mailapi.Result{Pending: 2}, errors.New("quit: connection reset by peer")
+	f.commitFn = func(ctx context.Context) (mailapi.CommitResult, error) {
+		return mailapi.CommitResult{Pending: 2}, errors.New("quit: connection reset by peer")
 	}
 	h := newHarness(t, f, nil)
 	h.keys("d", "d", "q", "y")
@@ -148,8 +148,8 @@ func TestCommitFailureKeepsMarks(t *testing.T) {
 	if !h.quit {
 		t.Fatal("x did not exit")
 	}
-	if got := f.syncFlags(); !slices.Equal(got, []bool{true}) {
-		t.Errorf("syncs %v, want exactly the one failed commit", got)
+	if got := f.syncFlags(); len(got) != 0 || f.commitCount() != 1 {
+		t.Errorf("syncs %v, %d commits: want exactly the one failed commit", got, f.commitCount())
 	}
 	if !strings.Contains(h.m.Farewell(), "2 deletion marks kept") {
 		t.Errorf("farewell %q", h.m.Farewell())
@@ -158,8 +158,8 @@ func TestCommitFailureKeepsMarks(t *testing.T) {
 
 func TestUnconfirmedQuitKeepsMarks(t *testing.T) {
 	f := newFake()
-	f.syncFn = func(ctx context.Context, o mailapi.SyncOptions) (mailapi.Result, error) {
-		return mailapi.Result{Pending: 1, Committed: false}, nil
+	f.commitFn = func(ctx context.Context) (mailapi.CommitResult, error) {
+		return mailapi.CommitResult{Pending: 1, Committed: false}, nil
 	}
 	h := newHarness(t, f, nil)
 	h.keys("d", "q", "y")
@@ -269,7 +269,7 @@ func TestCtrlCCancelsSyncThenExits(t *testing.T) {
 	}
 	h.send(autoSyncMsg{session: h.m.session})
 	<-started
-	if !h.m.syncing {
+	if h.m.sync.phase != syncSyncing {
 		t.Fatal("not syncing")
 	}
 	h.keys("ctrl+c")
@@ -278,8 +278,8 @@ func TestCtrlCCancelsSyncThenExits(t *testing.T) {
 	}
 	h.hold = nil
 	h.send(<-done)
-	if h.m.syncing || !strings.Contains(h.m.status.notice, "Sync cancelled; nothing was deleted") {
-		t.Errorf("after cancel: syncing %v notice %q", h.m.syncing, h.m.status.notice)
+	if h.m.sync.busy() || !strings.Contains(h.m.status.notice, "Sync cancelled; nothing was deleted") {
+		t.Errorf("after cancel: state %v notice %q", h.m.sync.phase, h.m.status.notice)
 	}
 	h.keys("ctrl+c")
 	if !h.quit {
@@ -677,9 +677,6 @@ func TestAccountsKeyWithOneAccount(t *testing.T) {
 }
 
 func TestPasswordPrompt(t *testing.T) {
-	if config.ErrNoPassword == nil {
-		t.Skip("config.ErrNoPassword not defined yet")
-	}
 	f := newFake()
 	calls := 0
 	f.syncFn = func(ctx context.Context, o mailapi.SyncOptions) (mailapi.Result, error) {
@@ -830,8 +827,8 @@ func TestPeriodicCheckNeverCommits(t *testing.T) {
 func TestNewHeadersShownDuringSync(t *testing.T) {
 	f := newFake()
 	h := newHarness(t, f, nil)
-	h.m.syncing, h.m.syncCh = true, make(chan tea.Msg)
-	h.m.status.progress = mailapi.Progress{Phase: mailapi.PhaseHeaders, Done: 2, Total: 2}
+	h.m.sync.begin(context.Background(), syncSyncing, false, false)
+	h.m.sync.progress = mailapi.Progress{Phase: mailapi.PhaseHeaders, Done: 2, Total: 2}
 	f.mu.Lock()
 	f.rows = append(sampleRowsNewer(), f.rows...)
 	f.mu.Unlock()
@@ -897,8 +894,9 @@ func TestTinyWindows(t *testing.T) {
 	}
 }
 
-// Ctrl-C during a sync that a q waits for cancels both: nothing is
-// committed and the reader stays open.
+// Ctrl-C during a sync that a q stops, with a $ queued: the quit, the
+// commit and the queued $ are all off; nothing is deleted and the reader
+// stays open.
 func TestCtrlCCancelsQueuedQuit(t *testing.T) {
 	f := newFake()
 	h := newHarness(t, f, nil)
@@ -906,33 +904,69 @@ func TestCtrlCCancelsQueuedQuit(t *testing.T) {
 	done := h.holdSyncDone()
 	h.send(autoSyncMsg{session: h.m.session})
 	h.keys("$")
-	if !strings.Contains(h.m.status.notice, "press $ again when it ends") || h.m.prompt.Active() {
-		t.Errorf("$ during a sync: notice %q, prompt %v", h.m.status.notice, h.m.prompt.Active())
+	if !h.m.sync.queuedSync || h.m.prompt.Active() {
+		t.Errorf("$ during a sync: queued %v, prompt %v", h.m.sync.queuedSync, h.m.prompt.Active())
 	}
-	h.keys("q")
-	if !strings.Contains(h.screen(), "quitting when it ends") {
-		t.Errorf("q during a sync does not say it waits:\n%s", h.screen())
+	h.keys("q", "y")
+	if h.m.sync.phase != syncQuitting || !strings.Contains(h.screen(), "Stopping the download") {
+		t.Errorf("q during a sync does not say it stops it:\n%s", h.screen())
 	}
 	h.keys("ctrl+c")
 	h.hold = nil
 	done.err = context.Canceled
 	h.send(*done)
-	if h.quit || h.m.prompt.Active() {
-		t.Fatalf("quit %v, prompt %v after Ctrl-C cancelled the sync", h.quit, h.m.prompt.Active())
+	if h.quit || h.m.prompt.Active() || h.m.sync.busy() {
+		t.Fatalf("quit %v, prompt %v, state %v after Ctrl-C cancelled the sync", h.quit, h.m.prompt.Active(), h.m.sync.phase)
 	}
-	if got := f.syncFlags(); !slices.Equal(got, []bool{false}) {
-		t.Errorf("syncs %v", got)
+	if got := f.syncFlags(); !slices.Equal(got, []bool{false}) || f.commitCount() != 0 {
+		t.Errorf("syncs %v, %d commits", got, f.commitCount())
 	}
 }
 
-// q during a commit ($) exits when the commit succeeds, without asking
-// about the marks it has just deleted.
+// $ pressed during a sync is queued, not dropped: when the sync ends, the
+// committing sync runs (after the usual question about the marks).
+func TestSyncNowDuringSyncIsQueued(t *testing.T) {
+	f := newFake()
+	h := newHarness(t, f, nil)
+	h.keys("d")
+	done := h.holdSyncDone()
+	h.send(autoSyncMsg{session: h.m.session})
+	h.keys("$")
+	if !strings.Contains(h.m.status.notice, "$ runs when it ends") || h.m.prompt.Active() {
+		t.Errorf("$ during a sync: notice %q, prompt %v", h.m.status.notice, h.m.prompt.Active())
+	}
+	if got := f.syncFlags(); !slices.Equal(got, []bool{false}) {
+		t.Fatalf("$ started a second sync at once: %v", got)
+	}
+	h.hold = nil
+	h.send(*done)
+	if h.m.prompt.kind != promptCommitSync {
+		t.Fatalf("the queued $ did not ask about the mark:\n%s", h.screen())
+	}
+	h.keys("y")
+	if got := f.syncFlags(); !slices.Equal(got, []bool{false, true}) {
+		t.Errorf("syncs %v, want the automatic one, then the queued commit", got)
+	}
+	if len(f.marked()) != 0 || h.m.sync.busy() || h.quit {
+		t.Errorf("marks %v, state %v, quit %v", f.marked(), h.m.sync.phase, h.quit)
+	}
+}
+
+// q during a committing sync ($) that is already deleting exits when that
+// sync is done, without asking about the marks it is deleting.
 func TestQuitDuringCommitExitsAfterIt(t *testing.T) {
 	f := newFake()
+	f.syncFn = func(ctx context.Context, o mailapi.SyncOptions) (mailapi.Result, error) {
+		// Deleted, as the held end of the sync will say; the store
+		// still counts the mark until then.
+		return mailapi.Result{Deleted: 1, Committed: true}, nil
+	}
 	h := newHarness(t, f, func(o *Options) { o.UI.ConfirmCommit = false })
 	h.keys("d")
 	done := h.holdSyncDone()
-	h.keys("$", "q")
+	h.keys("$")
+	h.send(syncProgressMsg{session: h.m.session, p: mailapi.Progress{Phase: mailapi.PhaseCommit, Total: 1}})
+	h.keys("q")
 	if h.quit {
 		t.Fatal("q during the commit exited at once")
 	}
@@ -941,12 +975,12 @@ func TestQuitDuringCommitExitsAfterIt(t *testing.T) {
 	if !h.quit || h.m.prompt.Active() {
 		t.Fatalf("quit %v, prompt %q", h.quit, h.m.prompt.question)
 	}
-	if got := f.syncFlags(); !slices.Equal(got, []bool{true}) {
-		t.Errorf("syncs %v, want the one commit", got)
+	if got := f.syncFlags(); !slices.Equal(got, []bool{true}) || f.commitCount() != 0 {
+		t.Errorf("syncs %v, %d commits: want the one committing sync", got, f.commitCount())
 	}
 }
 
-// q during a sync that then fails (server unreachable) does not ask to
+// q during a sync that then fails (server unreachable) does not try to
 // delete there; it says why it stays, and what q and x do now.
 func TestQuitDuringFailedSyncStays(t *testing.T) {
 	f := newFake()
@@ -954,12 +988,12 @@ func TestQuitDuringFailedSyncStays(t *testing.T) {
 	h.keys("d")
 	done := h.holdSyncDone()
 	h.send(autoSyncMsg{session: h.m.session})
-	h.keys("q")
+	h.keys("q", "y")
 	h.hold = nil
 	done.err = &mailapi.Error{Kind: mailapi.KindTryLater, Err: fmt.Errorf("dial tcp 127.0.0.1:995: %w", syscall.ECONNREFUSED)}
 	h.send(*done)
-	if h.quit || h.m.prompt.Active() {
-		t.Fatalf("quit %v, prompt %q after a failed sync", h.quit, h.m.prompt.question)
+	if h.quit || h.m.prompt.Active() || f.commitCount() != 0 {
+		t.Fatalf("quit %v, prompt %q, %d commits after a failed sync", h.quit, h.m.prompt.question, f.commitCount())
 	}
 	if !strings.Contains(h.m.status.err, "Not quitting: q tries to delete the marks again, x exits keeping them.") {
 		t.Errorf("status %q", h.m.status.err)
@@ -970,27 +1004,39 @@ func TestQuitDuringFailedSyncStays(t *testing.T) {
 	}
 }
 
-func TestQuitDuringSyncWaitsThenAsks(t *testing.T) {
+// q during a sync asks at once, then stops the sync (it does not wait for
+// the download), commits in a session of its own and exits.
+func TestQuitDuringSyncStopsItAndCommits(t *testing.T) {
 	f := newFake()
 	h := newHarness(t, f, nil)
-	h.keys("d")
+	h.keys("d", "d")
 	done := h.holdSyncDone()
 	h.send(autoSyncMsg{session: h.m.session})
-	if !h.m.syncing {
+	if h.m.sync.phase != syncSyncing {
 		t.Fatal("no sync running")
 	}
 	h.keys("q")
-	if h.quit || h.m.prompt.Active() {
-		t.Fatal("q during a sync should wait for it")
-	}
-	h.hold = nil
-	h.send(*done)
-	if h.m.prompt.kind != promptCommitQuit {
-		t.Fatalf("no commit question after the sync:\n%s", h.screen())
+	if h.quit || h.m.prompt.kind != promptCommitQuit {
+		t.Fatalf("q during a sync should ask at once:\n%s", h.screen())
 	}
 	h.keys("y")
-	if got := f.syncFlags(); !slices.Equal(got, []bool{false, true}) || !h.quit {
-		t.Errorf("syncs %v quit %v", got, h.quit)
+	if err := f.lastSyncCtx().Err(); err == nil {
+		t.Fatal("the running sync was not cancelled")
+	}
+	if h.quit || f.commitCount() != 0 {
+		t.Fatal("committed before the sync ended")
+	}
+	h.hold = nil
+	done.err = context.Canceled
+	h.send(*done)
+	if got := f.syncFlags(); !slices.Equal(got, []bool{false}) || f.commitCount() != 1 || !h.quit {
+		t.Errorf("syncs %v, %d commits, quit %v", got, f.commitCount(), h.quit)
+	}
+	if len(f.marked()) != 0 {
+		t.Errorf("marks left: %v", f.marked())
+	}
+	if !strings.Contains(h.m.Farewell(), "2 messages deleted on the server") {
+		t.Errorf("farewell %q", h.m.Farewell())
 	}
 }
 

@@ -38,30 +38,49 @@ func loadStats(ctx context.Context, eng Engine, session int) tea.Cmd {
 	}
 }
 
-// runSync runs one sync. Progress events go to ch (dropped when the reader
-// lags behind: the next one carries the same information); ch is closed
-// when the sync returns, which ends the waitProgress chain.
-func runSync(ctx context.Context, eng Engine, session int, commit bool, ch chan tea.Msg) tea.Cmd {
-	return func() tea.Msg {
-		var mu sync.Mutex
-		closed := false
-		progress := func(p mailapi.Progress) {
-			mu.Lock()
-			defer mu.Unlock()
-			if closed {
-				return
-			}
-			select {
-			case ch <- syncProgressMsg{session: session, p: p}:
-			default:
-			}
+// progressTo sends an operation's progress events to ch, dropping them
+// when the reader lags behind (the next one carries the same information);
+// done closes ch, which ends the waitProgress chain.
+func progressTo(ch chan tea.Msg, session int) (progress func(mailapi.Progress), done func()) {
+	var mu sync.Mutex
+	closed := false
+	progress = func(p mailapi.Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		if closed {
+			return
 		}
-		res, err := eng.Sync(ctx, mailapi.SyncOptions{Commit: commit, Progress: progress})
+		select {
+		case ch <- syncProgressMsg{session: session, p: p}:
+		default:
+		}
+	}
+	done = func() {
 		mu.Lock()
 		closed = true
 		close(ch)
 		mu.Unlock()
+	}
+	return progress, done
+}
+
+// runSync runs one sync, its progress going to ch.
+func runSync(ctx context.Context, eng Engine, session int, commit bool, ch chan tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		progress, done := progressTo(ch, session)
+		res, err := eng.Sync(ctx, mailapi.SyncOptions{Commit: commit, Progress: progress})
+		done()
 		return syncDoneMsg{session: session, commit: commit, res: res, err: err}
+	}
+}
+
+// runCommit runs one commit (UIDL, DELE, QUIT), its progress going to ch.
+func runCommit(ctx context.Context, eng Engine, session int, ch chan tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		progress, done := progressTo(ch, session)
+		res, err := eng.Commit(ctx, progress)
+		done()
+		return commitDoneMsg{session: session, res: res, err: err}
 	}
 }
 

@@ -11,14 +11,18 @@ import (
 )
 
 // Engine is what the reader needs from the sync engine (mailbox.Engine
-// implements it); tests substitute a fake.
+// implements it), over the leaf package mailapi's types; tests substitute
+// a fake. Every error it returns carries a mailapi.Kind.
 type Engine interface {
 	// List reads the index from the store (offline).
 	List(ctx context.Context, q mailapi.Query) ([]mailapi.Summary, error)
 	// Stats counts messages (offline).
 	Stats(ctx context.Context) (mailapi.Stats, error)
-	// Sync runs one POP3 session; Commit sends DELE for pending marks.
+	// Sync runs one POP3 session; opts.Commit sends DELE for pending marks.
 	Sync(ctx context.Context, opts mailapi.SyncOptions) (mailapi.Result, error)
+	// Commit runs one session that only deletes the pending marks (UIDL,
+	// DELE, QUIT): no header or body is fetched.
+	Commit(ctx context.Context, progress func(mailapi.Progress)) (mailapi.CommitResult, error)
 	// Open renders a message, fetching its body when not stored, and marks
 	// it seen.
 	Open(ctx context.Context, id int64, opts message.Options) (*message.Message, error)

@@ -30,6 +30,9 @@ type fakeEngine struct {
 	openErr  map[int64]error
 	syncs    []bool // the Commit flag of each sync
 	syncFn   func(ctx context.Context, opts mailapi.SyncOptions) (mailapi.Result, error)
+	syncCtx  context.Context // the context of the latest sync
+	commits  int             // calls of Commit
+	commitFn func(ctx context.Context) (mailapi.CommitResult, error)
 	searches []string
 	closed   bool
 	last     time.Time
@@ -74,6 +77,7 @@ func (f *fakeEngine) Stats(ctx context.Context) (mailapi.Stats, error) {
 func (f *fakeEngine) Sync(ctx context.Context, opts mailapi.SyncOptions) (mailapi.Result, error) {
 	f.mu.Lock()
 	f.syncs = append(f.syncs, opts.Commit)
+	f.syncCtx = ctx
 	fn := f.syncFn
 	f.mu.Unlock()
 	if opts.Progress != nil {
@@ -86,6 +90,35 @@ func (f *fakeEngine) Sync(ctx context.Context, opts mailapi.SyncOptions) (mailap
 		return f.commit(), nil
 	}
 	return mailapi.Result{Committed: true}, nil
+}
+
+func (f *fakeEngine) Commit(ctx context.Context, progress func(mailapi.Progress)) (mailapi.CommitResult, error) {
+	f.mu.Lock()
+	f.commits++
+	fn := f.commitFn
+	f.mu.Unlock()
+	if progress != nil {
+		progress(mailapi.Progress{Phase: mailapi.PhaseCommit, Done: 1, Total: 2})
+	}
+	if fn != nil {
+		return fn(ctx)
+	}
+	res := f.commit()
+	return mailapi.CommitResult{Deleted: res.Deleted, Committed: true}, nil
+}
+
+// commitCount is how many times Commit was called.
+func (f *fakeEngine) commitCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.commits
+}
+
+// lastSyncCtx is the context the latest sync ran with.
+func (f *fakeEngine) lastSyncCtx() context.Context {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.syncCtx
 }
 
 // commit drops the marked rows, as a QUIT answered +OK would.

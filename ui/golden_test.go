@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -105,8 +106,8 @@ func TestGoldenScreens(t *testing.T) {
 		{name: "hostile_headers", eng: hostileFake, keys: []string{"enter", "h"}},
 		{name: "hostile_attachments", eng: hostileFake, keys: []string{"enter", "v"}},
 		{name: "sync_progress", eng: newFake, extra: func(h *harness) {
-			h.m.syncing, h.m.status.syncing = true, true
-			h.m.status.progress = mailapi.Progress{Phase: mailapi.PhaseBodies, Done: 37, Total: 120}
+			h.m.sync.begin(context.Background(), syncSyncing, false, false)
+			h.m.sync.progress = mailapi.Progress{Phase: mailapi.PhaseBodies, Done: 37, Total: 120}
 		}},
 		{name: "empty", eng: func() *fakeEngine { f := newFake(); f.rows = nil; return f }},
 	}

@@ -58,6 +58,9 @@ func (m indexModel) Selected() (mailapi.Summary, bool) {
 	return m.rows[m.order[m.sel]], true
 }
 
+// SetSearch records the words the next rows were found with.
+func (m *indexModel) SetSearch(words string) { m.search = words }
+
 // SetRows replaces the rows (after a reload or sync) and keeps the selected
 // message selected, on the same screen line, when it is still there.
 func (m *indexModel) SetRows(rows []mailapi.Summary) {

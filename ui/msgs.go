@@ -42,6 +42,13 @@ type syncDoneMsg struct {
 	err     error
 }
 
+// commitDoneMsg ends a commit (Engine.Commit).
+type commitDoneMsg struct {
+	session int
+	res     mailapi.CommitResult
+	err     error
+}
+
 // openedMsg carries a rendered message for the pager.
 type openedMsg struct {
 	session int

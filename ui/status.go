@@ -34,9 +34,6 @@ type statusModel struct {
 	net      netState
 	lastSync time.Time
 
-	syncing  bool
-	progress mailapi.Progress
-
 	fetching bool // a body is being fetched (spinner)
 	spin     spinner.Model
 
@@ -51,6 +48,26 @@ func newStatus(styles *Styles, loc *time.Location) statusModel {
 
 // SetSize sets the width.
 func (m *statusModel) SetSize(w int) { m.width = w }
+
+// SetAccount names the account shown and whether it is read-only.
+func (m *statusModel) SetAccount(name string, readOnly bool) { m.account, m.readOnly = name, readOnly }
+
+// SetCounts shows the store's counts and the last sync time.
+func (m *statusModel) SetCounts(st mailapi.Stats, lastSync time.Time) {
+	m.stats, m.lastSync = st, lastSync
+}
+
+// Pending is how many deletion marks the bar counts.
+func (m statusModel) Pending() int { return m.stats.Deleted }
+
+// SetPending shows n deletion marks until the counts are read again.
+func (m *statusModel) SetPending(n int) { m.stats.Deleted = max(n, 0) }
+
+// SetNet shows what the reader knows about the server.
+func (m *statusModel) SetNet(n netState) { m.net = n }
+
+// StopFetch hides the spinner.
+func (m *statusModel) StopFetch() { m.fetching = false }
 
 // Notify shows news and clears the last error.
 func (m *statusModel) Notify(s string) { m.notice, m.err = s, "" }
@@ -85,8 +102,9 @@ func (m statusModel) Message() (text string, isErr bool) {
 	return m.notice, false
 }
 
-// View draws the bar with the clock's now for the last sync time.
-func (m statusModel) View(now time.Time) string {
+// View draws the bar with the clock's now for the last sync time and the
+// reader's server operation (read, never kept).
+func (m statusModel) View(now time.Time, sync syncState) string {
 	left := " " + message.SanitizeLine(m.account)
 	if m.readOnly {
 		left += " (read-only)"
@@ -95,9 +113,9 @@ func (m statusModel) View(now time.Time) string {
 	if m.stats.Deleted > 0 {
 		left += fmt.Sprintf(" · %d to delete", m.stats.Deleted)
 	}
-	right := m.rightPart(now, false)
+	right := m.rightPart(now, sync, false)
 	if stringWidth(left)+stringWidth(right) > m.width {
-		right = m.rightPart(now, true) // the counts matter more
+		right = m.rightPart(now, sync, true) // the counts matter more
 	}
 	rw := stringWidth(right)
 	if rw+1 > m.width {
@@ -115,18 +133,15 @@ func (m statusModel) View(now time.Time) string {
 
 // rightPart is sync progress, or the network state and the last sync
 // time; compact leaves out the progress bar and the sync time.
-func (m statusModel) rightPart(now time.Time, compact bool) string {
+func (m statusModel) rightPart(now time.Time, sync syncState, compact bool) string {
 	var parts []string
 	if m.fetching {
 		parts = append(parts, m.spin.View()+" fetching")
 	}
 	switch {
-	case m.syncing:
-		p := m.progress
-		s := string(p.Phase)
-		if s == "" {
-			s = "syncing"
-		}
+	case sync.busy():
+		p := sync.progress
+		s := sync.label()
 		if p.Total > 0 && !compact {
 			s += " " + bar(p.Done, p.Total, 10)
 		}
@@ -139,7 +154,7 @@ func (m statusModel) rightPart(now time.Time, compact bool) string {
 	case m.net == netOffline:
 		parts = append(parts, "offline")
 	}
-	if !compact && !m.syncing && !m.lastSync.IsZero() {
+	if !compact && !sync.busy() && !m.lastSync.IsZero() {
 		parts = append(parts, "synced "+formatDate(m.lastSync, now, m.loc, ""))
 	}
 	if len(parts) == 0 {

@@ -251,12 +251,61 @@ func TestReadMarkQuitDeletesExactlyThose(t *testing.T) {
 	s.waitFor("Delete 2 messages on the server? [y/N]")
 	s.keys("y")
 	out := s.waitExit()
-	if !strings.Contains(out, "2 deleted on the server") {
+	if !strings.Contains(out, "2 messages deleted on the server") {
 		t.Errorf("no result shown after exit:\n%s", out)
 	}
 	want := []string{"E2E message 1", "E2E message 3", "E2E message 5"}
 	if got := mb.subjects(); !slices.Equal(got, want) {
 		t.Fatalf("server holds %q, want %q", got, want)
+	}
+}
+
+// New mail arrives after the reader's start-up sync (prefetch = "all"):
+// `d d q y` deletes exactly the two marked messages in a session that reads
+// nothing, as Dovecot's own logout line for it says (top=0, retr=0).
+func TestQuitAfterNewMailOnlyDeletes(t *testing.T) {
+	mb := newMailbox(t)
+	cfg, err := os.ReadFile(mb.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg = []byte(strings.Replace(string(cfg), `prefetch = "none"`, `prefetch = "all"`, 1))
+	if err := os.WriteFile(mb.config, cfg, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := mb.start(t)
+	s.waitFor("E2E message 5", "E2E message 1", "synced")
+	for i := 1; i <= 2; i++ {
+		mb.srv.Deliver(mb.srv.User, []byte(fmt.Sprintf("From: Late <late@example.org>\r\nSubject: Late message %d\r\n\r\nArrived after the start.\r\n", i)))
+	}
+	s.keys("g", "d", "d") // 5 and 4, newest first
+	s.waitFor("2 to delete")
+	s.keys("q")
+	s.waitFor("Delete 2 messages on the server? [y/N]")
+	s.keys("y")
+	out := s.waitExit()
+	if !strings.Contains(out, "2 messages deleted on the server") {
+		t.Errorf("no result shown after exit:\n%s", out)
+	}
+	want := []string{"E2E message 1", "E2E message 2", "E2E message 3", "Late message 1", "Late message 2"}
+	if got := mb.subjects(); !slices.Equal(got, want) {
+		t.Fatalf("server holds %q, want %q", got, want)
+	}
+	if err := mb.srv.WaitIdle(waitLimit); err != nil {
+		t.Fatal(err)
+	}
+	logouts := mb.srv.Logouts()
+	if len(logouts) < 2 {
+		t.Fatalf("want the start-up sync's and the commit's logout lines, got:\n%s", strings.Join(logouts, "\n"))
+	}
+	if first := logouts[0]; !strings.Contains(first, "retr=5/") {
+		t.Errorf("the start-up sync (prefetch all) should count 5 RETR: %s", first)
+	}
+	last := logouts[len(logouts)-1]
+	for _, want := range []string{"top=0/0", "retr=0/0", "del=2/7"} {
+		if !strings.Contains(last, want) {
+			t.Errorf("the commit's logout line lacks %q: %s", want, last)
+		}
 	}
 }
 
