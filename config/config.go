@@ -12,6 +12,7 @@ package config
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -242,11 +243,37 @@ func (a *Account) KeyringUser() string {
 	return a.Username + "@" + a.Addr()
 }
 
+// UsesToken reports whether the account signs in with an OAuth2 token
+// (oauth2_token_cmd) rather than a password: auth is xoauth2 or
+// oauthbearer, or auth is auto and a token command is set. It is the one
+// rule the engine, the probe and the commands follow.
+func (a *Account) UsesToken() bool {
+	switch strings.ToLower(a.Auth) {
+	case AuthXOAUTH2, AuthOAUTHBEARER:
+		return true
+	case "", AuthAuto:
+		return a.OAuth2TokenCmd != ""
+	}
+	return false
+}
+
+// TLSModeName says a TLS mode in words ("implicit TLS", "STARTTLS", "no
+// TLS"), for messages.
+func TLSModeName(mode string) string {
+	switch mode {
+	case TLSImplicit, "":
+		return "implicit TLS"
+	case TLSStartTLS:
+		return "STARTTLS"
+	}
+	return "no TLS"
+}
+
 // PasswordSource says in a few words where the password comes from:
 // "password_cmd", "oauth2_token_cmd" or "keyring".
 func (a *Account) PasswordSource() string {
 	switch {
-	case a.Auth == AuthXOAUTH2 || a.Auth == AuthOAUTHBEARER:
+	case a.UsesToken():
 		return "oauth2_token_cmd"
 	case a.PasswordCmd != "":
 		return "password_cmd"

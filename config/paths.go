@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"os"
@@ -85,21 +86,106 @@ func DefaultUI() UI {
 	}
 }
 
+// ExpandHome replaces a leading "~", "$HOME" or "${HOME}" (alone or before
+// a slash) with the home folder. Any other path, and every path when there
+// is no home folder, comes back unchanged. It is popterm's one "~"
+// expander: config paths, the save prompt, command-line paths and the
+// desktop's download folder setting.
+func ExpandHome(p string) string {
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" {
+		return p
+	}
+	return expandHomeIn(p, home)
+}
+
+// expandHomeIn is ExpandHome with the home folder given.
+func expandHomeIn(p, home string) string {
+	for _, prefix := range []string{"$HOME", "${HOME}", "~"} {
+		if p == prefix || strings.HasPrefix(p, prefix+"/") {
+			return filepath.Join(home, p[len(prefix):])
+		}
+	}
+	return p
+}
+
+// homeRelative reports whether p starts with "~" (alone or before a slash).
+func homeRelative(p string) bool { return p == "~" || strings.HasPrefix(p, "~/") }
+
 // expandPath turns "~/x" into the home folder's x and makes a relative path
 // relative to base (the config file's folder).
 func expandPath(p, base string) (string, error) {
 	if p == "" {
 		return "", nil
 	}
-	if p == "~" || strings.HasPrefix(p, "~/") {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", errors.New("cannot expand ~: no home folder")
-		}
-		p = filepath.Join(home, strings.TrimPrefix(p, "~"))
+	if q := ExpandHome(p); q != p {
+		p = q
+	} else if homeRelative(p) {
+		return "", errors.New("cannot expand ~: no home folder")
 	}
 	if !filepath.IsAbs(p) && base != "" {
 		p = filepath.Join(base, p)
 	}
 	return filepath.Clean(p), nil
+}
+
+// DownloadDir is the desktop's download folder: $XDG_DOWNLOAD_DIR, else the
+// XDG_DOWNLOAD_DIR line of $XDG_CONFIG_HOME/user-dirs.dirs (the file
+// xdg-user-dirs maintains), else ~/Downloads. The folder may not exist:
+// creating it (mode 0700) is the caller's job, so that a mistyped setting
+// does not silently create folders.
+func DownloadDir() string {
+	home, _ := os.UserHomeDir()
+	if d := os.Getenv("XDG_DOWNLOAD_DIR"); d != "" {
+		if home == "" {
+			return d
+		}
+		return expandHomeIn(d, home)
+	}
+	if d := userDirsDownload(home); d != "" {
+		return d
+	}
+	if home == "" {
+		return "."
+	}
+	return filepath.Join(home, "Downloads")
+}
+
+// userDirsDownload reads XDG_DOWNLOAD_DIR from user-dirs.dirs, or "".
+func userDirsDownload(home string) string {
+	cfg := os.Getenv("XDG_CONFIG_HOME")
+	if cfg == "" {
+		if home == "" {
+			return ""
+		}
+		cfg = filepath.Join(home, ".config")
+	}
+	f, err := os.Open(filepath.Join(cfg, "user-dirs.dirs"))
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		v, ok := strings.CutPrefix(line, "XDG_DOWNLOAD_DIR=")
+		if !ok || home == "" {
+			continue
+		}
+		d := expandHomeIn(strings.Trim(v, `"`), home)
+		if !filepath.IsAbs(d) || filepath.Clean(d) == filepath.Clean(home) {
+			return "" // xdg-user-dirs sets $HOME/ to mean "disabled"
+		}
+		return d
+	}
+	return ""
+}
+
+// DownloadFolder is where attachments are saved: download_dir when set
+// (with "~" expanded), else the desktop's download folder (DownloadDir).
+func (u UI) DownloadFolder() string {
+	if u.DownloadDir != "" {
+		return ExpandHome(u.DownloadDir)
+	}
+	return DownloadDir()
 }

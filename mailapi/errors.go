@@ -26,12 +26,15 @@ type Error struct {
 	Msg string
 	// Err is the cause, when there is one.
 	Err error
+	// Whole means Msg says all the cause would: Error leaves the cause
+	// out (Unwrap still gives it).
+	Whole bool
 }
 
 // Error returns the message and, when there is one, the cause.
 func (e *Error) Error() string {
 	switch {
-	case e.Err == nil:
+	case e.Err == nil || e.Whole:
 		return e.Msg
 	case e.Msg == "":
 		return e.Err.Error()

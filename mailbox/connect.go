@@ -91,16 +91,23 @@ func (e *Engine) connect(ctx context.Context, opts SyncOptions) (*pop3.Client, e
 
 // dial connects as the account's TLS mode says and reads the greeting.
 func (e *Engine) dial(ctx context.Context) (*pop3.Client, error) {
-	opts := &pop3.Options{DialTimeout: e.acct.Timeout, CommandTimeout: e.acct.Timeout}
-	mode := e.acct.TLS
+	return dialAccount(ctx, e.acct)
+}
+
+// dialAccount connects as the account's TLS mode says (implicit TLS when
+// unset, STARTTLS, or none) and reads the greeting. It is the one way
+// popterm reaches a server: syncs, commits, bodies on demand and probes.
+func dialAccount(ctx context.Context, acct *config.Account) (*pop3.Client, error) {
+	opts := &pop3.Options{DialTimeout: acct.Timeout, CommandTimeout: acct.Timeout}
+	mode := acct.TLS
 	if mode != config.TLSNone {
-		cfg, err := e.acct.TLSConfig()
+		cfg, err := acct.TLSConfig()
 		if err != nil {
-			return nil, &Error{Kind: KindConfig, Msg: fmt.Sprintf("account %s: TLS settings", e.acct.Name), Err: err}
+			return nil, &Error{Kind: KindConfig, Msg: fmt.Sprintf("account %s: TLS settings", acct.Name), Err: err}
 		}
 		opts.TLSConfig = cfg
 	}
-	addr := e.acct.Addr()
+	addr := acct.Addr()
 	var c *pop3.Client
 	var err error
 	switch mode {
@@ -111,7 +118,7 @@ func (e *Engine) dial(ctx context.Context) (*pop3.Client, error) {
 	case config.TLSNone:
 		c, err = pop3.Dial(ctx, addr, opts)
 	default:
-		return nil, &Error{Kind: KindConfig, Msg: fmt.Sprintf("account %s: unknown tls mode %q (use implicit, starttls or none)", e.acct.Name, mode)}
+		return nil, &Error{Kind: KindConfig, Msg: fmt.Sprintf("account %s: unknown tls mode %q (use implicit, starttls or none)", acct.Name, mode)}
 	}
 	if err != nil {
 		return nil, err // the pop3 error names the address
@@ -119,41 +126,41 @@ func (e *Engine) dial(ctx context.Context) (*pop3.Client, error) {
 	return c, nil
 }
 
-// usesToken reports whether the account authenticates with an OAuth2 token.
-func usesToken(a *config.Account) bool {
-	switch strings.ToLower(a.Auth) {
-	case "xoauth2", "oauthbearer":
-		return true
-	case "", "auto":
-		return a.OAuth2TokenCmd != ""
+// authenticate logs in with the account's mechanism and the secret the
+// account uses (config.Account.UsesToken): the one login of syncs,
+// commits, bodies on demand and probes. It returns the mechanism used.
+func authenticate(ctx context.Context, c *pop3.Client, acct *config.Account, creds Credentials) (string, error) {
+	cred := pop3.Credentials{
+		Username:       acct.Username,
+		Mechanism:      strings.ToLower(acct.Auth),
+		AllowCleartext: acct.AllowCleartextAuth,
 	}
-	return false
+	if acct.UsesToken() {
+		if creds.Token == nil {
+			return "", &Error{Kind: KindConfig, Msg: fmt.Sprintf("account %s: no OAuth2 token source (set oauth2_token_cmd)", acct.Name)}
+		}
+		cred.Token = creds.Token
+	} else {
+		if creds.Password == nil {
+			return "", &Error{Kind: KindConfig, Msg: fmt.Sprintf("account %s: no password source (set password_cmd or store one in the keyring)", acct.Name)}
+		}
+		pw, err := creds.Password(ctx)
+		if err != nil {
+			return "", &Error{Kind: KindConfig, Msg: fmt.Sprintf("account %s: get the password", acct.Name), Err: err}
+		}
+		cred.Password = pw
+	}
+	mech, err := c.Login(ctx, cred)
+	if err != nil {
+		return "", fmt.Errorf("log in as %s: %w", acct.Username, err)
+	}
+	return mech, nil
 }
 
 // login authenticates, records the login time for LOGIN-DELAY, and turns a
 // [LOGIN-DELAY] refusal into a remembered wait.
 func (e *Engine) login(ctx context.Context, c *pop3.Client) error {
-	cred := pop3.Credentials{
-		Username:       e.acct.Username,
-		Mechanism:      strings.ToLower(e.acct.Auth),
-		AllowCleartext: e.acct.AllowCleartextAuth,
-	}
-	if usesToken(e.acct) {
-		if e.creds.Token == nil {
-			return &Error{Kind: KindConfig, Msg: fmt.Sprintf("account %s: no OAuth2 token source (set oauth2_token_cmd)", e.acct.Name)}
-		}
-		cred.Token = e.creds.Token
-	} else {
-		if e.creds.Password == nil {
-			return &Error{Kind: KindConfig, Msg: fmt.Sprintf("account %s: no password source (set password_cmd or store one in the keyring)", e.acct.Name)}
-		}
-		pw, err := e.creds.Password(ctx)
-		if err != nil {
-			return &Error{Kind: KindConfig, Msg: fmt.Sprintf("account %s: get the password", e.acct.Name), Err: err}
-		}
-		cred.Password = pw
-	}
-	if _, err := c.Login(ctx, cred); err != nil {
+	if _, err := authenticate(ctx, c, e.acct, e.creds); err != nil {
 		var pe *pop3.Error
 		if errors.As(err, &pe) && pe.Code == pop3.CodeLoginDelay {
 			// After a refused login, Caps is still the CAPA Login asked for
@@ -167,7 +174,7 @@ func (e *Engine) login(ctx context.Context, c *pop3.Client) error {
 			return &Error{Kind: KindTryLater, Msg: fmt.Sprintf(
 				"the server refused a login this soon (LOGIN-DELAY); try again after %s", next.Local().Format("15:04:05")), Err: err}
 		}
-		return fmt.Errorf("log in as %s: %w", e.acct.Username, err)
+		return err
 	}
 	now := e.now()
 	_ = e.setMetaTime(metaLastLogin, now)

@@ -1,7 +1,6 @@
 package message
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -127,65 +126,4 @@ func createUnique(dir, name string) (*os.File, string, error) {
 		}
 	}
 	return nil, "", fmt.Errorf("save %q in %s: %d files with that name already exist; pick another folder", name, dir, maxNameTries)
-}
-
-// DownloadDir returns $XDG_DOWNLOAD_DIR or ~/Downloads.
-//
-// When XDG_DOWNLOAD_DIR is not in the environment, the XDG_DOWNLOAD_DIR line
-// of $XDG_CONFIG_HOME/user-dirs.dirs (the file xdg-user-dirs maintains) is
-// used when present. The folder may not exist: creating it (mode 0700) is the
-// caller's job, so that a mistyped setting does not silently create folders.
-func DownloadDir() string {
-	home, _ := os.UserHomeDir()
-	if d := os.Getenv("XDG_DOWNLOAD_DIR"); d != "" {
-		return expandHome(d, home)
-	}
-	if d := userDirsDownload(home); d != "" {
-		return d
-	}
-	if home == "" {
-		return "."
-	}
-	return filepath.Join(home, "Downloads")
-}
-
-// expandHome replaces a leading "$HOME" or "~" with home.
-func expandHome(p, home string) string {
-	for _, prefix := range []string{"$HOME", "${HOME}", "~"} {
-		if home != "" && (p == prefix || strings.HasPrefix(p, prefix+"/")) {
-			return filepath.Join(home, p[len(prefix):])
-		}
-	}
-	return p
-}
-
-// userDirsDownload reads XDG_DOWNLOAD_DIR from user-dirs.dirs, or "".
-func userDirsDownload(home string) string {
-	cfg := os.Getenv("XDG_CONFIG_HOME")
-	if cfg == "" {
-		if home == "" {
-			return ""
-		}
-		cfg = filepath.Join(home, ".config")
-	}
-	f, err := os.Open(filepath.Join(cfg, "user-dirs.dirs"))
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		v, ok := strings.CutPrefix(line, "XDG_DOWNLOAD_DIR=")
-		if !ok {
-			continue
-		}
-		v = strings.Trim(v, `"`)
-		d := expandHome(v, home)
-		if !filepath.IsAbs(d) || filepath.Clean(d) == filepath.Clean(home) {
-			return "" // xdg-user-dirs sets $HOME/ to mean "disabled"
-		}
-		return d
-	}
-	return ""
 }

@@ -458,25 +458,6 @@ func TestSaveAttachmentBadBase64RemovesFile(t *testing.T) {
 	}
 }
 
-func TestDownloadDir(t *testing.T) {
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, "cfg"))
-	t.Setenv("XDG_DOWNLOAD_DIR", "/data/dl")
-	if got := DownloadDir(); got != "/data/dl" {
-		t.Errorf("with XDG_DOWNLOAD_DIR: %q", got)
-	}
-	t.Setenv("XDG_DOWNLOAD_DIR", "")
-	if got := DownloadDir(); got != filepath.Join(home, "Downloads") {
-		t.Errorf("default: %q", got)
-	}
-	os.MkdirAll(filepath.Join(home, "cfg"), 0o700)
-	os.WriteFile(filepath.Join(home, "cfg", "user-dirs.dirs"), []byte("# x\nXDG_DOWNLOAD_DIR=\"$HOME/Téléchargements\"\n"), 0o600)
-	if got := DownloadDir(); got != filepath.Join(home, "Téléchargements") {
-		t.Errorf("user-dirs.dirs: %q", got)
-	}
-}
-
 // failingReader returns some bytes, then an error.
 type failingReader struct{ data []byte }
 

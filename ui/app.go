@@ -102,10 +102,7 @@ func New(opts Options) App {
 	m.attach = newAttachments(m.keys, m.styles)
 	m.status = newStatus(m.styles, m.loc)
 	m.status.SetAccount(m.acct.Name, m.acct.ReadOnly)
-	m.downloadDir = opts.UI.DownloadDir
-	if m.downloadDir == "" { // not set in the config: the desktop's folder
-		m.downloadDir = message.DownloadDir()
-	}
+	m.downloadDir = opts.UI.DownloadFolder() // the config's, else the desktop's
 	if m.acct.Notice != "" {
 		notices = append(notices, m.acct.Notice)
 	}

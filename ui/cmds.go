@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/popterm/popterm/config"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -164,7 +165,7 @@ func writeAttachment(ctx context.Context, eng Engine, id int64, index int, path 
 func saveAttachment(ctx context.Context, eng Engine, id int64, index int, target string) tea.Cmd {
 	return func() tea.Msg {
 		isDir := strings.HasSuffix(target, "/") || strings.HasSuffix(target, string(filepath.Separator))
-		target := expandHome(target)
+		target := filepath.Clean(config.ExpandHome(target))
 		if fi, err := os.Stat(target); err == nil && fi.IsDir() {
 			isDir = true
 		} else if err == nil {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 )
@@ -13,14 +12,4 @@ func folderPath(dir string) string {
 		return dir
 	}
 	return dir + string(filepath.Separator)
-}
-
-// expandHome turns a leading ~/ into the home folder and cleans the path.
-func expandHome(p string) string {
-	if rest, ok := strings.CutPrefix(p, "~/"); ok {
-		if home, err := os.UserHomeDir(); err == nil {
-			p = filepath.Join(home, rest)
-		}
-	}
-	return filepath.Clean(p)
 }

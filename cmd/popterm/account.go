@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"github.com/popterm/popterm/mailapi"
+	"github.com/popterm/popterm/mailbox"
 	"io"
 	"net/url"
 	"os"
@@ -186,12 +187,12 @@ func cmdAccountAdd(ctx context.Context, e *env, args []string) int {
 	switch {
 	case acct.PasswordCmd != "":
 		where = "password from password_cmd"
-	case acct.Auth == config.AuthXOAUTH2 || acct.Auth == config.AuthOAUTHBEARER:
+	case acct.UsesToken():
 		where = "tokens from oauth2_token_cmd"
 	case password == "":
 		where = fmt.Sprintf("no password stored yet: run `popterm account passwd %s`", acct.Name)
 	}
-	fmt.Fprintf(e.stdout, "added account %s (%s, %s) to %s; %s\n", acct.Name, acct.KeyringUser(), tlsModeName(acct.TLS), cfg.Path, where)
+	fmt.Fprintf(e.stdout, "added account %s (%s, %s) to %s; %s\n", acct.Name, acct.KeyringUser(), config.TLSModeName(acct.TLS), cfg.Path, where)
 	return exitOK
 }
 
@@ -254,7 +255,7 @@ func (f *addFlags) account(popURL string) (config.Account, error) {
 // --no-probe without a source need none.
 func (f *addFlags) readPassword(ctx context.Context, e *env, acct *config.Account) (string, int) {
 	switch {
-	case acct.Auth == config.AuthXOAUTH2 || acct.Auth == config.AuthOAUTHBEARER:
+	case acct.UsesToken():
 		return "", exitOK
 	case acct.PasswordCmd != "":
 		if f.noProbe {
@@ -320,7 +321,7 @@ func noteBackup(e *env, cfg *config.Config) {
 // runProbe tests the account and prints what the server offers, or one
 // line saying why it failed.
 func runProbe(ctx context.Context, e *env, acct config.Account, password string) int {
-	fmt.Fprintf(e.stderr, "testing %s (%s)...\n", acct.Addr(), tlsModeName(acct.TLS))
+	fmt.Fprintf(e.stderr, "testing %s (%s)...\n", acct.Addr(), config.TLSModeName(acct.TLS))
 	res, err := probeAccount(ctx, acct, password)
 	if err != nil {
 		return fail(e, exitFor(err), "account %s: test failed, nothing saved: %s", acct.Name, probeFailure(err))
@@ -335,12 +336,9 @@ func runProbe(ctx context.Context, e *env, acct config.Account, password string)
 func probeFailure(err error) string {
 	msg := message.SanitizeLine(err.Error())
 	var uc *mailapi.UntrustedCertError
-	var ce *connectError
 	switch {
 	case errors.As(err, &uc):
 		msg += "; if it is your server's certificate (compare: openssl x509 -noout -fingerprint -sha256 -in CERT), pin it with --tls-cert-sha256 " + uc.SHA256
-	case errors.As(err, &ce):
-		// Its message already says what to check.
 	case hint(err) != "":
 		msg += "; " + hint(err)
 	}
@@ -372,7 +370,7 @@ func cmdAccountList(ctx context.Context, e *env, args []string) int {
 			mark = "*"
 		}
 		fmt.Fprintf(e.stdout, "%s %-*s  %s  %s  password: %s\n", mark, width, a.Name,
-			message.Sanitize(a.KeyringUser()), tlsModeName(a.TLS), a.PasswordSource())
+			message.Sanitize(a.KeyringUser()), config.TLSModeName(a.TLS), a.PasswordSource())
 	}
 	return exitOK
 }
@@ -491,14 +489,18 @@ func cmdAccountTest(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, exitUsage, "account test: %v", err)
 	}
-	var pw string
-	if acct.Auth != config.AuthXOAUTH2 && acct.Auth != config.AuthOAUTHBEARER {
-		if pw, err = config.Password(ctx, acct, e.secrets()); err != nil {
+	// The credentials and the login of every sync; a missing password is
+	// said before any network.
+	creds := credentials(e, acct)
+	if !acct.UsesToken() {
+		pw, err := creds.Password(ctx)
+		if err != nil {
 			return fail(e, exitFor(err), "account test: %v", err)
 		}
+		creds.Password = func(context.Context) (string, error) { return pw, nil }
 	}
-	fmt.Fprintf(e.stderr, "testing %s (%s)...\n", acct.Addr(), tlsModeName(acct.TLS))
-	res, err := probeAccount(ctx, *acct, pw)
+	fmt.Fprintf(e.stderr, "testing %s (%s)...\n", acct.Addr(), config.TLSModeName(acct.TLS))
+	res, err := mailbox.Probe(ctx, acct, creds)
 	if err != nil {
 		return fail(e, exitFor(err), "account %s: test failed: %s", acct.Name, probeFailure(err))
 	}
@@ -585,14 +587,7 @@ func runSetup(ctx context.Context, e *env, cfgPath string) (*config.Config, int)
 // absPath makes a command-line path absolute (the config may live
 // elsewhere), expanding a leading "~/".
 func absPath(p string) (string, error) {
-	if rest, ok := strings.CutPrefix(p, "~/"); ok {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("cannot expand %s: no home folder", p)
-		}
-		p = filepath.Join(home, rest)
-	}
-	return filepath.Abs(p)
+	return filepath.Abs(config.ExpandHome(p))
 }
 
 // readerIsTerminal reports whether r is a terminal.
