@@ -43,6 +43,9 @@ type Engine struct {
 	creds Credentials
 	now   func() time.Time
 
+	ownsStore bool // Close closes the store (OpenAccount)
+	readOnly  bool // the store is open without the write lock
+
 	syncMu sync.Mutex // one sync at a time
 
 	mu   sync.Mutex // guards idle and sess
@@ -50,7 +53,8 @@ type Engine struct {
 	sess *session // the on-demand RETR session, nil when closed
 }
 
-// New makes an engine; it does no I/O.
+// New makes an engine over a store the caller opened (and closes after
+// the engine); it does no I/O. OpenAccount opens the store too.
 func New(acct *config.Account, store *cache.Store, creds Credentials) *Engine {
 	return &Engine{acct: acct, store: store, creds: creds, now: time.Now, idle: DefaultSessionIdle}
 }
@@ -112,12 +116,7 @@ func (e *Engine) Open(ctx context.Context, id int64, opts message.Options) (*mes
 	if err != nil {
 		return nil, classified(fmt.Errorf("read message %d: %w", id, err))
 	}
-	// A read-only store (another popterm holds the account) cannot record
-	// Seen: the message still opens.
-	if err := e.store.MarkSeen(ctx, []int64{id}, true); err != nil && !errors.Is(err, cache.ErrReadOnly) {
-		return m, classified(fmt.Errorf("mark message %d seen: %w", id, err))
-	}
-	return m, nil
+	return m, e.markSeen(ctx, id)
 }
 
 // MarkDeleted sets or clears pending-deletion marks (local, persistent). The
@@ -135,9 +134,16 @@ func (e *Engine) LastSync() time.Time {
 }
 
 // Close releases any held session without committing anything (the
-// on-demand session never sends DELE).
+// on-demand session never sends DELE) and, when the engine opened its
+// store (OpenAccount), closes the store.
 func (e *Engine) Close() error {
 	e.closeSession()
+	if !e.ownsStore {
+		return nil
+	}
+	if err := e.store.Close(); err != nil {
+		return classified(fmt.Errorf("close the store: %w", err))
+	}
 	return nil
 }
 

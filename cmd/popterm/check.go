@@ -24,10 +24,10 @@ func cmdCheck(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	defer s.Close()
-	for _, r := range s.store.Recovered() {
+	for _, r := range s.engine.Recovered() {
 		fmt.Fprintf(e.stdout, "recovered on open (an interrupted popterm): %s\n", message.SanitizeLine(r))
 	}
-	rep, err := s.store.Check(ctx, *repair)
+	rep, err := s.engine.Check(ctx, *repair)
 	if err != nil {
 		return failErr(e, "check", err)
 	}

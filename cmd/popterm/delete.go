@@ -2,10 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
-	"github.com/popterm/popterm/cache"
+	"github.com/popterm/popterm/mailapi"
 )
 
 // cmdDelete runs `popterm delete ID...`: it marks messages; the next
@@ -45,7 +44,7 @@ func markCommand(ctx context.Context, e *env, args []string, deleted bool) int {
 	defer s.Close()
 	for _, id := range ids {
 		if _, err := s.engine.Get(id); err != nil {
-			if errors.Is(err, cache.ErrNotFound) {
+			if mailapi.KindOf(err) == mailapi.KindNotFound {
 				return fail(e, exitFailure, "%s: no message with ID %d (see popterm list); nothing was changed", name, id)
 			}
 			return failErr(e, name, err)

@@ -74,7 +74,7 @@ const firstPage = 100
 // listing read and sorted). A row that a concurrent sync pushed from the
 // first page into the rest is printed once.
 func printList(ctx context.Context, e *env, s *session, words string, limit int) error {
-	maxID, err := s.store.MaxID(ctx)
+	maxID, err := s.engine.MaxID(ctx)
 	if err != nil {
 		return err
 	}

@@ -42,25 +42,25 @@ func cmdShow(ctx context.Context, e *env, args []string) int {
 		}
 		return failErr(e, "show", err)
 	}
-	if !m.Cached && s.readOnly {
+	if !m.Cached && s.engine.ReadOnly() {
 		return fail(e, exitTryLater, "message %d is not downloaded yet and account %s is busy (another popterm holds it); try again when it is done", id, s.acct.Name)
 	}
-	body, err := s.engine.Body(ctx, id)
-	if err != nil {
-		return failBody(e, id, err)
-	}
-	defer body.Close()
+	// Both ways go through the engine: the body (downloaded when not
+	// stored yet) and the seen mark.
 	if *raw {
+		body, err := s.engine.OpenRaw(ctx, id)
+		if err != nil {
+			return failBody(e, id, err)
+		}
+		defer body.Close()
 		return showRaw(e, body)
 	}
-	msg, err := message.Parse(body, message.Options{PreferHTML: s.cfg.UI.PreferHTML})
-	if err != nil {
-		return fail(e, exitFailure, "read message %d: %s", id, message.SanitizeLine(err.Error()))
+	msg, err := s.engine.Open(ctx, id, message.Options{PreferHTML: s.cfg.UI.PreferHTML})
+	if msg == nil {
+		return failBody(e, id, err)
 	}
-	if !s.readOnly {
-		if err := s.store.MarkSeen(ctx, []int64{id}, true); err != nil {
-			fmt.Fprintf(e.stderr, "popterm: warning: could not mark message %d seen: %s\n", id, message.SanitizeLine(err.Error()))
-		}
+	if err != nil { // rendered, but the seen mark was not recorded
+		fmt.Fprintf(e.stderr, "popterm: warning: %s\n", message.SanitizeLine(err.Error()))
 	}
 	render(e.stdout, msg, termWidth(e.stdout, 80))
 	return exitOK

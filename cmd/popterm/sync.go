@@ -55,8 +55,9 @@ func cmdSync(ctx context.Context, e *env, args []string) int {
 		}
 	}
 	result := exitOK
+	warned := false // the store's caveat (no flock) is said once
 	for _, name := range names {
-		code := syncAccount(ctx, e, cfg, name, *commit, *verbose)
+		code := syncAccount(ctx, e, cfg, name, *commit, *verbose, &warned)
 		if result == exitOK {
 			result = code
 		}
@@ -67,15 +68,20 @@ func cmdSync(ctx context.Context, e *env, args []string) int {
 	return result
 }
 
-// syncAccount syncs one account and prints its summary line.
-func syncAccount(ctx context.Context, e *env, cfg *config.Config, name string, commit, verbose bool) int {
+// syncAccount syncs one account and prints its summary line, and the
+// store's warning unless *warned says it was printed already.
+func syncAccount(ctx context.Context, e *env, cfg *config.Config, name string, commit, verbose bool, warned *bool) int {
 	s, code := openConfigAccount(e, cfg, name, storeWrite)
 	if s == nil {
 		return code
 	}
 	defer s.Close()
+	if w := s.engine.Warning(); w != "" && !*warned {
+		*warned = true
+		fmt.Fprintf(e.stderr, "popterm: warning: %s\n", message.SanitizeLine(w))
+	}
 	if verbose {
-		for _, r := range s.store.Recovered() {
+		for _, r := range s.engine.Recovered() {
 			fmt.Fprintf(e.stderr, "popterm: %s: note: finished what an interrupted popterm left undone: %s\n", s.acct.Name, message.SanitizeLine(r))
 		}
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,7 +12,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/popterm/popterm/cache"
 	"github.com/popterm/popterm/config"
 	"github.com/popterm/popterm/mailbox"
 	"github.com/popterm/popterm/message"
@@ -62,7 +60,7 @@ func startReader(ctx context.Context, e *env, cfg *config.Config, account string
 	}
 	first, err := r.open(account)
 	if err != nil {
-		return fail(e, exitUsage, "%v", err)
+		return fail(e, exitFor(err), "%s", message.SanitizeLine(err.Error()))
 	}
 	uiCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -107,33 +105,36 @@ type reader struct {
 	creds mailbox.Credentials // for the first account, when set (demo)
 
 	mu    sync.Mutex
-	typed map[string]string // account name -> password typed in the reader
-	first string
+	typed  map[string]string // account name -> password typed in the reader
+	first  string
+	warned bool // the store's warning was shown
 }
 
-// open opens an account's store (read-only when another popterm holds it)
-// and its engine. Its errors are one sentence; nothing is printed, since
-// the reader may own the terminal.
+// open opens an account's engine and store (read-only when another
+// popterm holds it). Nothing is printed, since the reader may own the
+// terminal: its errors are values that say what to do.
 func (r *reader) open(name string) (ui.Account, error) {
-	quiet := *r.e
-	var msg bytes.Buffer
-	quiet.stderr = &msg
-	s, code := openStore(&quiet, r.cfg, name, storeAnyWrite)
-	if code != exitOK {
-		return ui.Account{}, errors.New(strings.TrimPrefix(strings.TrimSpace(msg.String()), "popterm: "))
+	if name == "" {
+		name = r.e.account
+	}
+	s, err := openSession(r.cfg, name, storeAnyWrite, r.credentials)
+	if err != nil {
+		return ui.Account{}, err
+	}
+	var notices []string
+	if s.engine.ReadOnly() {
+		notices = append(notices, "Another popterm is using this account: showing it read-only (no sync, no marks).")
 	}
 	r.mu.Lock()
 	if r.first == "" {
 		r.first = s.acct.Name
 	}
-	r.mu.Unlock()
-	// Credentials that can use a password typed in the reader.
-	eng := newEngine(r.cfg, s.acct, s.store, r.credentials(s.acct))
-	acct := ui.Account{Name: s.acct.Name, Engine: &storeEngine{Engine: eng, store: s.store}, ReadOnly: s.readOnly}
-	if s.readOnly {
-		acct.Notice = "Another popterm is using this account: showing it read-only (no sync, no marks)."
+	if w := s.engine.Warning(); w != "" && !r.warned {
+		r.warned = true // the store's caveat is the same for every account: said once
+		notices = append(notices, message.SanitizeLine(w))
 	}
-	return acct, nil
+	r.mu.Unlock()
+	return ui.Account{Name: s.acct.Name, Engine: s.engine, ReadOnly: s.engine.ReadOnly(), Notice: strings.Join(notices, " ")}, nil
 }
 
 // credentials are, in order: a password typed in the reader, the demo's
@@ -180,15 +181,4 @@ func (r *reader) setPassword(account, password string, keep bool) error {
 		return fmt.Errorf("store the password in the keyring (it is used for this run only): %w", err)
 	}
 	return nil
-}
-
-// storeEngine is the engine with its store: closing it closes both.
-type storeEngine struct {
-	*mailbox.Engine
-	store *cache.Store
-}
-
-// Close releases the engine's session (committing nothing) and the store.
-func (s *storeEngine) Close() error {
-	return errors.Join(s.Engine.Close(), s.store.Close())
 }
