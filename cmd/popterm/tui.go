@@ -104,7 +104,7 @@ type reader struct {
 	cfg   *config.Config
 	creds mailbox.Credentials // for the first account, when set (demo)
 
-	mu    sync.Mutex
+	mu     sync.Mutex
 	typed  map[string]string // account name -> password typed in the reader
 	first  string
 	warned bool // the store's warning was shown
