@@ -566,8 +566,11 @@ func runSetup(ctx context.Context, e *env, cfgPath string) (*config.Config, int)
 		Save: func(a config.Account, password string) error {
 			return saveNewAccount(e, cfg, a, password, true, false)
 		},
-		Taken: cfg.AccountNames(),
-		Intro: intro,
+		Taken:   cfg.AccountNames(),
+		Intro:   intro,
+		UI:      cfg.UI,
+		Keys:    cfg.Keys,
+		NoColor: os.Getenv("NO_COLOR") != "",
 	})
 	p := tea.NewProgram(form, tea.WithContext(ctx), tea.WithInput(e.stdin), tea.WithOutput(e.stdout))
 	final, err := p.Run()

@@ -9,19 +9,21 @@ package setup
 import (
 	"context"
 	"errors"
-	"github.com/popterm/popterm/mailapi"
 	"net"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
 	"github.com/popterm/popterm/config"
+	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/message"
+	"github.com/popterm/popterm/ui"
 )
 
 // Options configure the form.
@@ -36,6 +38,12 @@ type Options struct {
 	Email string
 	// Intro is an optional line under the title (e.g. "No account yet").
 	Intro string
+	// UI and Keys come from the config file: the form uses the reader's
+	// theme and key map.
+	UI   config.UI
+	Keys map[string][]string
+	// NoColor drops colours (the NO_COLOR convention).
+	NoColor bool
 }
 
 type step int
@@ -82,6 +90,7 @@ type (
 type Model struct {
 	opts     Options
 	styles   Styles
+	keys     ui.FormKeys
 	step     step
 	email    textinput.Model
 	inputs   [fieldCount]textinput.Model
@@ -101,7 +110,9 @@ type Model struct {
 
 // New builds the form.
 func New(opts Options) Model {
-	m := Model{opts: opts, styles: DefaultStyles(true), tlsMode: config.TLSImplicit, width: 80}
+	keys := ui.DefaultKeyMap()
+	_ = keys.Override(opts.Keys) // the reader reports a bad [keys] table
+	m := Model{opts: opts, styles: formStyles(opts, true), keys: ui.DefaultFormKeys(keys), tlsMode: config.TLSImplicit, width: 80}
 	m.email = newInput("alice@example.com", 254)
 	m.email.SetValue(opts.Email)
 	m.email.Focus()
@@ -112,7 +123,16 @@ func New(opts Options) Model {
 	m.inputs[fieldPort].CharLimit = 5
 	m.inputs[fieldPassword].EchoMode = textinput.EchoPassword
 	m.inputs[fieldPassword].EchoCharacter = '•'
+	m.applyStyles()
 	return m
+}
+
+// applyStyles gives the text fields the form's styles.
+func (m *Model) applyStyles() {
+	m.email.SetStyles(m.styles.Input)
+	for i := range m.inputs {
+		m.inputs[i].SetStyles(m.styles.Input)
+	}
 }
 
 func newInput(placeholder string, limit int) textinput.Model {
@@ -134,7 +154,8 @@ func (m Model) Init() tea.Cmd { return tea.RequestBackgroundColor }
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.BackgroundColorMsg:
-		m.styles = DefaultStyles(msg.IsDark())
+		m.styles = formStyles(m.opts, msg.IsDark())
+		m.applyStyles()
 		return m, nil
 	case tea.WindowSizeMsg:
 		m.width = max(msg.Width, 20)
@@ -149,7 +170,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.step, m.saved = stepDone, true
 		return m, tea.Quit
 	case tea.KeyPressMsg:
-		if msg.String() == "ctrl+c" {
+		if key.Matches(msg, m.keys.Interrupt) {
 			return m, tea.Quit
 		}
 		switch m.step {
@@ -162,7 +183,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case stepUntrusted:
 			return m.updateUntrusted(msg)
 		case stepProbing, stepSaving:
-			if msg.String() == "esc" {
+			if key.Matches(msg, m.keys.Back) {
 				return m, tea.Quit
 			}
 			return m, nil
@@ -186,10 +207,10 @@ func (m Model) updateInput(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) updateEmail(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	switch msg.String() {
-	case "esc":
+	switch {
+	case key.Matches(msg, m.keys.Back):
 		return m, tea.Quit
-	case "enter":
+	case key.Matches(msg, m.keys.Submit):
 		addr := strings.TrimSpace(m.email.Value())
 		local, domain, ok := strings.Cut(addr, "@")
 		if !ok || local == "" || !strings.Contains(domain, ".") || strings.ContainsAny(addr, " \t") {
@@ -225,26 +246,26 @@ func (m *Model) setFocus(f field) tea.Cmd {
 }
 
 func (m Model) updateForm(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	switch msg.String() {
-	case "esc":
+	switch {
+	case key.Matches(msg, m.keys.Back):
 		m.step, m.err, m.pin = stepEmail, "", ""
 		m.inputs[m.focus].Blur()
 		return m, m.email.Focus()
-	case "tab", "down":
+	case key.Matches(msg, m.keys.Next):
 		return m, m.setFocus((m.focus + 1) % fieldCount)
-	case "shift+tab", "up":
+	case key.Matches(msg, m.keys.Prev):
 		return m, m.setFocus((m.focus + fieldCount - 1) % fieldCount)
-	case "enter":
+	case key.Matches(msg, m.keys.Submit):
 		if m.focus != fieldPassword {
 			return m, m.setFocus(m.focus + 1)
 		}
 		return m.submit()
-	case "ctrl+s":
+	case key.Matches(msg, m.keys.Test):
 		return m.submit()
 	}
 	if m.focus == fieldTLS {
-		switch msg.String() {
-		case "left", "right", "space", "h", "l":
+		// No text goes into the TLS field: its letters may toggle too.
+		if key.Matches(msg, m.keys.Toggle) || msg.String() == "h" || msg.String() == "l" {
 			m.toggleTLS()
 		}
 		return m, nil
@@ -347,12 +368,12 @@ func (m Model) probeDone(msg probeDoneMsg) Model {
 
 // updateUntrusted asks whether to pin a certificate that did not verify.
 func (m Model) updateUntrusted(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	switch msg.String() {
-	case "p", "y":
+	switch {
+	case key.Matches(msg, m.keys.Pin):
 		m.pin = m.untrusted.SHA256
 		m.untrusted = nil
 		return m.submit()
-	case "esc", "n", "e":
+	case key.Matches(msg, m.keys.Edit):
 		m.step, m.untrusted = stepForm, nil
 		return m, m.setFocus(m.focus)
 	}
@@ -360,12 +381,12 @@ func (m Model) updateUntrusted(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) updateReview(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	switch msg.String() {
-	case "enter", "y", "s":
+	switch {
+	case key.Matches(msg, m.keys.Save):
 		m.step, m.err = stepSaving, ""
 		save, acct, pw := m.opts.Save, m.acct, m.inputs[fieldPassword].Value()
 		return m, func() tea.Msg { return saveDoneMsg{err: save(acct, pw)} }
-	case "esc", "n", "e":
+	case key.Matches(msg, m.keys.Edit):
 		m.step, m.err = stepForm, ""
 		return m, m.setFocus(m.focus)
 	}
@@ -443,21 +464,37 @@ func (m Model) tlsView() string {
 }
 
 func (m Model) help() string {
+	k := m.keys
 	switch m.step {
 	case stepEmail:
-		return "enter continue · esc cancel"
+		return hints(k.Submit, bindingAs(k.Back, "cancel"))
 	case stepForm:
-		return "tab/↑/↓ move · ←/→ TLS mode · enter on Password (or ctrl+s) tests the server · esc back"
+		return hints(bindingAs(k.Next, "move"), k.Toggle, bindingAs(k.Submit, "on Password tests the server"), k.Test, k.Back)
 	case stepProbing:
-		return "esc cancel"
+		return hints(bindingAs(k.Back, "cancel"))
 	case stepUntrusted:
-		return "p pin this certificate and test again · esc edit"
+		return hints(k.Pin, k.Edit)
 	case stepReview:
-		return "enter save (password to the OS keyring) · esc edit"
+		return hints(k.Save, k.Edit)
 	case stepSaving:
 		return "saving…"
 	}
 	return "saved"
+}
+
+// hints is the help line of bindings: "keys what · keys what".
+func hints(bs ...key.Binding) string {
+	parts := make([]string, len(bs))
+	for i, b := range bs {
+		parts[i] = b.Help().Key + " " + b.Help().Desc
+	}
+	return strings.Join(parts, " · ")
+}
+
+// bindingAs is b with another description, for the help of one step.
+func bindingAs(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
 }
 
 // oneLine keeps the first line of s, sanitized for the terminal.

@@ -3,7 +3,6 @@ package setup
 import (
 	"context"
 	"errors"
-	"github.com/popterm/popterm/mailapi"
 	"net"
 	"strings"
 	"sync"
@@ -12,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/popterm/popterm/config"
+	"github.com/popterm/popterm/mailapi"
 )
 
 // fakeServer records what the form probes and saves.
@@ -286,5 +286,47 @@ func TestFormShowsProbing(t *testing.T) {
 	m, cmd := d.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter}) // the probe is not run
 	if v := m.(Model).View().Content; cmd == nil || !strings.Contains(v, "Testing pop.example.org:995") {
 		t.Fatalf("probing view:\n%s", v)
+	}
+}
+
+// The form uses the reader's styles: NO_COLOR (and theme "mono") leave no
+// colour in it; a colour theme does colour it.
+func TestFormUsesTheReaderStyles(t *testing.T) {
+	f := &fakeServer{}
+	for _, tt := range []struct {
+		opts      Options
+		wantColor bool
+	}{
+		{Options{NoColor: true}, false},
+		{Options{UI: config.UI{Theme: "mono"}}, false},
+		{Options{UI: config.UI{Theme: "dark"}}, true},
+	} {
+		opts := tt.opts
+		opts.Probe, opts.Save = f.Probe, f.Save
+		m := New(opts)
+		m.err = "something failed"
+		view := m.View().Content
+		// An SGR sequence with a colour: 38;… (foreground) or 48;… (background).
+		colored := strings.Contains(view, "38;") || strings.Contains(view, "48;")
+		if colored != tt.wantColor {
+			t.Errorf("%+v: coloured %v, want %v:\n%q", tt.opts, colored, tt.wantColor, view)
+		}
+	}
+}
+
+// The form's keys come from the reader's key map: a [keys] interrupt
+// override ends the form, and the hints name the bindings.
+func TestFormUsesTheReaderKeyMap(t *testing.T) {
+	f := &fakeServer{}
+	d := &driver{t: t, m: New(Options{Probe: f.Probe, Save: f.Save, Keys: map[string][]string{"interrupt": {"ctrl+g"}}})}
+	if !strings.Contains(d.view(), "enter continue · esc cancel") {
+		t.Errorf("hints:\n%s", d.view())
+	}
+	_, cmd := d.m.Update(tea.KeyPressMsg{Code: 'g', Mod: tea.ModCtrl})
+	if cmd == nil {
+		t.Fatal("the configured interrupt key did nothing")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Error("the configured interrupt key did not end the form")
 	}
 }

@@ -1,30 +1,34 @@
 package setup
 
 import (
-	"image/color"
-
+	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
+
+	"github.com/popterm/popterm/ui"
 )
 
 // Styles are the form's semantic styles.
 type Styles struct {
 	Title, Label, Focused, Value, Help, Note, Error, OK, Warn lipgloss.Style
+	// Input styles the text fields.
+	Input textinput.Styles
 }
 
-// DefaultStyles builds the styles for a dark or light background.
-func DefaultStyles(isDark bool) Styles {
-	ld := lipgloss.LightDark(isDark)
-	pick := func(light, dark string) color.Color { return ld(lipgloss.Color(light), lipgloss.Color(dark)) }
-	accent := pick("#5A3FC0", "#A48BFF")
+// formStyles are the reader's styles (ui.NewStyles: the config's theme,
+// the terminal's background, NO_COLOR) in the form's roles.
+func formStyles(opts Options, dark bool) Styles {
+	u := ui.NewStyles(opts.UI.Theme, dark, opts.NoColor)
+	field := textinput.StyleState{Text: u.Row, Placeholder: u.Dim, Suggestion: u.Dim, Prompt: u.Prompt}
 	return Styles{
-		Title:   lipgloss.NewStyle().Bold(true).Foreground(accent).MarginBottom(1),
-		Label:   lipgloss.NewStyle().Width(11).Foreground(pick("#555555", "#AAAAAA")),
-		Focused: lipgloss.NewStyle().Width(11).Bold(true).Foreground(accent),
-		Value:   lipgloss.NewStyle(),
-		Help:    lipgloss.NewStyle().Foreground(pick("#777777", "#888888")),
-		Note:    lipgloss.NewStyle().Foreground(pick("#8A6D00", "#E5C07B")),
-		Error:   lipgloss.NewStyle().Foreground(pick("#B00020", "#FF6B6B")),
-		OK:      lipgloss.NewStyle().Foreground(pick("#1B7F3B", "#7BD88F")),
-		Warn:    lipgloss.NewStyle().Foreground(pick("#8A6D00", "#E5C07B")),
+		Input:   textinput.Styles{Focused: field, Blurred: field, Cursor: textinput.CursorStyle{Blink: true}},
+		Title:   u.Title.MarginBottom(1),
+		Label:   u.Dim.Width(11),
+		Focused: u.Prompt.Width(11),
+		Value:   u.Row,
+		Help:    u.Dim,
+		Note:    u.Note,
+		Error:   u.StateDeleted,
+		OK:      u.StateNew,
+		Warn:    u.Note,
 	}
 }
