@@ -152,11 +152,11 @@ func (m App) pagerKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 // cmd, already issued by the caller, runs either way.
 func (m App) openNext(delta int, cmd tea.Cmd) (tea.Model, tea.Cmd) {
 	if pos := m.index.find(m.pager.ID()); pos >= 0 {
-		m.index.sel = pos // the shown message, even if a reload moved the selection
+		m.index.Select(pos) // the shown message, even if a reload moved the selection
 	}
-	before := m.index.sel
+	before := m.index.Cursor()
 	m.index.Move(delta)
-	if m.index.sel == before {
+	if m.index.Cursor() == before {
 		if delta > 0 {
 			m.status.Notify("This is the last message.")
 		} else {

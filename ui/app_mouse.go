@@ -46,8 +46,7 @@ func (m App) handleMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 			if pos < 0 {
 				return m, nil
 			}
-			m.index.sel = pos
-			m.index.clamp()
+			m.index.Select(pos)
 			if double {
 				m.lastClickRow = -1
 				return m.openSelected()

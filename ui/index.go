@@ -58,6 +58,15 @@ func (m indexModel) Selected() (mailapi.Summary, bool) {
 	return m.rows[m.order[m.sel]], true
 }
 
+// Select selects the row at position pos of the shown order.
+func (m *indexModel) Select(pos int) {
+	m.sel = pos
+	m.clamp()
+}
+
+// Cursor is the position of the selected row in the shown order.
+func (m indexModel) Cursor() int { return m.sel }
+
 // SetSearch records the words the next rows were found with.
 func (m *indexModel) SetSearch(words string) { m.search = words }
 
