@@ -901,8 +901,7 @@ func TestCtrlCCancelsQueuedQuit(t *testing.T) {
 	f := newFake()
 	h := newHarness(t, f, nil)
 	h.keys("d")
-	done := h.holdSyncDone()
-	h.send(autoSyncMsg{session: h.m.session})
+	done := h.heldAutoSync()
 	h.keys("$")
 	if !h.m.sync.queuedSync || h.m.prompt.Active() {
 		t.Errorf("$ during a sync: queued %v, prompt %v", h.m.sync.queuedSync, h.m.prompt.Active())
@@ -929,8 +928,7 @@ func TestSyncNowDuringSyncIsQueued(t *testing.T) {
 	f := newFake()
 	h := newHarness(t, f, nil)
 	h.keys("d")
-	done := h.holdSyncDone()
-	h.send(autoSyncMsg{session: h.m.session})
+	done := h.heldAutoSync()
 	h.keys("$")
 	if !strings.Contains(h.m.status.notice, "$ runs when it ends") || h.m.prompt.Active() {
 		t.Errorf("$ during a sync: notice %q, prompt %v", h.m.status.notice, h.m.prompt.Active())
@@ -986,8 +984,7 @@ func TestQuitDuringFailedSyncStays(t *testing.T) {
 	f := newFake()
 	h := newHarness(t, f, nil)
 	h.keys("d")
-	done := h.holdSyncDone()
-	h.send(autoSyncMsg{session: h.m.session})
+	done := h.heldAutoSync()
 	h.keys("q", "y")
 	h.hold = nil
 	done.err = &mailapi.Error{Kind: mailapi.KindTryLater, Err: fmt.Errorf("dial tcp 127.0.0.1:995: %w", syscall.ECONNREFUSED)}
@@ -1010,8 +1007,7 @@ func TestQuitDuringSyncStopsItAndCommits(t *testing.T) {
 	f := newFake()
 	h := newHarness(t, f, nil)
 	h.keys("d", "d")
-	done := h.holdSyncDone()
-	h.send(autoSyncMsg{session: h.m.session})
+	done := h.heldAutoSync()
 	if h.m.sync.phase != syncSyncing {
 		t.Fatal("no sync running")
 	}

@@ -278,6 +278,14 @@ func (h *harness) holdSyncDone() *syncDoneMsg {
 	return done
 }
 
+// heldAutoSync starts the automatic sync and keeps its end from the reader
+// (see holdSyncDone).
+func (h *harness) heldAutoSync() *syncDoneMsg {
+	done := h.holdSyncDone()
+	h.send(autoSyncMsg{session: h.m.session})
+	return done
+}
+
 func (h *harness) process(msg tea.Msg, depth int) {
 	if depth > 100 {
 		h.t.Fatal("command loop")

@@ -1,32 +1,26 @@
 package main
 
 import (
-	"context"
-	"net"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/popterm/popterm/config"
+	"github.com/popterm/popterm/mailapi"
 )
 
-// A probe that could not connect says what to check; the command adds no
-// generic hint after it.
+// A probe that could not connect says what to check (the engine's own
+// sentence); the command adds no generic hint after it, but keeps the exit
+// status of its kind.
 func TestProbeFailureAddsNoGenericHint(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().(*net.TCPAddr)
-	ln.Close()
-	a := config.NewAccount("x")
-	a.Host, a.Port, a.TLS, a.Username, a.Timeout = "127.0.0.1", addr.Port, config.TLSImplicit, "u", 5*time.Second
-	_, err = probeAccount(context.Background(), a, "pw")
-	if err == nil || exitFor(err) != exitTryLater {
-		t.Fatalf("probe of a closed port: %v (exit %d)", err, exitFor(err))
-	}
+	err := &mailapi.Error{Kind: mailapi.KindTryLater, Whole: true,
+		Msg: "connect to 127.0.0.1:1 (implicit TLS): connection refused: check the port"}
 	msg := probeFailure(err)
 	if !strings.HasSuffix(msg, "connection refused: check the port") || strings.Contains(msg, "try again later") {
 		t.Fatalf("probeFailure: %q", msg)
+	}
+	if exitFor(err) != exitTryLater {
+		t.Errorf("exit %d", exitFor(err))
+	}
+	if msg := probeFailure(&mailapi.Error{Kind: mailapi.KindCredentials}); !strings.Contains(msg, "check the user name") {
+		t.Errorf("a refused login gets the credentials hint: %q", msg)
 	}
 }

@@ -247,14 +247,25 @@ func TestReadMarkQuitDeletesExactlyThose(t *testing.T) {
 	s.waitFor("Date", "From", "Subject")
 
 	markTwo(s)
+	quitDeletingTwo(t, s)
+	mb.wantSubjects(t, "E2E message 1", "E2E message 3", "E2E message 5")
+}
+
+// quitDeletingTwo presses q, confirms the deletion of the two marked
+// messages and waits for the reader to say it deleted them and exit.
+func quitDeletingTwo(t *testing.T, s *screen) {
+	t.Helper()
 	s.keys("q")
 	s.waitFor("Delete 2 messages on the server? [y/N]")
 	s.keys("y")
-	out := s.waitExit()
-	if !strings.Contains(out, "2 messages deleted on the server") {
+	if out := s.waitExit(); !strings.Contains(out, "2 messages deleted on the server") {
 		t.Errorf("no result shown after exit:\n%s", out)
 	}
-	want := []string{"E2E message 1", "E2E message 3", "E2E message 5"}
+}
+
+// wantSubjects fails unless the server holds exactly these subjects (sorted).
+func (mb *mailbox) wantSubjects(t *testing.T, want ...string) {
+	t.Helper()
 	if got := mb.subjects(); !slices.Equal(got, want) {
 		t.Fatalf("server holds %q, want %q", got, want)
 	}
@@ -280,17 +291,8 @@ func TestQuitAfterNewMailOnlyDeletes(t *testing.T) {
 	}
 	s.keys("g", "d", "d") // 5 and 4, newest first
 	s.waitFor("2 to delete")
-	s.keys("q")
-	s.waitFor("Delete 2 messages on the server? [y/N]")
-	s.keys("y")
-	out := s.waitExit()
-	if !strings.Contains(out, "2 messages deleted on the server") {
-		t.Errorf("no result shown after exit:\n%s", out)
-	}
-	want := []string{"E2E message 1", "E2E message 2", "E2E message 3", "Late message 1", "Late message 2"}
-	if got := mb.subjects(); !slices.Equal(got, want) {
-		t.Fatalf("server holds %q, want %q", got, want)
-	}
+	quitDeletingTwo(t, s)
+	mb.wantSubjects(t, "E2E message 1", "E2E message 2", "E2E message 3", "Late message 1", "Late message 2")
 	if err := mb.srv.WaitIdle(waitLimit); err != nil {
 		t.Fatal(err)
 	}
