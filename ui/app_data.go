@@ -199,6 +199,14 @@ func (m *App) passwordPrompt(j job) {
 	m.prompt = ask(promptPassword, "Password for "+message.SanitizeLine(m.acct.Name)+": ", "", m.width)
 }
 
+// syncJob is the job of a sync that commits or not.
+func syncJob(commit bool) job {
+	if commit {
+		return jobSync
+	}
+	return jobCheck
+}
+
 // needsPassword reports whether err means no password could be had.
 func needsPassword(err error) bool {
 	return errors.Is(err, config.ErrNoPassword) || errors.Is(err, config.ErrKeyringUnavailable)
@@ -220,7 +228,7 @@ func (m App) syncDone(msg syncDoneMsg) (tea.Model, tea.Cmd) {
 		m.status.Notify("Sync cancelled; nothing was deleted.")
 	case err != nil && m.opts.SetPassword != nil && needsPassword(err):
 		m.status.SetNet(netUnknown)
-		m.passwordPrompt(map[bool]job{false: jobCheck, true: jobSync}[msg.commit])
+		m.passwordPrompt(syncJob(msg.commit))
 		m.status.Notify(sentence("No password for this account; type it (Esc stays offline)", err))
 	case err != nil && m.opts.SetPassword != nil && mailapi.KindOf(err) == mailapi.KindCredentials && !msg.commit:
 		m.status.SetNet(netOnline) // the server answered
