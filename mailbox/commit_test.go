@@ -124,3 +124,43 @@ func TestCancelledCommitDeletesNothing(t *testing.T) {
 		t.Errorf("server holds %v", f.md.UIDs())
 	}
 }
+
+// q during a download: the sync is cancelled after some bodies arrived,
+// then the commit deletes the marks. What was stored stays stored.
+func TestCancelledSyncThenCommitKeepsWhatArrived(t *testing.T) {
+	f := newFixture(t, pop3test.Config{}, mails("u", 2)...)
+	f.acct.Prefetch.Mode = "none"
+	f.sync(false)
+	if err := f.eng.MarkDeleted(context.Background(), []int64{f.byUIDL("u1").ID}, true); err != nil {
+		t.Fatal(err)
+	}
+	f.md.Add(mails("new", 20)...)
+	f.acct.Prefetch.Mode = "all"
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := f.eng.Sync(ctx, SyncOptions{Progress: func(p Progress) {
+		if p.Phase == PhaseBodies && p.Done >= 3 {
+			cancel() // the user pressed q
+		}
+	}})
+	if err == nil {
+		t.Fatal("the cancelled sync reported success")
+	}
+	cached := 0
+	for _, r := range f.all() {
+		if r.Cached {
+			cached++
+		}
+	}
+	if cached < 3 {
+		t.Errorf("%d bodies stored, want at least the 3 that arrived before the cancel", cached)
+	}
+	res, err := f.eng.Commit(context.Background(), nil)
+	if err != nil || !res.Committed || res.Deleted != 1 {
+		t.Fatalf("commit after the cancelled sync: %+v, %v", res, err)
+	}
+	if slices.Contains(f.md.UIDs(), "u1") || f.md.Len() != 21 {
+		t.Errorf("server holds %v", f.md.UIDs())
+	}
+	f.checkStore()
+}

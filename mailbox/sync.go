@@ -420,7 +420,10 @@ func (s *syncRun) prefetch(ctx context.Context) error {
 	var bytes int64
 	done := 0
 	emit(s.opts, Progress{Phase: PhaseBodies, Total: len(nums)})
-	sv := newSaver(ctx, s.e.store)
+	// A body read to its end is stored even if the sync is cancelled
+	// meanwhile (q during a download): the store finishes what arrived
+	// whole; a body cut short still fails and leaves nothing.
+	sv := newSaver(context.WithoutCancel(ctx), s.e.store)
 	err = s.c.RetrMany(ctx, nums, func(n int, body io.Reader, rerr error) error {
 		done++
 		if rerr != nil {
