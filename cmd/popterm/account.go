@@ -294,7 +294,7 @@ func saveNewAccount(e *env, cfg *config.Config, acct config.Account, password st
 	}
 	ks := e.secrets()
 	if storeInKeyring {
-		if err := ks.Set(acct.KeyringUser(), password); err != nil {
+		if err := ks.Set(acct.PasswordKey(), password); err != nil {
 			cfg.RemoveAccount(acct.Name)
 			return fmt.Errorf("nothing saved: %w", err)
 		}
@@ -302,7 +302,7 @@ func saveNewAccount(e *env, cfg *config.Config, acct config.Account, password st
 	if err := cfg.Save(); err != nil {
 		cfg.RemoveAccount(acct.Name)
 		if storeInKeyring {
-			ks.Delete(acct.KeyringUser())
+			ks.Delete(acct.PasswordKey())
 		}
 		return err
 	}
@@ -423,11 +423,12 @@ func cmdAccountRemove(ctx context.Context, e *env, args []string) int {
 	if _, err := os.Stat(acct.StoreDir); acct.StoreDir != "" && err == nil {
 		fmt.Fprintf(e.stdout, "its mail stays in %s (delete that folder to free the space)\n", acct.StoreDir)
 	}
-	err = e.secrets().Delete(acct.KeyringUser())
+	deleted, err := config.DeleteSecrets(e.secrets(), &acct, cfg.Accounts)
+	for _, what := range deleted {
+		fmt.Fprintf(e.stdout, "deleted its %s from the OS keyring\n", what)
+	}
 	switch {
 	case err == nil:
-		fmt.Fprintf(e.stdout, "deleted its password from the OS keyring\n")
-	case errors.Is(err, config.ErrNotFound):
 	case acct.PasswordCmd != "" && errors.Is(err, config.ErrKeyringUnavailable):
 	default:
 		return fail(e, exitFailure, "account remove: the account is removed, but its keyring secret was not deleted: %v", err)
@@ -459,10 +460,10 @@ func cmdAccountPasswd(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, exitUsage, "account passwd: %v", err)
 	}
-	if err := e.secrets().Set(acct.KeyringUser(), pw); err != nil {
+	if err := config.SetPassword(e.secrets(), acct, pw, cfg.Accounts); err != nil {
 		return fail(e, exitFailure, "account passwd: %v", err)
 	}
-	fmt.Fprintf(e.stdout, "stored the password of %s in the OS keyring (service %s, user %s)\n", acct.Name, config.KeyringService, acct.KeyringUser())
+	fmt.Fprintf(e.stdout, "stored the password of %s in the OS keyring (service %s, user %s)\n", acct.Name, config.KeyringService, acct.PasswordKey())
 	if acct.PasswordCmd != "" {
 		fmt.Fprintf(e.stderr, "popterm: note: account %s has password_cmd, which takes precedence over the keyring\n", acct.Name)
 	}

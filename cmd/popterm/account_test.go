@@ -106,7 +106,7 @@ func TestAccountLifecycle(t *testing.T) {
 			t.Errorf("add output lacks %q:\n%s", want, out)
 		}
 	}
-	user := "alice@" + s.Addr()
+	user := "password:work" // the account's own key (config.Account.PasswordKey)
 	if pw, err := ks.Get(user); err != nil || pw != "correct horse" {
 		t.Fatalf("keyring holds %q, %v", pw, err)
 	}
@@ -268,7 +268,7 @@ func TestKeyringAccountCommands(t *testing.T) {
 	a := newAcctEnv(t, nil) // the real OS keyring
 	s, pin := tlsServer(t, true, map[string]string{"kr-user": "kr pass ✓"})
 	host, port := hostPort(t, s.Addr())
-	user := "kr-user@" + s.Addr()
+	user := "password:kr"
 	t.Cleanup(func() { config.Keyring().Delete(user) })
 
 	code, _, errOut := a.run("kr pass ✓\n", "account", "add", "--name", "kr", "--host", host, "--port", port,

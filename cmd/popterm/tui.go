@@ -176,7 +176,7 @@ func (r *reader) setPassword(account, password string, keep bool) error {
 	if err != nil {
 		return err
 	}
-	if err := r.e.secrets().Set(acct.KeyringUser(), password); err != nil {
+	if err := config.SetPassword(r.e.secrets(), acct, password, r.cfg.Accounts); err != nil {
 		return fmt.Errorf("store the password in the keyring (it is used for this run only): %w", err)
 	}
 	return nil
