@@ -82,11 +82,44 @@ func (e *Engine) connect(ctx context.Context, opts SyncOptions) (*pop3.Client, e
 		return nil, err
 	}
 	emit(opts, Progress{Phase: PhaseLogin})
+	err = e.login(ctx, c)
+	if err == nil {
+		return c, nil
+	}
+	c.Close()
+	if !e.mayRetryToken(err) {
+		return nil, err
+	}
+	// The server refused an access token that looked valid (revoked early,
+	// or expired sooner than announced): refresh it and log in once more,
+	// on a new connection since each allows one attempt.
+	if _, rerr := e.creds.Refresh(ctx); rerr != nil {
+		return nil, tokenError(e.acct, rerr)
+	}
+	if c, err = e.dial(ctx); err != nil {
+		return nil, err
+	}
 	if err := e.login(ctx, c); err != nil {
 		c.Close()
 		return nil, err
 	}
 	return c, nil
+}
+
+// mayRetryToken reports whether a failed login is the server refusing an
+// OAuth2 token that a refresh may replace.
+func (e *Engine) mayRetryToken(err error) bool {
+	return e.creds.Refresh != nil && usesToken(e.acct) && isRefusal(err) && Classify(err) == KindCredentials
+}
+
+// tokenError is a failure to get an access token, of the kind its cause
+// says (a refused sign-in is of the credentials kind) and worded by it.
+func tokenError(a *config.Account, err error) error {
+	kind := Classify(err)
+	if kind == KindOther {
+		kind = KindConfig
+	}
+	return &Error{Kind: kind, Msg: fmt.Sprintf("account %s: get the OAuth2 access token", a.Name), Err: err}
 }
 
 // dial connects as the account's TLS mode says and reads the greeting.
@@ -125,7 +158,7 @@ func usesToken(a *config.Account) bool {
 	case "xoauth2", "oauthbearer":
 		return true
 	case "", "auto":
-		return a.OAuth2TokenCmd != ""
+		return a.OAuth2TokenCmd != "" || a.OAuth2.Provider != ""
 	}
 	return false
 }
@@ -139,10 +172,20 @@ func (e *Engine) login(ctx context.Context, c *pop3.Client) error {
 		AllowCleartext: e.acct.AllowCleartextAuth,
 	}
 	if usesToken(e.acct) {
-		if e.creds.Token == nil {
-			return &Error{Kind: KindConfig, Msg: fmt.Sprintf("account %s: no OAuth2 token source (set oauth2_token_cmd)", e.acct.Name)}
+		token := e.creds.Token
+		if token == nil {
+			return &Error{Kind: KindConfig, Msg: fmt.Sprintf("account %s: no OAuth2 token source (set oauth2, or oauth2_token_cmd)", e.acct.Name)}
 		}
-		cred.Token = e.creds.Token
+		if e.creds.Refresh != nil {
+			// The built-in sign-in: a token that cannot be had is a
+			// sentence of its own, not a failed AUTH command.
+			tok, err := token(ctx)
+			if err != nil {
+				return tokenError(e.acct, err)
+			}
+			token = func(context.Context) (string, error) { return tok, nil }
+		}
+		cred.Token = token
 	} else {
 		if e.creds.Password == nil {
 			return &Error{Kind: KindConfig, Msg: fmt.Sprintf("account %s: no password source (set password_cmd or store one in the keyring)", e.acct.Name)}

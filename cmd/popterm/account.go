@@ -26,6 +26,7 @@ const accountUsage = `usage: popterm account COMMAND
   list                    list the accounts
   remove NAME             remove an account and its keyring secret
   passwd NAME             store the password in the OS keyring
+  login [--device] NAME   sign in with OAuth 2.0 (accounts with oauth2 set)
   test NAME               connect, log in and report what the server offers`
 
 // cmdAccount dispatches the account subcommands.
@@ -44,6 +45,7 @@ func cmdAccount(ctx context.Context, e *env, args []string) int {
 		"remove": cmdAccountRemove,
 		"rm":     cmdAccountRemove,
 		"passwd": cmdAccountPasswd,
+		"login":  cmdAccountLogin,
 		"test":   cmdAccountTest,
 	}[args[0]]
 	if sub == nil {
@@ -110,6 +112,7 @@ type addFlags struct {
 	name, host, tls, user, auth, caFile, pin, passwordCmd, tokenCmd string
 	port                                                            int
 	passwordStdin, noProbe, cleartext, makeDefault                  bool
+	oauth2                                                          oauth2Flags
 }
 
 func (f *addFlags) register(fs *flag.FlagSet) {
@@ -127,6 +130,7 @@ func (f *addFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.noProbe, "no-probe", false, "save without testing the server")
 	fs.BoolVar(&f.cleartext, "allow-cleartext-auth", false, "allow the password over a connection without TLS")
 	fs.BoolVar(&f.makeDefault, "default", false, "make it the default account")
+	f.oauth2.register(fs)
 }
 
 // cmdAccountAdd adds an account: the interactive form without arguments on
@@ -159,6 +163,13 @@ func cmdAccountAdd(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, exitUsage, "account add: %v", err)
 	}
+	if acct.OAuth2.Provider == "" && acct.OAuth2TokenCmd == "" {
+		if advice, needed := providerAdvice(acct.Username, acct.Host); needed {
+			return fail(e, exitUsage, "account add: %s", advice)
+		} else if advice != "" {
+			fmt.Fprintf(e.stderr, "popterm: note: %s\n", advice)
+		}
+	}
 	cfg, err := loadOrNewConfig(e)
 	if err != nil {
 		return fail(e, exitUsage, "%v", err)
@@ -167,6 +178,9 @@ func cmdAccountAdd(ctx context.Context, e *env, args []string) int {
 		return fail(e, exitUsage, "account add: an account named %q already exists (choose another --name, or `popterm account remove %s` first)", acct.Name, acct.Name)
 	}
 
+	if acct.OAuth2.Provider != "" {
+		return addSignin(ctx, e, cfg, acct, f)
+	}
 	password, code := f.readPassword(ctx, e, &acct)
 	if code != exitOK {
 		return code
@@ -245,6 +259,7 @@ func (f *addFlags) account(popURL string) (config.Account, error) {
 	if f.passwordStdin && f.passwordCmd != "" {
 		return acct, errors.New("give --password-stdin or --password-cmd, not both")
 	}
+	f.oauth2.apply(&acct)
 	return acct, acct.Validate()
 }
 
@@ -491,14 +506,30 @@ func cmdAccountTest(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, exitUsage, "account test: %v", err)
 	}
+	return testAccountNamed(ctx, e, acct)
+}
+
+// testAccountNamed runs the probe of one account with its stored
+// credentials and prints what the server offers.
+func testAccountNamed(ctx context.Context, e *env, acct *config.Account) int {
 	var pw string
-	if acct.Auth != config.AuthXOAUTH2 && acct.Auth != config.AuthOAUTHBEARER {
+	var err error
+	if !acct.UsesOAuth2Token() {
 		if pw, err = config.Password(ctx, acct, e.secrets()); err != nil {
 			return fail(e, exitFor(err), "account test: %v", err)
 		}
 	}
 	fmt.Fprintf(e.stderr, "testing %s (%s)...\n", acct.Addr(), tlsModeName(acct.TLS))
-	res, err := probeAccount(ctx, *acct, pw)
+	var res setup.ProbeResult
+	if acct.OAuth2.Provider != "" {
+		token, terr := testSignin(ctx, e, acct)
+		if terr != nil {
+			return fail(e, exitFor(terr), "account %s: test failed: %s", acct.Name, message.SanitizeLine(terr.Error()))
+		}
+		res, err = probeLogin(ctx, *acct, "", token)
+	} else {
+		res, err = probeAccount(ctx, *acct, pw)
+	}
 	if err != nil {
 		return fail(e, exitFor(err), "account %s: test failed: %s", acct.Name, probeFailure(err))
 	}

@@ -17,6 +17,19 @@ import (
 // CAPA, logs in with password (or the OAuth2 token command), asks CAPA again
 // and quits. It is the setup form's ProbeFunc and `account test`.
 func probeAccount(ctx context.Context, a config.Account, password string) (setup.ProbeResult, error) {
+	// A token only when the account has a token command: with auth = auto,
+	// Login prefers OAuth2 whenever a Token is given.
+	var token func(context.Context) (string, error)
+	if a.OAuth2TokenCmd != "" {
+		acct := a
+		token = func(ctx context.Context) (string, error) { return config.Token(ctx, &acct) }
+	}
+	return probeLogin(ctx, a, password, token)
+}
+
+// probeLogin is probeAccount with the token source given (the built-in
+// sign-in's, or nil for a password).
+func probeLogin(ctx context.Context, a config.Account, password string, token func(context.Context) (string, error)) (setup.ProbeResult, error) {
 	res := setup.ProbeResult{Addr: a.Addr(), TLSVersion: "none"}
 	tlsCfg, err := a.TLSConfig()
 	if err != nil {
@@ -59,12 +72,7 @@ func probeAccount(ctx context.Context, a config.Account, password string) (setup
 		Password:       password,
 		Mechanism:      a.Auth,
 		AllowCleartext: a.AllowCleartextAuth,
-	}
-	// A token only when the account has a token command: with auth = auto,
-	// Login prefers OAuth2 whenever a Token is given.
-	if a.OAuth2TokenCmd != "" {
-		acct := a
-		cred.Token = func(ctx context.Context) (string, error) { return config.Token(ctx, &acct) }
+		Token:          token,
 	}
 	mech, err := c.Login(ctx, cred)
 	if err != nil {

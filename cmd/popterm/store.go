@@ -138,6 +138,9 @@ func openStore(e *env, cfg *config.Config, name string, mode storeMode) (*sessio
 // credentials resolves secrets through config: password_cmd or the keyring
 // (e.keyring in tests), and the OAuth2 token command.
 func credentials(e *env, acct *config.Account) mailbox.Credentials {
+	if acct.OAuth2.Provider != "" {
+		return signinCredentials(e, acct)
+	}
 	return mailbox.Credentials{
 		Password: func(ctx context.Context) (string, error) {
 			return config.Password(ctx, acct, e.keyring) // nil: the OS keyring
