@@ -28,7 +28,7 @@ func TestLoadSample(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the sample config does not load: %v", err)
 	}
-	if got := cfg.AccountNames(); strings.Join(got, ",") != "work,home" {
+	if got := cfg.AccountNames(); strings.Join(got, ",") != "work,home,gmail" {
 		t.Fatalf("accounts = %v", got)
 	}
 	w, err := cfg.Account("")
@@ -41,6 +41,9 @@ func TestLoadSample(t *testing.T) {
 	h, _ := cfg.Account("home")
 	if h.Username != "alice" || h.Host != "mail.example.net" || h.Port != 995 || h.TLS != TLSImplicit || h.Auth != AuthAuto {
 		t.Errorf("home from url = %+v", h)
+	}
+	if g, _ := cfg.Account("gmail"); g.OAuth2.Provider != OAuth2Google || g.OAuth2.ClientID == "" || !g.UsesOAuth2Token() {
+		t.Errorf("gmail = %+v", g.OAuth2)
 	}
 	if cfg.UI.SessionIdle != 5*time.Minute || !cfg.UI.ConfirmCommit || cfg.Keys["down"][2] != "ctrl+n" {
 		t.Errorf("ui = %+v keys = %v", cfg.UI, cfg.Keys)
