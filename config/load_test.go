@@ -158,7 +158,7 @@ func TestLoadErrors(t *testing.T) {
 		{"unknown theme", "[ui]\ntheme = \"drak\"\n", 2, []string{"[ui]", "theme", `"mono"`, `did you mean "dark"?`}},
 		{"password in file", head + "password = \"hunter2\"\n", 5, []string{"password", "never go in the config", "popterm account passwd"}},
 	}
-	for _, tt := range tests {
+	for _, tt := range append(tests, oauth2LoadErrors...) {
 		t.Run(tt.name, func(t *testing.T) {
 			path := writeConfig(t, tt.body)
 			_, err := Load(path)

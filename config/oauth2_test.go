@@ -1,9 +1,7 @@
 package config
 
 import (
-	"errors"
 	"reflect"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -74,43 +72,25 @@ oauth2_scopes = ["pop3", "offline_access"]
 	}
 }
 
-func TestLoadOAuth2Errors(t *testing.T) {
-	const head = "[[account]]\nname = \"w\"\nhost = \"h\"\nusername = \"u\"\n"
-	tests := []struct {
-		name, body string
-		line       int
-		want       []string
-	}{
-		{"unknown provider", head + "oauth2 = \"gogle\"\noauth2_client_id = \"x\"\n", 5, []string{"oauth2", `did you mean "google"?`}},
-		{"no client id", head + "oauth2 = \"google\"\n", 5, []string{"oauth2_client_id is missing", "docs/config.md"}},
-		{"client id alone", head + "oauth2_client_id = \"x\"\n", 5, []string{"oauth2_client_id", `needs oauth2 =`}},
-		{"password auth", head + "auth = \"plain\"\noauth2 = \"google\"\noauth2_client_id = \"x\"\n", 5, []string{"auth", "token"}},
-		{"both token sources", head + "oauth2 = \"google\"\noauth2_client_id = \"x\"\noauth2_token_cmd = \"t\"\n", 7, []string{"oauth2_token_cmd", "not both"}},
-		{"custom without token url", head + "oauth2 = \"custom\"\noauth2_client_id = \"x\"\noauth2_auth_url = \"https://a/\"\n", 5, []string{"oauth2_token_url", "token endpoint"}},
-		{"plain http", head + "oauth2 = \"custom\"\noauth2_client_id = \"x\"\noauth2_auth_url = \"http://id.example.org/a\"\noauth2_token_url = \"https://id.example.org/t\"\n", 7, []string{"oauth2_auth_url", "use https"}},
-		{"tenant elsewhere", head + "oauth2 = \"google\"\noauth2_client_id = \"x\"\noauth2_tenant = \"common\"\n", 7, []string{"oauth2_tenant", "microsoft"}},
-		{"scopes type", head + "oauth2 = \"google\"\noauth2_client_id = \"x\"\noauth2_scopes = \"a b\"\n", 7, []string{"oauth2_scopes", "list of scopes"}},
-		{"scope with space", head + "oauth2 = \"google\"\noauth2_client_id = \"x\"\noauth2_scopes = [\"a b\"]\n", 7, []string{"oauth2_scopes", "without spaces"}},
-		{"two secrets", head + "oauth2 = \"google\"\noauth2_client_id = \"x\"\noauth2_client_secret = \"s\"\noauth2_client_secret_cmd = \"c\"\n", 7, []string{"oauth2_client_secret", "not both"}},
-		{"xoauth2 without source", head + "auth = \"xoauth2\"\n", 5, []string{"auth", `needs oauth2 =`, "oauth2_token_cmd"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			path := writeConfig(t, tt.body)
-			_, err := Load(path)
-			var ce *Error
-			if !errors.As(err, &ce) {
-				t.Fatalf("err = %v, want a positioned *Error", err)
-			}
-			msg := err.Error()
-			if ce.Line != tt.line || !strings.HasPrefix(msg, path+":"+strconv.Itoa(tt.line)+": ") {
-				t.Errorf("line = %d, want %d: %s", ce.Line, tt.line, msg)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(msg, w) {
-					t.Errorf("error %q lacks %q", msg, w)
-				}
-			}
-		})
-	}
+// oauth2LoadErrors are TestLoadErrors' cases for the oauth2 keys.
+var oauth2LoadErrors = []struct {
+	name, body string
+	line       int
+	want       []string
+}{
+	{"unknown provider", oauthHead + "oauth2 = \"gogle\"\noauth2_client_id = \"x\"\n", 5, []string{"oauth2", `did you mean "google"?`}},
+	{"no client id", oauthHead + "oauth2 = \"google\"\n", 5, []string{"oauth2_client_id is missing", "docs/config.md"}},
+	{"client id alone", oauthHead + "oauth2_client_id = \"x\"\n", 5, []string{"oauth2_client_id", `needs oauth2 =`}},
+	{"password auth", oauthHead + "auth = \"plain\"\noauth2 = \"google\"\noauth2_client_id = \"x\"\n", 5, []string{"auth", "token"}},
+	{"both token sources", oauthHead + "oauth2 = \"google\"\noauth2_client_id = \"x\"\noauth2_token_cmd = \"t\"\n", 7, []string{"oauth2_token_cmd", "not both"}},
+	{"custom without token url", oauthHead + "oauth2 = \"custom\"\noauth2_client_id = \"x\"\noauth2_auth_url = \"https://a/\"\n", 5, []string{"oauth2_token_url", "token endpoint"}},
+	{"plain http", oauthHead + "oauth2 = \"custom\"\noauth2_client_id = \"x\"\noauth2_auth_url = \"http://id.example.org/a\"\noauth2_token_url = \"https://id.example.org/t\"\n", 7, []string{"oauth2_auth_url", "use https"}},
+	{"tenant elsewhere", oauthHead + "oauth2 = \"google\"\noauth2_client_id = \"x\"\noauth2_tenant = \"common\"\n", 7, []string{"oauth2_tenant", "microsoft"}},
+	{"scopes type", oauthHead + "oauth2 = \"google\"\noauth2_client_id = \"x\"\noauth2_scopes = \"a b\"\n", 7, []string{"oauth2_scopes", "list of scopes"}},
+	{"scope with space", oauthHead + "oauth2 = \"google\"\noauth2_client_id = \"x\"\noauth2_scopes = [\"a b\"]\n", 7, []string{"oauth2_scopes", "without spaces"}},
+	{"two secrets", oauthHead + "oauth2 = \"google\"\noauth2_client_id = \"x\"\noauth2_client_secret = \"s\"\noauth2_client_secret_cmd = \"c\"\n", 7, []string{"oauth2_client_secret", "not both"}},
+	{"xoauth2 without source", oauthHead + "auth = \"xoauth2\"\n", 5, []string{"auth", `needs oauth2 =`, "oauth2_token_cmd"}},
 }
+
+// oauthHead starts an account for oauth2LoadErrors.
+const oauthHead = "[[account]]\nname = \"w\"\nhost = \"h\"\nusername = \"u\"\n"

@@ -157,9 +157,13 @@ func (r *reader) credentials(acct *config.Account) mailbox.Credentials {
 			if ok {
 				return pw, nil
 			}
+			if base.Password == nil {
+				return "", fmt.Errorf("account %s signs in with OAuth 2.0 and has no password", name)
+			}
 			return base.Password(ctx)
 		},
-		Token: base.Token,
+		Token:   base.Token,
+		Refresh: base.Refresh,
 	}
 }
 
