@@ -242,3 +242,30 @@ func TestAccountAddRecognisesProviders(t *testing.T) {
 		t.Fatalf("gmail: exit %d, stderr %q", code, errOut)
 	}
 }
+
+// TestTwoAccountsOneServer: two accounts of one user on one server keep
+// their own passwords, and removing one leaves the other's.
+func TestTwoAccountsOneServer(t *testing.T) {
+	ks := config.NewMemStore()
+	a := newAcctEnv(t, ks)
+	for _, acct := range []struct{ name, pw string }{{"first", "pw one"}, {"second", "pw two"}} {
+		code, _, errOut := a.run(acct.pw+"\n", "account", "add", "--name", acct.name, "--host", "pop.example.com", "--user", "alice", "--password-stdin", "--no-probe")
+		if code != exitOK {
+			t.Fatalf("add %s: exit %d, stderr %q", acct.name, code, errOut)
+		}
+	}
+	cfg := a.config()
+	for _, want := range []struct{ name, pw string }{{"first", "pw one"}, {"second", "pw two"}} {
+		acct, _ := cfg.Account(want.name)
+		if got, err := config.Password(t.Context(), acct, ks); err != nil || got != want.pw {
+			t.Errorf("%s: password %q, %v", want.name, got, err)
+		}
+	}
+	if code, _, errOut := a.run("", "account", "remove", "first"); code != exitOK {
+		t.Fatalf("remove: exit %d, stderr %q", code, errOut)
+	}
+	second, _ := a.config().Account("second")
+	if got, err := config.Password(t.Context(), second, ks); err != nil || got != "pw two" {
+		t.Errorf("removing the first account lost the second's password: %q, %v", got, err)
+	}
+}
