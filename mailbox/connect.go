@@ -94,7 +94,7 @@ func (e *Engine) connect(ctx context.Context, opts SyncOptions) (*pop3.Client, e
 	// or expired sooner than announced): refresh it and log in once more,
 	// on a new connection since each allows one attempt.
 	if _, rerr := e.creds.Refresh(ctx); rerr != nil {
-		return nil, tokenError(e.acct, rerr)
+		return nil, tokenError(rerr)
 	}
 	if c, err = e.dial(ctx); err != nil {
 		return nil, err
@@ -114,12 +114,12 @@ func (e *Engine) mayRetryToken(err error) bool {
 
 // tokenError is a failure to get an access token, of the kind its cause
 // says (a refused sign-in is of the credentials kind) and worded by it.
-func tokenError(a *config.Account, err error) error {
+func tokenError(err error) error {
 	kind := Classify(err)
 	if kind == KindOther {
 		kind = KindConfig
 	}
-	return &Error{Kind: kind, Msg: fmt.Sprintf("account %s: get the OAuth2 access token", a.Name), Err: err}
+	return &Error{Kind: kind, Msg: "get the OAuth2 access token", Err: err} // err names the account
 }
 
 // dial connects as the account's TLS mode says and reads the greeting.
@@ -181,7 +181,7 @@ func (e *Engine) login(ctx context.Context, c *pop3.Client) error {
 			// sentence of its own, not a failed AUTH command.
 			tok, err := token(ctx)
 			if err != nil {
-				return tokenError(e.acct, err)
+				return tokenError(err)
 			}
 			token = func(context.Context) (string, error) { return tok, nil }
 		}
