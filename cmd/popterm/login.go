@@ -132,14 +132,19 @@ func providerAdvice(username, host string) (advice string, needed bool) {
 // oauth2Flags are the sign-in flags of `account add`.
 type oauth2Flags struct {
 	provider, clientID, clientSecret, tenant string
+	authURL, tokenURL, deviceURL, scopes     string
 	device                                   bool
 }
 
 func (f *oauth2Flags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.provider, "oauth2", "", "sign in with OAuth 2.0: google, microsoft (custom: edit the config)")
+	fs.StringVar(&f.provider, "oauth2", "", "sign in with OAuth 2.0: google, microsoft or custom")
 	fs.StringVar(&f.clientID, "oauth2-client-id", "", "the client ID you registered with the provider (docs/config.md)")
 	fs.StringVar(&f.clientSecret, "oauth2-client-secret", "", "the client secret, when the provider gave one (Google desktop clients)")
 	fs.StringVar(&f.tenant, "oauth2-tenant", "", "Microsoft tenant (default common)")
+	fs.StringVar(&f.authURL, "oauth2-auth-url", "", "authorization endpoint (custom, or to override)")
+	fs.StringVar(&f.tokenURL, "oauth2-token-url", "", "token endpoint (custom, or to override)")
+	fs.StringVar(&f.deviceURL, "oauth2-device-url", "", "device authorization endpoint (custom, or to override)")
+	fs.StringVar(&f.scopes, "oauth2-scopes", "", "scopes separated by spaces (default: the provider's)")
 	fs.BoolVar(&f.device, "device", false, "sign in with a code on another device (no browser here)")
 }
 
@@ -151,6 +156,8 @@ func (f *oauth2Flags) apply(a *config.Account) {
 	a.OAuth2 = config.OAuth2Settings{
 		Provider: strings.ToLower(f.provider), ClientID: f.clientID,
 		ClientSecret: f.clientSecret, Tenant: f.tenant,
+		AuthURL: f.authURL, TokenURL: f.tokenURL, DeviceURL: f.deviceURL,
+		Scopes: strings.Fields(f.scopes),
 	}
 }
 

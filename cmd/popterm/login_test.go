@@ -269,3 +269,30 @@ func TestTwoAccountsOneServer(t *testing.T) {
 		t.Errorf("removing the first account lost the second's password: %q, %v", got, err)
 	}
 }
+
+// TestAccountAddSignin: `account add --oauth2` saves the account, signs it
+// in with the browser and tests it against Dovecot.
+func TestAccountAddSignin(t *testing.T) {
+	useCurlAsBrowser(t)
+	srv := oauthtest.Start(t, "alice")
+	d := dovecottest.Start(t, dovecottest.WithOAuth2(srv.IntrospectURL()))
+	ks := config.NewMemStore()
+	a := newAcctEnv(t, ks)
+	host, port, _ := net.SplitHostPort(d.TLSAddr())
+	code, out, errOut := a.run("", "account", "add", "--name", "oa", "--host", host, "--port", port, "--user", d.User,
+		"--ca-file", d.CAFile(), "--oauth2", "custom", "--oauth2-client-id", srv.ClientID,
+		"--oauth2-auth-url", srv.AuthURL(), "--oauth2-token-url", srv.TokenURL(), "--oauth2-scopes", "pop3 offline_access")
+	if code != exitOK || !strings.Contains(out, "signed in account oa") || !strings.Contains(out, "account oa works") {
+		t.Fatalf("add: exit %d, out %q, stderr %q", code, out, errOut)
+	}
+	acct, err := a.config().Account("oa")
+	if err != nil || acct.OAuth2.Provider != config.OAuth2Custom || strings.Join(acct.OAuth2.Scopes, " ") != "pop3 offline_access" {
+		t.Fatalf("saved %+v, %v", acct, err)
+	}
+	if rt, err := ks.Get(acct.OAuth2Key()); err != nil || rt != srv.RefreshTokens()[0] {
+		t.Fatalf("keyring: %v", err)
+	}
+	if _, out, _ := a.run("", "account", "list"); !strings.Contains(out, "oauth2 sign-in (custom)") {
+		t.Errorf("list: %q", out)
+	}
+}
