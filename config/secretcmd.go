@@ -74,7 +74,12 @@ func runSecretCmd(ctx context.Context, a *Account, key, command string) (string,
 		// Whatever it wrote is in the pipe; a background child may keep
 		// it open, so do not wait for the end of the output.
 		outR.SetReadDeadline(time.Now().Add(drainGrace))
-		res = <-lines
+		select {
+		case res = <-lines:
+		case <-time.After(2 * drainGrace): // no read deadlines on this system
+			outR.Close()
+			res = <-lines
+		}
 	case <-ctx.Done():
 		outR.Close() // ends the read; CommandContext kills the process
 		<-exited
@@ -188,7 +193,10 @@ func (s *stderrTail) collect(r io.Reader) {
 // pipe (a background child may hold it open forever).
 func (s *stderrTail) text(r *os.File) []byte {
 	r.SetReadDeadline(time.Now().Add(drainGrace))
-	<-s.done
+	select {
+	case <-s.done:
+	case <-time.After(2 * drainGrace): // no read deadlines on this system
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.buf
