@@ -418,6 +418,19 @@ func parseNamedAccount(e *env, fs *flag.FlagSet, args []string, what string) (*c
 	return cfg, name, code
 }
 
+// parseAccount is parseNamedAccount that also finds the account.
+func parseAccount(e *env, fs *flag.FlagSet, args []string, what string) (*config.Config, *config.Account, int) {
+	cfg, name, code := parseNamedAccount(e, fs, args, what)
+	if code != exitOK {
+		return nil, nil, code
+	}
+	acct, err := cfg.Account(name)
+	if err != nil {
+		return nil, nil, fail(e, exitUsage, "account %s: %v", what, err)
+	}
+	return cfg, acct, exitOK
+}
+
 // cmdAccountRemove removes the account from the config and deletes its
 // keyring secret; the local store is kept.
 func cmdAccountRemove(ctx context.Context, e *env, args []string) int {
@@ -455,15 +468,12 @@ func cmdAccountRemove(ctx context.Context, e *env, args []string) int {
 func cmdAccountPasswd(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "account passwd", "account passwd [--password-stdin] NAME")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of stdin")
-	cfg, name, code := parseNamedAccount(e, fs, args, "passwd")
+	cfg, acct, code := parseAccount(e, fs, args, "passwd")
 	if code != exitOK {
 		return code
 	}
-	acct, err := cfg.Account(name)
-	if err != nil {
-		return fail(e, exitUsage, "account passwd: %v", err)
-	}
 	var pw string
+	var err error
 	switch {
 	case *fromStdin:
 		pw, err = readSecretLine(e.stdin)

@@ -22,13 +22,9 @@ import (
 func cmdAccountLogin(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "account login", "account login [--device] NAME")
 	device := fs.Bool("device", false, "sign in on another device with a code (for terminals without a browser, e.g. over SSH)")
-	cfg, name, code := parseNamedAccount(e, fs, args, "login")
+	_, acct, code := parseAccount(e, fs, args, "login")
 	if code != exitOK {
 		return code
-	}
-	acct, err := cfg.Account(name)
-	if err != nil {
-		return fail(e, exitUsage, "account login: %v", err)
 	}
 	return login(ctx, e, acct, *device)
 }
