@@ -22,6 +22,7 @@ var allowed = map[string][]string{
 	"message":       nil,
 	"config":        nil,
 	"cache":         {"message"},
+	"signin":        {"config", "message"},
 	"mailbox":       {"pop3", "cache", "message", "config"},
 	"ui":            {"ui", "mailbox", "message", "config"},
 	"cmd":           {"*"},
