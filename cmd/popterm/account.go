@@ -603,7 +603,7 @@ func runSetup(ctx context.Context, e *env, cfgPath string) (*config.Config, int)
 	form := setup.New(setup.Options{
 		Probe: probeAccount,
 		Save: func(a config.Account, password string) error {
-			return saveNewAccount(e, cfg, a, password, true, false)
+			return saveNewAccount(e, cfg, a, password, password != "", false)
 		},
 		Taken: cfg.AccountNames(),
 		Intro: intro,
@@ -617,6 +617,11 @@ func runSetup(ctx context.Context, e *env, cfgPath string) (*config.Config, int)
 	acct, ok := m.Saved()
 	if !ok {
 		return nil, fail(e, exitFailure, "setup cancelled: nothing saved")
+	}
+	if acct.OAuth2.Provider != "" {
+		fmt.Fprintf(e.stdout, "added account %s (%s) to %s; signing in with %s...\n", acct.Name, acct.KeyringUser(), cfg.Path, acct.OAuth2.Provider)
+		noteBackup(e, cfg)
+		return cfg, signinSaved(ctx, e, cfg, acct.Name, false, true)
 	}
 	fmt.Fprintf(e.stdout, "added account %s (%s) to %s; password stored in the OS keyring\n", acct.Name, acct.KeyringUser(), cfg.Path)
 	noteBackup(e, cfg)

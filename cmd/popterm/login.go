@@ -169,15 +169,22 @@ func addSignin(ctx context.Context, e *env, cfg *config.Config, acct config.Acco
 	}
 	noteBackup(e, cfg)
 	fmt.Fprintf(e.stdout, "added account %s (%s, %s) to %s; signing in with %s...\n", acct.Name, acct.KeyringUser(), tlsModeName(acct.TLS), cfg.Path, acct.OAuth2.Provider)
-	saved, err := cfg.Account(acct.Name)
+	return signinSaved(ctx, e, cfg, acct.Name, f.oauth2.device, !f.noProbe)
+}
+
+// signinSaved signs in an account just saved in cfg and, when test is set,
+// tests it. A failed sign-in leaves the account saved and says how to
+// finish.
+func signinSaved(ctx context.Context, e *env, cfg *config.Config, name string, device, test bool) int {
+	saved, err := cfg.Account(name)
 	if err != nil {
 		return fail(e, exitFailure, "account add: %v", err)
 	}
-	if code := login(ctx, e, saved, f.oauth2.device); code != exitOK {
-		fmt.Fprintf(e.stderr, "popterm: the account is saved; sign in later with: popterm account login %s\n", acct.Name)
+	if code := login(ctx, e, saved, device); code != exitOK {
+		fmt.Fprintf(e.stderr, "popterm: the account is saved; sign in later with: popterm account login %s\n", name)
 		return code
 	}
-	if f.noProbe {
+	if !test {
 		return exitOK
 	}
 	return testAccountNamed(ctx, e, saved)

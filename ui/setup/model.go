@@ -58,12 +58,13 @@ const (
 	fieldTLS
 	fieldUser
 	fieldPassword
+	fieldClientID // only for providers with a built-in OAuth 2.0 sign-in
 	fieldCount
 )
 
 // fieldLabels name the fields in the form.
 func fieldLabels() [fieldCount]string {
-	return [fieldCount]string{"Name", "Host", "Port", "TLS", "User", "Password"}
+	return [fieldCount]string{"Name", "Host", "Port", "TLS", "User", "Password", "Client ID"}
 }
 
 // Messages of the form's commands.
@@ -104,7 +105,7 @@ func New(opts Options) Model {
 	m.email = newInput("alice@example.com", 254)
 	m.email.SetValue(opts.Email)
 	m.email.Focus()
-	placeholders := [fieldCount]string{"work", "pop.example.com", "995", "", "alice@example.com", ""}
+	placeholders := [fieldCount]string{"work", "pop.example.com", "995", "", "alice@example.com", "", "OAuth 2.0 client ID (docs/config.md)"}
 	for i := range m.inputs {
 		m.inputs[i] = newInput(placeholders[i], 255)
 	}
@@ -230,12 +231,12 @@ func (m Model) updateForm(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.inputs[m.focus].Blur()
 		return m, m.email.Focus()
 	case "tab", "down":
-		return m, m.setFocus((m.focus + 1) % fieldCount)
+		return m, m.setFocus(m.nextField(m.focus, 1))
 	case "shift+tab", "up":
-		return m, m.setFocus((m.focus + fieldCount - 1) % fieldCount)
+		return m, m.setFocus(m.nextField(m.focus, -1))
 	case "enter":
-		if m.focus != fieldPassword {
-			return m, m.setFocus(m.focus + 1)
+		if !m.submitsOn(m.focus) {
+			return m, m.setFocus(m.nextField(m.focus, 1))
 		}
 		return m.submit()
 	case "ctrl+s":
@@ -280,6 +281,9 @@ func (m Model) account() (config.Account, error) {
 	if slices.Contains(m.opts.Taken, name) {
 		return a, errors.New("an account named " + strconv.Quote(name) + " already exists: choose another name")
 	}
+	if err := m.oauth2(&a); err != nil || a.OAuth2.Provider != "" {
+		return a, err
+	}
 	if err := a.Validate(); err != nil {
 		return a, err
 	}
@@ -298,6 +302,11 @@ func (m Model) submit() (tea.Model, tea.Cmd) {
 	var alts []string
 	if a.Host == m.provider.Host {
 		alts = m.provider.Alternatives
+	}
+	if a.OAuth2.Provider != "" {
+		// No token yet to test with: the sign-in follows the save.
+		m.step, m.err, m.acct = stepReview, "", a
+		return m, nil
 	}
 	m.step, m.err, m.acct = stepProbing, "", a
 	return m, probeCmd(m.opts.Probe, a, m.inputs[fieldPassword].Value(), alts)
@@ -388,6 +397,9 @@ func (m Model) View() tea.View {
 	if m.step != stepEmail {
 		labels := fieldLabels()
 		for f := range fieldCount {
+			if !m.shown(f) {
+				continue
+			}
 			label := s.Label
 			if f == m.focus && m.step == stepForm {
 				label = s.Focused
@@ -414,6 +426,10 @@ func (m Model) View() tea.View {
 	case stepProbing:
 		b.WriteString("\nTesting " + message.SanitizeLine(m.acct.Addr()) + "… connecting, asking CAPA, logging in\n")
 	case stepReview, stepSaving, stepDone:
+		if m.acct.OAuth2.Provider != "" {
+			b.WriteString("\n" + wrap.Render(signinNote(m.acct.OAuth2.Provider)) + "\n")
+			break
+		}
 		b.WriteString("\n" + s.OK.Render("✓ Connected and logged in") + "\n")
 		for _, l := range m.result.Lines() {
 			st := s.Value
@@ -446,12 +462,18 @@ func (m Model) help() string {
 	case stepEmail:
 		return "enter continue · esc cancel"
 	case stepForm:
+		if m.shown(fieldClientID) {
+			return "tab/↑/↓ move · ←/→ TLS mode · enter on Client ID (or ctrl+s) continues · esc back"
+		}
 		return "tab/↑/↓ move · ←/→ TLS mode · enter on Password (or ctrl+s) tests the server · esc back"
 	case stepProbing:
 		return "esc cancel"
 	case stepUntrusted:
 		return "p pin this certificate and test again · esc edit"
 	case stepReview:
+		if m.acct.OAuth2.Provider != "" {
+			return "enter save and sign in · esc edit"
+		}
 		return "enter save (password to the OS keyring) · esc edit"
 	case stepSaving:
 		return "saving…"
