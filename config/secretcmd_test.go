@@ -17,12 +17,12 @@ func TestSecretCmdEdgeCases(t *testing.T) {
 	tests := []struct {
 		name, cmd, want, err string
 	}{
-		// The background child keeps stdout and stderr open for 30 s: the
+		// The background child keeps stdout and stderr open for 10 s: the
 		// line is read and popterm goes on without waiting for it.
-		{"background child holds the output", "echo pw; sleep 30 &", "pw", ""},
-		{"background child, no newline", "printf pw; (sleep 30 &)", "pw", ""},
-		{"background child and failure", "echo pw; sleep 30 & exit 4", "", "failed (exit status 4)"},
-		{"silent background child", "sleep 30 &", "", "printed nothing"},
+		{"background child holds the output", "echo pw; sleep 10 &", "pw", ""},
+		{"background child, no newline", "printf pw; (sleep 10 &)", "pw", ""},
+		{"background child and failure", "echo pw; sleep 10 & exit 4", "", "failed (exit status 4)"},
+		{"silent background child", "sleep 10 &", "", "printed nothing"},
 		{"100 KB line", "head -c 102400 /dev/zero | tr '\\0' x", "", "longer than 64 KiB"},
 		{"100 MB line", "head -c 104857600 /dev/zero | tr '\\0' x", "", "longer than 64 KiB"},
 		{"line exactly 64 KiB", "head -c 65536 /dev/zero | tr '\\0' x; echo", strings.Repeat("x", 65536), ""},
