@@ -6,7 +6,8 @@
 // Base Directory Specification). Every error Load returns is one line naming
 // file:line, the key and what was expected. Secrets never appear in the file,
 // in errors or in logs: they come from password_cmd, oauth2_token_cmd or the
-// OS keyring (service "popterm", user "user@host:port").
+// OS keyring (service "popterm"; see Account.PasswordKey and
+// Account.OAuth2Key for the keys).
 package config
 
 import (
@@ -77,6 +78,9 @@ type Account struct {
 
 	PasswordCmd    string
 	OAuth2TokenCmd string
+	// OAuth2 is the built-in sign-in (see OAuth2Settings); zero when the
+	// account does not use it.
+	OAuth2 OAuth2Settings
 
 	CAFile                string
 	TLSCertSHA256         string // hex SHA-256 of the server certificate (pin), lower case, no colons
@@ -90,6 +94,11 @@ type Account struct {
 
 	Timeout  time.Duration // default 30s
 	StoreDir string        // default $XDG_DATA_HOME/popterm/<name>
+
+	// legacyPeers are the other accounts of the file sharing this one's
+	// legacy keyring key; peersKnown is set once Parse filled it in.
+	legacyPeers []string
+	peersKnown  bool
 }
 
 // Themes returns the names [ui] theme accepts: "auto" (the default; also
@@ -238,21 +247,23 @@ func (a *Account) Addr() string {
 	return joinHostPort(a.Host, a.Port)
 }
 
-// KeyringUser is the key of the account's secret in the keyring: user@host:port.
+// KeyringUser is the login as people read it: user@host:port. Older popterm
+// versions used it as the keyring key (see LegacyPasswordKey).
 func (a *Account) KeyringUser() string {
 	return a.Username + "@" + a.Addr()
 }
 
 // UsesToken reports whether the account signs in with an OAuth2 token
-// (oauth2_token_cmd) rather than a password: auth is xoauth2 or
-// oauthbearer, or auth is auto and a token command is set. It is the one
+// (the built-in sign-in or oauth2_token_cmd) rather than a password: auth
+// is xoauth2 or oauthbearer, or auth is auto and oauth2 or a token command
+// is set. It is the one
 // rule the engine, the probe and the commands follow.
 func (a *Account) UsesToken() bool {
 	switch strings.ToLower(a.Auth) {
 	case AuthXOAUTH2, AuthOAUTHBEARER:
 		return true
 	case "", AuthAuto:
-		return a.OAuth2TokenCmd != ""
+		return a.OAuth2TokenCmd != "" || a.OAuth2.Provider != ""
 	}
 	return false
 }
@@ -270,9 +281,11 @@ func TLSModeName(mode string) string {
 }
 
 // PasswordSource says in a few words where the password comes from:
-// "password_cmd", "oauth2_token_cmd" or "keyring".
+// "password_cmd", "oauth2_token_cmd", "oauth2 sign-in" or "keyring".
 func (a *Account) PasswordSource() string {
 	switch {
+	case a.OAuth2.Provider != "":
+		return "oauth2 sign-in (" + a.OAuth2.Provider + ")"
 	case a.UsesToken():
 		return "oauth2_token_cmd"
 	case a.PasswordCmd != "":

@@ -33,11 +33,11 @@ func Password(ctx context.Context, a *Account, keyring Store) (string, error) {
 	if keyring == nil {
 		keyring = Keyring()
 	}
-	pw, err := keyring.Get(a.KeyringUser())
+	pw, err := readPassword(keyring, a)
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return "", fmt.Errorf("account %q: %w in the keyring for %s: run `popterm account passwd %s` (or set password_cmd)",
-			a.Name, ErrNoPassword, a.KeyringUser(), a.Name)
+		return "", fmt.Errorf("account %q: %w in the keyring (key %s): run `popterm account passwd %s` (or set password_cmd)",
+			a.Name, ErrNoPassword, a.PasswordKey(), a.Name)
 	case err != nil:
 		return "", fmt.Errorf("account %q: %w", a.Name, err)
 	case pw == "":
@@ -53,45 +53,6 @@ func Token(ctx context.Context, a *Account) (string, error) {
 		return "", fmt.Errorf("account %q: auth %q needs oauth2_token_cmd, a command that prints a fresh access token", a.Name, a.Auth)
 	}
 	return runSecretCmd(ctx, a, "oauth2_token_cmd", a.OAuth2TokenCmd)
-}
-
-// runSecretCmd runs command with the shell and returns the first line of its
-// standard output. Errors name the key and the exit status and quote the
-// start of standard error, never standard output (the secret).
-func runSecretCmd(ctx context.Context, a *Account, key, command string) (string, error) {
-	if _, has := ctx.Deadline(); !has {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, SecretCmdTimeout)
-		defer cancel()
-	}
-	cmd := shellCommand(ctx, command)
-	var stdout, stderr limitedBuffer
-	stdout.max, stderr.max = maxSecretOutput, 4096
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	// A child that keeps the pipes open must not hang us after a timeout.
-	cmd.WaitDelay = 2 * time.Second
-	err := cmd.Run()
-	what := fmt.Sprintf("account %q: %s", a.Name, key)
-	if err != nil {
-		var exit *exec.ExitError
-		switch {
-		case ctx.Err() != nil:
-			return "", fmt.Errorf("%s did not finish in time: %w", what, ctx.Err())
-		case errors.As(err, &exit):
-			msg := fmt.Sprintf("%s failed (%s)", what, exit.ProcessState.String())
-			if s := firstLine(stderr.Bytes(), maxStderrShown); s != "" {
-				msg += ": " + s
-			}
-			return "", errors.New(msg)
-		default:
-			return "", fmt.Errorf("%s could not run: %w", what, err)
-		}
-	}
-	line := firstLine(stdout.Bytes(), -1)
-	if line == "" {
-		return "", fmt.Errorf("%s printed nothing on its first line: %w", what, ErrNoPassword)
-	}
-	return line, nil
 }
 
 // shellCommand runs command with sh -c (cmd /C on Windows).
@@ -123,17 +84,4 @@ func firstLine(b []byte, limit int) string {
 		}
 	}
 	return line
-}
-
-// limitedBuffer keeps the first max bytes written and drops the rest.
-type limitedBuffer struct {
-	bytes.Buffer
-	max int
-}
-
-func (l *limitedBuffer) Write(p []byte) (int, error) {
-	if room := l.max - l.Len(); room > 0 {
-		l.Buffer.Write(p[:min(room, len(p))])
-	}
-	return len(p), nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -41,8 +42,8 @@ func secretToolLookup(t *testing.T, user string) (string, bool) {
 func TestKeyringRoundTrip(t *testing.T) {
 	ks := realKeyring(t)
 	a := testAccount()
-	a.Username = fmt.Sprintf("test-%d", os.Getpid())
-	user := a.KeyringUser()
+	a.Name = fmt.Sprintf("test-%d", os.Getpid())
+	user := a.PasswordKey()
 	t.Cleanup(func() { ks.Delete(user) })
 
 	if err := ks.Set(user, "first"); err != nil {
@@ -70,7 +71,7 @@ func TestKeyringRoundTrip(t *testing.T) {
 		t.Errorf("Delete after Delete: %v", err)
 	}
 	_, err := Password(t.Context(), a, ks)
-	if !errors.Is(err, ErrNoPassword) || !strings.Contains(err.Error(), "account passwd work") {
+	if !errors.Is(err, ErrNoPassword) || !strings.Contains(err.Error(), "account passwd "+a.Name) {
 		t.Errorf("Password after Delete: %v", err)
 	}
 }
@@ -93,5 +94,98 @@ func TestKeyringUnavailableMessage(t *testing.T) {
 	msg, _, _ := strings.Cut(strings.SplitN(string(out), "ERR=", 2)[1], "\nIS=")
 	if !strings.Contains(string(out), "IS=true") || !strings.Contains(msg, "password_cmd") || !strings.Contains(msg, "no session D-Bus") {
 		t.Errorf("message without a bus = %q", out)
+	}
+}
+
+// TestKeyringMigration walks the one-time move of passwords from the shared
+// user@host:port key to per-account keys in the real keyring: two accounts
+// of one user on one server each get their own copy, the shared entry is
+// deleted only once neither needs it, and removing one account never
+// deletes the other's password.
+func TestKeyringMigration(t *testing.T) {
+	ks := realKeyring(t)
+	pid := os.Getpid()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.toml")
+	doc := fmt.Sprintf(`
+[[account]]
+name = "one-%[1]d"
+host = "pop.example.com"
+username = "shared-%[1]d"
+
+[[account]]
+name = "two-%[1]d"
+host = "pop.example.com"
+username = "shared-%[1]d"
+`, pid)
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, two := &cfg.Accounts[0], &cfg.Accounts[1]
+	legacy := one.LegacyPasswordKey()
+	t.Cleanup(func() {
+		for _, k := range []string{legacy, one.PasswordKey(), two.PasswordKey()} {
+			ks.Delete(k)
+		}
+	})
+	if err := ks.Set(legacy, "old shared"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Password(t.Context(), one, ks); err != nil || got != "old shared" {
+		t.Fatalf("first account, before migration: %q, %v", got, err)
+	}
+	if got, ok := secretToolLookup(t, one.PasswordKey()); !ok || got != "old shared" {
+		t.Fatalf("the password was not copied to %s: %q", one.PasswordKey(), got)
+	}
+	if _, ok := secretToolLookup(t, legacy); !ok {
+		t.Fatal("the shared entry was deleted while the second account still needs it")
+	}
+	if got, err := Password(t.Context(), two, ks); err != nil || got != "old shared" {
+		t.Fatalf("second account: %q, %v", got, err)
+	}
+	if got, ok := secretToolLookup(t, legacy); ok && got != "" {
+		t.Fatalf("the shared entry survived although both accounts have their own key")
+	}
+	// Per-account secrets: setting one does not change the other.
+	if err := SetPassword(ks, two, "two's new", cfg.Accounts); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := Password(t.Context(), one, ks); got != "old shared" {
+		t.Errorf("changing the second account's password changed the first's: %q", got)
+	}
+	removed := *two
+	deleted, err := DeleteSecrets(ks, &removed, cfg.Accounts[:1])
+	if err != nil || len(deleted) != 1 {
+		t.Fatalf("DeleteSecrets = %v, %v", deleted, err)
+	}
+	if got, err := Password(t.Context(), one, ks); err != nil || got != "old shared" {
+		t.Errorf("removing the second account lost the first's password: %q, %v", got, err)
+	}
+}
+
+// TestLegacyKeyKeptForUnmigratedPeer: removing an account never deletes
+// the shared legacy entry another account still reads.
+func TestLegacyKeyKeptForUnmigratedPeer(t *testing.T) {
+	ks := NewMemStore()
+	a, b := *testAccount(), *testAccount()
+	b.Name = "home"
+	ks.Set(a.LegacyPasswordKey(), "shared")
+	ks.Set(a.PasswordKey(), "mine")
+	if _, err := DeleteSecrets(ks, &a, []Account{b}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Password(t.Context(), &b, ks); err != nil || got != "shared" {
+		t.Fatalf("the other account lost its password: %q, %v", got, err)
+	}
+	// With the peer gone too, the shared entry goes.
+	if _, err := DeleteSecrets(ks, &b, nil); err != nil {
+		t.Fatal(err)
+	}
+	if ks.Len() != 0 {
+		t.Errorf("%d secrets left after removing every account", ks.Len())
 	}
 }

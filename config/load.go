@@ -29,25 +29,34 @@ type fileDoc struct {
 }
 
 type fileAccount struct {
-	Name                  string `toml:"name"`
-	URL                   string `toml:"url,omitempty"`
-	Host                  string `toml:"host,omitempty"`
-	Port                  *int   `toml:"port,omitempty"`
-	TLS                   string `toml:"tls,omitempty"`
-	Username              string `toml:"username,omitempty"`
-	Auth                  string `toml:"auth,omitempty"`
-	PasswordCmd           string `toml:"password_cmd,omitempty"`
-	OAuth2TokenCmd        string `toml:"oauth2_token_cmd,omitempty"`
-	CAFile                string `toml:"ca_file,omitempty"`
-	TLSCertSHA256         string `toml:"tls_cert_sha256,omitempty"`
-	TLSInsecureSkipVerify *bool  `toml:"tls_insecure_skip_verify,omitempty"`
-	AllowCleartextAuth    *bool  `toml:"allow_cleartext_auth,omitempty"`
-	LeaveOnServer         *bool  `toml:"leave_on_server,omitempty"`
-	DeleteAfterDays       *int   `toml:"delete_after_days,omitempty"`
-	DeleteOnServer        *bool  `toml:"delete_on_server,omitempty"`
-	Prefetch              string `toml:"prefetch,omitempty"`
-	Timeout               string `toml:"timeout,omitempty"`
-	StoreDir              string `toml:"store_dir,omitempty"`
+	Name                  string   `toml:"name"`
+	URL                   string   `toml:"url,omitempty"`
+	Host                  string   `toml:"host,omitempty"`
+	Port                  *int     `toml:"port,omitempty"`
+	TLS                   string   `toml:"tls,omitempty"`
+	Username              string   `toml:"username,omitempty"`
+	Auth                  string   `toml:"auth,omitempty"`
+	PasswordCmd           string   `toml:"password_cmd,omitempty"`
+	OAuth2TokenCmd        string   `toml:"oauth2_token_cmd,omitempty"`
+	OAuth2                string   `toml:"oauth2,omitempty"`
+	OAuth2ClientID        string   `toml:"oauth2_client_id,omitempty"`
+	OAuth2ClientSecret    string   `toml:"oauth2_client_secret,omitempty"`
+	OAuth2ClientSecretCmd string   `toml:"oauth2_client_secret_cmd,omitempty"`
+	OAuth2AuthURL         string   `toml:"oauth2_auth_url,omitempty"`
+	OAuth2TokenURL        string   `toml:"oauth2_token_url,omitempty"`
+	OAuth2DeviceURL       string   `toml:"oauth2_device_url,omitempty"`
+	OAuth2Scopes          []string `toml:"oauth2_scopes,omitempty"`
+	OAuth2Tenant          string   `toml:"oauth2_tenant,omitempty"`
+	CAFile                string   `toml:"ca_file,omitempty"`
+	TLSCertSHA256         string   `toml:"tls_cert_sha256,omitempty"`
+	TLSInsecureSkipVerify *bool    `toml:"tls_insecure_skip_verify,omitempty"`
+	AllowCleartextAuth    *bool    `toml:"allow_cleartext_auth,omitempty"`
+	LeaveOnServer         *bool    `toml:"leave_on_server,omitempty"`
+	DeleteAfterDays       *int     `toml:"delete_after_days,omitempty"`
+	DeleteOnServer        *bool    `toml:"delete_on_server,omitempty"`
+	Prefetch              string   `toml:"prefetch,omitempty"`
+	Timeout               string   `toml:"timeout,omitempty"`
+	StoreDir              string   `toml:"store_dir,omitempty"`
 }
 
 type fileUI struct {
@@ -127,6 +136,7 @@ func Parse(path string, doc []byte) (*Config, error) {
 		}
 		cfg.Accounts = append(cfg.Accounts, a)
 	}
+	setLegacyPeers(cfg.Accounts)
 	if cfg.DefaultAccount != "" && !seen[cfg.DefaultAccount] {
 		msg := fmt.Sprintf("no account is named %q", cfg.DefaultAccount)
 		if s := suggest(cfg.DefaultAccount, cfg.AccountNames()); s != "" {
@@ -265,6 +275,12 @@ func (fa *fileAccount) account(base string) (Account, []fieldErr) {
 		a.Port = *fa.Port
 	}
 	a.PasswordCmd, a.OAuth2TokenCmd = fa.PasswordCmd, fa.OAuth2TokenCmd
+	a.OAuth2 = OAuth2Settings{
+		Provider: strings.ToLower(fa.OAuth2), ClientID: fa.OAuth2ClientID,
+		ClientSecret: fa.OAuth2ClientSecret, ClientSecretCmd: fa.OAuth2ClientSecretCmd,
+		AuthURL: fa.OAuth2AuthURL, TokenURL: fa.OAuth2TokenURL, DeviceURL: fa.OAuth2DeviceURL,
+		Scopes: fa.OAuth2Scopes, Tenant: fa.OAuth2Tenant,
+	}
 	a.TLSCertSHA256 = fa.TLSCertSHA256
 	setBool(&a.TLSInsecureSkipVerify, fa.TLSInsecureSkipVerify)
 	setBool(&a.AllowCleartextAuth, fa.AllowCleartextAuth)
@@ -355,9 +371,10 @@ func (a *Account) validate() []fieldErr {
 		}
 		add("auth", "%s", msg)
 	}
-	if (a.Auth == AuthXOAUTH2 || a.Auth == AuthOAUTHBEARER) && a.OAuth2TokenCmd == "" {
-		add("auth", "auth = %q needs oauth2_token_cmd, a command that prints a fresh access token", a.Auth)
+	if (a.Auth == AuthXOAUTH2 || a.Auth == AuthOAUTHBEARER) && a.OAuth2TokenCmd == "" && a.OAuth2.Provider == "" {
+		add("auth", "auth = %q needs oauth2 = \"google\", \"microsoft\" or \"custom\" (built-in sign-in), or oauth2_token_cmd, a command that prints a fresh access token", a.Auth)
 	}
+	errs = append(errs, a.validateOAuth2()...)
 	if a.TLS == TLSNone && !a.AllowCleartextAuth {
 		add("tls", `"none" would expose the login to the network (the password itself, or for apop and cram-md5 a digest that can be cracked offline): use "implicit" or "starttls", or set allow_cleartext_auth = true if you accept that`)
 	}

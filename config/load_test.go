@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -27,7 +28,7 @@ func TestLoadSample(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the sample config does not load: %v", err)
 	}
-	if got := cfg.AccountNames(); strings.Join(got, ",") != "work,home" {
+	if got := cfg.AccountNames(); strings.Join(got, ",") != "work,home,gmail" {
 		t.Fatalf("accounts = %v", got)
 	}
 	w, err := cfg.Account("")
@@ -40,6 +41,9 @@ func TestLoadSample(t *testing.T) {
 	h, _ := cfg.Account("home")
 	if h.Username != "alice" || h.Host != "mail.example.net" || h.Port != 995 || h.TLS != TLSImplicit || h.Auth != AuthAuto {
 		t.Errorf("home from url = %+v", h)
+	}
+	if g, _ := cfg.Account("gmail"); g.OAuth2.Provider != OAuth2Google || g.OAuth2.ClientID == "" || !g.UsesToken() {
+		t.Errorf("gmail = %+v", g.OAuth2)
 	}
 	if cfg.UI.SessionIdle != 5*time.Minute || !cfg.UI.ConfirmCommit || cfg.Keys["down"][2] != "ctrl+n" {
 		t.Errorf("ui = %+v keys = %v", cfg.UI, cfg.Keys)
@@ -68,7 +72,10 @@ username = "u"
 	want := Account{Name: "a", Host: "pop.example.com", Port: 995, TLS: TLSImplicit, Username: "u", Auth: AuthAuto,
 		LeaveOnServer: true, DeleteOnServer: true, Prefetch: Prefetch{Mode: PrefetchAll}, Timeout: 30 * time.Second,
 		StoreDir: "/xdg/data/popterm/a"}
-	if a != want {
+	if !a.peersKnown {
+		t.Error("Load did not record the accounts sharing a legacy keyring key")
+	}
+	if !sameAccount(a, want) {
 		t.Errorf("defaults:\n got %+v\nwant %+v", a, want)
 	}
 	if b.Port != 110 {
@@ -151,7 +158,7 @@ func TestLoadErrors(t *testing.T) {
 		{"unknown theme", "[ui]\ntheme = \"drak\"\n", 2, []string{"[ui]", "theme", `"mono"`, `did you mean "dark"?`}},
 		{"password in file", head + "password = \"hunter2\"\n", 5, []string{"password", "never go in the config", "popterm account passwd"}},
 	}
-	for _, tt := range tests {
+	for _, tt := range append(tests, oauth2LoadErrors...) {
 		t.Run(tt.name, func(t *testing.T) {
 			path := writeConfig(t, tt.body)
 			_, err := Load(path)
@@ -245,7 +252,7 @@ func TestSaveRoundTrip(t *testing.T) {
 		t.Fatalf("reloaded %+v", got)
 	}
 	a.TLSCertSHA256 = strings.Repeat("ab", 32)
-	if got.Accounts[0] != a || got.Accounts[1] != b {
+	if !sameAccount(got.Accounts[0], a) || !sameAccount(got.Accounts[1], b) {
 		t.Errorf("round trip:\n got %+v\n     %+v\nwant %+v\n     %+v", got.Accounts[0], got.Accounts[1], a, b)
 	}
 	if got.UI != cfg.UI || got.Keys["quit"][0] != "x" {
@@ -357,4 +364,12 @@ func BenchmarkParseSample(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// sameAccount compares two accounts' settings (not what Load records about
+// the other accounts of the file).
+func sameAccount(x, y Account) bool {
+	x.legacyPeers, x.peersKnown = nil, false
+	y.legacyPeers, y.peersKnown = nil, false
+	return reflect.DeepEqual(x, y)
 }

@@ -14,6 +14,7 @@ const (
 	expectDuration = `a duration string with a unit, like "30s", "5m", "2h" or "30d"`
 	expectPath     = "a path (string)"
 	expectCommand  = `a shell command (string), like "pass show mail/work"`
+	expectURL      = `an https URL (string); http only for 127.0.0.1 or localhost`
 )
 
 // topKeys are the keys allowed at the top level.
@@ -38,6 +39,15 @@ func accountKeys() map[string]string {
 		"auth":                     `one of "auto", "user", "apop", "plain", "login", "cram-md5", "xoauth2", "oauthbearer"`,
 		"password_cmd":             expectCommand,
 		"oauth2_token_cmd":         expectCommand,
+		"oauth2":                   `"google", "microsoft" or "custom"`,
+		"oauth2_client_id":         "the client ID registered with the provider (string)",
+		"oauth2_client_secret":     expectString,
+		"oauth2_client_secret_cmd": expectCommand,
+		"oauth2_auth_url":          expectURL,
+		"oauth2_token_url":         expectURL,
+		"oauth2_device_url":        expectURL,
+		"oauth2_scopes":            `a list of scopes, like ["https://mail.google.com/"]`,
+		"oauth2_tenant":            `a Microsoft tenant: "common", "organizations", "consumers" or a tenant ID`,
 		"ca_file":                  "a path to a PEM file (string)",
 		"tls_cert_sha256":          "the certificate's SHA-256 as 64 hex digits (colons allowed)",
 		"tls_insecure_skip_verify": expectBool,

@@ -82,11 +82,44 @@ func (e *Engine) connect(ctx context.Context, opts SyncOptions) (*pop3.Client, e
 		return nil, err
 	}
 	emit(opts, Progress{Phase: PhaseLogin})
+	err = e.login(ctx, c)
+	if err == nil {
+		return c, nil
+	}
+	c.Close()
+	if !e.mayRetryToken(err) {
+		return nil, err
+	}
+	// The server refused an access token that looked valid (revoked early,
+	// or expired sooner than announced): refresh it and log in once more,
+	// on a new connection since each allows one attempt.
+	if _, rerr := e.creds.Refresh(ctx); rerr != nil {
+		return nil, tokenError(rerr)
+	}
+	if c, err = e.dial(ctx); err != nil {
+		return nil, err
+	}
 	if err := e.login(ctx, c); err != nil {
 		c.Close()
 		return nil, err
 	}
 	return c, nil
+}
+
+// mayRetryToken reports whether a failed login is the server refusing an
+// OAuth2 token that a refresh may replace.
+func (e *Engine) mayRetryToken(err error) bool {
+	return e.creds.Refresh != nil && e.acct.UsesToken() && isRefusal(err) && Classify(err) == KindCredentials
+}
+
+// tokenError is a failure to get an access token, of the kind its cause
+// says (a refused sign-in is of the credentials kind) and worded by it.
+func tokenError(err error) error {
+	kind := Classify(err)
+	if kind == KindOther {
+		kind = KindConfig
+	}
+	return &Error{Kind: kind, Msg: "get the OAuth2 access token", Err: err} // err names the account
 }
 
 // dial connects as the account's TLS mode says and reads the greeting.
@@ -136,10 +169,20 @@ func authenticate(ctx context.Context, c *pop3.Client, acct *config.Account, cre
 		AllowCleartext: acct.AllowCleartextAuth,
 	}
 	if acct.UsesToken() {
-		if creds.Token == nil {
-			return "", &Error{Kind: KindConfig, Msg: fmt.Sprintf("account %s: no OAuth2 token source (set oauth2_token_cmd)", acct.Name)}
+		token := creds.Token
+		if token == nil {
+			return "", &Error{Kind: KindConfig, Msg: fmt.Sprintf("account %s: no OAuth2 token source (set oauth2, or oauth2_token_cmd)", acct.Name)}
 		}
-		cred.Token = creds.Token
+		if creds.Refresh != nil {
+			// The built-in sign-in: a token that cannot be had is a
+			// sentence of its own, not a failed AUTH command.
+			tok, err := token(ctx)
+			if err != nil {
+				return "", tokenError(err)
+			}
+			token = func(context.Context) (string, error) { return tok, nil }
+		}
+		cred.Token = token
 	} else {
 		if creds.Password == nil {
 			return "", &Error{Kind: KindConfig, Msg: fmt.Sprintf("account %s: no password source (set password_cmd or store one in the keyring)", acct.Name)}

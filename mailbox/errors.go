@@ -29,6 +29,9 @@ func Classify(err error) Kind {
 	if errors.As(err, &me) {
 		return me.Kind
 	}
+	if errors.Is(err, config.ErrSignInAgain) {
+		return KindCredentials
+	}
 	var pe *pop3.Error
 	if errors.As(err, &pe) {
 		switch pe.Code {

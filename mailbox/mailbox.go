@@ -27,9 +27,13 @@ import (
 
 // Credentials supplies secrets on demand (so the UI can prompt). Password is
 // called only when a password mechanism is used, Token only for OAuth2.
+// Refresh, when set, replaces an access token the server refused although it
+// looked valid: the engine then logs in once more with the new token (the
+// only second attempt in a session).
 type Credentials struct {
 	Password func(ctx context.Context) (string, error)
 	Token    func(ctx context.Context) (string, error)
+	Refresh  func(ctx context.Context) (string, error)
 }
 
 // DefaultSessionIdle is how long an on-demand session stays open unused.

@@ -28,6 +28,7 @@ const accountUsage = `usage: popterm account COMMAND
   list                    list the accounts
   remove NAME             remove an account and its keyring secret
   passwd NAME             store the password in the OS keyring
+  login [--device] NAME   sign in with OAuth 2.0 (accounts with oauth2 set)
   test NAME               connect, log in and report what the server offers`
 
 // cmdAccount dispatches the account subcommands.
@@ -46,6 +47,7 @@ func cmdAccount(ctx context.Context, e *env, args []string) int {
 		"remove": cmdAccountRemove,
 		"rm":     cmdAccountRemove,
 		"passwd": cmdAccountPasswd,
+		"login":  cmdAccountLogin,
 		"test":   cmdAccountTest,
 	}[args[0]]
 	if sub == nil {
@@ -112,6 +114,7 @@ type addFlags struct {
 	name, host, tls, user, auth, caFile, pin, passwordCmd, tokenCmd string
 	port                                                            int
 	passwordStdin, noProbe, cleartext, makeDefault                  bool
+	oauth2                                                          oauth2Flags
 }
 
 func (f *addFlags) register(fs *flag.FlagSet) {
@@ -129,6 +132,7 @@ func (f *addFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.noProbe, "no-probe", false, "save without testing the server")
 	fs.BoolVar(&f.cleartext, "allow-cleartext-auth", false, "allow the password over a connection without TLS")
 	fs.BoolVar(&f.makeDefault, "default", false, "make it the default account")
+	f.oauth2.register(fs)
 }
 
 // cmdAccountAdd adds an account: the interactive form without arguments on
@@ -161,6 +165,13 @@ func cmdAccountAdd(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, exitUsage, "account add: %v", err)
 	}
+	if acct.OAuth2.Provider == "" && acct.OAuth2TokenCmd == "" {
+		if advice, needed := providerAdvice(acct.Username, acct.Host); needed {
+			return fail(e, exitUsage, "account add: %s", advice)
+		} else if advice != "" {
+			fmt.Fprintf(e.stderr, "popterm: note: %s\n", advice)
+		}
+	}
 	cfg, err := loadOrNewConfig(e)
 	if err != nil {
 		return fail(e, exitUsage, "%v", err)
@@ -169,6 +180,9 @@ func cmdAccountAdd(ctx context.Context, e *env, args []string) int {
 		return fail(e, exitUsage, "account add: an account named %q already exists (choose another --name, or `popterm account remove %s` first)", acct.Name, acct.Name)
 	}
 
+	if acct.OAuth2.Provider != "" {
+		return addSignin(ctx, e, cfg, acct, f)
+	}
 	password, code := f.readPassword(ctx, e, &acct)
 	if code != exitOK {
 		return code
@@ -247,6 +261,7 @@ func (f *addFlags) account(popURL string) (config.Account, error) {
 	if f.passwordStdin && f.passwordCmd != "" {
 		return acct, errors.New("give --password-stdin or --password-cmd, not both")
 	}
+	f.oauth2.apply(&acct)
 	return acct, acct.Validate()
 }
 
@@ -296,7 +311,7 @@ func saveNewAccount(e *env, cfg *config.Config, acct config.Account, password st
 	}
 	ks := e.secrets()
 	if storeInKeyring {
-		if err := ks.Set(acct.KeyringUser(), password); err != nil {
+		if err := ks.Set(acct.PasswordKey(), password); err != nil {
 			cfg.RemoveAccount(acct.Name)
 			return fmt.Errorf("nothing saved: %w", err)
 		}
@@ -304,7 +319,7 @@ func saveNewAccount(e *env, cfg *config.Config, acct config.Account, password st
 	if err := cfg.Save(); err != nil {
 		cfg.RemoveAccount(acct.Name)
 		if storeInKeyring {
-			ks.Delete(acct.KeyringUser())
+			ks.Delete(acct.PasswordKey())
 		}
 		return err
 	}
@@ -402,6 +417,19 @@ func parseNamedAccount(e *env, fs *flag.FlagSet, args []string, what string) (*c
 	return cfg, name, code
 }
 
+// parseAccount is parseNamedAccount that also finds the account.
+func parseAccount(e *env, fs *flag.FlagSet, args []string, what string) (*config.Config, *config.Account, int) {
+	cfg, name, code := parseNamedAccount(e, fs, args, what)
+	if code != exitOK {
+		return nil, nil, code
+	}
+	acct, err := cfg.Account(name)
+	if err != nil {
+		return nil, nil, fail(e, exitUsage, "account %s: %v", what, err)
+	}
+	return cfg, acct, exitOK
+}
+
 // cmdAccountRemove removes the account from the config and deletes its
 // keyring secret; the local store is kept.
 func cmdAccountRemove(ctx context.Context, e *env, args []string) int {
@@ -422,11 +450,12 @@ func cmdAccountRemove(ctx context.Context, e *env, args []string) int {
 	if _, err := os.Stat(acct.StoreDir); acct.StoreDir != "" && err == nil {
 		fmt.Fprintf(e.stdout, "its mail stays in %s (delete that folder to free the space)\n", acct.StoreDir)
 	}
-	err = e.secrets().Delete(acct.KeyringUser())
+	deleted, err := config.DeleteSecrets(e.secrets(), &acct, cfg.Accounts)
+	for _, what := range deleted {
+		fmt.Fprintf(e.stdout, "deleted its %s from the OS keyring\n", what)
+	}
 	switch {
 	case err == nil:
-		fmt.Fprintf(e.stdout, "deleted its password from the OS keyring\n")
-	case errors.Is(err, config.ErrNotFound):
 	case acct.PasswordCmd != "" && errors.Is(err, config.ErrKeyringUnavailable):
 	default:
 		return fail(e, exitFailure, "account remove: the account is removed, but its keyring secret was not deleted: %v", err)
@@ -438,15 +467,12 @@ func cmdAccountRemove(ctx context.Context, e *env, args []string) int {
 func cmdAccountPasswd(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "account passwd", "account passwd [--password-stdin] NAME")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of stdin")
-	cfg, name, code := parseNamedAccount(e, fs, args, "passwd")
+	cfg, acct, code := parseAccount(e, fs, args, "passwd")
 	if code != exitOK {
 		return code
 	}
-	acct, err := cfg.Account(name)
-	if err != nil {
-		return fail(e, exitUsage, "account passwd: %v", err)
-	}
 	var pw string
+	var err error
 	switch {
 	case *fromStdin:
 		pw, err = readSecretLine(e.stdin)
@@ -458,10 +484,10 @@ func cmdAccountPasswd(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, exitUsage, "account passwd: %v", err)
 	}
-	if err := e.secrets().Set(acct.KeyringUser(), pw); err != nil {
+	if err := config.SetPassword(e.secrets(), acct, pw, cfg.Accounts); err != nil {
 		return fail(e, exitFailure, "account passwd: %v", err)
 	}
-	fmt.Fprintf(e.stdout, "stored the password of %s in the OS keyring (service %s, user %s)\n", acct.Name, config.KeyringService, acct.KeyringUser())
+	fmt.Fprintf(e.stdout, "stored the password of %s in the OS keyring (service %s, user %s)\n", acct.Name, config.KeyringService, acct.PasswordKey())
 	if acct.PasswordCmd != "" {
 		fmt.Fprintf(e.stderr, "popterm: note: account %s has password_cmd, which takes precedence over the keyring\n", acct.Name)
 	}
@@ -489,8 +515,13 @@ func cmdAccountTest(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, exitUsage, "account test: %v", err)
 	}
-	// The credentials and the login of every sync; a missing password is
-	// said before any network.
+	return testAccountNamed(ctx, e, acct)
+}
+
+// testAccountNamed runs the probe of one account with the credentials and
+// the login of every sync, and prints what the server offers. A missing
+// password is said before any network.
+func testAccountNamed(ctx context.Context, e *env, acct *config.Account) int {
 	creds := credentials(e, acct)
 	if !acct.UsesToken() {
 		pw, err := creds.Password(ctx)
@@ -500,6 +531,13 @@ func cmdAccountTest(ctx context.Context, e *env, args []string) int {
 		creds.Password = func(context.Context) (string, error) { return pw, nil }
 	}
 	fmt.Fprintf(e.stderr, "testing %s (%s)...\n", acct.Addr(), config.TLSModeName(acct.TLS))
+	if acct.OAuth2.Provider != "" {
+		token, err := testSignin(ctx, e, acct)
+		if err != nil {
+			return fail(e, exitFor(err), "account %s: test failed: %s", acct.Name, message.SanitizeLine(err.Error()))
+		}
+		creds.Token = token
+	}
 	res, err := mailbox.Probe(ctx, acct, creds)
 	if err != nil {
 		return fail(e, exitFor(err), "account %s: test failed: %s", acct.Name, probeFailure(err))
@@ -564,7 +602,7 @@ func runSetup(ctx context.Context, e *env, cfgPath string) (*config.Config, int)
 	form := setup.New(setup.Options{
 		Probe: probeAccount,
 		Save: func(a config.Account, password string) error {
-			return saveNewAccount(e, cfg, a, password, true, false)
+			return saveNewAccount(e, cfg, a, password, password != "", false)
 		},
 		Taken:   cfg.AccountNames(),
 		Intro:   intro,
@@ -581,6 +619,11 @@ func runSetup(ctx context.Context, e *env, cfgPath string) (*config.Config, int)
 	acct, ok := m.Saved()
 	if !ok {
 		return nil, fail(e, exitFailure, "setup cancelled: nothing saved")
+	}
+	if acct.OAuth2.Provider != "" {
+		fmt.Fprintf(e.stdout, "added account %s (%s) to %s; signing in with %s...\n", acct.Name, acct.KeyringUser(), cfg.Path, acct.OAuth2.Provider)
+		noteBackup(e, cfg)
+		return cfg, signinSaved(ctx, e, cfg, acct.Name, false, true)
 	}
 	fmt.Fprintf(e.stdout, "added account %s (%s) to %s; password stored in the OS keyring\n", acct.Name, acct.KeyringUser(), cfg.Path)
 	noteBackup(e, cfg)

@@ -80,7 +80,7 @@ func TestKeyringDovecot(t *testing.T) {
 	requireKeyring(t)
 	d := dovecottest.Start(t)
 	a := newAcctEnv(t, nil) // the real OS keyring
-	user := d.User + "@" + d.TLSAddr()
+	user := "password:dc"
 	t.Cleanup(func() { config.Keyring().Delete(user) })
 
 	if code, _, errOut := dovecotAdd(a, "dc", d.TLSAddr(), "implicit", d.User, d.Password, "--ca-file", d.CAFile()); code != exitOK {

@@ -35,7 +35,7 @@ func TestSetupFormAgainstServer(t *testing.T) {
 	if saved, err := got.Account("example"); err != nil || saved.TLSCertSHA256 != pin {
 		t.Fatalf("config holds %+v, %v", saved, err)
 	}
-	if pw, err := ks.Get("bob@example.org@" + s.Addr()); err != nil || pw != "pw ✓" {
+	if pw, err := ks.Get(acct.PasswordKey()); err != nil || pw != "pw ✓" {
 		t.Errorf("keyring holds %q, %v", pw, err)
 	}
 	data, _ := os.ReadFile(a.cfgPath)
@@ -58,21 +58,20 @@ func TestSetupFormDovecotKeyring(t *testing.T) {
 	a := newAcctEnv(t, nil) // the real OS keyring
 	host, port, _ := net.SplitHostPort(d.TLSAddr())
 	user := d.User + "@" + d.TLSAddr()
-	t.Cleanup(func() { config.Keyring().Delete(user) })
-
 	acct := driveSetupForm(t, a, d.User+"@example.org", host, port, d.User, d.Password)
+	t.Cleanup(func() { config.Keyring().Delete(acct.PasswordKey()) })
 	sum := d.CertSHA256()
 	if acct.KeyringUser() != user || acct.TLSCertSHA256 != hex.EncodeToString(sum[:]) {
 		t.Errorf("saved %+v", acct)
 	}
-	if got, ok := secretToolLookup(t, user); !ok || got != d.Password {
-		t.Fatalf("secret-tool lookup service popterm username %s: %q, %v", user, got, ok)
+	if got, ok := secretToolLookup(t, acct.PasswordKey()); !ok || got != d.Password {
+		t.Fatalf("secret-tool lookup service popterm username %s: %q, %v", acct.PasswordKey(), got, ok)
 	}
 	assertNotInFiles(t, a.dir, d.Password)
 	if code, _, errOut := a.run("", "account", "remove", acct.Name); code != exitOK {
 		t.Fatalf("remove: exit %d, stderr %q", code, errOut)
 	}
-	if got, ok := secretToolLookup(t, user); ok && got != "" {
+	if got, ok := secretToolLookup(t, acct.PasswordKey()); ok && got != "" {
 		t.Fatalf("the secret survived remove: %q", got)
 	}
 }

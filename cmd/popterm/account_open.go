@@ -102,6 +102,9 @@ func openSession(cfg *config.Config, name string, mode mailbox.StoreMode, creds 
 // credentials resolves secrets through config: password_cmd or the keyring
 // (e.keyring in tests), and the OAuth2 token command.
 func credentials(e *env, acct *config.Account) mailbox.Credentials {
+	if acct.OAuth2.Provider != "" {
+		return signinCredentials(e, acct)
+	}
 	return mailbox.Credentials{
 		Password: func(ctx context.Context) (string, error) {
 			return config.Password(ctx, acct, e.keyring) // nil: the OS keyring

@@ -107,7 +107,8 @@ func TestAccountLifecycle(t *testing.T) {
 		}
 	}
 	user := "alice@" + s.Addr()
-	if pw, err := ks.Get(user); err != nil || pw != "correct horse" {
+	key := "password:work" // the account's own key (config.Account.PasswordKey)
+	if pw, err := ks.Get(key); err != nil || pw != "correct horse" {
 		t.Fatalf("keyring holds %q, %v", pw, err)
 	}
 	data, _ := os.ReadFile(a.cfgPath)
@@ -153,7 +154,7 @@ func TestAccountLifecycle(t *testing.T) {
 	if code, out, errOut := a.run("new secret\n", "account", "passwd", "--password-stdin", "work"); code != exitOK || !strings.Contains(out, "stored") {
 		t.Fatalf("passwd: exit %d, out %q, stderr %q", code, out, errOut)
 	}
-	if pw, _ := ks.Get(user); pw != "new secret" {
+	if pw, _ := ks.Get(key); pw != "new secret" {
 		t.Errorf("after passwd the keyring holds %q", pw)
 	}
 	if code, _, errOut := a.run("", "account", "test", "work"); code != exitCredentials || strings.Contains(errOut, "new secret") {
@@ -172,7 +173,7 @@ func TestAccountLifecycle(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, storeDir) || !strings.Contains(out, "deleted its password") {
 		t.Fatalf("remove: exit %d, out %q, stderr %q", code, out, errOut)
 	}
-	if _, err := ks.Get(user); err == nil {
+	if _, err := ks.Get(key); err == nil {
 		t.Error("the secret survived remove")
 	}
 	cfg = a.config()
@@ -268,7 +269,7 @@ func TestKeyringAccountCommands(t *testing.T) {
 	a := newAcctEnv(t, nil) // the real OS keyring
 	s, pin := tlsServer(t, true, map[string]string{"kr-user": "kr pass ✓"})
 	host, port := hostPort(t, s.Addr())
-	user := "kr-user@" + s.Addr()
+	user := "password:kr"
 	t.Cleanup(func() { config.Keyring().Delete(user) })
 
 	code, _, errOut := a.run("kr pass ✓\n", "account", "add", "--name", "kr", "--host", host, "--port", port,

@@ -125,7 +125,7 @@ func startDemo() (d *demo, err error) {
 	if err = d.cfg.Save(); err != nil {
 		return d, err
 	}
-	if err = d.keyring.Set(acct.KeyringUser(), d.password); err != nil {
+	if err = d.keyring.Set(acct.PasswordKey(), d.password); err != nil {
 		return d, err
 	}
 	return d, nil

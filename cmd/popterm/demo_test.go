@@ -97,7 +97,7 @@ func TestDemoFilesAndCleanup(t *testing.T) {
 			t.Errorf("%s: mode %v, want %v", path, fi.Mode().Perm(), want)
 		}
 	}
-	if pw, err := d.keyring.Get(acct.KeyringUser()); err != nil || pw != d.password {
+	if pw, err := d.keyring.Get(acct.PasswordKey()); err != nil || pw != d.password {
 		t.Errorf("in-memory keyring: %q, %v", pw, err)
 	}
 	d.close()

@@ -158,9 +158,13 @@ func (r *reader) credentials(acct *config.Account) mailbox.Credentials {
 			if ok {
 				return pw, nil
 			}
+			if base.Password == nil {
+				return "", fmt.Errorf("account %s signs in with OAuth 2.0 and has no password", name)
+			}
 			return base.Password(ctx)
 		},
-		Token: base.Token,
+		Token:   base.Token,
+		Refresh: base.Refresh,
 	}
 }
 
@@ -177,7 +181,7 @@ func (r *reader) setPassword(account, password string, keep bool) error {
 	if err != nil {
 		return err
 	}
-	if err := r.e.secrets().Set(acct.KeyringUser(), password); err != nil {
+	if err := config.SetPassword(r.e.secrets(), acct, password, r.cfg.Accounts); err != nil {
 		return fmt.Errorf("store the password in the keyring (it is used for this run only): %w", err)
 	}
 	return nil

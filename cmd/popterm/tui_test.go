@@ -117,13 +117,13 @@ func TestReaderPasswords(t *testing.T) {
 	if pw, _ := creds.Password(ctx); pw != "typed" {
 		t.Errorf("password %q after typing one", pw)
 	}
-	if _, err := r.e.keyring.Get(acct.KeyringUser()); err == nil {
+	if _, err := r.e.keyring.Get(acct.PasswordKey()); err == nil {
 		t.Error("a password not meant to be kept reached the keyring")
 	}
 	if err := r.setPassword("work", "kept", true); err != nil {
 		t.Fatal(err)
 	}
-	if pw, err := r.e.keyring.Get(acct.KeyringUser()); err != nil || pw != "kept" {
+	if pw, err := r.e.keyring.Get(acct.PasswordKey()); err != nil || pw != "kept" {
 		t.Errorf("keyring holds %q, %v", pw, err)
 	}
 }

@@ -24,6 +24,7 @@ var allowed = map[string][]string{
 	"config":        nil,
 	"mailapi":       nil,
 	"cache":         {"message"},
+	"signin":        {"config", "message"},
 	"mailbox":       {"mailapi", "pop3", "cache", "message", "config"},
 	"ui":            {"ui", "mailapi", "message", "config"},
 	"cmd":           {"*"},

@@ -92,7 +92,7 @@ ssl = yes
 ssl_cert = <%[7]s
 ssl_key = <%[8]s
 
-auth_mechanisms = plain login cram-md5 apop
+auth_mechanisms = plain login cram-md5 apop%[15]s
 auth_failure_delay = 0
 disable_plaintext_auth = %[9]s
 auth_verbose = %[10]s
@@ -135,10 +135,38 @@ service anvil {
 }
 `, dir, id.internalUser, id.loginUser, id.mailUID, id.mailGID, firstUID,
 		cert.certFile, cert.keyFile, yesNo(!set.plaintextAuth), yesNo(set.verbose),
-		yesNo(set.lockSession), port, tlsPort, id.internalGroup)
+		yesNo(set.lockSession), port, tlsPort, id.internalGroup, oauthMechs(set))
+	if set.introspectionURL != "" {
+		// After passwd-file: a token is no password there, and a failed
+		// passdb goes on to the next one (result_failure = continue).
+		fmt.Fprintf(&b, "passdb {\n  driver = oauth2\n  args = %s\n}\n", oauth2ConfPath(dir))
+	}
 	for _, l := range set.extra {
 		b.WriteString(l)
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// oauthMechs are the extra SASL mechanisms of WithOAuth2.
+func oauthMechs(set settings) string {
+	if set.introspectionURL == "" {
+		return ""
+	}
+	return " xoauth2 oauthbearer"
+}
+
+// oauth2ConfPath is the oauth2 passdb's settings file.
+func oauth2ConfPath(dir string) string { return dir + "/oauth2.conf" }
+
+// oauth2ConfText is the oauth2 passdb's settings: introspection only (no
+// tokeninfo), the token posted as a form, the user named by "username".
+func oauth2ConfText(introspectionURL string) string {
+	return fmt.Sprintf(`introspection_url = %s
+introspection_mode = post
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
+`, introspectionURL)
 }

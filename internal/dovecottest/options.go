@@ -10,6 +10,8 @@ type settings struct {
 	lockSession    bool
 	verbose        bool
 	extra          []string
+	// introspectionURL turns on the oauth2 passdb (WithOAuth2).
+	introspectionURL string
 }
 
 func defaultSettings() settings {
@@ -47,4 +49,14 @@ func WithVerbose() Option {
 // this package has no option for (e.g. "pop3_client_workarounds = ...").
 func WithConfig(lines ...string) Option {
 	return func(s *settings) { s.extra = append(s.extra, lines...) }
+}
+
+// WithOAuth2 lets users log in with OAuth 2.0 access tokens (SASL XOAUTH2
+// and OAUTHBEARER) as well as passwords: Dovecot's own oauth2 passdb checks
+// each token by posting it to introspectionURL (RFC 7662,
+// introspection_mode = post) and accepts it when the answer is active and
+// its "username" is the login name. internal/oauthtest serves such an
+// endpoint.
+func WithOAuth2(introspectionURL string) Option {
+	return func(s *settings) { s.introspectionURL = introspectionURL }
 }

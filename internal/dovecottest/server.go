@@ -183,6 +183,11 @@ func (s *Server) prepare() error {
 			return err
 		}
 	}
+	if s.set.introspectionURL != "" {
+		if err := os.WriteFile(oauth2ConfPath(s.dir), []byte(oauth2ConfText(s.set.introspectionURL)), 0o644); err != nil {
+			return err
+		}
+	}
 	cert, err := newCertificate(s.dir)
 	if err != nil {
 		return fmt.Errorf("certificate: %w", err)

@@ -67,12 +67,13 @@ const (
 	fieldTLS
 	fieldUser
 	fieldPassword
+	fieldClientID // only for providers with a built-in OAuth 2.0 sign-in
 	fieldCount
 )
 
 // fieldLabels name the fields in the form.
 func fieldLabels() [fieldCount]string {
-	return [fieldCount]string{"Name", "Host", "Port", "TLS", "User", "Password"}
+	return [fieldCount]string{"Name", "Host", "Port", "TLS", "User", "Password", "Client ID"}
 }
 
 // Messages of the form's commands.
@@ -116,7 +117,7 @@ func New(opts Options) Model {
 	m.email = newInput("alice@example.com", 254)
 	m.email.SetValue(opts.Email)
 	m.email.Focus()
-	placeholders := [fieldCount]string{"work", "pop.example.com", "995", "", "alice@example.com", ""}
+	placeholders := [fieldCount]string{"work", "pop.example.com", "995", "", "alice@example.com", "", "OAuth 2.0 client ID (docs/config.md)"}
 	for i := range m.inputs {
 		m.inputs[i] = newInput(placeholders[i], 255)
 	}
@@ -252,12 +253,12 @@ func (m Model) updateForm(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.inputs[m.focus].Blur()
 		return m, m.email.Focus()
 	case key.Matches(msg, m.keys.Next):
-		return m, m.setFocus((m.focus + 1) % fieldCount)
+		return m, m.setFocus(m.nextField(m.focus, 1))
 	case key.Matches(msg, m.keys.Prev):
-		return m, m.setFocus((m.focus + fieldCount - 1) % fieldCount)
+		return m, m.setFocus(m.nextField(m.focus, -1))
 	case key.Matches(msg, m.keys.Submit):
-		if m.focus != fieldPassword {
-			return m, m.setFocus(m.focus + 1)
+		if !m.submitsOn(m.focus) {
+			return m, m.setFocus(m.nextField(m.focus, 1))
 		}
 		return m.submit()
 	case key.Matches(msg, m.keys.Test):
@@ -302,6 +303,9 @@ func (m Model) account() (config.Account, error) {
 	if slices.Contains(m.opts.Taken, name) {
 		return a, errors.New("an account named " + strconv.Quote(name) + " already exists: choose another name")
 	}
+	if err := m.oauth2(&a); err != nil || a.OAuth2.Provider != "" {
+		return a, err
+	}
 	if err := a.Validate(); err != nil {
 		return a, err
 	}
@@ -320,6 +324,11 @@ func (m Model) submit() (tea.Model, tea.Cmd) {
 	var alts []string
 	if a.Host == m.provider.Host {
 		alts = m.provider.Alternatives
+	}
+	if a.OAuth2.Provider != "" {
+		// No token yet to test with: the sign-in follows the save.
+		m.step, m.err, m.acct = stepReview, "", a
+		return m, nil
 	}
 	m.step, m.err, m.acct = stepProbing, "", a
 	return m, probeCmd(m.opts.Probe, a, m.inputs[fieldPassword].Value(), alts)
@@ -410,6 +419,9 @@ func (m Model) View() tea.View {
 	if m.step != stepEmail {
 		labels := fieldLabels()
 		for f := range fieldCount {
+			if !m.shown(f) {
+				continue
+			}
 			label := s.Label
 			if f == m.focus && m.step == stepForm {
 				label = s.Focused
@@ -436,6 +448,10 @@ func (m Model) View() tea.View {
 	case stepProbing:
 		b.WriteString("\nTesting " + message.SanitizeLine(m.acct.Addr()) + "… connecting, asking CAPA, logging in\n")
 	case stepReview, stepSaving, stepDone:
+		if m.acct.OAuth2.Provider != "" {
+			b.WriteString("\n" + wrap.Render(signinNote(m.acct.OAuth2.Provider)) + "\n")
+			break
+		}
 		b.WriteString("\n" + s.OK.Render("✓ Connected and logged in") + "\n")
 		for _, l := range m.result.Lines() {
 			st := s.Value
@@ -469,12 +485,18 @@ func (m Model) help() string {
 	case stepEmail:
 		return hints(k.Submit, bindingAs(k.Back, "cancel"))
 	case stepForm:
+		if m.shown(fieldClientID) {
+			return hints(bindingAs(k.Next, "move"), k.Toggle, bindingAs(k.Submit, "on Client ID continues"), k.Test, k.Back)
+		}
 		return hints(bindingAs(k.Next, "move"), k.Toggle, bindingAs(k.Submit, "on Password tests the server"), k.Test, k.Back)
 	case stepProbing:
 		return hints(bindingAs(k.Back, "cancel"))
 	case stepUntrusted:
 		return hints(k.Pin, k.Edit)
 	case stepReview:
+		if m.acct.OAuth2.Provider != "" {
+			return hints(bindingAs(k.Save, "save and sign in"), k.Edit)
+		}
 		return hints(k.Save, k.Edit)
 	case stepSaving:
 		return "saving…"

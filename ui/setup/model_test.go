@@ -250,10 +250,10 @@ func TestGuess(t *testing.T) {
 		noPOP       bool
 		note        string
 	}{
-		{"a@gmail.com", "pop.gmail.com", 995, false, "app password"},
+		{"a@gmail.com", "pop.gmail.com", 995, false, "OAuth 2.0 sign-in is preferred"},
 		{"a@GoogleMail.com", "pop.gmail.com", 995, false, ""},
-		{"a@outlook.com", "outlook.office365.com", 995, false, "OAuth2"},
-		{"a@hotmail.com", "outlook.office365.com", 995, false, "OAuth2"},
+		{"a@outlook.com", "outlook.office365.com", 995, false, "only OAuth 2.0"},
+		{"a@hotmail.com", "outlook.office365.com", 995, false, "--oauth2 microsoft"},
 		{"a@naver.com", "pop.naver.com", 995, false, ""},
 		{"a@hanmail.net", "pop.daum.net", 995, false, ""},
 		{"a@web.de", "pop3.web.de", 995, false, ""},

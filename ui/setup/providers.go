@@ -21,13 +21,19 @@ type Provider struct {
 	Alternatives []string
 	// Known is set for a provider from the table.
 	Known bool
+	// OAuth2 is the built-in sign-in the provider takes (config.OAuth2Google,
+	// config.OAuth2Microsoft), or "".
+	OAuth2 string
+	// PasswordRefused is set when the provider accepts only OAuth 2.0.
+	PasswordRefused bool
 }
 
 // wellKnown lists POP3 servers of common providers by domain.
 func wellKnown() map[string]Provider {
 	const appPw = "uses an app password (or OAuth2) and POP enabled in its web settings"
-	gmail := Provider{Host: "pop.gmail.com", Note: "Gmail: enable POP in Gmail's settings and use an app password (2-step verification on)."}
-	ms := Provider{Host: "outlook.office365.com", Note: "Microsoft requires OAuth2 for POP: set auth = \"xoauth2\" and oauth2_token_cmd in the config (passwords are refused)."}
+	gmail := Provider{Host: "pop.gmail.com", Note: "Gmail: enable POP in Gmail's settings; OAuth 2.0 sign-in is preferred (popterm account add --oauth2 google, docs/config.md), else an app password (2-step verification on)."}
+	gmail.OAuth2 = config.OAuth2Google
+	ms := Provider{Host: "outlook.office365.com", OAuth2: config.OAuth2Microsoft, PasswordRefused: true, Note: "Microsoft accepts only OAuth 2.0 for POP (passwords are refused): popterm account add --oauth2 microsoft --oauth2-client-id ID, then popterm account login NAME (docs/config.md)."}
 	yahoo := Provider{Host: "pop.mail.yahoo.com", Note: "Yahoo " + appPw + "."}
 	icloud := Provider{NoPOP: true, Note: "iCloud Mail offers IMAP only, no POP3: popterm cannot read it."}
 	proton := Provider{NoPOP: true, Note: "Proton Mail offers no POP3 (its Bridge speaks IMAP only)."}
