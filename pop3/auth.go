@@ -245,6 +245,7 @@ func (c *Client) sasl(label, name string, ir []byte, mech sasl.Client) error {
 		return c.writeFailed(label, err)
 	}
 	for round := 0; ; round++ {
+		c.nio.startReply(label, 0)
 		raw, err := c.readLine(MaxStatusLength)
 		if err != nil {
 			return err

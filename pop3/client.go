@@ -23,6 +23,12 @@ const (
 	// batch: TOP n 0 replies are small, so 200 in flight fetch 10,000
 	// headers in 50 round trips (64 would need 160: 3.4 s at 20 ms RTT).
 	DefaultPipelineWindow = 200
+	// DefaultMinRate is the default Options.MinRate: 8 KiB/s.
+	DefaultMinRate = 8 << 10
+	// QuickGreeting bounds the wait for a cleartext greeting (Dial): a
+	// POP3 server greets at once, and a silent one is usually an
+	// implicit-TLS port waiting for a TLS handshake.
+	QuickGreeting = 5 * time.Second
 )
 
 // Options configures a Client. The zero value is usable.
@@ -32,9 +38,19 @@ type Options struct {
 	TLSConfig *tls.Config
 	// DialTimeout bounds connecting and the TLS handshake (default 30s).
 	DialTimeout time.Duration
-	// CommandTimeout bounds each command's write and each read of its reply
-	// while no data arrives (default 60s; negative means no timeout).
+	// CommandTimeout bounds each command's write, and the time a status
+	// line may take to arrive whole (default 60s; negative means no
+	// timeout, and no minimum rate either).
 	CommandTimeout time.Duration
+	// MinRate is the slowest a multi-line reply may arrive, in bytes per
+	// second (default DefaultMinRate): a reply may take CommandTimeout plus
+	// its size (the LIST size when known, else what arrived) at MinRate.
+	// A slower server fails with a *SlowError.
+	MinRate int64
+	// GreetingTimeout bounds the wait for the greeting (default
+	// CommandTimeout; Dial, in cleartext, waits at most QuickGreeting and
+	// reports silence as ErrWantsTLS).
+	GreetingTimeout time.Duration
 	// PipelineWindow is the most commands in flight when the server
 	// advertises PIPELINING (default DefaultPipelineWindow, at most
 	// MaxPipelineWindow).
@@ -58,6 +74,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.CommandTimeout < 0 {
 		o.CommandTimeout = 0
+	}
+	if o.MinRate <= 0 {
+		o.MinRate = DefaultMinRate
 	}
 	if o.PipelineWindow <= 0 {
 		o.PipelineWindow = DefaultPipelineWindow
@@ -105,7 +124,7 @@ func New(conn net.Conn, opts *Options) *Client {
 	if o.TLSConfig != nil {
 		o.TLSConfig = o.TLSConfig.Clone()
 	}
-	nio := &netIO{conn: conn, timeout: o.CommandTimeout}
+	nio := &netIO{conn: conn, timeout: o.CommandTimeout, minRate: o.MinRate}
 	c := &Client{
 		opts:    o,
 		nio:     nio,
@@ -133,13 +152,28 @@ func (c *Client) setAddr(addr string) {
 	c.port, _ = strconv.Atoi(port)
 }
 
-// Dial connects in cleartext and reads the greeting.
+// Dial connects in cleartext and reads the greeting. Unless
+// Options.GreetingTimeout is set, a server silent for QuickGreeting (or the
+// command timeout, if shorter) fails with an error matching ErrWantsTLS:
+// it is most likely an implicit-TLS port.
 func Dial(ctx context.Context, addr string, opts *Options) (*Client, error) {
 	conn, o, err := dialTCP(ctx, addr, opts)
 	if err != nil {
 		return nil, err
 	}
-	return start(ctx, conn, addr, &o)
+	quick := o.GreetingTimeout <= 0
+	if quick {
+		o.GreetingTimeout = QuickGreeting
+		if o.CommandTimeout > 0 {
+			o.GreetingTimeout = min(o.CommandTimeout, QuickGreeting)
+		}
+	}
+	c, err := start(ctx, conn, addr, &o)
+	if err != nil && quick && silent(err) {
+		return nil, &portError{addr: addr, err: ErrWantsTLS,
+			why: fmt.Sprintf("no greeting within %s", o.GreetingTimeout)}
+	}
+	return c, err
 }
 
 // DialTLS connects with implicit TLS (port 995) and reads the greeting.
@@ -154,7 +188,11 @@ func DialTLS(ctx context.Context, addr string, opts *Options) (*Client, error) {
 	defer cancel()
 	if err := tconn.HandshakeContext(hctx); err != nil {
 		conn.Close()
-		return nil, fmt.Errorf("pop3: TLS handshake with %s: %w", addr, err)
+		if plainPOP3(err) {
+			return nil, &portError{addr: addr, err: ErrPlainPort,
+				why: "the server answered the TLS handshake with a POP3 greeting"}
+		}
+		return nil, fmt.Errorf("pop3: TLS handshake with %s: %w", addr, handshakeError(err))
 	}
 	return start(ctx, tconn, addr, &o)
 }
@@ -225,7 +263,7 @@ func (c *Client) ReadGreeting(ctx context.Context) error {
 	if err := c.begin(ctx, label); err != nil {
 		return err
 	}
-	st, err := c.readStatus(label)
+	st, err := c.readStatusWithin(label, c.opts.GreetingTimeout)
 	if err == nil {
 		c.greeting = c.sec.clean(st.text)
 		c.timestamp = apopTimestamp(st.text)
@@ -369,6 +407,13 @@ func (c *Client) send(line, traced string) error {
 
 // readStatus reads a status line; -ERR becomes an *Error.
 func (c *Client) readStatus(label string) (status, error) {
+	return c.readStatusWithin(label, 0)
+}
+
+// readStatusWithin is readStatus with the line due within limit (the
+// command timeout when limit <= 0).
+func (c *Client) readStatusWithin(label string, limit time.Duration) (status, error) {
+	c.nio.startReply(label, limit)
 	line, err := c.readLine(MaxStatusLength)
 	if err != nil {
 		return status{}, err
@@ -444,9 +489,11 @@ func (c *Client) simple(ctx context.Context, label, traced, verb string, args ..
 	return st, c.end(label, err)
 }
 
-// readLines reads the rest of a multi-line reply as dot-unstuffed lines,
-// each at most MaxStatusLength bytes, at most max lines and MaxListBytes.
-func (c *Client) readLines(max int) ([]string, error) {
+// readLines reads the rest of label's multi-line reply as dot-unstuffed
+// lines, each at most MaxStatusLength bytes, at most max lines and
+// MaxListBytes, keeping the minimum rate.
+func (c *Client) readLines(label string, max int) ([]string, error) {
+	c.nio.startBody(label, 0)
 	var lines []string
 	var total int64
 	for {

@@ -33,7 +33,7 @@ func (c *Client) capa(label string) (*Capabilities, error) {
 	if _, err := c.roundTrip(label, "CAPA", "CAPA"); err != nil {
 		return nil, err
 	}
-	lines, err := c.readLines(MaxCapaLines)
+	lines, err := c.readLines(label, MaxCapaLines)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +149,7 @@ func (c *Client) listing(ctx context.Context, label, verb string) ([]string, err
 	_, err := c.roundTrip(label, verb, verb)
 	var lines []string
 	if err == nil {
-		lines, err = c.readLines(MaxListEntries)
+		lines, err = c.readLines(label, MaxListEntries)
 	}
 	return lines, c.end(label, err)
 }
@@ -238,10 +238,21 @@ func (c *Client) multi(ctx context.Context, label string, n int, verb string, ar
 		return nil, c.end(label, err)
 	}
 	c.trace.server("(message body, not traced)")
+	c.startBody(label, verb, n)
 	b := &body{c: c, label: label, d: newDotReader(c.br, MaxLineLength, c.bodyLimit(n))}
 	b.d.finish = b.finish
 	c.pending = b
 	return b, nil
+}
+
+// startBody starts the clock of a RETR or TOP body: a RETR reply is
+// expected to be its LIST size when known.
+func (c *Client) startBody(label, verb string, n int) {
+	var expect int64
+	if verb == "RETR" {
+		expect = c.sizes[n]
+	}
+	c.nio.startBody(label, expect)
 }
 
 // bodyLimit bounds the wire size of message n's reply: four times its LIST

@@ -11,48 +11,122 @@ import (
 	"time"
 )
 
-// netIO sits between the buffered reader/writer and the connection. It sets
-// a fresh deadline (the command timeout) before every read and write, so a
-// stalled server times out while a slow but steady one does not, and it turns
-// a cancelled context into a deadline in the past, which unblocks a read or
-// write in progress.
+// netIO sits between the buffered reader/writer and the connection. Each
+// write gets a fresh deadline (the command timeout). Reads are bounded per
+// reply, not per read (see replyClock): a status line must arrive whole
+// within the command timeout, and a multi-line reply must keep a minimum
+// rate, so a server that trickles bytes cannot hold a command forever. Only
+// time spent waiting in Read counts, so a slow consumer (a busy disk) is
+// never blamed on the server. A cancelled context becomes a deadline in the
+// past, which unblocks a read or write in progress.
 type netIO struct {
 	mu      sync.Mutex
 	conn    net.Conn
 	timeout time.Duration
+	minRate int64       // bytes per second a multi-line reply must keep
+	clock   replyClock  // the reply being read
 	gen     uint64      // bumped when a command's context is released
 	cause   error       // the bound context's error once it is done
 	stop    func() bool // stops the AfterFunc of the bound context
 }
 
-// Read reads with a fresh read deadline.
+// replyClock is the read budget of one reply (or one part of it: its status
+// line, then its multi-line body).
+type replyClock struct {
+	label  string        // the command, e.g. "RETR 12"
+	limit  time.Duration // base allowance (the command timeout, or less)
+	multi  bool          // a multi-line body: the allowance grows with size
+	expect int64         // the body's expected size (its LIST size), or 0
+	got    int64         // bytes received since the clock started
+	waited time.Duration // time spent waiting in Read since it started
+}
+
+// allowed is the clock's total read budget: limit for a status line; limit
+// plus the time the larger of the expected and received sizes takes at
+// minRate for a multi-line body.
+func (r *replyClock) allowed(minRate int64) time.Duration {
+	if !r.multi || minRate <= 0 {
+		return r.limit
+	}
+	size := max(r.expect, r.got)
+	return r.limit + time.Duration(float64(size)/float64(minRate)*float64(time.Second))
+}
+
+// startReply starts the clock of a status line for label, allowed limit
+// (the command timeout when limit <= 0).
+func (n *netIO) startReply(label string, limit time.Duration) {
+	if limit <= 0 {
+		limit = n.timeout
+	}
+	n.mu.Lock()
+	n.clock = replyClock{label: label, limit: limit}
+	n.mu.Unlock()
+}
+
+// startBody starts the clock of a multi-line body of expected size (0 when
+// unknown: the allowance then grows as bytes arrive).
+func (n *netIO) startBody(label string, expect int64) {
+	n.mu.Lock()
+	n.clock = replyClock{label: label, limit: n.timeout, multi: true, expect: expect}
+	n.mu.Unlock()
+}
+
+// Read reads within what is left of the reply's budget.
 func (n *netIO) Read(p []byte) (int, error) {
-	conn, err := n.arm(true)
+	conn, err := n.armRead()
 	if err != nil {
 		return 0, err
 	}
+	start := time.Now()
 	k, err := conn.Read(p)
+	n.mu.Lock()
+	n.clock.got += int64(k)
+	n.clock.waited += time.Since(start)
+	n.mu.Unlock()
 	if err != nil {
-		err = n.classify(err)
+		err = n.classify(err, true)
 	}
 	return k, err
 }
 
 // Write writes with a fresh write deadline.
 func (n *netIO) Write(p []byte) (int, error) {
-	conn, err := n.arm(false)
+	conn, err := n.armWrite()
 	if err != nil {
 		return 0, err
 	}
 	k, err := conn.Write(p)
 	if err != nil {
-		err = n.classify(err)
+		err = n.classify(err, false)
 	}
 	return k, err
 }
 
-// arm sets the deadline for one read or write, unless the context is done.
-func (n *netIO) arm(read bool) (net.Conn, error) {
+// armRead sets the read deadline to what is left of the reply's budget,
+// unless the context is done or the budget is spent.
+func (n *netIO) armRead() (net.Conn, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.cause != nil {
+		return nil, n.cause
+	}
+	var deadline time.Time
+	if n.timeout > 0 {
+		if n.clock.limit <= 0 {
+			n.clock.limit = n.timeout // no reply started (a raw read)
+		}
+		left := n.clock.allowed(n.minRate) - n.clock.waited
+		if left <= 0 {
+			return nil, n.timeoutLocked(true)
+		}
+		deadline = time.Now().Add(left)
+	}
+	n.conn.SetReadDeadline(deadline)
+	return n.conn, nil
+}
+
+// armWrite sets a fresh write deadline, unless the context is done.
+func (n *netIO) armWrite() (net.Conn, error) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.cause != nil {
@@ -62,29 +136,47 @@ func (n *netIO) arm(read bool) (net.Conn, error) {
 	if n.timeout > 0 {
 		deadline = time.Now().Add(n.timeout)
 	}
-	if read {
-		n.conn.SetReadDeadline(deadline)
-	} else {
-		n.conn.SetWriteDeadline(deadline)
-	}
+	n.conn.SetWriteDeadline(deadline)
 	return n.conn, nil
 }
 
-// classify turns a deadline error into ErrTimeout or the context's error,
-// and EOF into ErrServerClosed.
-func (n *netIO) classify(err error) error {
+// timeoutLocked is the error for a spent budget: ErrTimeout when the
+// server accepted or sent nothing, a *SlowError when it sent too little.
+func (n *netIO) timeoutLocked(read bool) error {
+	r := n.clock
+	if !read || r.got == 0 {
+		limit := n.timeout
+		if read {
+			limit = r.allowed(n.minRate)
+		}
+		return &multiError{
+			msg:  fmt.Sprintf("%v (nothing for %s)", ErrTimeout, limit),
+			errs: []error{ErrTimeout, os.ErrDeadlineExceeded},
+		}
+	}
+	e := &SlowError{Command: r.label, Bytes: r.got, Elapsed: r.waited.Round(time.Second)}
+	if e.Elapsed <= 0 {
+		e.Elapsed = r.waited.Round(time.Millisecond)
+	}
+	if r.multi {
+		e.MinRate = n.minRate
+	} else {
+		e.Within = r.limit
+	}
+	return e
+}
+
+// classify turns a deadline error into ErrTimeout, a *SlowError or the
+// context's error, and EOF into ErrServerClosed.
+func (n *netIO) classify(err error, read bool) error {
 	switch {
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		n.mu.Lock()
-		cause := n.cause
-		n.mu.Unlock()
-		if cause != nil {
-			return cause
+		defer n.mu.Unlock()
+		if n.cause != nil {
+			return n.cause
 		}
-		return &multiError{
-			msg:  fmt.Sprintf("%v (nothing for %s)", ErrTimeout, n.timeout),
-			errs: []error{ErrTimeout, os.ErrDeadlineExceeded},
-		}
+		return n.timeoutLocked(read)
 	case errors.Is(err, net.ErrClosed):
 		return ErrClosed
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):

@@ -2,7 +2,10 @@ package pop3
 
 import (
 	"errors"
+	"fmt"
+	"os"
 	"strings"
+	"time"
 )
 
 // Extended response codes (RFC 2449, RFC 3206).
@@ -106,6 +109,10 @@ type ProtocolError struct {
 
 // Error returns "pop3: COMMAND: what went wrong".
 func (e *ProtocolError) Error() string {
+	var slow *SlowError
+	if errors.As(e.Err, &slow) && slow.Command == e.Command {
+		return slow.Error() // it names the command already
+	}
 	msg := "<nil>"
 	if e.Err != nil {
 		msg = strings.TrimPrefix(e.Err.Error(), "pop3: ")
@@ -129,3 +136,45 @@ func (e *tlsFailedError) Error() string {
 
 func (e *tlsFailedError) Is(target error) bool { return target == ErrTLSUnavailable }
 func (e *tlsFailedError) Unwrap() error        { return e.err }
+
+// SlowError is a server that sent a reply too slowly: a status line that did
+// not arrive whole within the command timeout, or a multi-line reply below
+// the minimum rate (Options.MinRate). It matches ErrTimeout and
+// os.ErrDeadlineExceeded with errors.Is. The connection is closed after one.
+type SlowError struct {
+	// Command is the command whose reply was too slow, e.g. "RETR 12".
+	Command string
+	// Bytes is how much of the reply arrived, in Elapsed (time spent
+	// waiting for the server).
+	Bytes   int64
+	Elapsed time.Duration
+	// MinRate is the rate a multi-line reply had to keep (bytes per
+	// second); 0 for a status line, which had to arrive Within.
+	MinRate int64
+	Within  time.Duration
+}
+
+// Error returns e.g. "pop3: server too slow: RETR 12 sent 400 bytes in 30s
+// (minimum 8KB/s); try again later or raise min_rate".
+func (e *SlowError) Error() string {
+	if e.MinRate <= 0 {
+		return fmt.Sprintf("pop3: server too slow: %s sent %d bytes in %s (a reply line must arrive within %s); try again later or raise timeout",
+			e.Command, e.Bytes, e.Elapsed, e.Within)
+	}
+	return fmt.Sprintf("pop3: server too slow: %s sent %d bytes in %s (minimum %s/s); try again later or raise min_rate",
+		e.Command, e.Bytes, e.Elapsed, formatRate(e.MinRate))
+}
+
+// Unwrap makes a SlowError match ErrTimeout and os.ErrDeadlineExceeded.
+func (e *SlowError) Unwrap() []error { return []error{ErrTimeout, os.ErrDeadlineExceeded} }
+
+// formatRate writes a byte count as the config does: "8KB", "1MB", "100B".
+func formatRate(n int64) string {
+	switch {
+	case n%(1<<20) == 0:
+		return fmt.Sprintf("%dMB", n>>20)
+	case n%(1<<10) == 0:
+		return fmt.Sprintf("%dKB", n>>10)
+	}
+	return fmt.Sprintf("%dB", n)
+}

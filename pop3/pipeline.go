@@ -105,7 +105,7 @@ func (c *Client) batch(ctx context.Context, verb string, nums []int, extra []str
 			stopWriter()
 			return c.end(label, err) // replies are in flight: the stream is lost
 		}
-		cbErr, err := c.batchReply(label, n, multi, fn)
+		cbErr, err := c.batchReply(label, verb, n, multi, fn)
 		if err != nil {
 			if r := stopWriter(); r.err != nil && errors.Is(err, ErrClosed) {
 				label, err = verb, r.err
@@ -122,7 +122,7 @@ func (c *Client) batch(ctx context.Context, verb string, nums []int, extra []str
 		}
 		for j := i + 1; j < r.sent; j++ {
 			label := msgLabel(verb, nums[j])
-			if _, err := c.batchReply(label, nums[j], multi, nil); err != nil {
+			if _, err := c.batchReply(label, verb, nums[j], multi, nil); err != nil {
 				return c.end(label, err)
 			}
 		}
@@ -163,7 +163,7 @@ func (c *Client) writeBatch(lines []string, sem chan<- struct{}, stop <-chan str
 
 // batchReply reads one reply of a batch and hands it to fn (nil: discard).
 // cbErr is fn's result; err means the stream broke.
-func (c *Client) batchReply(label string, n int, multi bool, fn BodyFunc) (cbErr, err error) {
+func (c *Client) batchReply(label, verb string, n int, multi bool, fn BodyFunc) (cbErr, err error) {
 	_, err = c.readStatus(label)
 	var se *Error
 	switch {
@@ -180,6 +180,7 @@ func (c *Client) batchReply(label string, n int, multi bool, fn BodyFunc) (cbErr
 		}
 		return cbErr, nil
 	}
+	c.startBody(label, verb, n)
 	d := newDotReader(c.br, MaxLineLength, c.bodyLimit(n))
 	if fn != nil {
 		cbErr = fn(n, &body{c: c, label: label, d: d}, nil)

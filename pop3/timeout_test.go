@@ -57,8 +57,8 @@ func TestStalledServer(t *testing.T) {
 	}
 }
 
-// TestSlowServer: a slow but steady server is not a stalled one: the
-// timeout counts from the last data received.
+// TestSlowServer: a slow but steady server is not a stalled one: a body
+// that keeps the minimum rate may take longer than the command timeout.
 func TestSlowServer(t *testing.T) {
 	addr := serve(t, func(p *peer) {
 		p.send("+OK")
@@ -70,7 +70,7 @@ func TestSlowServer(t *testing.T) {
 		}
 		p.send(".")
 	})
-	c := dial(t, addr, &Options{CommandTimeout: time.Second})
+	c := dial(t, addr, &Options{CommandTimeout: time.Second, MinRate: 16})
 	if got := readAll(t)(c.Retr(bg, 1)); got != strings.Repeat("chunk\n", 6) {
 		t.Fatalf("body = %q", got)
 	}
@@ -165,10 +165,59 @@ func TestCloseAborts(t *testing.T) {
 // standard library's errors, which callers check generically.
 func TestErrorKinds(t *testing.T) {
 	n := &netIO{timeout: time.Second}
-	if err := n.classify(os.ErrDeadlineExceeded); !errors.Is(err, ErrTimeout) || !errors.Is(err, os.ErrDeadlineExceeded) {
+	if err := n.classify(os.ErrDeadlineExceeded, true); !errors.Is(err, ErrTimeout) || !errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Fatalf("timeout = %v", err)
 	}
-	if err := n.classify(io.EOF); !errors.Is(err, ErrServerClosed) || !errors.Is(err, io.ErrUnexpectedEOF) || err.Error() != ErrServerClosed.Error() {
+	if err := n.classify(io.EOF, true); !errors.Is(err, ErrServerClosed) || !errors.Is(err, io.ErrUnexpectedEOF) || err.Error() != ErrServerClosed.Error() {
 		t.Fatalf("EOF = %v", err)
+	}
+}
+
+// TestTricklingServer: a server that keeps sending, but too little, no
+// longer holds a command forever: a status line must arrive whole within
+// the command timeout, and a body must keep the minimum rate. The error
+// names the command, says "server too slow", and matches ErrTimeout.
+func TestTricklingServer(t *testing.T) {
+	tests := []struct {
+		name, cmd, want string
+		reply           string // sent a byte at a time
+		run             func(c *Client) error
+	}{
+		{name: "status line", cmd: "NOOP", want: "server too slow: NOOP sent", reply: "+OK fine, eventually, after a long long time\r\n",
+			run: func(c *Client) error { return c.Noop(bg) }},
+		{name: "listing", cmd: "UIDL", want: "server too slow: UIDL sent", reply: "+OK\r\n1 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n.\r\n",
+			run: func(c *Client) error { _, err := c.UIDL(bg); return err }},
+		{name: "body", cmd: "RETR 1", want: "server too slow: RETR 1 sent", reply: "+OK\r\n" + strings.Repeat("Subject: slow\r\n", 20) + ".\r\n",
+			run: func(c *Client) error { _, err := io.Copy(io.Discard, must(c.Retr(bg, 1))); return err }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			addr := serve(t, func(p *peer) {
+				p.send("+OK")
+				p.expect(tt.cmd)
+				for i := 0; i < len(tt.reply); i++ {
+					time.Sleep(20 * time.Millisecond) // 50 bytes/s
+					if _, err := p.conn.Write([]byte{tt.reply[i]}); err != nil {
+						return
+					}
+				}
+			})
+			c := dial(t, addr, &Options{CommandTimeout: 300 * time.Millisecond, MinRate: 1024})
+			start := time.Now()
+			err := tt.run(c)
+			var slow *SlowError
+			if !errors.As(err, &slow) || !errors.Is(err, ErrTimeout) {
+				t.Fatalf("err = %v, want a *SlowError matching ErrTimeout", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) || strings.Count(err.Error(), tt.cmd) != 1 {
+				t.Fatalf("message %q, want %q naming the command once", err, tt.want)
+			}
+			if time.Since(start) > 20*time.Second { // a guard, not a measurement
+				t.Fatalf("the trickle held the command for %v", time.Since(start))
+			}
+			if err := c.Noop(bg); !errors.Is(err, ErrClosed) {
+				t.Fatalf("next command = %v, want ErrClosed", err)
+			}
+		})
 	}
 }

@@ -39,7 +39,7 @@ func (c *Client) StartTLS(ctx context.Context, cfg *tls.Config) error {
 	hctx, cancel := context.WithTimeout(ctx, c.opts.DialTimeout)
 	defer cancel()
 	if err := tconn.HandshakeContext(hctx); err != nil {
-		return c.end(label, fmt.Errorf("TLS handshake: %w", err))
+		return c.end(label, fmt.Errorf("TLS handshake: %w", handshakeError(err)))
 	}
 	c.nio.setConn(tconn)
 	if err := c.end(label, nil); err != nil {

@@ -60,6 +60,11 @@ type Faults struct {
 	// "[LOGIN-DELAY] wait", "[AUTH] bad password".
 	LoginError string
 
+	// Trickle, when above 0, sends everything (the greeting, every status
+	// line and every multi-line reply) at this many bytes per second, like
+	// a server on a saturated link or one that slows abusers down.
+	Trickle int
+
 	// CloseAfterFailedLogin closes the connection right after a refused
 	// login, as some servers do.
 	CloseAfterFailedLogin bool

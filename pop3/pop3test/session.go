@@ -44,7 +44,7 @@ func newSession(srv *Server, conn net.Conn, id int) *session {
 		id:         id,
 		raw:        conn,
 		conn:       conn,
-		w:          bufio.NewWriter(conn),
+		w:          bufio.NewWriter(&trickler{srv: srv, w: conn}),
 		q:          newLineQueue(),
 		resume:     make(chan resumeMsg),
 		readerDone: make(chan struct{}),
@@ -65,7 +65,7 @@ func (s *session) run() {
 		}
 		s.raw.SetDeadline(time.Time{})
 		s.conn, s.secure = tc, true
-		s.w = bufio.NewWriter(tc)
+		s.w = bufio.NewWriter(&trickler{srv: s.srv, w: tc})
 		r = bufio.NewReader(tc)
 	}
 	go s.read(r)
@@ -374,7 +374,7 @@ func (s *session) stls(f Faults) error {
 	}
 	s.raw.SetDeadline(time.Time{})
 	s.conn, s.secure = tc, true
-	s.w = bufio.NewWriter(tc)
+	s.w = bufio.NewWriter(&trickler{srv: s.srv, w: tc})
 	// Whatever the client sent after STLS in cleartext stays in the old
 	// reader's buffer and is dropped with it (RFC 2595 section 3.1).
 	s.resume <- resumeMsg{r: bufio.NewReader(tc)}
