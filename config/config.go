@@ -39,6 +39,9 @@ const (
 // Defaults applied when a key is absent.
 const (
 	DefaultTimeout     = 30 * time.Second
+	// DefaultMinRate is the slowest a server may send a listing or a
+	// message (bytes per second) before a sync gives up on it: 8KB.
+	DefaultMinRate = 8 << 10
 	DefaultSessionIdle = 5 * time.Minute
 	// PortImplicit is the default port for TLSImplicit (RFC 8314).
 	PortImplicit = 995
@@ -93,6 +96,7 @@ type Account struct {
 	Prefetch        Prefetch
 
 	Timeout  time.Duration // default 30s
+	MinRate  int64         // bytes per second, default DefaultMinRate (min_rate = "8KB")
 	StoreDir string        // default $XDG_DATA_HOME/popterm/<name>
 
 	// legacyPeers are the other accounts of the file sharing this one's
@@ -137,6 +141,7 @@ func NewAccount(name string) Account {
 		DeleteOnServer: true,
 		Prefetch:       Prefetch{Mode: PrefetchAll},
 		Timeout:        DefaultTimeout,
+		MinRate:        DefaultMinRate,
 	}
 	a.Port = DefaultPort(a.TLS)
 	if dir, err := DefaultStoreDir(name); err == nil && name != "" {

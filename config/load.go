@@ -56,6 +56,7 @@ type fileAccount struct {
 	DeleteOnServer        *bool    `toml:"delete_on_server,omitempty"`
 	Prefetch              string   `toml:"prefetch,omitempty"`
 	Timeout               string   `toml:"timeout,omitempty"`
+	MinRate               string   `toml:"min_rate,omitempty"`
 	StoreDir              string   `toml:"store_dir,omitempty"`
 }
 
@@ -303,6 +304,13 @@ func (fa *fileAccount) account(base string) (Account, []fieldErr) {
 		}
 		a.Timeout = d
 	}
+	if fa.MinRate != "" {
+		n, err := ParseSize(strings.TrimSuffix(strings.TrimSpace(fa.MinRate), "/s"))
+		if err != nil || n <= 0 {
+			errs = append(errs, fieldf("min_rate", "expected %s, got %q", accountKeys()["min_rate"], fa.MinRate))
+		}
+		a.MinRate = n
+	}
 	var err error
 	if a.CAFile, err = expandPath(fa.CAFile, base); err != nil {
 		errs = append(errs, fieldf("ca_file", "%v", err))
@@ -391,6 +399,9 @@ func (a *Account) validate() []fieldErr {
 	}
 	if a.Timeout <= 0 {
 		add("timeout", "expected a positive duration like \"30s\"")
+	}
+	if a.MinRate <= 0 {
+		add("min_rate", "expected %s", accountKeys()["min_rate"])
 	}
 	if a.Prefetch.Mode != "" && !slices.Contains([]string{PrefetchAll, PrefetchNone, PrefetchNewerThan, PrefetchSmallerThan}, a.Prefetch.Mode) {
 		add("prefetch", "expected %s", accountKeys()["prefetch"])

@@ -71,7 +71,7 @@ username = "u"
 	a, b := cfg.Accounts[0], cfg.Accounts[1]
 	want := Account{Name: "a", Host: "pop.example.com", Port: 995, TLS: TLSImplicit, Username: "u", Auth: AuthAuto,
 		LeaveOnServer: true, DeleteOnServer: true, Prefetch: Prefetch{Mode: PrefetchAll}, Timeout: 30 * time.Second,
-		StoreDir: "/xdg/data/popterm/a"}
+		MinRate: 8 << 10, StoreDir: "/xdg/data/popterm/a"}
 	if !a.peersKnown {
 		t.Error("Load did not record the accounts sharing a legacy keyring key")
 	}
@@ -131,6 +131,8 @@ func TestLoadErrors(t *testing.T) {
 		{"unknown table", "[uii]\n", 1, []string{`uii`, `did you mean "ui"?`}},
 		{"bare number duration", head + "timeout = 30\n", 5, []string{"timeout", `expected a duration string with a unit`, "got a number"}},
 		{"unitless duration string", head + "timeout = \"30\"\n", 5, []string{"timeout", `no unit`}},
+		{"unitless min_rate", head + "min_rate = \"8000\"\n", 5, []string{"min_rate", `a size per second, like "8KB"`, `"8000"`}},
+		{"zero min_rate", head + "min_rate = \"0KB\"\n", 5, []string{"min_rate", `"0KB"`}},
 		{"bad tls", head + "tls = \"tsl\"\n", 5, []string{"tls", `"implicit", "starttls" or "none"`, `"tsl"`}},
 		{"bad auth", head + "auth = \"plian\"\n", 5, []string{"auth", `did you mean "plain"?`}},
 		{"port type", head + "port = \"995\"\n", 5, []string{"port", "expected a port number", "got a string"}},
@@ -211,6 +213,7 @@ func TestSaveRoundTrip(t *testing.T) {
 	a.TLSCertSHA256 = strings.Repeat("AB:", 31) + "AB"
 	a.Prefetch = Prefetch{Mode: PrefetchNewerThan, NewerThan: 30 * 24 * time.Hour}
 	a.Timeout = 2 * time.Minute
+	a.MinRate = 64 << 10
 	if err := cfg.AddAccount(a); err != nil {
 		t.Fatal(err)
 	}
@@ -372,4 +375,19 @@ func sameAccount(x, y Account) bool {
 	x.legacyPeers, x.peersKnown = nil, false
 	y.legacyPeers, y.peersKnown = nil, false
 	return reflect.DeepEqual(x, y)
+}
+
+// TestLoadMinRate: min_rate is a size per second, written like the other
+// sizes, with or without "/s".
+func TestLoadMinRate(t *testing.T) {
+	for doc, want := range map[string]int64{"\"64KB\"": 64 << 10, "\"1MB/s\"": 1 << 20, "\"500B\"": 500} {
+		path := writeConfig(t, "[[account]]\nname = \"a\"\nhost = \"h\"\nusername = \"u\"\nmin_rate = "+doc+"\n")
+		cfg, err := Load(path)
+		if err != nil {
+			t.Fatalf("min_rate = %s: %v", doc, err)
+		}
+		if got := cfg.Accounts[0].MinRate; got != want {
+			t.Errorf("min_rate = %s: got %d, want %d", doc, got, want)
+		}
+	}
 }

@@ -190,6 +190,9 @@ func fileAccountOf(a *Account) fileAccount {
 	if a.Timeout != DefaultTimeout && a.Timeout > 0 {
 		fa.Timeout = FormatDuration(a.Timeout)
 	}
+	if a.MinRate != DefaultMinRate && a.MinRate > 0 {
+		fa.MinRate = FormatSize(a.MinRate)
+	}
 	if def, err := DefaultStoreDir(a.Name); a.StoreDir != "" && (err != nil || a.StoreDir != def) {
 		fa.StoreDir = a.StoreDir
 	}

@@ -57,6 +57,7 @@ func accountKeys() map[string]string {
 		"delete_on_server":         expectBool,
 		"prefetch":                 `"all", "none", "newer_than:30d" or "smaller_than:1MB"`,
 		"timeout":                  expectDuration,
+		"min_rate":                 `a size per second, like "8KB" (the slowest a server may send)`,
 		"store_dir":                "a folder path (string)",
 	}
 }

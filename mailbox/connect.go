@@ -131,7 +131,7 @@ func (e *Engine) dial(ctx context.Context) (*pop3.Client, error) {
 // unset, STARTTLS, or none) and reads the greeting. It is the one way
 // popterm reaches a server: syncs, commits, bodies on demand and probes.
 func dialAccount(ctx context.Context, acct *config.Account) (*pop3.Client, error) {
-	opts := &pop3.Options{DialTimeout: acct.Timeout, CommandTimeout: acct.Timeout}
+	opts := &pop3.Options{DialTimeout: acct.Timeout, CommandTimeout: acct.Timeout, MinRate: acct.MinRate}
 	mode := acct.TLS
 	if mode != config.TLSNone {
 		cfg, err := acct.TLSConfig()
