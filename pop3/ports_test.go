@@ -134,3 +134,23 @@ func TestTrickleMode(t *testing.T) {
 		t.Fatalf("message %q", msg)
 	}
 }
+
+// TestXOAUTH2WithoutInitialResponse: Outlook-sized tokens (over a kilobyte)
+// do not fit an AUTH line, so XOAUTH2 goes after the "+ " challenge, which
+// a server that refuses initial responses accepts.
+func TestXOAUTH2WithoutInitialResponse(t *testing.T) {
+	token := strings.Repeat("EwB4A8l6BAAU", 120) // about 1.4 KB, like Microsoft's
+	srv := pop3test.NewTest(t, pop3test.Config{NoInitialResponse: true, SASL: []string{"XOAUTH2"},
+		Tokens: map[string]string{"alice@outlook.example": token}})
+	c := dial(t, srv.Addr(), nil)
+	mech, err := c.Login(bg, Credentials{Username: "alice@outlook.example", Mechanism: "xoauth2", AllowCleartext: true,
+		Token: func(context.Context) (string, error) { return token, nil }})
+	if err != nil || !strings.EqualFold(mech, "XOAUTH2") {
+		t.Fatalf("login = %q, %v", mech, err)
+	}
+	for _, cmd := range srv.Log() {
+		if cmd.Verb == "AUTH" && cmd.Line != "AUTH XOAUTH2" {
+			t.Fatalf("AUTH line %q carried an initial response", cmd.Line)
+		}
+	}
+}

@@ -67,14 +67,14 @@ func (s *session) authorization(verb, arg string, f Faults) error {
 
 // checkPassword reports whether password is user's.
 func (s *session) checkPassword(user, password string) bool {
-	want, ok := s.srv.cfg.Users[user]
+	want, ok := s.srv.cfg.Users[s.srv.account(user)]
 	return ok && subtle.ConstantTimeCompare([]byte(want), []byte(password)) == 1
 }
 
 // checkAPOP checks an APOP digest: MD5 of the greeting's timestamp and the
 // password, in lower-case hex (RFC 1939 section 7).
 func (s *session) checkAPOP(user, digest string) bool {
-	want, ok := s.srv.cfg.Users[user]
+	want, ok := s.srv.cfg.Users[s.srv.account(user)]
 	if !ok {
 		return false
 	}
@@ -93,7 +93,7 @@ func (s *session) login(user string, f Faults, good bool) error {
 	case !good:
 		refusal = "[AUTH] authentication failed"
 	}
-	md := s.srv.maildropFor(user)
+	md := s.srv.maildropFor(s.srv.account(user))
 	if refusal == "" && !s.srv.cfg.NoLock {
 		if !md.tryLock() {
 			refusal = "[IN-USE] maildrop is locked by another session"
@@ -111,7 +111,7 @@ func (s *session) login(user string, f Faults, good bool) error {
 	}
 	s.authed = true
 	s.md = md
-	s.msgs = md.snapshot()
+	s.msgs = s.srv.listed(md, user)
 	s.deleted = make(map[int]bool)
 	s.reply(true, fmt.Sprintf("logged in, %d messages", len(s.msgs)))
 	return s.werr

@@ -54,6 +54,10 @@ type Faults struct {
 	// (RFC 1939 allows at most 70 characters). Each stays unique.
 	LongUIDLs int
 
+	// BadUIDL, when above 0, makes UIDL report message BadUIDL's UID padded
+	// past 600 bytes, over any client's bound (the others stay as they are).
+	BadUIDL int
+
 	// LoginError, when set, refuses every login (PASS, APOP, AUTH), even
 	// with good credentials, with "-ERR " followed by this text, e.g.
 	// "[SYS/TEMP] try again later", "[IN-USE] locked",

@@ -32,6 +32,7 @@ type Maildrop struct {
 	entries []*entry
 	nextID  int64
 	locked  bool
+	handed  map[int64]bool // retrieved once, under Config.Gmail
 }
 
 // NewMaildrop returns a maildrop holding msgs, in order (message 1 first).

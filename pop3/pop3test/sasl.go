@@ -34,6 +34,10 @@ func (s *session) auth(arg string, f Faults) error {
 		s.reply(false, "unsupported authentication mechanism")
 		return s.werr
 	}
+	if hasIR && s.srv.cfg.NoInitialResponse {
+		s.reply(false, "initial response not supported: wait for the challenge")
+		return s.werr
+	}
 	var first []byte
 	if hasIR && ir != "=" {
 		b, err := base64.StdEncoding.DecodeString(ir)
@@ -109,7 +113,7 @@ func (x *exchange) run(mech string) (user string, good bool, err error) {
 			return "", false, err
 		}
 		name, digest, _ := strings.Cut(string(resp), " ")
-		want, ok := s.srv.cfg.Users[name]
+		want, ok := s.srv.cfg.Users[s.srv.account(name)]
 		mac := hmac.New(md5.New, []byte(want))
 		mac.Write([]byte(challenge))
 		sum := hex.EncodeToString(mac.Sum(nil))
@@ -146,7 +150,7 @@ func (x *exchange) run(mech string) (user string, good bool, err error) {
 // (with an empty line, or ^A for OAUTHBEARER) before the -ERR.
 func (x *exchange) token(user, auth string) (string, bool, error) {
 	tok, isBearer := strings.CutPrefix(auth, "Bearer ")
-	want, ok := x.s.srv.cfg.Tokens[user]
+	want, ok := x.s.srv.cfg.Tokens[x.s.srv.account(user)]
 	if isBearer && ok && subtle.ConstantTimeCompare([]byte(want), []byte(tok)) == 1 {
 		return user, true, nil
 	}

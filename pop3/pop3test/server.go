@@ -72,6 +72,22 @@ type Config struct {
 	// empty).
 	Implementation string
 
+	// Gmail lists the way Gmail's POP3 does (see gmail.go): a session
+	// lists at most GmailBatch messages (default 250) not yet handed out,
+	// and a message retrieved (RETR) in one session is left out of every
+	// later listing; a user name with the "recent:" prefix gets a rolling
+	// listing of every message instead, those already retrieved included.
+	Gmail      bool
+	GmailBatch int
+	// IdleTimeout, when above 0, drops a connection (without a word, and
+	// without committing its deletions) when the client sends nothing for
+	// that long, as Outlook does after about a minute.
+	IdleTimeout time.Duration
+	// NoInitialResponse refuses an AUTH line that carries an initial
+	// response, as servers without RFC 4959-style SASL-IR do: the client
+	// must wait for the "+ " challenge.
+	NoInitialResponse bool
+
 	// Faults is the initial set of faults; see Server.SetFaults.
 	Faults Faults
 
@@ -124,6 +140,9 @@ func Start(cfg Config) (*Server, error) {
 		if len(cfg.Tokens) > 0 {
 			cfg.SASL = append(cfg.SASL, "XOAUTH2", "OAUTHBEARER")
 		}
+	}
+	if cfg.Gmail && cfg.GmailBatch <= 0 {
+		cfg.GmailBatch = DefaultGmailBatch
 	}
 	if cfg.Implementation == "" {
 		cfg.Implementation = "pop3test"

@@ -136,6 +136,9 @@ func (s *session) hangup() {
 func (s *session) read(r *bufio.Reader) {
 	defer close(s.readerDone)
 	for {
+		if idle := s.srv.cfg.IdleTimeout; idle > 0 {
+			s.raw.SetReadDeadline(time.Now().Add(idle)) // then the session ends
+		}
 		line, err := readLine(r)
 		if err != nil {
 			s.q.fail(err)

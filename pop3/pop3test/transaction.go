@@ -40,6 +40,9 @@ func (s *session) transaction(verb, arg string, f Faults) error {
 		if !ok {
 			break
 		}
+		if s.srv.cfg.Gmail {
+			s.md.handOut(e.id)
+		}
 		s.reply(true, fmt.Sprintf("%d octets", e.size+f.ListSizeDelta))
 		if err := s.data(e.msg.Data, f.DropRetrAfter); err != nil {
 			s.flush()
@@ -140,6 +143,9 @@ func (s *session) uid(n int, f Faults) string {
 	uid := s.msgs[n-1].msg.UID
 	if f.DuplicateUIDLs {
 		uid = s.msgs[0].msg.UID
+	}
+	if n == f.BadUIDL {
+		uid += "-" + strings.Repeat("x", 600)
 	}
 	if f.LongUIDLs > len(uid) {
 		uid += "-" + strings.Repeat("x", f.LongUIDLs-len(uid)-1)
