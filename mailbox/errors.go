@@ -34,6 +34,9 @@ func Classify(err error) Kind {
 	}
 	var pe *pop3.Error
 	if errors.As(err, &pe) {
+		if strings.EqualFold(pe.Command, "STLS") {
+			return KindConfig // like no STLS at all: never go on without TLS
+		}
 		switch pe.Code {
 		case pop3.CodeAuth:
 			return KindCredentials
@@ -42,6 +45,9 @@ func Classify(err error) Kind {
 		case pop3.CodeSysPerm:
 			return KindOther
 		}
+		if pe.Code == "" && temporaryText(pe.Text) {
+			return KindTryLater // servers without response codes (Outlook)
+		}
 		if loginCommands[strings.ToUpper(pe.Command)] {
 			return KindCredentials
 		}
@@ -49,6 +55,13 @@ func Classify(err error) Kind {
 	}
 	if errors.Is(err, cache.ErrLocked) {
 		return KindTryLater
+	}
+	if errors.Is(err, pop3.ErrWantsTLS) || errors.Is(err, pop3.ErrPlainPort) {
+		return KindConfig
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+		return KindConfig // the host name is wrong; an unreachable resolver is not this
 	}
 	// Before the settings: a failed STLS also matches ErrTLSUnavailable, but
 	// when it failed on a timeout or a dropped connection, trying later is
@@ -71,10 +84,9 @@ func Classify(err error) Kind {
 	var unknownAuth x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) {
-		return KindOther
+		return KindConfig // the same over implicit TLS and STARTTLS: ca_file or tls_cert_sha256
 	}
 	var netErr net.Error
-	var dnsErr *net.DNSError
 	var opErr *net.OpError
 	if errors.As(err, &dnsErr) || errors.As(err, &opErr) || (errors.As(err, &netErr) && netErr.Timeout()) {
 		return KindTryLater
@@ -96,4 +108,24 @@ func classified(err error) error {
 func isRefusal(err error) bool {
 	var pe *pop3.Error
 	return errors.As(err, &pe)
+}
+
+// temporaryTexts are what servers that send no response code say when
+// they throttle or are down for a while (Outlook's "Server Unavailable",
+// "Exceeded the login limit", Yahoo's "try again later"), lower case.
+var temporaryTexts = []string{
+	"try again later", "please try again", "temporarily", "temporary", "unavailable",
+	"too many", "exceeded", "throttl", "rate limit", "busy", "overloaded",
+}
+
+// temporaryText reports whether a refusal without response code reads as
+// "not now" rather than "never".
+func temporaryText(text string) bool {
+	t := strings.ToLower(text)
+	for _, s := range temporaryTexts {
+		if strings.Contains(t, s) {
+			return true
+		}
+	}
+	return false
 }

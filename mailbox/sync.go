@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/popterm/popterm/cache"
@@ -128,8 +129,7 @@ func (s *syncRun) run(ctx context.Context) error {
 		s.noTop = true
 	}
 	if ok {
-		s.l = newListing(pairs)
-		err = s.syncByUIDL(ctx)
+		err = s.syncUsable(ctx, pairs)
 	} else {
 		s.note("the server does not support UIDL: messages are identified by a hash of their headers, so every sync reads all headers")
 		err = s.syncByHash(ctx)
@@ -169,6 +169,9 @@ func (s *syncRun) diff() (fresh []entry) {
 				s.toOn = append(s.toOn, r.ID)
 			}
 			continue
+		}
+		if strings.HasPrefix(en.key.uidl, hashPrefix) {
+			continue // identified by its header (an unusable UIDL): indexed already
 		}
 		fresh = append(fresh, en)
 	}
@@ -246,8 +249,15 @@ func (s *syncRun) syncByHash(ctx context.Context) error {
 	}
 	sort.Ints(nums)
 	s.l = newListing(nil)
-	done := 0
 	defer s.findGone()
+	return s.hashEntries(ctx, nums)
+}
+
+// hashEntries reads the headers of messages nums, identifies each by the
+// hash of its header and size, adds it to the listing, and indexes those
+// new to the store.
+func (s *syncRun) hashEntries(ctx context.Context, nums []int) error {
+	done := 0
 	return s.fetchHeads(ctx, nums, func(n int, hb headerBlock, whole io.Reader) error {
 		done++
 		emit(s.opts, Progress{Phase: PhaseHeaders, Done: done, Total: len(nums)})

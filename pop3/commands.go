@@ -121,7 +121,7 @@ func (c *Client) UIDL(ctx context.Context) ([]UIDEntry, error) {
 	return out, nil
 }
 
-// UIDLOne sends UIDL n.
+// UIDLOne sends UIDL n. An unusable unique-id comes back as in UIDL.
 func (c *Client) UIDLOne(ctx context.Context, n int) (UIDEntry, error) {
 	label := msgLabel("UIDL", n)
 	if err := checkMsg(label, n); err != nil {
@@ -165,6 +165,11 @@ type MessageInfo struct {
 type UIDEntry struct {
 	Number int
 	UID    string
+	// Unusable, when set, says why the server's unique-id cannot be used
+	// (empty, over MaxUIDLength, or bytes outside 0x21-0x7E); UID is then
+	// empty. One such entry does not fail the listing: the caller
+	// identifies that message some other way.
+	Unusable string
 }
 
 // parseListEntry parses "n size" (anything after the size is ignored).
@@ -182,7 +187,8 @@ func parseListEntry(s string) (MessageInfo, error) {
 
 // parseUIDEntry parses "n unique-id". The unique-id is everything after the
 // separating blanks, trailing blanks removed, kept byte for byte even when it
-// breaks RFC 1939 (over 70 octets, outside 0x21-0x7E).
+// is over RFC 1939's 70 octets. An empty one, one over MaxUIDLength or one
+// with bytes outside 0x21-0x7E is returned as Unusable.
 func parseUIDEntry(s string) (UIDEntry, error) {
 	s = strings.TrimLeft(s, " \t")
 	i := strings.IndexAny(s, " \t")
@@ -194,13 +200,26 @@ func parseUIDEntry(s string) (UIDEntry, error) {
 		return UIDEntry{}, errors.New("malformed UIDL entry (bad message number)")
 	}
 	uid := strings.TrimRight(strings.TrimLeft(s[i:], " \t"), " \t")
-	switch {
-	case uid == "":
-		return UIDEntry{}, fmt.Errorf("message %d has an empty unique-id", n)
-	case len(uid) > MaxUIDLength:
-		return UIDEntry{}, fmt.Errorf("%w: message %d has a %d-byte unique-id (limit %d)", ErrLineTooLong, n, len(uid), MaxUIDLength)
+	if why := uidProblem(uid); why != "" {
+		return UIDEntry{Number: n, Unusable: why}, nil
 	}
 	return UIDEntry{Number: n, UID: uid}, nil
+}
+
+// uidProblem says what makes a unique-id unusable, or "".
+func uidProblem(uid string) string {
+	switch {
+	case uid == "":
+		return "an empty unique-id"
+	case len(uid) > MaxUIDLength:
+		return fmt.Sprintf("a %d-byte unique-id (limit %d)", len(uid), MaxUIDLength)
+	}
+	for i := 0; i < len(uid); i++ {
+		if uid[i] < 0x21 || uid[i] > 0x7e {
+			return fmt.Sprintf("a unique-id with byte 0x%02x (RFC 1939 allows 0x21-0x7E)", uid[i])
+		}
+	}
+	return ""
 }
 
 // Retr sends RETR n and streams the message. Close (or read to EOF) before the

@@ -129,13 +129,15 @@ func TestParseUIDEntry(t *testing.T) {
 		want UIDEntry
 		err  bool
 	}{
-		{in: "1 whqtswO00WBw418f9t5JxYwZ", want: UIDEntry{1, "whqtswO00WBw418f9t5JxYwZ"}},
-		{in: "2  spaced  ", want: UIDEntry{2, "spaced"}},
-		{in: "3 " + long, want: UIDEntry{3, long}},
-		{in: "4 has space\x01\x1b", want: UIDEntry{4, "has space\x01\x1b"}},
-		{in: "5 " + strings.Repeat("u", MaxUIDLength+1), err: true},
+		{in: "1 whqtswO00WBw418f9t5JxYwZ", want: UIDEntry{Number: 1, UID: "whqtswO00WBw418f9t5JxYwZ"}},
+		{in: "2  spaced  ", want: UIDEntry{Number: 2, UID: "spaced"}},
+		{in: "3 " + long, want: UIDEntry{Number: 3, UID: long}},
+		// One bad unique-id is that message's problem, not the listing's.
+		{in: "4 has space\x01\x1b", want: UIDEntry{Number: 4, Unusable: "a unique-id with byte 0x20 (RFC 1939 allows 0x21-0x7E)"}},
+		{in: "5 " + strings.Repeat("u", MaxUIDLength+1), want: UIDEntry{Number: 5, Unusable: "a 513-byte unique-id (limit 512)"}},
+		{in: "6 caf\xc3\xa9", want: UIDEntry{Number: 6, Unusable: "a unique-id with byte 0xc3 (RFC 1939 allows 0x21-0x7E)"}},
 		{in: "6", err: true},
-		{in: "6 ", err: true},
+		{in: "6 ", want: UIDEntry{Number: 6, Unusable: "an empty unique-id"}},
 		{in: "x uid", err: true},
 		{in: "0 uid", err: true},
 	}

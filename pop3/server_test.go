@@ -477,11 +477,13 @@ func TestServerRefusalTextKept(t *testing.T) {
 	}
 }
 
-// TestServerOddUIDLs: unique-ids that break RFC 1939 (control characters,
-// an escape sequence, invalid UTF-8, over 70 octets) and duplicates are
-// kept byte for byte, in listings and UIDL n alike; only errors sanitize.
+// TestServerOddUIDLs: unique-ids over 70 octets and duplicates are kept
+// byte for byte; those with bytes outside 0x21-0x7E (control characters,
+// an escape sequence, invalid UTF-8) or over MaxUIDLength are reported
+// Unusable, without failing the listing, in listings and UIDL n alike.
 func TestServerOddUIDLs(t *testing.T) {
-	odd := []string{"ctl\x01\x7f", "esc\x1b[31mred", "bad\xff\xfeutf8", strings.Repeat("L", 200), "ctl\x01\x7f"}
+	odd := []string{"ctl\x01\x7f", "esc\x1b[31mred", "bad\xff\xfeutf8", strings.Repeat("L", 200), "ctl\x01\x7f", strings.Repeat("M", 513), "ok"}
+	usable := []bool{false, false, false, true, false, false, true}
 	msgs := sampleMessages(len(odd))
 	for i := range msgs {
 		msgs[i].UID = odd[i]
@@ -496,8 +498,12 @@ func TestServerOddUIDLs(t *testing.T) {
 		t.Fatalf("UIDL = %#v, %v", uids, err)
 	}
 	for i, u := range uids {
-		if u.Number != i+1 || u.UID != odd[i] {
-			t.Errorf("entry %d = %d %q, want %d %q", i, u.Number, u.UID, i+1, odd[i])
+		want := odd[i]
+		if !usable[i] {
+			want = ""
+		}
+		if u.Number != i+1 || u.UID != want || (u.Unusable == "") != usable[i] {
+			t.Errorf("entry %d = %d %q (%s), want %d %q", i, u.Number, u.UID, u.Unusable, i+1, want)
 		}
 		if one, err := c.UIDLOne(bg, i+1); err != nil || one != u {
 			t.Errorf("UIDL %d = %#v, %v; want %#v", i+1, one, err, u)

@@ -1,0 +1,43 @@
+package mailbox
+
+import (
+	"context"
+
+	"github.com/popterm/popterm/pop3"
+)
+
+// metaWarnedUnusable is "1" once the unusable-UIDL warning was given.
+const metaWarnedUnusable = "mailbox.warned_unusable_uidl"
+
+// syncUsable syncs by UIDL; messages whose UIDL is unusable (over the
+// length bound, or with bytes outside 0x21-0x7E) are identified by the hash
+// of their header instead, as on a server without UIDL, so that one bad
+// UIDL does not stop the mailbox.
+func (s *syncRun) syncUsable(ctx context.Context, pairs []pop3.UIDEntry) error {
+	usable := make([]pop3.UIDEntry, 0, len(pairs))
+	var bad []int
+	why := ""
+	for _, p := range pairs {
+		if p.Unusable != "" {
+			bad = append(bad, p.Number)
+			why = p.Unusable
+			continue
+		}
+		usable = append(usable, p)
+	}
+	s.l = newListing(usable)
+	if len(bad) > 0 {
+		s.note("the server gives %d messages an unusable UIDL (e.g. %s): they are identified by a hash of their headers, read at every sync", len(bad), why)
+		if v, _ := s.e.store.Meta(metaWarnedUnusable); v == "" {
+			s.warn("the server gives %d messages an unusable UIDL (e.g. %s): popterm identifies them by their headers instead", len(bad), why)
+			_ = s.e.store.SetMeta(metaWarnedUnusable, "1")
+		}
+		if err := s.readSizes(ctx); err != nil {
+			return err
+		}
+		if err := s.hashEntries(ctx, bad); err != nil {
+			return err
+		}
+	}
+	return s.syncByUIDL(ctx)
+}
