@@ -38,10 +38,10 @@ const (
 
 // Defaults applied when a key is absent.
 const (
-	DefaultTimeout     = 30 * time.Second
+	DefaultTimeout = 30 * time.Second
 	// DefaultMinRate is the slowest a server may send a listing or a
 	// message (bytes per second) before a sync gives up on it: 8KB.
-	DefaultMinRate = 8 << 10
+	DefaultMinRate     = 8 << 10
 	DefaultSessionIdle = 5 * time.Minute
 	// PortImplicit is the default port for TLSImplicit (RFC 8314).
 	PortImplicit = 995
