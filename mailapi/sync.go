@@ -12,6 +12,7 @@ const (
 	PhaseBodies  Phase = "downloading"
 	PhaseCommit  Phase = "deleting on server"
 	PhaseQuit    Phase = "closing"
+	PhaseMore    Phase = "looking for more mail" // another session of the same sync
 	PhaseDone    Phase = "done"
 )
 

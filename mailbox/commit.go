@@ -88,6 +88,12 @@ func (s *syncRun) finish(ctx context.Context) error {
 		}
 	}
 	sent, err := s.dele(ctx, dels)
+	if err != nil && ctx.Err() == nil && dropped(err) {
+		// The server dropped the session while the store was busy
+		// (Outlook drops one idle for a minute): nothing was deleted, so
+		// a new session can do it.
+		sent, err = s.deleAgain(ctx)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return err

@@ -74,7 +74,7 @@ func Classify(err error) Kind {
 		return KindTryLater
 	}
 	if errors.Is(err, pop3.ErrCleartext) || errors.Is(err, pop3.ErrTLSUnavailable) ||
-		errors.Is(err, pop3.ErrNoMechanism) {
+		errors.Is(err, pop3.ErrHandshake) || errors.Is(err, pop3.ErrNoMechanism) {
 		return KindConfig
 	}
 	if config.ErrNoPassword != nil && errors.Is(err, config.ErrNoPassword) {

@@ -36,22 +36,34 @@ type syncRun struct {
 	batch []cache.NewMessage      // new messages waiting for the indexer
 	idx   *indexer                // indexes batches concurrently, or nil
 	noTop bool                    // the server has no usable TOP
+	more  bool                    // a follow-up session of the same sync (see syncSessions)
 
 	listOnly bool // a commit: learn identities, store no header or body
 }
 
-// Sync runs one POP3 session: it lists the maildrop, indexes the headers of
+// Sync runs a POP3 session: it lists the maildrop, indexes the headers of
 // new messages, prefetches bodies by the account's policy and, only when
 // opts.Commit is set, sends DELE for pending marks and policy deletions
 // before QUIT. Deletions count only when QUIT answers +OK. A cancelled
 // context closes the connection without QUIT, so nothing is deleted. A
 // failure after the listing was stored (DELE or QUIT) is not an error:
-// Result.Committed is false and the marks stay pending.
+// Result.Committed is false and the marks stay pending. After a session
+// that downloaded mail, further sessions follow while each lists mail not
+// yet stored (servers such as Gmail list a few hundred at a time).
 func (e *Engine) Sync(ctx context.Context, opts SyncOptions) (Result, error) {
 	e.syncMu.Lock()
 	defer e.syncMu.Unlock()
 	e.closeSession() // some servers lock the maildrop per session
+	res, err := e.syncSessions(ctx, opts)
+	if err == nil {
+		emit(opts, Progress{Phase: PhaseDone})
+	}
+	return res, explain(err)
+}
 
+// syncSession runs one POP3 session of a sync; more is set for the
+// follow-up sessions.
+func (e *Engine) syncSession(ctx context.Context, opts SyncOptions, more bool) (Result, error) {
 	var res Result
 	c, err := e.connect(ctx, opts)
 	if err != nil {
@@ -59,7 +71,7 @@ func (e *Engine) Sync(ctx context.Context, opts SyncOptions) (Result, error) {
 		return res, classified(wrapCancel(ctx, err))
 	}
 	res.TLS = tlsName(c)
-	s := &syncRun{e: e, c: c, opts: opts, res: &res, now: e.now()}
+	s := &syncRun{e: e, c: c, opts: opts, res: &res, now: e.now(), more: more}
 	if err := s.run(ctx); err != nil {
 		c.Close() // without QUIT: the server deletes nothing
 		res.Pending = e.pendingCount(context.WithoutCancel(ctx))
@@ -74,7 +86,6 @@ func (e *Engine) Sync(ctx context.Context, opts SyncOptions) (Result, error) {
 	if err := e.setMetaTime(metaLastSync, e.now()); err != nil {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("could not record the sync time: %v", err))
 	}
-	emit(opts, Progress{Phase: PhaseDone})
 	return res, nil
 }
 
@@ -183,6 +194,11 @@ func (s *syncRun) diff() (fresh []entry) {
 // this session's listing.
 func (s *syncRun) findGone() {
 	s.gone = make(map[int64]cache.Message)
+	if s.more {
+		// Mail this sync just retrieved may be hidden from later
+		// sessions (Gmail): its absence says nothing.
+		return
+	}
 	for _, r := range s.rows {
 		if _, listed := s.l.byKey[key{r.UIDL, r.Dup}]; !listed && r.OnServer {
 			s.gone[r.ID] = r
@@ -199,7 +215,7 @@ func (s *syncRun) syncByUIDL(ctx context.Context) error {
 	if len(fresh) == 0 {
 		return nil
 	}
-	if len(s.gone) > 0 {
+	if cands := s.matchCandidates(); len(cands) > 0 {
 		onServer := 0
 		for _, r := range s.rows {
 			if r.OnServer {
@@ -207,7 +223,7 @@ func (s *syncRun) syncByUIDL(ctx context.Context) error {
 			}
 		}
 		mass := len(s.gone) >= 2 && 2*len(s.gone) > onServer && 2*len(fresh) >= len(s.gone)
-		s.match = newMatcher(s.gone, mass)
+		s.match = newMatcher(cands, mass)
 	}
 	if err := s.readSizes(ctx); err != nil {
 		return err

@@ -39,6 +39,7 @@ const (
 	PhaseBodies  = mailapi.PhaseBodies
 	PhaseCommit  = mailapi.PhaseCommit
 	PhaseQuit    = mailapi.PhaseQuit
+	PhaseMore    = mailapi.PhaseMore
 	PhaseDone    = mailapi.PhaseDone
 )
 

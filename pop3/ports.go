@@ -48,23 +48,29 @@ func plainPOP3(err error) bool {
 	return bytes.HasPrefix(head, []byte("+OK")) || bytes.HasPrefix(head, []byte("-ERR"))
 }
 
-// handshakeError hides the crypto/x509 diagnostics that mean nothing to a
-// user ("possibly because of ... while trying to verify candidate authority
-// certificate ...") while keeping the error matchable with errors.As.
+// ErrHandshake matches every failed TLS handshake, over implicit TLS and
+// STARTTLS alike (a refused certificate, a pin mismatch, no common
+// version); the error also wraps the crypto/tls cause.
+var ErrHandshake = errors.New("pop3: TLS handshake failed")
+
+// handshakeError makes err match ErrHandshake, and hides the crypto/x509
+// diagnostics that mean nothing to a user ("possibly because of ... while
+// trying to verify candidate authority certificate ...") while keeping the
+// cause matchable with errors.As.
 func handshakeError(err error) error {
 	msg := err.Error()
-	i := strings.Index(msg, " (possibly because of ")
-	if i < 0 {
-		return err
+	if i := strings.Index(msg, " (possibly because of "); i >= 0 {
+		msg = msg[:i]
 	}
-	return &cleanError{msg: msg[:i], err: err}
+	return &handshakeFailed{msg: msg, err: err}
 }
 
-// cleanError is err with a shorter message.
-type cleanError struct {
+// handshakeFailed is a failed TLS handshake with a plain message.
+type handshakeFailed struct {
 	msg string
 	err error
 }
 
-func (e *cleanError) Error() string { return e.msg }
-func (e *cleanError) Unwrap() error { return e.err }
+func (e *handshakeFailed) Error() string        { return e.msg }
+func (e *handshakeFailed) Unwrap() error        { return e.err }
+func (e *handshakeFailed) Is(target error) bool { return target == ErrHandshake }

@@ -94,7 +94,7 @@ func TestCertificateTextIsPlain(t *testing.T) {
 			t.Fatal("the handshake succeeded with the wrong certificate")
 		}
 		var cv *tls.CertificateVerificationError
-		if !errors.As(err, &cv) {
+		if !errors.As(err, &cv) || !errors.Is(err, ErrHandshake) {
 			t.Fatalf("implicit=%v: err = %v, want a certificate error", implicit, err)
 		}
 		if strings.Contains(err.Error(), "possibly because of") || !strings.Contains(err.Error(), "certificate") {
