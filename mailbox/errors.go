@@ -66,7 +66,7 @@ func Classify(err error) Kind {
 	// Before the settings: a failed STLS also matches ErrTLSUnavailable, but
 	// when it failed on a timeout or a dropped connection, trying later is
 	// the answer, not editing the account.
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) ||
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, pop3.ErrTimeout) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
 		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.ENETUNREACH) || errors.Is(err, syscall.EHOSTUNREACH) ||
