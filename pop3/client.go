@@ -189,7 +189,7 @@ func DialTLS(ctx context.Context, addr string, opts *Options) (*Client, error) {
 	if err := tconn.HandshakeContext(hctx); err != nil {
 		conn.Close()
 		if plainPOP3(err) {
-			return nil, &portError{addr: addr, err: ErrPlainPort,
+			return nil, &portError{addr: addr, err: ErrPlainPort, cause: err,
 				why: "the server answered the TLS handshake with a POP3 greeting"}
 		}
 		return nil, fmt.Errorf("pop3: TLS handshake with %s: %w", addr, handshakeError(err))

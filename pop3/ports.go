@@ -18,18 +18,25 @@ var (
 )
 
 // portError is a connection to the wrong kind of port: it says why popterm
-// thinks so and matches ErrWantsTLS or ErrPlainPort.
+// thinks so and matches ErrWantsTLS or ErrPlainPort, and its cause (a
+// timeout, or a tls.RecordHeaderError) when there is one.
 type portError struct {
-	addr string
-	why  string
-	err  error
+	addr  string
+	why   string
+	err   error
+	cause error
 }
 
 func (e *portError) Error() string {
 	return "pop3: connecting to " + e.addr + ": " + e.why + ": " + strings.TrimPrefix(e.err.Error(), "pop3: ")
 }
 
-func (e *portError) Unwrap() error { return e.err }
+func (e *portError) Unwrap() []error {
+	if e.cause == nil {
+		return []error{e.err}
+	}
+	return []error{e.err, e.cause}
+}
 
 // silent reports whether err is a timeout with nothing received.
 func silent(err error) bool {
