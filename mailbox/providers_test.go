@@ -14,7 +14,7 @@ import (
 	"github.com/popterm/popterm/pop3/pop3test"
 )
 
-// countUIDLs fails the test unless every UIDL is stored exactly once.
+// storedOnce fails the test unless want rows are stored, each message once.
 func (f *fixture) storedOnce(want int) {
 	f.t.Helper()
 	rows := f.all()

@@ -73,7 +73,7 @@ func (n *netIO) startBody(label string, expect int64) {
 
 // Read reads within what is left of the reply's budget.
 func (n *netIO) Read(p []byte) (int, error) {
-	conn, err := n.armRead()
+	conn, err := n.arm(true)
 	if err != nil {
 		return 0, err
 	}
@@ -91,7 +91,7 @@ func (n *netIO) Read(p []byte) (int, error) {
 
 // Write writes with a fresh write deadline.
 func (n *netIO) Write(p []byte) (int, error) {
-	conn, err := n.armWrite()
+	conn, err := n.arm(false)
 	if err != nil {
 		return 0, err
 	}
@@ -102,9 +102,10 @@ func (n *netIO) Write(p []byte) (int, error) {
 	return k, err
 }
 
-// armRead sets the read deadline to what is left of the reply's budget,
-// unless the context is done or the budget is spent.
-func (n *netIO) armRead() (net.Conn, error) {
+// arm sets the deadline of a read (what is left of the reply's budget) or
+// a write (a fresh command timeout), unless the context is done or the
+// budget is spent.
+func (n *netIO) arm(read bool) (net.Conn, error) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.cause != nil {
@@ -112,31 +113,22 @@ func (n *netIO) armRead() (net.Conn, error) {
 	}
 	var deadline time.Time
 	if n.timeout > 0 {
-		if n.clock.limit <= 0 {
-			n.clock.limit = n.timeout // no reply started (a raw read)
-		}
-		left := n.clock.allowed(n.minRate) - n.clock.waited
-		if left <= 0 {
-			return nil, n.timeoutLocked(true)
+		left := n.timeout
+		if read {
+			if n.clock.limit <= 0 {
+				n.clock.limit = n.timeout // no reply started (a raw read)
+			}
+			if left = n.clock.allowed(n.minRate) - n.clock.waited; left <= 0 {
+				return nil, n.timeoutLocked(true)
+			}
 		}
 		deadline = time.Now().Add(left)
 	}
-	n.conn.SetReadDeadline(deadline)
-	return n.conn, nil
-}
-
-// armWrite sets a fresh write deadline, unless the context is done.
-func (n *netIO) armWrite() (net.Conn, error) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.cause != nil {
-		return nil, n.cause
+	if read {
+		n.conn.SetReadDeadline(deadline)
+	} else {
+		n.conn.SetWriteDeadline(deadline)
 	}
-	var deadline time.Time
-	if n.timeout > 0 {
-		deadline = time.Now().Add(n.timeout)
-	}
-	n.conn.SetWriteDeadline(deadline)
 	return n.conn, nil
 }
 
