@@ -1,4 +1,4 @@
-// Package mailbox is popterm's engine: one sync is one POP3 session (RFC 1939:
+// Package mailbox is popterm's engine: a sync is a POP3 session (RFC 1939:
 // CAPA per RFC 2449, login, UIDL, diff with the store, pipelined TOP,
 // prefetch with pipelined RETR, DELE of pending marks, QUIT). Only a +OK to
 // QUIT turns pending marks into committed deletions (RFC 1939 UPDATE state);
@@ -6,6 +6,8 @@
 // deleted. It honours the RFC 2449/3206 response codes ([LOGIN-DELAY],
 // [IN-USE], [SYS/TEMP], [AUTH]) and the LOGIN-DELAY and EXPIRE capabilities.
 // It also opens bodies on demand over a session kept open while in use.
+// After a session that downloaded mail, a sync opens further sessions while
+// each lists mail not yet stored (servers that hand out mail in batches).
 //
 // Automatic syncs (SyncOptions.Commit false) never send DELE.
 package mailbox
