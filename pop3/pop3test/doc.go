@@ -26,7 +26,15 @@
 // a connection in the middle of RETR, stall, refuse STLS, inject bytes after
 // the STLS +OK, send wrong sizes, bare LF line ends, duplicate or over-long
 // UIDLs, a reply that never ends, refusals with response codes, and more.
-// They can be switched at any time with Server.SetFaults.
+// They can be switched at any time with Server.SetFaults. Trickle sends
+// every reply at a few bytes per second; BadUIDL gives one message a UIDL
+// over any client's bound.
+//
+// Provider behaviours are Config settings: Gmail (a session lists at most
+// GmailBatch messages not yet handed out, mail retrieved once vanishes from
+// later listings, and a "recent:" user name lists everything), IdleTimeout
+// (Outlook drops a connection idle for about a minute) and
+// NoInitialResponse (AUTH must wait for the "+ " challenge).
 //
 // This package never imports popterm's pop3 client, so the client's own tests
 // can use it.
