@@ -288,3 +288,23 @@ func TestCodelessRefusals(t *testing.T) {
 		}
 	}
 }
+
+// TestCancelWhileLookingForMore: cancelling during a follow-up session keeps
+// what the first stored and says so, not "nothing was deleted".
+func TestCancelWhileLookingForMore(t *testing.T) {
+	f := newFixture(t, pop3test.Config{Gmail: true, GmailBatch: 2}, mails("g", 6)...)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	res, err := f.eng.Sync(ctx, SyncOptions{Progress: func(p Progress) {
+		if p.Phase == PhaseMore {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "what was stored so far stays") {
+		t.Fatalf("err = %v", err)
+	}
+	if res.New != 2 || len(f.all()) != 2 {
+		t.Fatalf("result %+v, %d rows; want the first session's 2", res, len(f.all()))
+	}
+	f.checkStore()
+}

@@ -39,7 +39,8 @@ func (e *Engine) syncSessions(ctx context.Context, opts SyncOptions) (Result, er
 		last, err = e.syncSession(ctx, opts, true)
 		if err != nil {
 			if ctx.Err() != nil {
-				return total, err
+				// The first sessions stand (their deletions included).
+				return total, &Error{Kind: KindOther, Msg: "sync cancelled while looking for more mail; what was stored so far stays", Err: ctx.Err()}
 			}
 			total.Warnings = appendNew(total.Warnings, fmt.Sprintf(
 				"could not open another session to look for more mail (%v); run popterm sync again", err))
