@@ -263,7 +263,7 @@ func TestHostErrors(t *testing.T) {
 	if !errors.As(err, &dns) {
 		t.Fatalf("err = %v, want a DNS error", err)
 	}
-	if dns.IsNotFound && (Classify(err) != KindConfig || !strings.Contains(err.Error(), "no-such-host.invalid")) {
+	if dns.IsNotFound && (Classify(err) != KindConfig || !strings.Contains(err.Error(), "no host named no-such-host.invalid (check the host name)")) {
 		t.Fatalf("kind of %v = %v, want a setting naming the host", err, Classify(err))
 	}
 }

@@ -220,6 +220,10 @@ type dialError struct {
 }
 
 func (e *dialError) Error() string {
+	var dns *net.DNSError
+	if errors.As(e.err, &dns) && dns.IsNotFound {
+		return fmt.Sprintf("pop3: connecting to %s: no host named %s (check the host name)", e.addr, dns.Name)
+	}
 	cause := e.err
 	var op *net.OpError
 	if errors.As(cause, &op) && op.Err != nil {
