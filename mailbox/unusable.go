@@ -2,6 +2,7 @@ package mailbox
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/popterm/popterm/pop3"
 )
@@ -27,9 +28,13 @@ func (s *syncRun) syncUsable(ctx context.Context, pairs []pop3.UIDEntry) error {
 	}
 	s.l = newListing(usable)
 	if len(bad) > 0 {
-		s.note("the server gives %d messages an unusable UIDL (e.g. %s): they are identified by a hash of their headers, read at every sync", len(bad), why)
+		what := fmt.Sprintf("%d messages an unusable UIDL (e.g. %s)", len(bad), why)
+		if len(bad) == 1 {
+			what = fmt.Sprintf("one message an unusable UIDL (%s)", why)
+		}
+		s.note("the server gives %s: such messages are identified by a hash of their headers, read at every sync", what)
 		if v, _ := s.e.store.Meta(metaWarnedUnusable); v == "" {
-			s.warn("the server gives %d messages an unusable UIDL (e.g. %s): popterm identifies them by their headers instead", len(bad), why)
+			s.warn("the server gives %s: popterm identifies such messages by their headers instead", what)
 			_ = s.e.store.SetMeta(metaWarnedUnusable, "1")
 		}
 		if err := s.readSizes(ctx); err != nil {
