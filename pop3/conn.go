@@ -35,6 +35,7 @@ type netIO struct {
 type replyClock struct {
 	label  string        // the command, e.g. "RETR 12"
 	limit  time.Duration // base allowance (the command timeout, or less)
+	heard  time.Duration // the allowance once a byte arrived (a short limit bounds silence only)
 	multi  bool          // a multi-line body: the allowance grows with size
 	expect int64         // the body's expected size (its LIST size), or 0
 	got    int64         // bytes received since the clock started
@@ -45,6 +46,9 @@ type replyClock struct {
 // plus the time the larger of the expected and received sizes takes at
 // minRate for a multi-line body.
 func (r *replyClock) allowed(minRate int64) time.Duration {
+	if r.got > 0 && r.heard > r.limit {
+		return r.heard
+	}
 	if !r.multi || minRate <= 0 {
 		return r.limit
 	}
@@ -53,13 +57,15 @@ func (r *replyClock) allowed(minRate int64) time.Duration {
 }
 
 // startReply starts the clock of a status line for label, allowed limit
-// (the command timeout when limit <= 0).
+// (the command timeout when limit <= 0). A limit shorter than the command
+// timeout bounds silence only: once a byte arrives, the line gets the
+// whole command timeout.
 func (n *netIO) startReply(label string, limit time.Duration) {
 	if limit <= 0 {
 		limit = n.timeout
 	}
 	n.mu.Lock()
-	n.clock = replyClock{label: label, limit: limit}
+	n.clock = replyClock{label: label, limit: limit, heard: n.timeout}
 	n.mu.Unlock()
 }
 
@@ -153,7 +159,7 @@ func (n *netIO) timeoutLocked(read bool) error {
 	if r.multi {
 		e.MinRate = n.minRate
 	} else {
-		e.Within = r.limit
+		e.Within = r.allowed(0)
 	}
 	return e
 }

@@ -154,3 +154,27 @@ func TestXOAUTH2WithoutInitialResponse(t *testing.T) {
 		}
 	}
 }
+
+// TestSlowGreetingIsNotSilence: the short greeting bound is for silence
+// only: a greeting that starts in time gets the whole command timeout.
+func TestSlowGreetingIsNotSilence(t *testing.T) {
+	addr := serve(t, func(p *peer) {
+		for _, b := range []byte("+OK slow but here\r\n") {
+			p.raw(string(b))
+			time.Sleep(30 * time.Millisecond) // about 0.6 s in all
+		}
+		p.expect("NOOP")
+		p.send("+OK")
+	})
+	c, err := Dial(bg, addr, &Options{GreetingTimeout: 200 * time.Millisecond, CommandTimeout: 10 * time.Second})
+	if err != nil {
+		t.Fatalf("a greeting that started at once failed: %v", err)
+	}
+	defer c.Close()
+	if c.Greeting() != "slow but here" {
+		t.Fatalf("greeting %q", c.Greeting())
+	}
+	if err := c.Noop(bg); err != nil {
+		t.Fatal(err)
+	}
+}
