@@ -128,7 +128,7 @@ func TestNormalServerOneExtraSession(t *testing.T) {
 // (Outlook, about a minute) while the store is busy does not lose the
 // commit: the engine reconnects and sends DELE in a new session.
 func TestOutlookIdleDrop(t *testing.T) {
-	f := newFixture(t, pop3test.Config{IdleTimeout: 300 * time.Millisecond}, mails("u", 3)...)
+	f := newFixture(t, pop3test.Config{IdleTimeout: time.Second}, mails("u", 3)...)
 	f.sync(false)
 	if err := f.eng.MarkDeleted(context.Background(), []int64{f.byUIDL("u2").ID}, true); err != nil {
 		t.Fatal(err)
@@ -137,7 +137,7 @@ func TestOutlookIdleDrop(t *testing.T) {
 	res, err := f.eng.Sync(context.Background(), SyncOptions{Commit: true, Progress: func(p Progress) {
 		if p.Phase == PhaseCommit && !slept {
 			slept = true
-			time.Sleep(time.Second) // the store is busy; the server gives up
+			time.Sleep(2500 * time.Millisecond) // the store is busy; the server gives up
 		}
 	}})
 	if err != nil || !slept {
