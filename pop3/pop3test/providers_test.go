@@ -53,11 +53,11 @@ func TestGmailListing(t *testing.T) {
 // TestIdleTimeout: a connection idle for IdleTimeout is dropped without a
 // reply, and its deletions are not committed.
 func TestIdleTimeout(t *testing.T) {
-	srv := NewTest(t, Config{IdleTimeout: 200 * time.Millisecond, Maildrop: NewMaildrop(Message{UID: "a", Data: []byte("Subject: a\r\n\r\nx\r\n")})})
+	srv := NewTest(t, Config{IdleTimeout: time.Second, Maildrop: NewMaildrop(Message{UID: "a", Data: []byte("Subject: a\r\n\r\nx\r\n")})})
 	c, _ := dial(t, srv)
 	c.login(DefaultUser, DefaultPassword)
 	c.ok("DELE 1")
-	time.Sleep(600 * time.Millisecond)
+	time.Sleep(2500 * time.Millisecond)
 	c.tp.PrintfLine("QUIT")
 	if line, err := c.tp.ReadLine(); err == nil {
 		t.Fatalf("QUIT after the idle time got %q", line)
