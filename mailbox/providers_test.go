@@ -32,11 +32,12 @@ func (f *fixture) storedOnce(want int) {
 	}
 }
 
-// TestGmailFirstSync: a server that lists at most 250 messages not yet
-// handed out (Gmail) syncs 600 in one command, without duplicates, and
-// the messages hidden after RETR are not taken for deleted.
+// TestGmailFirstSync: a server that hands out a batch of messages per
+// session (Gmail: 250) syncs eight batches in one command (2,000 messages at
+// Gmail's size; 25 per batch here to stay fast), without duplicates, and the
+// messages hidden after RETR are not taken for deleted.
 func TestGmailFirstSync(t *testing.T) {
-	f := newFixture(t, pop3test.Config{Gmail: true}, mails("g", 600)...)
+	f := newFixture(t, pop3test.Config{Gmail: true, GmailBatch: 25}, mails("g", 200)...)
 	var sessions int
 	res, err := f.eng.Sync(context.Background(), SyncOptions{Progress: func(p Progress) {
 		if p.Phase == PhaseMore {
@@ -46,14 +47,14 @@ func TestGmailFirstSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.New != 600 || res.Downloaded != 600 || res.Gone != 0 || res.Deleted != 0 {
-		t.Fatalf("result %+v, want 600 new and downloaded, none gone", res)
+	if res.New != 200 || res.Downloaded != 200 || res.Gone != 0 || res.Deleted != 0 {
+		t.Fatalf("result %+v, want 200 new and downloaded, none gone", res)
 	}
-	// 250 + 250 + 100, then one that lists nothing new.
-	if sessions != 3 || f.srv.Connections() != 4 {
-		t.Fatalf("%d follow-up sessions, %d connections; want 3 and 4", sessions, f.srv.Connections())
+	// Eight batches, then one session that lists nothing new.
+	if sessions != 8 || f.srv.Connections() != 9 {
+		t.Fatalf("%d follow-up sessions, %d connections; want 8 and 9", sessions, f.srv.Connections())
 	}
-	f.storedOnce(600)
+	f.storedOnce(200)
 	f.checkStore()
 	for _, r := range f.all() {
 		if !r.OnServer {
@@ -67,7 +68,7 @@ func TestGmailFirstSync(t *testing.T) {
 	if res.New != 0 || res.Downloaded != 0 {
 		t.Fatalf("recent: sync %+v, want nothing new", res)
 	}
-	f.storedOnce(600)
+	f.storedOnce(200)
 }
 
 // TestGmailRecentNewUIDLs: mail Gmail hid after RETR (off the server in
