@@ -61,7 +61,9 @@ func (s *syncRun) listForCommit(ctx context.Context) error {
 		return fmt.Errorf("read the index: %w", err)
 	}
 	if ok {
-		s.l = newListing(pairs)
+		if err := s.listUsable(ctx, pairs); err != nil {
+			return err
+		}
 		s.findGone()
 	} else if err := s.syncByHash(ctx); err != nil { // with listOnly: identities only
 		return err

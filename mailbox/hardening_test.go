@@ -63,3 +63,30 @@ func TestUnusableUIDLDeletes(t *testing.T) {
 		t.Fatalf("commit %+v, server %v", res, f.md.UIDs())
 	}
 }
+
+// TestUnusableUIDLCommit: the commit-only session finds a message without
+// a usable UIDL by its header too, deletes it when marked, and never takes
+// it for gone.
+func TestUnusableUIDLCommit(t *testing.T) {
+	f := newFixture(t, pop3test.Config{Faults: pop3test.Faults{BadUIDL: 1}}, mails("u", 2)...)
+	f.sync(false)
+	var id int64
+	for _, r := range f.all() {
+		if strings.HasPrefix(r.UIDL, hashPrefix) {
+			id = r.ID
+		}
+	}
+	if err := f.eng.MarkDeleted(context.Background(), []int64{id}, true); err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.eng.Commit(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Deleted != 1 || !res.Committed || f.md.Len() != 1 || f.md.UIDs()[0] != "u2" {
+		t.Fatalf("commit %+v, server %v", res, f.md.UIDs())
+	}
+	if len(f.all()) != 1 || !f.byUIDL("u2").OnServer {
+		t.Fatalf("store after the commit: %+v", f.all())
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"github.com/popterm/popterm/cache"
+	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/pop3"
 )
 
@@ -80,14 +81,14 @@ func appendNew(list []string, s string) []string {
 }
 
 // explain turns a too-slow server into one line that says what to do,
-// without the layers of context above it ("download bodies: pop3: ...").
+// without the layers of context above it ("download bodies: pop3: ..."),
+// unless the engine already said something of its own.
 func explain(err error) error {
 	var slow *pop3.SlowError
-	var own *Error
-	if err == nil || errors.As(err, &own) || !errors.As(err, &slow) {
+	if !errors.As(err, &slow) || mailapi.Advises(err) {
 		return err
 	}
-	return &Error{Kind: KindTryLater, Msg: strings.TrimPrefix(slow.Error(), "pop3: ")}
+	return &Error{Kind: KindTryLater, Msg: strings.TrimPrefix(slow.Error(), "pop3: "), Err: err, Whole: true}
 }
 
 // dropped reports whether err means the server closed the connection.

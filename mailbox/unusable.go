@@ -10,11 +10,20 @@ import (
 // metaWarnedUnusable is "1" once the unusable-UIDL warning was given.
 const metaWarnedUnusable = "mailbox.warned_unusable_uidl"
 
-// syncUsable syncs by UIDL; messages whose UIDL is unusable (over the
-// length bound, or with bytes outside 0x21-0x7E) are identified by the hash
-// of their header instead, as on a server without UIDL, so that one bad
-// UIDL does not stop the mailbox.
+// syncUsable syncs by UIDL, messages with an unusable UIDL by their header
+// (see listUsable).
 func (s *syncRun) syncUsable(ctx context.Context, pairs []pop3.UIDEntry) error {
+	if err := s.listUsable(ctx, pairs); err != nil {
+		return err
+	}
+	return s.syncByUIDL(ctx)
+}
+
+// listUsable builds the listing from the UIDL reply; messages whose UIDL is
+// unusable (over the length bound, or with bytes outside 0x21-0x7E) are
+// identified by the hash of their header instead, as on a server without
+// UIDL, so that one bad UIDL does not stop the mailbox.
+func (s *syncRun) listUsable(ctx context.Context, pairs []pop3.UIDEntry) error {
 	usable := make([]pop3.UIDEntry, 0, len(pairs))
 	var bad []int
 	why := ""
@@ -40,9 +49,7 @@ func (s *syncRun) syncUsable(ctx context.Context, pairs []pop3.UIDEntry) error {
 		if err := s.readSizes(ctx); err != nil {
 			return err
 		}
-		if err := s.hashEntries(ctx, bad); err != nil {
-			return err
-		}
+		return s.hashEntries(ctx, bad)
 	}
-	return s.syncByUIDL(ctx)
+	return nil
 }
