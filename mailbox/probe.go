@@ -10,6 +10,7 @@ import (
 
 	"github.com/popterm/popterm/config"
 	"github.com/popterm/popterm/mailapi"
+	"github.com/popterm/popterm/pop3"
 )
 
 // Probe reaches the account's server exactly as a sync does (the same dial,
@@ -84,6 +85,8 @@ func connectFailure(acct *config.Account, err error) error {
 	switch {
 	case errors.As(err, &rh):
 		msg = "the server does not speak TLS on this port: use STARTTLS (--tls starttls, usually port 110) or the implicit TLS port (usually 995)"
+	case errors.Is(err, pop3.ErrWantsTLS):
+		msg = "no greeting: this port expects TLS from the start: use implicit TLS (--tls implicit, usually port 995)"
 	case errors.As(err, &dns) && dns.IsNotFound:
 		msg = "no host named " + dns.Name + ": check the host name"
 	case errors.Is(err, syscall.ECONNREFUSED):

@@ -15,6 +15,7 @@ import (
 	"github.com/popterm/popterm/config"
 	"github.com/popterm/popterm/internal/dovecottest"
 	"github.com/popterm/popterm/mailapi"
+	"github.com/popterm/popterm/pop3"
 	"github.com/popterm/popterm/pop3/pop3test"
 )
 
@@ -35,8 +36,9 @@ func TestConnectFailureSaysWhatToCheck(t *testing.T) {
 		kind Kind
 	}{
 		{"unknown host", fmt.Errorf("pop3: connecting: %w", &net.DNSError{Err: "no such host", Name: "pop.example.org", Server: "10.0.0.53:53", IsNotFound: true}),
-			"no host named pop.example.org: check the host name", KindTryLater},
+			"no host named pop.example.org: check the host name", KindConfig},
 		{"timeout", fmt.Errorf("pop3: greeting: %w", timeoutErr{}), "check the port and TLS mode", KindTryLater},
+		{"implicit-TLS port", fmt.Errorf("pop3: connecting to h:995: no greeting within 5s: %w", pop3.ErrWantsTLS), "this port expects TLS from the start: use implicit TLS", KindConfig},
 		{"other", errors.New("pop3: greeting: -ERR go away"), "-ERR go away", KindOther},
 	}
 	for _, tt := range tests {
