@@ -47,17 +47,7 @@ func TestUnusableUIDL(t *testing.T) {
 // TestUnusableUIDLDeletes: a message identified by its header can still be
 // deleted on the server.
 func TestUnusableUIDLDeletes(t *testing.T) {
-	f := newFixture(t, pop3test.Config{Faults: pop3test.Faults{BadUIDL: 1}}, mails("u", 2)...)
-	f.sync(false)
-	var id int64
-	for _, r := range f.all() {
-		if strings.HasPrefix(r.UIDL, hashPrefix) {
-			id = r.ID
-		}
-	}
-	if err := f.eng.MarkDeleted(context.Background(), []int64{id}, true); err != nil {
-		t.Fatal(err)
-	}
+	f := markedUnusable(t)
 	res := f.sync(true)
 	if res.Deleted != 1 || f.md.Len() != 1 || f.md.UIDs()[0] != "u2" {
 		t.Fatalf("commit %+v, server %v", res, f.md.UIDs())
@@ -68,6 +58,22 @@ func TestUnusableUIDLDeletes(t *testing.T) {
 // a usable UIDL by its header too, deletes it when marked, and never takes
 // it for gone.
 func TestUnusableUIDLCommit(t *testing.T) {
+	f := markedUnusable(t)
+	res, err := f.eng.Commit(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Deleted != 1 || !res.Committed || f.md.Len() != 1 || f.md.UIDs()[0] != "u2" {
+		t.Fatalf("commit %+v, server %v", res, f.md.UIDs())
+	}
+	if len(f.all()) != 1 || !f.byUIDL("u2").OnServer {
+		t.Fatalf("store after the commit: %+v", f.all())
+	}
+}
+
+// markedUnusable syncs two messages, the first with an unusable UIDL, and
+// marks that one for deletion.
+func markedUnusable(t *testing.T) *fixture {
 	f := newFixture(t, pop3test.Config{Faults: pop3test.Faults{BadUIDL: 1}}, mails("u", 2)...)
 	f.sync(false)
 	var id int64
@@ -79,14 +85,5 @@ func TestUnusableUIDLCommit(t *testing.T) {
 	if err := f.eng.MarkDeleted(context.Background(), []int64{id}, true); err != nil {
 		t.Fatal(err)
 	}
-	res, err := f.eng.Commit(context.Background(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Deleted != 1 || !res.Committed || f.md.Len() != 1 || f.md.UIDs()[0] != "u2" {
-		t.Fatalf("commit %+v, server %v", res, f.md.UIDs())
-	}
-	if len(f.all()) != 1 || !f.byUIDL("u2").OnServer {
-		t.Fatalf("store after the commit: %+v", f.all())
-	}
+	return f
 }
