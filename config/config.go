@@ -96,7 +96,7 @@ type Account struct {
 	Prefetch        Prefetch
 
 	Timeout  time.Duration // default 30s
-	MinRate  int64         // bytes per second, default DefaultMinRate (min_rate = "8KB")
+	MinRate  int64         // bytes per second (min_rate = "8KB"); 0 means DefaultMinRate
 	StoreDir string        // default $XDG_DATA_HOME/popterm/<name>
 
 	// legacyPeers are the other accounts of the file sharing this one's

@@ -400,7 +400,7 @@ func (a *Account) validate() []fieldErr {
 	if a.Timeout <= 0 {
 		add("timeout", "expected a positive duration like \"30s\"")
 	}
-	if a.MinRate <= 0 {
+	if a.MinRate < 0 { // 0: the default
 		add("min_rate", "expected %s", accountKeys()["min_rate"])
 	}
 	if a.Prefetch.Mode != "" && !slices.Contains([]string{PrefetchAll, PrefetchNone, PrefetchNewerThan, PrefetchSmallerThan}, a.Prefetch.Mode) {
