@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/message"
 )
 
@@ -107,11 +108,10 @@ func (s *Store) Add(ctx context.Context, msgs []NewMessage) ([]int64, error) {
 	for _, m := range msgs {
 		sum := message.ParseSummary(m.Header)
 		r := summaryRow(sum)
-		sortKey := now
+		sortKey := mailapi.SortKey(sum.Date, time.UnixMilli(now))
 		var date any
 		if !sum.Date.IsZero() {
 			date = sum.Date.Format(time.RFC3339Nano)
-			sortKey = sum.Date.UnixMilli()
 		}
 		res, err := ins.ExecContext(ctx, m.UIDL, m.Dup, m.Size, r.from, r.fromName, r.to, r.cc,
 			r.subject, date, sortKey, r.messageID, r.inReplyTo, r.refs,

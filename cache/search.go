@@ -2,7 +2,7 @@ package cache
 
 import (
 	"context"
-	"sort"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -16,8 +16,9 @@ type Query struct {
 	Offset int // rows to skip before the first one returned
 }
 
-// orderBy is the list order: newest first by Date, else by first-seen time,
-// then by ID. The messages_order index serves it.
+// orderBy is the list order of Message.CompareNewest: newest first by Date,
+// else by first-seen time (the sort_key column), then by ID. The
+// messages_order index serves it.
 const orderBy = ` ORDER BY m.sort_key DESC, m.id DESC`
 
 // List returns messages newest first. A page (Limit > 0) walks the
@@ -25,32 +26,12 @@ const orderBy = ` ORDER BY m.sort_key DESC, m.id DESC`
 // storage order and sorts in memory, which avoids one B-tree seek per row.
 func (s *Store) List(ctx context.Context, q Query) ([]Message, error) {
 	query, args := listQuery(messageCols, q)
-	ms, keys, err := s.queryMessages(ctx, query, args...)
+	ms, _, err := s.queryMessages(ctx, query, args...)
 	if err != nil || q.Limit > 0 {
 		return ms, err
 	}
-	sort.Sort(byNewest{ms, keys})
+	slices.SortFunc(ms, func(a, b Message) int { return a.CompareNewest(&b) })
 	return ms[min(max(q.Offset, 0), len(ms)):], nil
-}
-
-// byNewest sorts messages as orderBy does.
-type byNewest struct {
-	ms   []Message
-	keys []int64
-}
-
-func (b byNewest) Len() int { return len(b.ms) }
-
-func (b byNewest) Less(i, j int) bool {
-	if b.keys[i] != b.keys[j] {
-		return b.keys[i] > b.keys[j]
-	}
-	return b.ms[i].ID > b.ms[j].ID
-}
-
-func (b byNewest) Swap(i, j int) {
-	b.ms[i], b.ms[j] = b.ms[j], b.ms[i]
-	b.keys[i], b.keys[j] = b.keys[j], b.keys[i]
 }
 
 // listQuery builds the SQL for a listing of cols: ordered and limited for a

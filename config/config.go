@@ -43,6 +43,11 @@ const (
 	// message (bytes per second) before a sync gives up on it: 8KB.
 	DefaultMinRate     = 8 << 10
 	DefaultSessionIdle = 5 * time.Minute
+	// DefaultCheckInterval is how often the reader checks an account for
+	// new mail (check_interval).
+	DefaultCheckInterval = 10 * time.Minute
+	// MinCheckInterval is the shortest check_interval accepted (0 is off).
+	MinCheckInterval = time.Minute
 	// PortImplicit is the default port for TLSImplicit (RFC 8314).
 	PortImplicit = 995
 	// PortPlain is the default port for TLSStartTLS and TLSNone (RFC 1939).
@@ -99,6 +104,10 @@ type Account struct {
 	MinRate  int64         // bytes per second (min_rate = "8KB"); 0 means DefaultMinRate
 	StoreDir string        // default $XDG_DATA_HOME/popterm/<name>
 
+	// CheckInterval is how often the reader checks for new mail (syncs
+	// that never delete); 0 turns the checks off. Default 10m.
+	CheckInterval time.Duration
+
 	// legacyPeers are the other accounts of the file sharing this one's
 	// legacy keyring key; peersKnown is set once Parse filled it in.
 	legacyPeers []string
@@ -120,6 +129,11 @@ type UI struct {
 	DownloadDir   string        // "" = the desktop's download folder ($XDG_DOWNLOAD_DIR, else ~/Downloads)
 	ConfirmCommit bool          // default true
 	SessionIdle   time.Duration // default 5m
+	Bell          bool          // ring the terminal bell on new mail; default true
+	// NotifyCmd runs on new mail with three arguments: the count, the
+	// first sender and the first subject (sanitized). Split into words,
+	// never run through a shell. "" = none.
+	NotifyCmd string
 }
 
 // New returns an empty configuration for path with the default UI
@@ -142,6 +156,7 @@ func NewAccount(name string) Account {
 		Prefetch:       Prefetch{Mode: PrefetchAll},
 		Timeout:        DefaultTimeout,
 		MinRate:        DefaultMinRate,
+		CheckInterval:  DefaultCheckInterval,
 	}
 	a.Port = DefaultPort(a.TLS)
 	if dir, err := DefaultStoreDir(name); err == nil && name != "" {

@@ -58,6 +58,7 @@ type fileAccount struct {
 	Timeout               string   `toml:"timeout,omitempty"`
 	MinRate               string   `toml:"min_rate,omitempty"`
 	StoreDir              string   `toml:"store_dir,omitempty"`
+	CheckInterval         string   `toml:"check_interval,omitempty"`
 }
 
 type fileUI struct {
@@ -68,6 +69,8 @@ type fileUI struct {
 	DownloadDir   string `toml:"download_dir,omitempty"`
 	ConfirmCommit *bool  `toml:"confirm_commit,omitempty"`
 	SessionIdle   string `toml:"session_idle,omitempty"`
+	Bell          *bool  `toml:"bell,omitempty"`
+	NotifyCmd     string `toml:"notify_cmd,omitempty"`
 }
 
 // Load reads and validates a config file. A missing file returns an error
@@ -211,6 +214,10 @@ func (v *validator) ui(fu *fileUI, base string) UI {
 		}
 		ui.SessionIdle = d
 	}
+	if fu.Bell != nil {
+		ui.Bell = *fu.Bell
+	}
+	ui.NotifyCmd = fu.NotifyCmd
 	if fu.Theme != "" && !slices.Contains(Themes(), fu.Theme) {
 		msg := fmt.Sprintf(`expected "auto", "dark", "light" or "mono", got %q`, fu.Theme)
 		if s := suggest(fu.Theme, Themes()); s != "" {
@@ -218,7 +225,7 @@ func (v *validator) ui(fu *fileUI, base string) UI {
 		}
 		v.add("ui.theme", ctx, fieldf("theme", "%s", msg))
 	}
-	for key, s := range map[string]string{"theme": fu.Theme, "date_format": fu.DateFormat, "open_cmd": fu.OpenCmd} {
+	for key, s := range map[string]string{"theme": fu.Theme, "date_format": fu.DateFormat, "open_cmd": fu.OpenCmd, "notify_cmd": fu.NotifyCmd} {
 		if hasControl(s) {
 			v.add("ui."+key, ctx, fieldf(key, "control characters are not allowed"))
 		}
@@ -310,6 +317,13 @@ func (fa *fileAccount) account(base string) (Account, []fieldErr) {
 			errs = append(errs, fieldf("min_rate", "expected %s, got %q", accountKeys()["min_rate"], fa.MinRate))
 		}
 		a.MinRate = n
+	}
+	if fa.CheckInterval != "" {
+		d, err := parseCheckInterval(fa.CheckInterval)
+		if err != nil {
+			errs = append(errs, fieldf("check_interval", "%v", err))
+		}
+		a.CheckInterval = d
 	}
 	var err error
 	if a.CAFile, err = expandPath(fa.CAFile, base); err != nil {

@@ -71,7 +71,7 @@ username = "u"
 	a, b := cfg.Accounts[0], cfg.Accounts[1]
 	want := Account{Name: "a", Host: "pop.example.com", Port: 995, TLS: TLSImplicit, Username: "u", Auth: AuthAuto,
 		LeaveOnServer: true, DeleteOnServer: true, Prefetch: Prefetch{Mode: PrefetchAll}, Timeout: 30 * time.Second,
-		MinRate: 8 << 10, StoreDir: "/xdg/data/popterm/a"}
+		MinRate: 8 << 10, StoreDir: "/xdg/data/popterm/a", CheckInterval: 10 * time.Minute}
 	if !a.peersKnown {
 		t.Error("Load did not record the accounts sharing a legacy keyring key")
 	}
@@ -137,6 +137,9 @@ func TestLoadErrors(t *testing.T) {
 		{"bad auth", head + "auth = \"plian\"\n", 5, []string{"auth", `did you mean "plain"?`}},
 		{"port type", head + "port = \"995\"\n", 5, []string{"port", "expected a port number", "got a string"}},
 		{"port range", head + "port = 70000\n", 5, []string{"port", "70000"}},
+		{"check too often", head + "check_interval = \"10s\"\n", 5, []string{"check_interval", "shorter than a minute"}},
+		{"check unitless", head + "check_interval = \"10\"\n", 5, []string{"check_interval", "no unit"}},
+		{"notify control", "[ui]\nnotify_cmd = \"a\\u001bb\"\n", 2, []string{"notify_cmd", "control characters"}},
 		{"bad prefetch", head + "prefetch = \"newer_than:30\"\n", 5, []string{"prefetch", `"newer_than:30d"`}},
 		{"bad size", head + "prefetch = \"smaller_than:10\"\n", 5, []string{"prefetch"}},
 		{"bad pin", head + "tls_cert_sha256 = \"abcd\"\n", 5, []string{"tls_cert_sha256", "64 hex digits"}},
@@ -214,6 +217,7 @@ func TestSaveRoundTrip(t *testing.T) {
 	a.Prefetch = Prefetch{Mode: PrefetchNewerThan, NewerThan: 30 * 24 * time.Hour}
 	a.Timeout = 2 * time.Minute
 	a.MinRate = 64 << 10
+	a.CheckInterval = 30 * time.Minute
 	if err := cfg.AddAccount(a); err != nil {
 		t.Fatal(err)
 	}
@@ -221,6 +225,7 @@ func TestSaveRoundTrip(t *testing.T) {
 	b.Host, b.Username, b.TLS, b.Port, b.Auth = "mail.example.net", "bob", TLSStartTLS, 1110, AuthCRAMMD5
 	b.LeaveOnServer, b.DeleteAfterDays, b.StoreDir = false, 7, "/elsewhere/home"
 	b.PasswordCmd = "pass show home"
+	b.CheckInterval = 0 // no checks
 	if err := cfg.AddAccount(b); err != nil {
 		t.Fatal(err)
 	}
@@ -228,6 +233,7 @@ func TestSaveRoundTrip(t *testing.T) {
 		t.Fatal("duplicate name accepted")
 	}
 	cfg.UI.SessionIdle = 10 * time.Minute
+	cfg.UI.Bell, cfg.UI.NotifyCmd = false, "notify-send --app-name=popterm"
 	cfg.Keys["quit"] = []string{"x"}
 	if err := cfg.Save(); err != nil {
 		t.Fatal(err)

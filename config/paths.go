@@ -83,6 +83,7 @@ func DefaultUI() UI {
 		OpenCmd:       defaultOpenCmd(),
 		ConfirmCommit: true,
 		SessionIdle:   DefaultSessionIdle,
+		Bell:          true,
 	}
 }
 

@@ -142,6 +142,10 @@ func fileUIOf(ui UI) *fileUI {
 	if ui.SessionIdle != def.SessionIdle && ui.SessionIdle > 0 {
 		fu.SessionIdle = FormatDuration(ui.SessionIdle)
 	}
+	if !ui.Bell {
+		fu.Bell = ptr(false)
+	}
+	fu.NotifyCmd = ui.NotifyCmd
 	if fu == (fileUI{}) {
 		return nil
 	}
@@ -192,6 +196,12 @@ func fileAccountOf(a *Account) fileAccount {
 	}
 	if a.MinRate != DefaultMinRate && a.MinRate > 0 {
 		fa.MinRate = FormatSize(a.MinRate)
+	}
+	if a.CheckInterval != DefaultCheckInterval {
+		fa.CheckInterval = "0"
+		if a.CheckInterval > 0 {
+			fa.CheckInterval = FormatDuration(a.CheckInterval)
+		}
 	}
 	if def, err := DefaultStoreDir(a.Name); a.StoreDir != "" && (err != nil || a.StoreDir != def) {
 		fa.StoreDir = a.StoreDir

@@ -59,6 +59,7 @@ func accountKeys() map[string]string {
 		"timeout":                  expectDuration,
 		"min_rate":                 `a size per second, like "8KB" (the slowest a server may send)`,
 		"store_dir":                "a folder path (string)",
+		"check_interval":           `a duration of at least a minute, like "10m", or "0" for no checks`,
 	}
 }
 
@@ -72,6 +73,8 @@ func uiKeys() map[string]string {
 		"download_dir":   expectPath,
 		"confirm_commit": expectBool,
 		"session_idle":   expectDuration,
+		"bell":           expectBool,
+		"notify_cmd":     `a command (string), run with the count, first sender and first subject as arguments`,
 	}
 }
 

@@ -281,3 +281,19 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// parseCheckInterval reads check_interval: "0" (no checks) or a duration
+// of at least MinCheckInterval.
+func parseCheckInterval(s string) (time.Duration, error) {
+	if strings.TrimSpace(s) == "0" {
+		return 0, nil
+	}
+	d, err := ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf(`expected a duration like "10m", or "0" for no checks: %v`, err)
+	}
+	if d < MinCheckInterval {
+		return 0, fmt.Errorf(`%q is shorter than a minute, which servers may take for abuse: write "1m" or more, or "0" for no checks`, s)
+	}
+	return d, nil
+}

@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/message"
 )
 
@@ -25,6 +26,8 @@ const (
 	screenAttachments
 	screenHelp
 	screenAccounts
+	screenOutput  // a piped command's output
+	screenFolders // the folder switcher
 )
 
 // App is the reader's root model. It routes messages by screen to plain
@@ -69,6 +72,22 @@ type App struct {
 	downloadDir string
 	tempFiles   []string
 	farewell    string
+
+	// Reader depth: limits, tags, saving, piping, the switcher's counts.
+	lastPattern   string                   // the limit pattern typed last
+	lastTag       string                   // the tag pattern typed last
+	tagNext       bool                     // ; was pressed: the next action applies to the tagged
+	pending       []int64                  // the messages the open save or pipe prompt is for
+	folders       []string                 // the local folders, for the save prompt's Tab
+	lastSave      string                   // the save target typed last
+	lastPipe      string                   // the pipe command typed last
+	output        pagerModel               // a piped command's output
+	outputBack    screen                   // where the output pager returns to
+	accountCounts map[string]mailapi.Stats // the switcher's counts, by account
+	folder        string                   // the local folder shown, "" for the Inbox
+	baseAccount   string                   // the account whose folder is shown
+	folderNames   []string                 // the folder switcher's list, Inbox first
+	folderSel     int                      // the folder switcher's selection
 }
 
 // New builds the reader. Its only I/O is reading the desktop's download
@@ -99,6 +118,7 @@ func New(opts Options) App {
 	}
 	m.index = newIndex(m.keys, m.styles, m.now, m.loc, opts.UI.DateFormat)
 	m.pager = newPager(m.keys, m.styles, m.loc)
+	m.output = newPager(m.keys, m.styles, m.loc)
 	m.attach = newAttachments(m.keys, m.styles)
 	m.status = newStatus(m.styles, m.loc)
 	m.status.SetAccount(m.acct.Name, m.acct.ReadOnly)
@@ -171,7 +191,12 @@ func (m App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseMsg:
 		return m.handleMouse(msg)
 	}
-	return m.handleData(msg)
+	if nm, cmd, ok := m.readerData(msg); ok {
+		return nm, cmd
+	}
+	notify := m.watchNewMail(msg)
+	nm, cmd := m.handleData(msg)
+	return nm, tea.Batch(cmd, notify)
 }
 
 // setSize lays the screens out: the main area, a status bar and a hint or
@@ -181,6 +206,7 @@ func (m *App) setSize(w, h int) {
 	main := max(h-2, 1)
 	m.index.SetSize(w, main)
 	m.pager.SetSize(w, main)
+	m.output.SetSize(w, main)
 	m.attach.SetSize(w, main)
 	m.status.SetSize(w)
 	m.prompt.SetWidth(w)
@@ -202,6 +228,7 @@ func (m App) View() tea.View {
 	// The screens are values: sizing this copy does not change the model.
 	m.index.SetSize(m.width, main)
 	m.pager.SetSize(m.width, main)
+	m.output.SetSize(m.width, main)
 	m.attach.SetSize(m.width, main)
 	var body string
 	switch m.screen {
@@ -213,9 +240,14 @@ func (m App) View() tea.View {
 		body = m.attach.View()
 	case screenHelp:
 		body = helpView(m.helpLines(), m.helpTop, m.width, main)
+	case screenOutput:
+		body = m.output.View()
+	case screenFolders:
+		body = m.foldersView(main)
 	case screenAccounts:
-		body = accountsView(m.styles, m.opts.Accounts, m.acct.Name, m.accountSel, m.width, main)
+		body = accountsView(m.styles, m.opts.Accounts, m.accountCounts, m.acct.Name, m.accountSel, m.width, main)
 	}
+	m.status.limit, m.status.tagged = m.index.limitText, len(m.index.tagged)
 	frame := body + "\n" + m.status.View(m.now(), m.sync) + "\n" + strings.Join(bottom, "\n")
 	if lines := strings.Split(frame, "\n"); len(lines) > m.height {
 		frame = strings.Join(lines[:m.height], "\n") // a window too small for the bars
@@ -274,7 +306,7 @@ func (m App) hintLine() string {
 
 // helpLines is the help of the screen it was opened from.
 func (m App) helpLines() []string {
-	return helpLines(m.styles, m.screenName(m.back), m.helpKeys(m.back), m.opts.CheckEvery, m.width)
+	return helpLines(m.styles, m.screenName(m.back), m.helpKeys(m.back), m.acct.CheckEvery, m.width)
 }
 
 // mainHeight is the height of the main area with one bottom line.
@@ -311,6 +343,8 @@ func (m App) helpKeys(s screen) help.KeyMap {
 		return m.keys.PagerHelp()
 	case screenAttachments:
 		return m.keys.AttachmentsHelp()
+	case screenOutput:
+		return m.keys.OutputHelp()
 	}
 	return *m.keys
 }

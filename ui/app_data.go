@@ -37,7 +37,7 @@ func (m App) handleData(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.status.Fail(sentence("Could not read the index", msg.err))
 			return m, nil
 		}
-		if msg.partial && (m.loadedGen == msg.gen || m.index.sortBy != sortDate || m.index.threads) {
+		if msg.partial && (m.loadedGen == msg.gen || m.index.sortBy != sortDate || m.index.threads || m.index.reverse) {
 			return m, nil // the whole list is here already, or the page is not the top of this order
 		}
 		if !msg.partial {
@@ -45,6 +45,9 @@ func (m App) handleData(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.index.SetSearch(m.search)
 		m.index.SetRows(msg.rows)
+		if !msg.partial {
+			m.index.forgetTags()
+		}
 	case statsMsg:
 		if msg.session != m.session {
 			return m, nil
@@ -340,15 +343,15 @@ func (m *App) failed(err error, commit bool) {
 // checkMsg is the periodic check's timer firing.
 type checkMsg struct{ session, gen int }
 
-// scheduleCheck arms the next periodic check (Options.CheckEvery), which
+// scheduleCheck arms the next periodic check (Account.CheckEvery), which
 // syncs without deleting, like the one at start-up.
 func (m *App) scheduleCheck() tea.Cmd {
-	if m.opts.CheckEvery <= 0 || m.acct.ReadOnly {
+	if m.acct.CheckEvery <= 0 || m.acct.ReadOnly {
 		return nil
 	}
 	m.checkGen++
 	session, gen := m.session, m.checkGen
-	return tea.Tick(m.opts.CheckEvery, func(time.Time) tea.Msg { return checkMsg{session: session, gen: gen} })
+	return tea.Tick(m.acct.CheckEvery, func(time.Time) tea.Msg { return checkMsg{session: session, gen: gen} })
 }
 
 // syncSummary says what a successful sync did.
@@ -397,6 +400,7 @@ func (m App) accountOpened(msg accountOpenedMsg) (tea.Model, tea.Cmd) {
 	m.search = ""
 	m.screen = screenIndex
 	m.index.SetRows(nil)
+	m.index.resetReader()
 	m.status = newStatus(m.styles, m.loc)
 	m.status.SetSize(m.width)
 	m.status.SetAccount(m.acct.Name, m.acct.ReadOnly)

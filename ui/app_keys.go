@@ -40,12 +40,19 @@ func (m App) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.helpKey(k)
 	case screenAccounts:
 		return m.accountsKey(k)
+	case screenOutput:
+		return m.outputKey(k)
+	case screenFolders:
+		return m.foldersKey(k)
 	}
 	return m.indexKey(k)
 }
 
 // indexKey handles the index's actions; movement goes to the index.
 func (m App) indexKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if nm, cmd, ok := m.readerKey(k); ok {
+		return nm, cmd
+	}
 	switch {
 	case key.Matches(k, m.keys.Open):
 		return m.openSelected()
@@ -71,7 +78,7 @@ func (m App) indexKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		m.back, m.screen = screenIndex, screenAccounts
 		m.accountSel = max(indexOf(m.opts.Accounts, m.acct.Name), 0)
-		return m, nil
+		return m, m.loadCounts()
 	case key.Matches(k, m.keys.Quit):
 		return m.quit()
 	case key.Matches(k, m.keys.Exit):
@@ -108,6 +115,9 @@ func indexOf(list []string, s string) int {
 
 // pagerKey handles the pager's actions; scrolling goes to the pager.
 func (m App) pagerKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if nm, cmd, ok := m.readerKey(k); ok {
+		return nm, cmd
+	}
 	switch {
 	case key.Matches(k, m.keys.Back):
 		m.screen = screenIndex
@@ -250,6 +260,9 @@ func (m App) switchTo(i int) (tea.Model, tea.Cmd) {
 
 // handlePrompt feeds the prompt and acts on its outcome.
 func (m App) handlePrompt(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "tab" && m.prompt.kind == promptSaveMessage {
+		return m.completeFolder(), nil
+	}
 	var cmd tea.Cmd
 	m.prompt, cmd = m.prompt.Update(msg)
 	p := m.prompt
@@ -262,6 +275,9 @@ func (m App) handlePrompt(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	}
 	m.prompt = promptModel{}
+	if nm, cmd, ok := m.readerPrompt(p); ok {
+		return nm, cmd
+	}
 	switch p.kind {
 	case promptSearch:
 		if p.cancelled {

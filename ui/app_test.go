@@ -533,13 +533,13 @@ func TestHelpScreen(t *testing.T) {
 // In a small window the help scrolls with the movement keys, any other key
 // closes it; it says how often new mail is checked.
 func TestHelpScrollsInSmallWindow(t *testing.T) {
-	h := newHarness(t, newFake(), func(o *Options) { o.CheckEvery = 10 * time.Minute })
+	h := newHarness(t, newFake(), func(o *Options) { o.Account.CheckEvery = 10 * time.Minute })
 	h.send(tea.WindowSizeMsg{Width: 40, Height: 12})
 	h.keys("?")
 	if s := h.screen(); strings.Contains(s, "State column") || !strings.Contains(s, "j/k/space scroll") {
 		t.Fatalf("small help:\n%s", s)
 	}
-	h.keys("space", "space", "space", "space", "j")
+	h.keys("space", "space", "space", "space", "space", "space", "space", "space", "j")
 	s := h.screen()
 	if h.m.screen != screenHelp || !strings.Contains(s, "undelete, up.") {
 		t.Fatalf("help did not scroll to its end:\n%s", s)
@@ -595,7 +595,7 @@ func TestKeyOverride(t *testing.T) {
 
 func TestActionsDocumented(t *testing.T) {
 	acts := Actions()
-	if len(acts) != 26 || !slices.IsSorted(acts) {
+	if len(acts) != 37 || !slices.IsSorted(acts) {
 		t.Fatalf("actions %v", acts)
 	}
 	km := DefaultKeyMap()
@@ -797,9 +797,8 @@ func TestPeriodicCheckNeverCommits(t *testing.T) {
 		return false
 	}
 	h.m = New(Options{
-		Account: Account{Name: "work", Engine: f}, Now: func() time.Time { return fixedNow },
+		Account: Account{Name: "work", Engine: f, CheckEvery: time.Nanosecond}, Now: func() time.Time { return fixedNow },
 		Location: time.UTC, UI: config.UI{ConfirmCommit: true, DownloadDir: t.TempDir()},
-		CheckEvery: time.Nanosecond,
 	})
 	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	h.run(h.m.Init(), 0)

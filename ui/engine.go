@@ -8,6 +8,7 @@ import (
 	"github.com/popterm/popterm/config"
 	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/message"
+	"github.com/popterm/popterm/pattern"
 )
 
 // Engine is what the reader needs from the sync engine (mailbox.Engine
@@ -30,6 +31,13 @@ type Engine interface {
 	Body(ctx context.Context, id int64) (io.ReadCloser, error)
 	// MarkDeleted sets or clears pending-deletion marks.
 	MarkDeleted(ctx context.Context, ids []int64, deleted bool) error
+	// Marker keeps the local flagged and read marks.
+	Marker
+	// Saver copies messages to folders, mbox files and Maildirs.
+	Saver
+	// Filter resolves a limit pattern's searches in the store and returns
+	// the test for rows; tagged answers ~T.
+	Filter(ctx context.Context, p *pattern.Pattern, tagged func(id int64) bool) (func(*mailapi.Summary) bool, error)
 	// LastSync says when the account last synced (zero if never).
 	LastSync() time.Time
 	// Close releases the engine (and, as wired by cmd, its store).
@@ -44,6 +52,10 @@ type Account struct {
 	ReadOnly bool
 	// Notice is shown in the status bar when the account opens.
 	Notice string
+	// CheckEvery is the period of the background checks after a sync
+	// (never deleting anything): the account's check_interval; 0 turns
+	// them off.
+	CheckEvery time.Duration
 }
 
 // Options configure the reader.
@@ -56,6 +68,12 @@ type Options struct {
 	Accounts []string
 	// OpenAccount opens another account (for the switcher); nil disables it.
 	OpenAccount func(name string) (Account, error)
+	// OpenFolder opens a local folder of the account whose engine is
+	// given (or of the folder shown), read-only; nil disables folders.
+	OpenFolder func(current Engine, name string) (Engine, error)
+	// Counts reads an account's counts from its store without opening it
+	// for the reader (the switcher shows them); nil shows none.
+	Counts func(name string) (mailapi.Stats, error)
 	// SetPassword hands the engine a password the user typed; keep asks to
 	// store it in the keyring too. Nil disables the password prompt.
 	SetPassword func(account, password string, keep bool) error
@@ -70,7 +88,4 @@ type Options struct {
 	Location *time.Location
 	// NoAutoSync skips the background sync at start (tests, demos).
 	NoAutoSync bool
-	// CheckEvery is the period of the background checks after a sync
-	// (never deleting anything); 0 turns them off.
-	CheckEvery time.Duration
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/popterm/popterm/config"
 	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/message"
+	"github.com/popterm/popterm/pattern"
 )
 
 // fakeEngine is an in-memory Engine. Only the UI's own behaviour is under
@@ -36,6 +37,8 @@ type fakeEngine struct {
 	searches []string
 	closed   bool
 	last     time.Time
+	markErr  error // MarkFlagged and MarkSeen fail with it
+	saves    []saveCall
 }
 
 func (f *fakeEngine) List(ctx context.Context, q mailapi.Query) ([]mailapi.Summary, error) {
@@ -379,3 +382,62 @@ func manyFake(n int) *fakeEngine {
 }
 
 func ansiStrip(s string) string { return ansi.Strip(s) }
+
+func (f *fakeEngine) MarkFlagged(ctx context.Context, ids []int64, on bool) error {
+	return f.setMark(ids, func(r *mailapi.Summary) { r.Flagged = on })
+}
+
+func (f *fakeEngine) MarkSeen(ctx context.Context, ids []int64, on bool) error {
+	return f.setMark(ids, func(r *mailapi.Summary) { r.Seen = on })
+}
+
+// setMark changes the rows with these IDs, or fails with markErr.
+func (f *fakeEngine) setMark(ids []int64, set func(*mailapi.Summary)) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.markErr != nil {
+		return f.markErr
+	}
+	for _, id := range ids {
+		for i := range f.rows {
+			if f.rows[i].ID == id {
+				set(&f.rows[i])
+			}
+		}
+	}
+	return nil
+}
+
+// row returns the stored row with this ID.
+func (f *fakeEngine) row(id int64) mailapi.Summary {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, r := range f.rows {
+		if r.ID == id {
+			return r
+		}
+	}
+	return mailapi.Summary{}
+}
+
+// saveCall is one Save the reader asked for.
+type saveCall struct {
+	ids    []int64
+	target string
+}
+
+func (f *fakeEngine) Save(ctx context.Context, ids []int64, target string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.saves = append(f.saves, saveCall{ids: append([]int64(nil), ids...), target: target})
+	if target == "bad/name" {
+		return "", errors.New(`folder "bad/name": not a folder name`)
+	}
+	return "folder " + target, nil
+}
+
+func (f *fakeEngine) Folders() ([]string, error) { return []string{"Receipts", "Work"}, nil }
+
+func (f *fakeEngine) Filter(ctx context.Context, p *pattern.Pattern, tagged func(int64) bool) (func(*mailapi.Summary) bool, error) {
+	return pattern.Filter(ctx, f.List, p, tagged)
+}

@@ -90,6 +90,15 @@ func TestGoldenScreens(t *testing.T) {
 		{name: "index", eng: newFake},
 		{name: "index_marked", eng: newFake, keys: []string{"d", "j", "d"}},
 		{name: "index_threads", eng: newFake, keys: []string{"t"}},
+		{name: "index_flagged", eng: newFake, keys: []string{"F", "j", "j", "N", "F"}},
+		{name: "index_limit", eng: newFake, keys: []string{"l", "type:~s weekend | ~N", "enter", "O"}},
+		{name: "index_tagged", eng: newFake, keys: []string{"T", "j", "T", "F", ";"}},
+		{name: "save_prompt", eng: newFake, keys: []string{"T", "T", ";", "s"}},
+		{name: "pipe_output", eng: newFake, extra: func(h *harness) {
+			h.send(pipedMsg{command: "wc -l", out: []byte("      42\n\x1b[31mred\x1b[0m line\n")})
+		}},
+		{name: "folders", eng: newFake, keys: []string{"c"}},
+		{name: "limit_error", eng: newFake, keys: []string{"l", "type:~s (lunch", "enter"}},
 		{name: "index_search", eng: newFake, keys: []string{"/", "type:week"}},
 		{name: "confirm_quit", eng: newFake, keys: []string{"d", "d", "q"}},
 		{name: "pager", eng: func() *fakeEngine { f := newFake(); f.msgs[8] = richMessage(); return f }, keys: []string{"enter"}},
@@ -114,7 +123,10 @@ func TestGoldenScreens(t *testing.T) {
 	for _, sc := range screens {
 		for _, sz := range sizes {
 			t.Run(fmt.Sprintf("%s_%dx%d", sc.name, sz.w, sz.h), func(t *testing.T) {
-				h := newHarness(t, sc.eng(), func(o *Options) { o.UI.DownloadDir = "/home/user/Downloads" })
+				h := newHarness(t, sc.eng(), func(o *Options) {
+					o.UI.DownloadDir = "/home/user/Downloads"
+					o.OpenFolder = func(Engine, string) (Engine, error) { return newFake(), nil }
+				})
 				h.send(tea.WindowSizeMsg{Width: sz.w, Height: sz.h})
 				h.keys(sc.keys...)
 				if sc.extra != nil {

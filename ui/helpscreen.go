@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/message"
 )
 
@@ -71,7 +73,10 @@ func helpLines(styles *Styles, title string, km help.KeyMap, checkEvery time.Dur
 	}
 	lines = append(lines, "")
 	plain := lipgloss.NewStyle()
-	wrap("State column: N new · D marked for deletion · + stored offline · A attachments", plain)
+	wrap("State column: "+strings.Join(stateLegend[:], " · "), plain)
+	if title == "index" {
+		wrap(patternHelp, plain)
+	}
 	wrap("Marks are deleted on the server only by q (after asking) or $; x keeps them.", plain)
 	wrap(checks, plain)
 	wrap("Mouse: the wheel scrolls, a click selects, a double-click opens.", plain)
@@ -98,8 +103,12 @@ func durationWords(d time.Duration) string {
 }
 
 // accountsView draws the account switcher.
-func accountsView(styles *Styles, names []string, current string, sel, width, height int) string {
+func accountsView(styles *Styles, names []string, counts map[string]mailapi.Stats, current string, sel, width, height int) string {
 	lines := []string{styles.Title.Render(fit(" Accounts (Enter or 1-9 switches, Esc goes back)", width)), fit("", width)}
+	nameW := 0
+	for _, n := range names {
+		nameW = max(nameW, stringWidth(message.SanitizeLine(n)))
+	}
 	for i, n := range names {
 		mark := "  "
 		if n == current {
@@ -109,7 +118,11 @@ func accountsView(styles *Styles, names []string, current string, sel, width, he
 		if i < 9 {
 			num = string(rune('1' + i))
 		}
-		row := fit("  "+num+"  "+mark+message.SanitizeLine(n), width)
+		row := "  " + num + "  " + mark + fit(message.SanitizeLine(n), nameW)
+		if st, ok := counts[n]; ok {
+			row += fmt.Sprintf("  %5d new  %7d messages", st.Unseen, st.Total)
+		}
+		row = fit(row, width)
 		if i == sel {
 			row = styles.Selected.Render(row)
 		}

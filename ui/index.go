@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -25,6 +26,12 @@ type indexModel struct {
 	depth   []int // thread depth per display position, nil without threads
 	sortBy  sortKey
 	threads bool
+	reverse bool // O: the sort order reversed
+
+	limit     func(*mailapi.Summary) bool // l: only rows it accepts; nil shows all
+	limitText string                      // the pattern, for the status bar
+
+	tagged map[int64]bool // tagged message IDs (T, ctrl+t)
 
 	sel, top      int // selected and first visible display positions
 	width, height int // height counts the column header line
@@ -35,7 +42,7 @@ type indexModel struct {
 const headerLines = 1
 
 func newIndex(keys *KeyMap, styles *Styles, clock func() time.Time, loc *time.Location, layout string) indexModel {
-	return indexModel{keys: keys, styles: styles, clock: clock, loc: loc, layout: layout}
+	return indexModel{keys: keys, styles: styles, clock: clock, loc: loc, layout: layout, tagged: map[int64]bool{}}
 }
 
 // SetSize sets the area the index draws in.
@@ -89,10 +96,14 @@ func (m *indexModel) SetRows(rows []mailapi.Summary) {
 // reorder rebuilds the display order from the sort key and thread mode.
 func (m *indexModel) reorder() {
 	m.order = sortedOrder(m.rows, m.sortBy)
+	if m.reverse {
+		slices.Reverse(m.order)
+	}
 	m.depth = nil
 	if m.threads {
 		m.order, m.depth = threadOrder(m.rows, m.order)
 	}
+	m.applyLimit()
 }
 
 // find returns the display position of a message ID, or -1.
@@ -103,6 +114,16 @@ func (m indexModel) find(id int64) int {
 		}
 	}
 	return -1
+}
+
+// byID returns the row with this ID, shown or not.
+func (m indexModel) byID(id int64) (mailapi.Summary, bool) {
+	for i := range m.rows {
+		if m.rows[i].ID == id {
+			return m.rows[i], true
+		}
+	}
+	return mailapi.Summary{}, false
 }
 
 // update changes the row with this ID (optimistic marks, seen).
@@ -203,7 +224,7 @@ func (m *indexModel) resort() {
 type columns struct{ state, date, sender, size, subject int }
 
 func (m indexModel) columns() columns {
-	c := columns{state: 3, date: 10, size: 5}
+	c := columns{state: len(stateLegend), date: 10, size: 5}
 	if m.layout != "" { // ui.date_format, for older dates
 		c.date = min(max(stringWidth(time.Date(2000, 12, 30, 23, 59, 59, 0, time.UTC).Format(m.layout)), 10), 24)
 	}
@@ -260,6 +281,8 @@ func (m indexModel) View() string {
 		empty := "No messages."
 		if m.search != "" {
 			empty = "No messages match “" + message.SanitizeLine(m.search) + "”. Esc clears the search."
+		} else if m.limitText != "" {
+			empty = "No messages match the limit “" + message.SanitizeLine(m.limitText) + "”. Esc clears it."
 		}
 		b.WriteString("\n" + m.styles.Dim.Render(fit("  "+empty, m.width)))
 		lines++
@@ -278,28 +301,20 @@ func (m indexModel) View() string {
 
 // orderName names the current order for the column title.
 func (m indexModel) orderName() string {
+	name := "by " + m.sortBy.String()
 	if m.threads {
-		return "threads, " + m.sortBy.String()
+		name = "threads, " + m.sortBy.String()
 	}
-	return "by " + m.sortBy.String()
+	if m.reverse {
+		name += ", reversed"
+	}
+	return name
 }
 
 // row draws one message row.
 func (m indexModel) row(pos int, c columns, now time.Time) string {
 	r := &m.rows[m.order[pos]]
-	state := []byte("   ")
-	switch {
-	case r.Deleted:
-		state[0] = 'D'
-	case !r.Seen:
-		state[0] = 'N'
-	}
-	if r.Cached {
-		state[1] = '+'
-	}
-	if r.HasAttachments {
-		state[2] = 'A'
-	}
+	state := stateColumn(r, m.tagged[r.ID])
 	sender := senderLabel(r)
 	subject := message.SanitizeLine(r.Subject)
 	if m.depth != nil && m.depth[pos] > 0 {

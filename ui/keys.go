@@ -34,6 +34,19 @@ type KeyMap struct {
 	Find, FindNext   key.Binding
 	Save             key.Binding
 	Interrupt        key.Binding // cancel a sync; twice: exit
+
+	// Reader depth (see ui/flags.go, limit.go, tags.go, saving.go).
+	Flag       key.Binding // flag/unflag (local, never sent)
+	ToggleNew  key.Binding // new/read (local, never sent)
+	Limit      key.Binding // limit the index to a pattern
+	NextNew    key.Binding // jump to the next new message
+	Reverse    key.Binding // reverse the sort order
+	Tag        key.Binding // tag/untag
+	TagPattern key.Binding // tag every message matching a pattern
+	TagPrefix  key.Binding // apply the next action to the tagged messages
+	Pipe       key.Binding // pipe the raw message to a command
+	OpenLink   key.Binding // pager: open a numbered link
+	Folders    key.Binding // the folder switcher: Inbox and local folders
 }
 
 // binding builds one binding whose help shows its keys.
@@ -85,6 +98,17 @@ func DefaultKeyMap() KeyMap {
 		FindNext:    binding("next match", "n"),
 		Save:        binding("save", "s"),
 		Interrupt:   binding("cancel sync", "ctrl+c"),
+		Flag:        binding("flag/unflag", "F"),
+		ToggleNew:   binding("toggle new/read", "N"),
+		Limit:       binding("limit to a pattern", "l"),
+		NextNew:     binding("next new message", "tab"),
+		Reverse:     binding("reverse order", "O"),
+		Tag:         binding("tag/untag", "T"),
+		TagPattern:  binding("tag by pattern", "ctrl+t"),
+		TagPrefix:   binding("next action on tagged", ";"),
+		Pipe:        binding("pipe to a command", "|"),
+		OpenLink:    binding("open link N", "o"),
+		Folders:     binding("folders", "c"),
 	}
 }
 
@@ -100,13 +124,19 @@ func (k *KeyMap) actions() map[string]*key.Binding {
 		"prev_message": &k.PrevMessage, "headers": &k.Headers,
 		"attachments": &k.Attachments, "find": &k.Find, "find_next": &k.FindNext,
 		"save": &k.Save, "interrupt": &k.Interrupt,
+		"flag": &k.Flag, "toggle_new": &k.ToggleNew, "limit": &k.Limit,
+		"next_new": &k.NextNew, "reverse": &k.Reverse, "tag": &k.Tag,
+		"tag_pattern": &k.TagPattern, "tag_prefix": &k.TagPrefix,
+		"pipe": &k.Pipe, "open_link": &k.OpenLink, "folders": &k.Folders,
 	}
 }
 
 // Actions lists the action names the config's [keys] table accepts, sorted:
 // up, down, top, bottom, page_up, page_down, open, delete, undelete, sync,
 // search, sort, threads, accounts, help, quit, exit, back, next_message,
-// prev_message, headers, attachments, find, find_next, save, interrupt.
+// prev_message, headers, attachments, find, find_next, save, interrupt,
+// flag, toggle_new, limit, next_new, reverse, tag, tag_pattern, tag_prefix,
+// pipe, open_link, folders.
 // Keys are written as Bubble Tea names them: "j", "J", "ctrl+d", "enter",
 // "esc", "space", "pgdown", "up", "f1".
 func Actions() []string {
@@ -165,8 +195,9 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown},
-		{k.Open, k.Delete, k.Undelete, k.Sync, k.Search},
-		{k.Sort, k.Threads, k.Accounts, k.Help, k.Quit, k.Exit},
+		{k.Open, k.Delete, k.Undelete, k.Flag, k.ToggleNew, k.Sync, k.Search, k.Limit},
+		{k.NextNew, k.Sort, k.Reverse, k.Threads, k.Tag, k.TagPattern, k.TagPrefix},
+		{k.Save, k.Pipe, k.Folders, k.Accounts, k.Help, k.Quit, k.Exit},
 	}
 }
 
@@ -189,8 +220,8 @@ func (k KeyMap) PagerHelp() help.KeyMap {
 			hint("delete", k.Delete), hint("attachments", k.Attachments), hint("find", k.Find), hint("help", k.Help)},
 		full: [][]key.Binding{
 			{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-			{k.NextMessage, k.PrevMessage, k.Delete, k.Undelete},
-			{k.Headers, k.Attachments, k.Find, k.FindNext, k.Help, k.Back},
+			{k.NextMessage, k.PrevMessage, k.Delete, k.Undelete, k.Flag, k.ToggleNew},
+			{k.Headers, k.Attachments, k.Find, k.FindNext, k.OpenLink, k.Save, k.Pipe, k.Help, k.Back},
 		},
 	}
 }

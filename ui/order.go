@@ -26,17 +26,13 @@ func (k sortKey) String() string {
 }
 
 // sortedOrder returns the row indexes of rows in the given order. Ties
-// fall back to newest first, so the order is stable across reloads.
+// fall back to the store's list order (newest first, a message without a
+// Date by when it was stored, then by ID), so the order is stable across
+// reloads and the date order is the one popterm list prints.
 func sortedOrder(rows []mailapi.Summary, by sortKey) []int {
 	order := make([]int, len(rows))
 	for i := range order {
 		order[i] = i
-	}
-	newer := func(a, b *mailapi.Summary) int {
-		if c := b.Date.Compare(a.Date); c != 0 {
-			return c
-		}
-		return cmp.Compare(b.ID, a.ID)
 	}
 	var keys []string
 	if by == sortSender || by == sortSubject {
@@ -63,7 +59,7 @@ func sortedOrder(rows []mailapi.Summary, by sortKey) []int {
 				return c
 			}
 		}
-		return newer(a, b)
+		return a.CompareNewest(b) // the store's list order
 	})
 	return order
 }
@@ -132,11 +128,8 @@ func threadOrder(rows []mailapi.Summary, order []int) (threaded, depth []int) {
 	}
 	for p, kids := range children {
 		sort.SliceStable(kids, func(a, b int) bool {
-			ra, rb := &rows[kids[a]], &rows[kids[b]]
-			if !ra.Date.Equal(rb.Date) {
-				return ra.Date.Before(rb.Date)
-			}
-			return ra.ID < rb.ID
+			// Oldest first: the list order reversed.
+			return rows[kids[b]].CompareNewest(&rows[kids[a]]) < 0
 		})
 		children[p] = kids
 	}

@@ -18,6 +18,11 @@ const (
 	promptKeepPassword            // store the password in the keyring? [y/N]
 	promptCommitQuit              // delete N messages, then exit? [y/N]
 	promptCommitSync              // delete N messages while syncing? [y/N]
+	promptLimit                   // a limit pattern (l)
+	promptTagPattern              // tag the messages matching a pattern (ctrl+t)
+	promptSaveMessage             // where to save messages (s)
+	promptPipe                    // a command to pipe a message to (|)
+	promptLink                    // the number of the link to open (o)
 )
 
 // promptModel is the bottom-line question: a text field or a [y/N]

@@ -37,6 +37,9 @@ type statusModel struct {
 	fetching bool // a body is being fetched (spinner)
 	spin     spinner.Model
 
+	limit  string // the index's limit pattern, "" for none
+	tagged int    // how many messages are tagged
+
 	notice string // the latest news
 	err    string // the latest error, shown until the next news
 	width  int
@@ -113,6 +116,7 @@ func (m statusModel) View(now time.Time, sync syncState) string {
 	if m.stats.Deleted > 0 {
 		left += fmt.Sprintf(" · %d to delete", m.stats.Deleted)
 	}
+	left += m.readerPart()
 	right := m.rightPart(now, sync, false)
 	if stringWidth(left)+stringWidth(right) > m.width {
 		right = m.rightPart(now, sync, true) // the counts matter more

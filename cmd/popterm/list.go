@@ -12,11 +12,12 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/popterm/popterm/message"
+	"github.com/popterm/popterm/pattern"
 )
 
 const listHelp = `The stored messages, newest first, from the local store (no network).
-Flags column: N unseen, D marked for deletion, B body stored, L only here
-(gone from the server).
+Flags column: N unseen, D marked for deletion, F flagged, B body stored,
+L only here (gone from the server).
 `
 
 // jsonMessage is one element of `popterm list --json`.
@@ -30,17 +31,22 @@ type jsonMessage struct {
 	Size     int64    `json:"size"`
 	Seen     bool     `json:"seen"`
 	Deleted  bool     `json:"deleted"`
+	Flagged  bool     `json:"flagged"`
 	Cached   bool     `json:"cached"`
 	OnServer bool     `json:"on_server"`
 }
 
-// cmdList runs `popterm list [--json] [--search WORDS] [--limit N]`.
+// listUsage is the synopsis of popterm list.
+const listUsage = "list [--account NAME] [--json] [--search WORDS] [--pattern PATTERN] [--limit N]"
+
+// cmdList runs `popterm list [--json] [--search WORDS] [--pattern PATTERN] [--limit N]`.
 func cmdList(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet(e, "list", "list [--account NAME] [--json] [--search WORDS] [--limit N]")
+	fs := newFlagSet(e, "list", listUsage)
 	asJSON := fs.Bool("json", false, "print one JSON array")
 	search := fs.String("search", "", "only messages containing all these words (subject, addresses, body)")
+	pat := fs.String("pattern", "", "only messages matching a limit pattern, as l in the reader (~f TEXT, ~s TEXT, ~d <7d, ~N, ~F, !, |; see docs/config.md)")
 	limit := fs.Int("limit", 0, "at most N messages (0: all)")
-	args, done, code := parseFlags(e, fs, args, "list [--account NAME] [--json] [--search WORDS] [--limit N]", listHelp)
+	args, done, code := parseFlags(e, fs, args, listUsage, listHelp)
 	if done {
 		return code
 	}
@@ -48,11 +54,31 @@ func cmdList(ctx context.Context, e *env, args []string) int {
 		return fail(e, exitUsage, "--limit must be 0 or more")
 	}
 	words := strings.TrimSpace(strings.Join(append([]string{*search}, args...), " "))
+	var limitPattern *pattern.Pattern
+	if *pat != "" {
+		p, err := pattern.Parse(*pat, time.Now())
+		if err != nil {
+			return fail(e, exitUsage, "--pattern: %s", message.SanitizeLine(err.Error()))
+		}
+		limitPattern = p
+	}
 	s, code := openAccount(e, "", storeRead)
 	if s == nil {
 		return code
 	}
 	defer s.Close()
+	if limitPattern != nil {
+		msgs, err := listMatching(ctx, s, words, limitPattern, *limit)
+		if err != nil {
+			return failErr(e, "list", err)
+		}
+		if *asJSON {
+			return printJSON(e, msgs)
+		}
+		maxID, _ := s.engine.MaxID(ctx)
+		printColumns(e.stdout, msgs, termWidth(e.stdout, 0), len(fmt.Sprint(maxID)))
+		return exitOK
+	}
 	if *asJSON {
 		msgs, err := s.engine.List(ctx, mailapi.Query{Search: words, Limit: *limit})
 		if err != nil {
@@ -64,6 +90,24 @@ func cmdList(ctx context.Context, e *env, args []string) int {
 		return failErr(e, "list", err)
 	}
 	return exitOK
+}
+
+// listMatching reads the messages that contain the words and match p, in
+// the list order, at most limit of them (0: all).
+func listMatching(ctx context.Context, s *session, words string, p *pattern.Pattern, limit int) ([]mailapi.Summary, error) {
+	msgs, err := s.engine.List(ctx, mailapi.Query{Search: words})
+	if err != nil {
+		return nil, err
+	}
+	match, err := s.engine.Filter(ctx, p, nil)
+	if err != nil {
+		return nil, err
+	}
+	msgs = slices.DeleteFunc(msgs, func(m mailapi.Summary) bool { return !match(&m) })
+	if limit > 0 && len(msgs) > limit {
+		msgs = msgs[:limit]
+	}
+	return msgs, nil
 }
 
 // firstPage is how many rows plain list prints before it reads the rest.
@@ -116,7 +160,7 @@ func printJSON(e *env, msgs []mailapi.Summary) int {
 		j := jsonMessage{
 			ID: m.ID, UIDL: message.SanitizeLine(m.UIDL), From: message.SanitizeLine(m.From), To: make([]string, 0, len(m.To)),
 			Subject: message.SanitizeLine(m.Subject), Size: m.Size, Seen: m.Seen, Deleted: m.Deleted,
-			Cached: m.Cached, OnServer: m.OnServer,
+			Flagged: m.Flagged, Cached: m.Cached, OnServer: m.OnServer,
 		}
 		for _, t := range m.To {
 			j.To = append(j.To, message.SanitizeLine(t))
@@ -138,18 +182,21 @@ func printJSON(e *env, msgs []mailapi.Summary) int {
 
 // flags is the list's flag column for m.
 func flags(m mailapi.Summary) string {
-	f := []byte("----")
+	f := []byte("-----")
 	if !m.Seen {
 		f[0] = 'N'
 	}
 	if m.Deleted {
 		f[1] = 'D'
 	}
+	if m.Flagged {
+		f[2] = 'F'
+	}
 	if m.Cached {
-		f[2] = 'B'
+		f[3] = 'B'
 	}
 	if !m.OnServer {
-		f[3] = 'L'
+		f[4] = 'L'
 	}
 	return string(f)
 }
@@ -165,7 +212,7 @@ func printColumns(w io.Writer, msgs []mailapi.Summary, width, idWidth int) {
 	// terminal, between 8 and 24 columns; the subject gets the rest.
 	fromWidth := 24
 	if width > 0 {
-		fixed := idWidth + len(" ---- 2006-01-02 15:04 123456    ")
+		fixed := idWidth + len(" ----- 2006-01-02 15:04 123456    ")
 		fromWidth = min(24, max(8, (width-fixed)*2/5))
 	}
 	for _, m := range msgs {

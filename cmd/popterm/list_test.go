@@ -65,7 +65,7 @@ func TestListJSONFields(t *testing.T) {
 	if len(raw) != 4 {
 		t.Fatalf("%d entries", len(raw))
 	}
-	want := []string{"cached", "date", "deleted", "from", "id", "on_server", "seen", "size", "subject", "to", "uidl"}
+	want := []string{"cached", "date", "deleted", "flagged", "from", "id", "on_server", "seen", "size", "subject", "to", "uidl"}
 	ids := map[float64]bool{}
 	for _, m := range raw {
 		if got := slices.Sorted(maps.Keys(m)); !slices.Equal(got, want) {
@@ -87,7 +87,7 @@ func TestListJSONFields(t *testing.T) {
 		if size, ok := m["size"].(float64); !ok || size <= 0 {
 			t.Errorf("size = %v", m["size"])
 		}
-		for _, k := range []string{"seen", "deleted", "cached", "on_server"} {
+		for _, k := range []string{"seen", "deleted", "flagged", "cached", "on_server"} {
 			if _, ok := m[k].(bool); !ok {
 				t.Errorf("%s is %T, want a boolean", k, m[k])
 			}
@@ -178,5 +178,67 @@ func TestListInTwoParts(t *testing.T) {
 				t.Fatalf("--limit %d: columns move at line %d:\n%s\n%s", limit, i, lines[0], l)
 			}
 		}
+	}
+}
+
+// A flag set in the reader shows in list --json and in the F column; a sync
+// keeps it.
+func TestListShowsFlagged(t *testing.T) {
+	c := newCLI(t, "", hostileMails()[:2]...)
+	c.must("sync")
+	var b strings.Builder
+	s, code := openAccount(&env{configPath: c.config, stderr: &b}, "", storeWrite)
+	if s == nil {
+		t.Fatalf("open: %d %s", code, b.String())
+	}
+	msgs := c.list()
+	if err := s.engine.MarkFlagged(t.Context(), []int64{msgs[1].ID}, true); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	c.must("sync")
+	msgs = c.list()
+	if msgs[0].Flagged || !msgs[1].Flagged {
+		t.Fatalf("flagged: %v, %v; want the second only", msgs[0].Flagged, msgs[1].Flagged)
+	}
+	lines := strings.Split(strings.TrimSpace(c.must("list")), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[1], " N-FB- ") || !strings.Contains(lines[0], " N--B- ") {
+		t.Errorf("flag column:\n%s", strings.Join(lines, "\n"))
+	}
+}
+
+// list --pattern uses the reader's limit patterns; a bad one is a usage
+// error that points at the bad part.
+func TestListPattern(t *testing.T) {
+	c := newCLI(t, "", hostileMails()...)
+	c.must("sync")
+	uidls := func(pat string) []string {
+		var out []string
+		for _, m := range c.list("--pattern", pat) {
+			out = append(out, m.UIDL)
+		}
+		return out
+	}
+	if got := uidls("~f alice"); !slices.Equal(got, []string{"1"}) {
+		t.Errorf("~f alice: %v", got)
+	}
+	if got := uidls("~f example.org !~f alice"); !slices.Equal(got, []string{"4", "2"}) {
+		t.Errorf("~f example.org !~f alice: %v", got)
+	}
+	if got := uidls("~s plain | ~f yamada ~N"); !slices.Equal(got, []string{"3", "1"}) {
+		t.Errorf("or: %v", got)
+	}
+	if got := uidls("~d 2026-01-02 ~z <1K"); len(got) != 4 {
+		t.Errorf("date and size: %v", got)
+	}
+	if got := uidls("plain"); !slices.Equal(got, []string{"1"}) {
+		t.Errorf("a plain word searches: %v", got)
+	}
+	if out := c.must("list", "--pattern", "~f alice"); !strings.Contains(out, "1 plain subject") || strings.Count(out, "\n") != 1 {
+		t.Errorf("columns: %q", out)
+	}
+	code, _, stderr := c.run("list", "--pattern", "~f alice ~x")
+	if code != exitUsage || !strings.Contains(stderr, "~x at column 10: unknown pattern ~x") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("bad pattern: %d %q", code, stderr)
 	}
 }

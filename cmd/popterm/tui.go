@@ -8,7 +8,6 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -46,10 +45,6 @@ func runUI(ctx context.Context, e *env) int {
 	return startReader(ctx, e, cfg, e.account, mailbox.Credentials{})
 }
 
-// checkEvery is how often the reader checks for new mail after a sync (a
-// sync that never deletes; the engine honours the server's LOGIN-DELAY).
-const checkEvery = 10 * time.Minute
-
 // startReader opens the account's store and engine and runs the Bubble Tea
 // reader until the user quits. The demo calls it with its own config and
 // in-memory credentials; empty creds mean password_cmd or the keyring.
@@ -69,11 +64,12 @@ func startReader(ctx context.Context, e *env, cfg *config.Config, account string
 		Account:     first,
 		Accounts:    cfg.AccountNames(),
 		OpenAccount: r.open,
+		Counts:      func(name string) (mailbox.Stats, error) { return accountCounts(uiCtx, cfg, name) },
+		OpenFolder:  openFolder,
 		SetPassword: r.setPassword,
 		UI:          cfg.UI,
 		Keys:        cfg.Keys,
 		NoColor:     os.Getenv("NO_COLOR") != "",
-		CheckEvery:  checkEvery,
 	})
 	p := tea.NewProgram(model, tea.WithContext(uiCtx), tea.WithInput(e.stdin), tea.WithOutput(e.stdout))
 	final, runErr := p.Run()
@@ -134,7 +130,8 @@ func (r *reader) open(name string) (ui.Account, error) {
 		notices = append(notices, message.SanitizeLine(w))
 	}
 	r.mu.Unlock()
-	return ui.Account{Name: s.acct.Name, Engine: s.engine, ReadOnly: s.engine.ReadOnly(), Notice: strings.Join(notices, " ")}, nil
+	return ui.Account{Name: s.acct.Name, Engine: s.engine, ReadOnly: s.engine.ReadOnly(), Notice: strings.Join(notices, " "),
+		CheckEvery: s.acct.CheckInterval}, nil
 }
 
 // credentials are, in order: a password typed in the reader, the demo's

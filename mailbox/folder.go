@@ -1,0 +1,222 @@
+package mailbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/popterm/popterm/cache"
+	"github.com/popterm/popterm/message"
+	"github.com/popterm/popterm/pattern"
+)
+
+// ErrFolderReadOnly is returned for changes to a local folder's messages:
+// the reader shows local folders read-only.
+var ErrFolderReadOnly = errors.New("local folders are read-only here: open the folder in a Maildir tool to change it")
+
+// Folder is a local folder of the account (a Maildir++ folder of its
+// store) opened for reading, with the same methods the reader uses on an
+// Engine. Its messages are numbered by their position in the folder, in
+// file-name order, at the time of the last List.
+type Folder struct {
+	name  string
+	dir   string
+	store *cache.Store // for the other folders' paths only
+
+	mu   sync.Mutex
+	msgs []cache.FolderMessage
+}
+
+// OpenFolder opens the local folder name of the account for reading.
+func (e *Engine) OpenFolder(name string) (*Folder, error) {
+	dir, err := e.store.FolderPath(name)
+	if err != nil {
+		return nil, classified(err)
+	}
+	return openFolder(e.store, name, dir)
+}
+
+func openFolder(store *cache.Store, name, dir string) (*Folder, error) {
+	if _, err := os.Stat(dir); err != nil {
+		return nil, classified(fmt.Errorf("open folder %s: %w", name, err))
+	}
+	return &Folder{name: name, dir: dir, store: store}, nil
+}
+
+// OpenFolder opens another local folder of the same account.
+func (f *Folder) OpenFolder(name string) (*Folder, error) {
+	dir, err := f.store.FolderPath(name)
+	if err != nil {
+		return nil, classified(err)
+	}
+	return openFolder(f.store, name, dir)
+}
+
+// Name is the folder's name.
+func (f *Folder) Name() string { return f.name }
+
+// List reads the folder (again) and returns its messages newest first;
+// q.Search keeps those whose subject, sender or recipients contain every
+// word, ignoring case.
+func (f *Folder) List(ctx context.Context, q Query) ([]Summary, error) {
+	msgs, err := cache.ReadFolder(f.dir)
+	if err != nil {
+		return nil, classified(err)
+	}
+	f.mu.Lock()
+	f.msgs = msgs
+	f.mu.Unlock()
+	words := strings.Fields(strings.ToLower(q.Search))
+	var out []Summary
+	for _, m := range msgs {
+		hay := strings.ToLower(m.Subject + " " + m.From + " " + strings.Join(m.To, " ") + " " + strings.Join(m.Cc, " "))
+		if !containsAll(hay, words) {
+			continue
+		}
+		out = append(out, summary(m.Message))
+	}
+	sortNewest(out)
+	if q.Offset > 0 {
+		out = out[min(q.Offset, len(out)):]
+	}
+	if q.Limit > 0 && len(out) > q.Limit {
+		out = out[:q.Limit]
+	}
+	return out, nil
+}
+
+func containsAll(hay string, words []string) bool {
+	for _, w := range words {
+		if !strings.Contains(hay, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// Stats counts the folder's messages (reading it again: the reader asks
+// for the counts and the list at the same time).
+func (f *Folder) Stats(ctx context.Context) (Stats, error) {
+	msgs, err := cache.ReadFolder(f.dir)
+	if err != nil {
+		return Stats{}, classified(err)
+	}
+	st := Stats{Total: len(msgs), Cached: len(msgs)}
+	for _, m := range msgs {
+		if !m.Seen {
+			st.Unseen++
+		}
+		if m.Deleted {
+			st.Deleted++
+		}
+	}
+	return st, nil
+}
+
+// Sync has nothing to do: a local folder has no server.
+func (f *Folder) Sync(ctx context.Context, opts SyncOptions) (Result, error) {
+	return Result{}, f.noServer()
+}
+
+// Commit has nothing to do: a local folder has no server.
+func (f *Folder) Commit(ctx context.Context, progress func(Progress)) (CommitResult, error) {
+	return CommitResult{}, f.noServer()
+}
+
+func (f *Folder) noServer() error {
+	return &Error{Kind: KindOther, Msg: fmt.Sprintf("folder %s is local: there is no server to sync with", f.name)}
+}
+
+// path is the file of message id.
+func (f *Folder) path(id int64) (cache.FolderMessage, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if id < 1 || id > int64(len(f.msgs)) {
+		return cache.FolderMessage{}, &Error{Kind: KindNotFound, Msg: fmt.Sprintf("no message %d in folder %s", id, f.name)}
+	}
+	return f.msgs[id-1], nil
+}
+
+// Body opens a message's file.
+func (f *Folder) Body(ctx context.Context, id int64) (io.ReadCloser, error) {
+	m, err := f.path(id)
+	if err != nil {
+		return nil, err
+	}
+	rc, err := os.Open(m.Path)
+	if err != nil {
+		return nil, classified(fmt.Errorf("open message %d of folder %s: %w", id, f.name, err))
+	}
+	return rc, nil
+}
+
+// Open renders a message (its Seen flag is left as it is).
+func (f *Folder) Open(ctx context.Context, id int64, opts message.Options) (*message.Message, error) {
+	rc, err := f.Body(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	m, err := message.Parse(rc, opts)
+	if err != nil {
+		return nil, classified(fmt.Errorf("read message %d of folder %s: %w", id, f.name, err))
+	}
+	return m, nil
+}
+
+// MarkDeleted is refused: ErrFolderReadOnly.
+func (f *Folder) MarkDeleted(ctx context.Context, ids []int64, deleted bool) error {
+	return classified(ErrFolderReadOnly)
+}
+
+// MarkFlagged is refused: ErrFolderReadOnly.
+func (f *Folder) MarkFlagged(ctx context.Context, ids []int64, flagged bool) error {
+	return classified(ErrFolderReadOnly)
+}
+
+// MarkSeen is refused: ErrFolderReadOnly.
+func (f *Folder) MarkSeen(ctx context.Context, ids []int64, seen bool) error {
+	return classified(ErrFolderReadOnly)
+}
+
+// LastSync is zero: a folder never syncs.
+func (f *Folder) LastSync() time.Time { return time.Time{} }
+
+// Close releases nothing.
+func (f *Folder) Close() error { return nil }
+
+// Save copies messages of the folder, as Engine.Save does.
+func (f *Folder) Save(ctx context.Context, ids []int64, target string) (string, error) {
+	where, err := save(ctx, f, f.store.FolderPath, ids, target)
+	return where, classified(err)
+}
+
+func (f *Folder) row(id int64) (cache.Message, error) {
+	m, err := f.path(id)
+	return m.Message, err
+}
+
+func (f *Folder) body(ctx context.Context, id int64) (io.ReadCloser, error) { return f.Body(ctx, id) }
+
+// Folders lists the account's local folders.
+func (f *Folder) Folders() ([]string, error) {
+	names, err := f.store.Folders()
+	return names, classified(err)
+}
+
+// Filter matches the folder's messages against a pattern; ~b and plain
+// words search subjects and addresses (a folder has no full-text index).
+func (f *Folder) Filter(ctx context.Context, p *pattern.Pattern, tagged func(id int64) bool) (func(*Summary) bool, error) {
+	return pattern.Filter(ctx, f.List, p, tagged)
+}
+
+// sortNewest puts rows in the list order (Summary.CompareNewest).
+func sortNewest(rows []Summary) {
+	slices.SortFunc(rows, func(a, b Summary) int { return a.CompareNewest(&b) })
+}
