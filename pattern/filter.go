@@ -3,7 +3,6 @@ package pattern
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/popterm/popterm/mailapi"
@@ -32,7 +31,7 @@ func Filter(ctx context.Context, list Lister, p *Pattern, tagged func(id int64) 
 	return func(r *mailapi.Summary) bool {
 		f := Fields{
 			From:        r.From,
-			To:          strings.Join(append(append([]string(nil), r.To...), r.Cc...), "\n"),
+			To:          recipients(r),
 			Subject:     r.Subject,
 			Date:        time.UnixMilli(r.SortKey()), // a message without a Date: when it was stored
 			Size:        r.Size,
@@ -44,4 +43,12 @@ func Filter(ctx context.Context, list Lister, p *Pattern, tagged func(id int64) 
 		}
 		return p.Match(&f, func(text string) bool { return found[text][r.ID] })
 	}, nil
+}
+
+// recipients are a row's To and Cc addresses.
+func recipients(r *mailapi.Summary) []string {
+	if len(r.Cc) == 0 {
+		return r.To
+	}
+	return append(append(make([]string, 0, len(r.To)+len(r.Cc)), r.To...), r.Cc...)
 }

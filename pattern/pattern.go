@@ -31,7 +31,7 @@ import (
 // Fields is what a pattern looks at in one message.
 type Fields struct {
 	From    string    // the sender as shown, with address
-	To      string    // every recipient (To and Cc)
+	To      []string  // every recipient (To and Cc)
 	Subject string    //
 	Date    time.Time // the message's date, else when it was stored
 	Size    int64     // bytes
@@ -150,16 +150,18 @@ func (n *node) match(f *Fields, found func(string) bool) bool {
 	case opNot:
 		return !n.kids[0].match(f, found)
 	case opText:
-		var hay string
 		switch n.field {
 		case 'f':
-			hay = f.From
+			return containsFold(f.From, n.text)
 		case 't':
-			hay = f.To
-		case 's':
-			hay = f.Subject
+			for _, to := range f.To {
+				if containsFold(to, n.text) {
+					return true
+				}
+			}
+			return false
 		}
-		return strings.Contains(strings.ToLower(hay), n.text)
+		return containsFold(f.Subject, n.text)
 	case opSearch:
 		return found != nil && found(n.text)
 	case opDate:
@@ -371,4 +373,37 @@ func argName(letter rune) string {
 		return "a size (>1M, <10K, 1K..5M)"
 	}
 	return "text"
+}
+
+// containsFold reports whether hay contains the lowercased needle, ignoring
+// case; ASCII text is compared without allocating.
+func containsFold(hay, needle string) bool {
+	if !isASCII(hay) || !isASCII(needle) {
+		return strings.Contains(strings.ToLower(hay), needle)
+	}
+	for i := 0; i+len(needle) <= len(hay); i++ {
+		j := 0
+		for ; j < len(needle); j++ {
+			c := hay[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != needle[j] {
+				break
+			}
+		}
+		if j == len(needle) {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

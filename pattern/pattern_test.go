@@ -12,11 +12,11 @@ var now = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
 // msgs are the messages every case matches against, by name.
 var msgs = map[string]Fields{
-	"alice": {From: "Alice Martin <alice@example.org>", To: "bob@example.com", Subject: "Lunch on Friday?",
+	"alice": {From: "Alice Martin <alice@example.org>", To: []string{"bob@example.com"}, Subject: "Lunch on Friday?",
 		Date: now.Add(-2 * time.Hour), Size: 2300, New: true},
-	"invoice": {From: "Dave <dave@example.com>", To: "Accounts <acc@example.org>\nme@example.com", Subject: "Invoice 2026-117",
+	"invoice": {From: "Dave <dave@example.com>", To: []string{"Accounts <acc@example.org>", "me@example.com"}, Subject: "Invoice 2026-117",
 		Date: time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC), Size: 3 << 20, Flagged: true, Attachments: true},
-	"old": {From: "Eve <eve@example.com>", To: "me@example.com", Subject: "Old thread",
+	"old": {From: "Eve <eve@example.com>", To: []string{"me@example.com"}, Subject: "Old thread",
 		Date: time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC), Size: 700, Deleted: true, Tagged: true},
 }
 
