@@ -34,10 +34,11 @@ type jsonMessage struct {
 	Flagged  bool     `json:"flagged"`
 	Cached   bool     `json:"cached"`
 	OnServer bool     `json:"on_server"`
+	Account  string   `json:"account,omitempty"` // --all-accounts only
 }
 
 // listUsage is the synopsis of popterm list.
-const listUsage = "list [--account NAME] [--json] [--search WORDS] [--pattern PATTERN] [--limit N]"
+const listUsage = "list [--account NAME | --all-accounts] [--json] [--search WORDS] [--pattern PATTERN] [--limit N]"
 
 // cmdList runs `popterm list [--json] [--search WORDS] [--pattern PATTERN] [--limit N]`.
 func cmdList(ctx context.Context, e *env, args []string) int {
@@ -46,6 +47,7 @@ func cmdList(ctx context.Context, e *env, args []string) int {
 	search := fs.String("search", "", "only messages containing all these words (subject, addresses, body)")
 	pat := fs.String("pattern", "", "only messages matching a limit pattern, as l in the reader (~f TEXT, ~s TEXT, ~d <7d, ~N, ~F, !, |; see docs/config.md)")
 	limit := fs.Int("limit", 0, "at most N messages (0: all)")
+	all := fs.Bool("all-accounts", false, "every account's messages in one list, with an account column")
 	args, done, code := parseFlags(e, fs, args, listUsage, listHelp)
 	if done {
 		return code
@@ -61,6 +63,9 @@ func cmdList(ctx context.Context, e *env, args []string) int {
 			return fail(e, exitUsage, "--pattern: %s", message.SanitizeLine(err.Error()))
 		}
 		limitPattern = p
+	}
+	if *all {
+		return listAllAccounts(ctx, e, words, limitPattern, *limit, *asJSON)
 	}
 	s, code := openAccount(e, "", storeRead)
 	if s == nil {
@@ -92,18 +97,20 @@ func cmdList(ctx context.Context, e *env, args []string) int {
 	return exitOK
 }
 
-// listMatching reads the messages that contain the words and match p, in
-// the list order, at most limit of them (0: all).
+// listMatching reads the messages that contain the words and match p (nil:
+// all), in the list order, at most limit of them (0: all).
 func listMatching(ctx context.Context, s *session, words string, p *pattern.Pattern, limit int) ([]mailapi.Summary, error) {
 	msgs, err := s.engine.List(ctx, mailapi.Query{Search: words})
 	if err != nil {
 		return nil, err
 	}
-	match, err := s.engine.Filter(ctx, p, nil)
-	if err != nil {
-		return nil, err
+	if p != nil {
+		match, err := s.engine.Filter(ctx, p, nil)
+		if err != nil {
+			return nil, err
+		}
+		msgs = slices.DeleteFunc(msgs, func(m mailapi.Summary) bool { return !match(&m) })
 	}
-	msgs = slices.DeleteFunc(msgs, func(m mailapi.Summary) bool { return !match(&m) })
 	if limit > 0 && len(msgs) > limit {
 		msgs = msgs[:limit]
 	}
@@ -154,9 +161,13 @@ func printList(ctx context.Context, e *env, s *session, words string, limit int)
 }
 
 // printJSON prints msgs as one JSON array ([] when empty).
-func printJSON(e *env, msgs []mailapi.Summary) int {
+func printJSON(e *env, msgs []mailapi.Summary) int { return printJSONAccounts(e, msgs, nil) }
+
+// printJSONAccounts is printJSON with each message's account (accounts[i],
+// when accounts is not nil).
+func printJSONAccounts(e *env, msgs []mailapi.Summary, accounts []string) int {
 	out := make([]jsonMessage, 0, len(msgs))
-	for _, m := range msgs {
+	for i, m := range msgs {
 		j := jsonMessage{
 			ID: m.ID, UIDL: message.SanitizeLine(m.UIDL), From: message.SanitizeLine(m.From), To: make([]string, 0, len(m.To)),
 			Subject: message.SanitizeLine(m.Subject), Size: m.Size, Seen: m.Seen, Deleted: m.Deleted,
@@ -164,6 +175,9 @@ func printJSON(e *env, msgs []mailapi.Summary) int {
 		}
 		for _, t := range m.To {
 			j.To = append(j.To, message.SanitizeLine(t))
+		}
+		if accounts != nil {
+			j.Account = message.SanitizeLine(accounts[i])
 		}
 		if !m.Date.IsZero() {
 			d := m.Date.Format(time.RFC3339)

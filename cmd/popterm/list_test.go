@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/popterm/popterm/mailapi"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -240,5 +241,32 @@ func TestListPattern(t *testing.T) {
 	code, _, stderr := c.run("list", "--pattern", "~f alice ~x")
 	if code != exitUsage || !strings.Contains(stderr, "~x at column 10: unknown pattern ~x") || strings.Count(stderr, "\n") != 1 {
 		t.Errorf("bad pattern: %d %q", code, stderr)
+	}
+}
+
+// list --all-accounts: every account's messages in the one list order,
+// with the account named in a column and in JSON.
+func TestListAllAccounts(t *testing.T) {
+	home := pop3test.NewTest(t, pop3test.Config{Maildrop: pop3test.NewMaildrop(
+		mailFrom("7", "Hana <hana@example.jp>", "home newest"))})
+	extra := accountTOML("home", home.Addr(), pop3test.DefaultUser, "echo "+pop3test.DefaultPassword, filepath.Join(t.TempDir(), "home"))
+	c := newCLI(t, extra, hostileMails()[:2]...)
+	c.must("sync")
+	c.must("sync", "--account", "home")
+	msgs := c.list("--all-accounts")
+	var got []string
+	for _, m := range msgs {
+		got = append(got, m.Account+":"+m.UIDL)
+	}
+	// Dates 15:0<uid>:05: home's 7 is the newest.
+	if want := []string{"home:7", "test:2", "test:1"}; !slices.Equal(got, want) {
+		t.Fatalf("all accounts %v, want %v", got, want)
+	}
+	if one := c.list(); len(one) != 2 || one[0].Account != "" {
+		t.Errorf("one account: %+v", one)
+	}
+	out := c.must("list", "--all-accounts", "--pattern", "~f hana")
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 1 || !strings.HasPrefix(lines[0], "home ") || !strings.Contains(lines[0], "home newest") {
+		t.Errorf("columns:\n%s", out)
 	}
 }

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/popterm/popterm/mailapi"
+	"github.com/popterm/popterm/message"
+	"github.com/popterm/popterm/pattern"
+)
+
+// accountRow is a message of one of several accounts.
+type accountRow struct {
+	account string
+	mailapi.Summary
+}
+
+// listAllAccounts prints every account's messages in one list, in the one
+// list order (ties across accounts by account name), with an account
+// column (and "account" in JSON).
+func listAllAccounts(ctx context.Context, e *env, words string, p *pattern.Pattern, limit int, asJSON bool) int {
+	cfg, code, err := loadConfig(e)
+	if err != nil {
+		return fail(e, code, "%v", err)
+	}
+	var rows []accountRow
+	for _, name := range cfg.AccountNames() {
+		s, code := openConfigAccount(e, cfg, name, storeRead)
+		if s == nil {
+			return code
+		}
+		msgs, err := listMatching(ctx, s, words, p, 0)
+		s.Close()
+		if err != nil {
+			return failErr(e, "list "+name, err)
+		}
+		for _, m := range msgs {
+			rows = append(rows, accountRow{account: name, Summary: m})
+		}
+	}
+	slices.SortFunc(rows, func(a, b accountRow) int {
+		// The list order by time; IDs are per account, so equal times go
+		// by account first.
+		if c := mailapi.CompareNewest(a.SortKey(), 0, b.SortKey(), 0); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.account, b.account); c != 0 {
+			return c
+		}
+		return a.CompareNewest(&b.Summary)
+	})
+	if limit > 0 && len(rows) > limit {
+		rows = rows[:limit]
+	}
+	msgs := make([]mailapi.Summary, len(rows))
+	accounts := make([]string, len(rows))
+	for i, r := range rows {
+		msgs[i], accounts[i] = r.Summary, r.account
+	}
+	if asJSON {
+		return printJSONAccounts(e, msgs, accounts)
+	}
+	printAccountColumns(e.stdout, msgs, accounts, termWidth(e.stdout, 0))
+	return exitOK
+}
+
+// printAccountColumns prints the columns of printColumns after an account
+// column.
+func printAccountColumns(w io.Writer, msgs []mailapi.Summary, accounts []string, width int) {
+	accW := 0
+	for _, a := range accounts {
+		accW = max(accW, len(message.SanitizeLine(a)))
+	}
+	var b strings.Builder
+	printColumns(&b, msgs, max(width-accW-1, 0), 0)
+	lines := strings.SplitAfter(b.String(), "\n")
+	for i, a := range accounts {
+		if i < len(lines) {
+			fmt.Fprintf(w, "%-*s %s", accW, message.SanitizeLine(a), lines[i])
+		}
+	}
+}
