@@ -88,6 +88,7 @@ type App struct {
 	baseAccount   string                   // the account whose folder is shown
 	folderNames   []string                 // the folder switcher's list, Inbox first
 	folderSel     int                      // the folder switcher's selection
+	unified       *unifiedEngine           // U: every account in one list; nil otherwise
 }
 
 // New builds the reader. Its only I/O is reading the desktop's download

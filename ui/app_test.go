@@ -539,9 +539,12 @@ func TestHelpScrollsInSmallWindow(t *testing.T) {
 	if s := h.screen(); strings.Contains(s, "State column") || !strings.Contains(s, "j/k/space scroll") {
 		t.Fatalf("small help:\n%s", s)
 	}
-	h.keys("space", "space", "space", "space", "space", "space", "space", "space", "j")
+	for i := 0; i < 30; i++ { // to the end, however long the help grows
+		h.keys("space")
+	}
+	h.keys("j")
 	s := h.screen()
-	if h.m.screen != screenHelp || !strings.Contains(s, "undelete, up.") {
+	if h.m.screen != screenHelp || !strings.Contains(s, "up.") {
 		t.Fatalf("help did not scroll to its end:\n%s", s)
 	}
 	h.keys("space", "-", "k")
@@ -595,7 +598,7 @@ func TestKeyOverride(t *testing.T) {
 
 func TestActionsDocumented(t *testing.T) {
 	acts := Actions()
-	if len(acts) != 37 || !slices.IsSorted(acts) {
+	if len(acts) != 38 || !slices.IsSorted(acts) {
 		t.Fatalf("actions %v", acts)
 	}
 	km := DefaultKeyMap()

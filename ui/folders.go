@@ -125,7 +125,7 @@ func (m App) folderOpened(msg folderOpenedMsg) (tea.Model, tea.Cmd) {
 	}
 	nm, cmd := m.accountOpened(accountOpenedMsg{acct: msg.acct})
 	app := nm.(App)
-	app.folder, app.baseAccount = msg.folder, msg.base
+	app.folder, app.baseAccount, app.unified = msg.folder, msg.base, nil
 	return app, cmd
 }
 

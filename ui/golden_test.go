@@ -98,6 +98,7 @@ func TestGoldenScreens(t *testing.T) {
 			h.send(pipedMsg{command: "wc -l", out: []byte("      42\n\x1b[31mred\x1b[0m line\n")})
 		}},
 		{name: "folders", eng: newFake, keys: []string{"c"}},
+		{name: "unified", eng: newFake, keys: []string{"U"}},
 		{name: "limit_error", eng: newFake, keys: []string{"l", "type:~s (lunch", "enter"}},
 		{name: "index_search", eng: newFake, keys: []string{"/", "type:week"}},
 		{name: "confirm_quit", eng: newFake, keys: []string{"d", "d", "q"}},
@@ -126,6 +127,14 @@ func TestGoldenScreens(t *testing.T) {
 				h := newHarness(t, sc.eng(), func(o *Options) {
 					o.UI.DownloadDir = "/home/user/Downloads"
 					o.OpenFolder = func(Engine, string) (Engine, error) { return newFake(), nil }
+					if sc.name == "unified" {
+						o.Accounts = []string{"work", "home"}
+						o.OpenAccount = func(name string) (Account, error) {
+							f := newFake()
+							f.rows = f.rows[2:4]
+							return Account{Name: name, Engine: f}, nil
+						}
+					}
 				})
 				h.send(tea.WindowSizeMsg{Width: sz.w, Height: sz.h})
 				h.keys(sc.keys...)

@@ -28,6 +28,7 @@ type indexModel struct {
 	threads bool
 	reverse bool // O: the sort order reversed
 
+	accountOf func(id int64) string       // the unified view's account of a row; nil: one account
 	limit     func(*mailapi.Summary) bool // l: only rows it accepts; nil shows all
 	limitText string                      // the pattern, for the status bar
 
@@ -221,7 +222,7 @@ func (m *indexModel) resort() {
 }
 
 // columns are the cell widths of a row.
-type columns struct{ state, date, sender, size, subject int }
+type columns struct{ state, account, date, sender, size, subject int }
 
 func (m indexModel) columns() columns {
 	c := columns{state: len(stateLegend), date: 10, size: 5}
@@ -237,8 +238,12 @@ func (m indexModel) columns() columns {
 			c.date = len("Jan 02")
 		}
 	}
+	c.account = m.accountWidth()
 	// one leading space and a space after each column but the subject
-	c.subject = max(m.width-1-c.state-c.date-c.sender-c.size-4, 0)
+	c.subject = max(m.width-1-c.state-c.date-c.sender-c.size-4-c.account, 0)
+	if c.account > 0 {
+		c.subject-- // the space after the account column
+	}
 	if c.size == 0 {
 		c.subject++ // no size column, no space after it
 	}
@@ -273,7 +278,7 @@ func (m indexModel) View() string {
 	}
 	c := m.columns()
 	var b strings.Builder
-	title := " " + cell("", c.state) + cell("Date", c.date) + cell("From", c.sender) +
+	title := " " + cell("", c.state) + cell("Account", c.account) + cell("Date", c.date) + cell("From", c.sender) +
 		cell("Size", c.size) + fit("Subject ("+m.orderName()+")", c.subject)
 	b.WriteString(m.styles.ColumnHeader.Render(fit(title, m.width)))
 	lines := 1
@@ -321,7 +326,7 @@ func (m indexModel) row(pos int, c columns, now time.Time) string {
 		subject = strings.Repeat("  ", min(m.depth[pos]-1, 8)) + "↳ " + subject
 	}
 	size := formatSize(r.Size)
-	rest := cell(formatDate(r.Date, now, m.loc, m.dateLayout()), c.date) +
+	rest := cell(m.accountName(r.ID), c.account) + cell(formatDate(r.Date, now, m.loc, m.dateLayout()), c.date) +
 		cell(message.SanitizeLine(sender), c.sender) +
 		cell(strings.Repeat(" ", max(c.size-len(size), 0))+size, c.size) +
 		fit(subject, c.subject)

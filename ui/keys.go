@@ -47,6 +47,7 @@ type KeyMap struct {
 	Pipe       key.Binding // pipe the raw message to a command
 	OpenLink   key.Binding // pager: open a numbered link
 	Folders    key.Binding // the folder switcher: Inbox and local folders
+	Unified    key.Binding // every account in one list
 }
 
 // binding builds one binding whose help shows its keys.
@@ -109,6 +110,7 @@ func DefaultKeyMap() KeyMap {
 		Pipe:        binding("pipe to a command", "|"),
 		OpenLink:    binding("open link N", "o"),
 		Folders:     binding("folders", "c"),
+		Unified:     binding("all accounts in one list", "U"),
 	}
 }
 
@@ -128,6 +130,7 @@ func (k *KeyMap) actions() map[string]*key.Binding {
 		"next_new": &k.NextNew, "reverse": &k.Reverse, "tag": &k.Tag,
 		"tag_pattern": &k.TagPattern, "tag_prefix": &k.TagPrefix,
 		"pipe": &k.Pipe, "open_link": &k.OpenLink, "folders": &k.Folders,
+		"unified": &k.Unified,
 	}
 }
 
@@ -136,7 +139,7 @@ func (k *KeyMap) actions() map[string]*key.Binding {
 // search, sort, threads, accounts, help, quit, exit, back, next_message,
 // prev_message, headers, attachments, find, find_next, save, interrupt,
 // flag, toggle_new, limit, next_new, reverse, tag, tag_pattern, tag_prefix,
-// pipe, open_link, folders.
+// pipe, open_link, folders, unified.
 // Keys are written as Bubble Tea names them: "j", "J", "ctrl+d", "enter",
 // "esc", "space", "pgdown", "up", "f1".
 func Actions() []string {
@@ -197,7 +200,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown},
 		{k.Open, k.Delete, k.Undelete, k.Flag, k.ToggleNew, k.Sync, k.Search, k.Limit},
 		{k.NextNew, k.Sort, k.Reverse, k.Threads, k.Tag, k.TagPattern, k.TagPrefix},
-		{k.Save, k.Pipe, k.Folders, k.Accounts, k.Help, k.Quit, k.Exit},
+		{k.Save, k.Pipe, k.Folders, k.Accounts, k.Unified, k.Help, k.Quit, k.Exit},
 	}
 }
 

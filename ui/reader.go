@@ -15,6 +15,10 @@ func (m App) readerKey(k tea.KeyPressMsg) (_ tea.Model, _ tea.Cmd, handled bool)
 	if m.folderRefuses(k) {
 		return m, nil, true
 	}
+	if m.unified != nil && m.screen == screenIndex && (key.Matches(k, m.keys.Accounts) || key.Matches(k, m.keys.Folders) || accountNumber(k) > 0) {
+		m.status.Notify("Every account is shown: U goes back to one account first.")
+		return m, nil, true
+	}
 	if m.tagNext && m.screen == screenIndex {
 		nm, cmd := m.tagPrefix(k)
 		return nm, cmd, true
@@ -68,6 +72,9 @@ func (m App) readerKey(k tea.KeyPressMsg) (_ tea.Model, _ tea.Cmd, handled bool)
 		m.tagNext = true
 		m.status.Notify(";: the next d, u, F, N, s or | applies to the " + plural(len(m.index.taggedIDs()), "tagged message") + ".")
 		return m, nil, true
+	case key.Matches(k, m.keys.Unified):
+		nm, cmd := m.toggleUnified()
+		return nm, cmd, true
 	case key.Matches(k, m.keys.Folders):
 		nm, cmd := m.askFolder()
 		return nm, cmd, true
@@ -184,9 +191,12 @@ func (m App) readerData(msg tea.Msg) (_ tea.Model, _ tea.Cmd, handled bool) {
 		nm, cmd := m.accountOpened(msg)
 		app := nm.(App)
 		if msg.err == nil {
-			app.folder, app.baseAccount = "", ""
+			app.folder, app.baseAccount, app.unified = "", "", nil
 		}
 		return app, cmd, true
+	case unifiedOpenedMsg:
+		nm, cmd := m.unifiedOpened(msg)
+		return nm, cmd, true
 	case folderOpenedMsg:
 		nm, cmd := m.folderOpened(msg)
 		return nm, cmd, true

@@ -53,6 +53,7 @@ func (m *indexModel) forgetTags() {
 func (m *indexModel) resetReader() {
 	m.tagged = map[int64]bool{}
 	m.limit, m.limitText = nil, ""
+	m.accountOf = nil
 }
 
 // tagPrefix is `;`: the next key's action applies to every tagged message.
