@@ -73,7 +73,7 @@ func (m App) syncNow() (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if n := m.status.Pending(); n > 0 && m.opts.UI.ConfirmCommit {
-		m.prompt = confirmPrompt(promptCommitSync, pendingQuestion(n), m.width)
+		m.prompt = confirmPrompt(promptCommitSync, m.pendingQuestion(n), m.width)
 		return m, nil
 	}
 	return m.startSync(true)
@@ -93,7 +93,7 @@ func (m App) quit() (tea.Model, tea.Cmd) {
 	if m.sync.phase == syncCommitting || m.sync.phase == syncQuitting {
 		return m, nil // already deleting, then quitting
 	}
-	m.prompt = confirmPrompt(promptCommitQuit, pendingQuestion(n), m.width)
+	m.prompt = confirmPrompt(promptCommitQuit, m.pendingQuestion(n), m.width)
 	return m, nil
 }
 

@@ -328,7 +328,12 @@ func (m App) handlePrompt(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// pendingQuestion is the commit confirmation for n marks.
-func pendingQuestion(n int) string {
-	return fmt.Sprintf("Delete %s on the server?", plural(n, "message"))
+// pendingQuestion is the commit confirmation for n marks; the unified
+// view names each account's share.
+func (m App) pendingQuestion(n int) string {
+	q := fmt.Sprintf("Delete %s on the server?", plural(n, "message"))
+	if shares := m.index.marksByAccount(); shares != "" {
+		q = fmt.Sprintf("Delete %s on the server (%s)?", plural(n, "message"), shares)
+	}
+	return q
 }

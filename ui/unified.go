@@ -341,3 +341,29 @@ func (m indexModel) accountName(id int64) string {
 	}
 	return message.SanitizeLine(m.accountOf(id))
 }
+
+// marksByAccount is "work 2, home 1": the deletion marks of each account
+// in the unified view ("" otherwise).
+func (m indexModel) marksByAccount() string {
+	if m.accountOf == nil {
+		return ""
+	}
+	counts := map[string]int{}
+	var names []string
+	for i := range m.rows {
+		if !m.rows[i].Deleted {
+			continue
+		}
+		a := m.accountName(m.rows[i].ID)
+		if counts[a] == 0 {
+			names = append(names, a)
+		}
+		counts[a]++
+	}
+	slices.Sort(names)
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = fmt.Sprintf("%s %d", n, counts[n])
+	}
+	return strings.Join(parts, ", ")
+}

@@ -61,7 +61,7 @@ func TestUnifiedView(t *testing.T) {
 		t.Errorf("a in the unified view: %q", text)
 	}
 	h.keys("q")
-	if !strings.Contains(h.screen(), "Delete 1 message on the server?") {
+	if !strings.Contains(h.screen(), "Delete 1 message on the server (home 1)?") {
 		t.Fatalf("q:\n%s", h.screen())
 	}
 	h.keys("y")
