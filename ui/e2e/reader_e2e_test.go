@@ -2,11 +2,14 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // list runs popterm list --json with the mailbox's config and home.
@@ -95,5 +98,62 @@ func TestFlagLimitSave(t *testing.T) {
 	}
 	if n := len(mb.subjects()); n != 5 {
 		t.Errorf("the server holds %d messages, want 5", n)
+	}
+}
+
+// U shows two Dovecot accounts in one list; marks go to each message's
+// account and q deletes on both servers' maildrops, after one question
+// naming each account's share.
+func TestUnifiedViewCommitsEachAccount(t *testing.T) {
+	mb := newMailbox(t)
+	const bob, bobPassword = "bob", "bob-secret-pw"
+	if err := mb.srv.AddUser(bob, bobPassword); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 2; i++ {
+		mb.srv.Deliver(bob, []byte(fmt.Sprintf("From: Carol <carol@example.org>\r\nTo: bob@example.org\r\n"+
+			"Subject: Home message %d\r\nDate: %s\r\n\r\nHome body %d.\r\n", i,
+			time.Date(2026, 11, 21, 9+i, 0, 0, 0, time.UTC).Format(time.RFC1123Z), i)))
+	}
+	pw := filepath.Join(mb.home, "bob-password")
+	if err := os.WriteFile(pw, []byte(bobPassword), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := os.ReadFile(mb.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, port, _ := strings.Cut(mb.srv.TLSAddr(), ":")
+	cfg = append(cfg, fmt.Sprintf(`
+[[account]]
+name = "home"
+host = %q
+port = %s
+tls = "implicit"
+username = %q
+password_cmd = %q
+ca_file = %q
+prefetch = "none"
+`, host, port, bob, "cat "+pw, mb.srv.CAFile())...)
+	if err := os.WriteFile(mb.config, cfg, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	s := mb.start(t)
+	s.waitFor("E2E message 5", "synced")
+	s.keys("U")
+	s.waitFor("all accounts", "Account", "Home message 2", "E2E message 1", "7 messages")
+	s.waitFor("synced")        // the unified view's own sync of both accounts
+	s.keys("g", "d", "j", "d") // Home message 2, then E2E message 5 (newest first)
+	s.waitFor("2 to delete")
+	s.keys("q")
+	s.waitFor("Delete 2 messages on the server (e2e 1, home 1)? [y/N]")
+	s.keys("y")
+	s.waitExit()
+	if got := mb.subjects(); len(got) != 4 || slices.Contains(got, "E2E message 5") {
+		t.Errorf("e2e's server holds %q, want messages 1-4", got)
+	}
+	if n := mb.srv.Count(bob); n != 1 {
+		t.Errorf("home's server holds %d messages, want 1", n)
 	}
 }
