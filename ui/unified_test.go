@@ -13,22 +13,12 @@ func TestUnifiedView(t *testing.T) {
 	work, home := newFake(), newFake()
 	home.rows = home.rows[:2] // IDs 8 and 7, as in work: the view tells them apart
 	home.rows[0].Subject, home.rows[1].Subject = "home eight", "home seven"
-	var opened []string
-	h := newHarness(t, work, func(o *Options) {
-		o.Accounts = []string{"work", "home"}
-		o.OpenAccount = func(name string) (Account, error) {
-			opened = append(opened, name)
-			if name == "home" {
-				return Account{Name: name, Engine: home}, nil
-			}
-			return Account{Name: name, Engine: newFake()}, nil
-		}
-	})
+	h, opened := unifiedHarness(t, work, home)
 	h.keys("U")
 	s := h.screen()
 	if h.m.unified == nil || h.m.index.Len() != 10 || !strings.Contains(s, "Account") || !strings.Contains(s, "home eight") ||
 		!strings.Contains(s, "all accounts · 10 messages") {
-		t.Fatalf("unified view (opened %v):\n%s", opened, s)
+		t.Fatalf("unified view (opened %v):\n%s", *opened, s)
 	}
 	if work.closed || home.closed {
 		t.Fatal("an account's engine was closed by opening the view")
@@ -75,20 +65,10 @@ func TestUnifiedView(t *testing.T) {
 
 func TestUnifiedToggleBack(t *testing.T) {
 	work, home := newFake(), newFake()
-	var opened []string
-	h := newHarness(t, work, func(o *Options) {
-		o.Accounts = []string{"work", "home"}
-		o.OpenAccount = func(name string) (Account, error) {
-			opened = append(opened, name)
-			if name == "home" {
-				return Account{Name: name, Engine: home}, nil
-			}
-			return Account{Name: name, Engine: newFake()}, nil
-		}
-	})
+	h, opened := unifiedHarness(t, work, home)
 	h.keys("U", "U")
-	if !slices.Equal(opened, []string{"home", "work"}) || h.m.unified != nil || h.m.acct.Name != "work" {
-		t.Fatalf("opened %v, unified %v, account %q", opened, h.m.unified != nil, h.m.acct.Name)
+	if !slices.Equal(*opened, []string{"home", "work"}) || h.m.unified != nil || h.m.acct.Name != "work" {
+		t.Fatalf("opened %v, unified %v, account %q", *opened, h.m.unified != nil, h.m.acct.Name)
 	}
 	if !work.closed || !home.closed {
 		t.Error("the unified view's engines were not closed")
@@ -102,4 +82,21 @@ func TestUnifiedToggleBack(t *testing.T) {
 	if text, _ := single.m.status.Message(); !strings.Contains(text, "two or more accounts") {
 		t.Errorf("U with one account: %q", text)
 	}
+}
+
+// unifiedHarness runs the reader on work with a second account, home; it
+// records the accounts opened.
+func unifiedHarness(t *testing.T, work, home *fakeEngine) (*harness, *[]string) {
+	var opened []string
+	h := newHarness(t, work, func(o *Options) {
+		o.Accounts = []string{"work", "home"}
+		o.OpenAccount = func(name string) (Account, error) {
+			opened = append(opened, name)
+			if name == "home" {
+				return Account{Name: name, Engine: home}, nil
+			}
+			return Account{Name: name, Engine: newFake()}, nil
+		}
+	})
+	return h, &opened
 }
