@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/url"
 	"os"
@@ -19,6 +20,9 @@ import (
 
 // maxFileSize bounds the config file popterm reads.
 const maxFileSize = 1 << 20
+
+// utf8BOM is the byte-order mark some editors put at the start of a file.
+const utf8BOM = "\xef\xbb\xbf"
 
 // fileDoc is the file as TOML sees it; it is both decoded and encoded.
 type fileDoc struct {
@@ -78,31 +82,69 @@ type fileUI struct {
 // file:line, the key and what was expected (an *Error). Problems that do
 // not stop popterm, such as a file readable by others, are in Warnings.
 func Load(path string) (*Config, error) {
-	f, err := os.Open(path)
+	doc, st, err := readRegular(path, maxFileSize)
 	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
-	}
-	defer f.Close()
-	doc, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("config: reading %s: %w", path, err)
-	}
-	if len(doc) > maxFileSize {
-		return nil, &Error{File: path, Msg: "the file is larger than 1 MB; is it really a popterm config?"}
+		return nil, err
 	}
 	cfg, err := Parse(path, doc)
 	if err != nil {
 		return nil, err
 	}
-	if st, err := f.Stat(); err == nil && runtime.GOOS != "windows" && st.Mode().Perm()&0o077 != 0 {
+	if runtime.GOOS != "windows" && st.Mode().Perm()&0o077 != 0 {
 		cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s is accessible by other users (mode %04o): run chmod 600 %s", path, st.Mode().Perm(), path))
 	}
 	return cfg, nil
 }
 
+// readRegular reads a config file of at most limit bytes. Anything but a
+// regular file (a FIFO, a device, a folder) is refused before it is opened,
+// since reading a FIFO or a terminal would wait forever.
+func readRegular(path string, limit int64) ([]byte, fs.FileInfo, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("config: %w", err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, nil, &Error{File: path, Msg: fmt.Sprintf("not a regular file (%s): give the path of a TOML file", fileKind(st.Mode()))}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("config: %w", err)
+	}
+	defer f.Close()
+	if st, err = f.Stat(); err != nil || !st.Mode().IsRegular() {
+		return nil, nil, &Error{File: path, Msg: "not a regular file: give the path of a TOML file"}
+	}
+	doc, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("config: reading %s: %w", path, err)
+	}
+	if int64(len(doc)) > limit {
+		return nil, nil, &Error{File: path, Msg: "the file is larger than 1 MB; is it really a popterm config?"}
+	}
+	return doc, st, nil
+}
+
+// fileKind names what a non-regular file is, for an error.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	default:
+		return "mode " + m.String()
+	}
+}
+
 // Parse decodes and validates the contents of a config file; path names it
 // in errors and relative paths in it are relative to path's folder.
 func Parse(path string, doc []byte) (*Config, error) {
+	doc = bytes.TrimPrefix(doc, []byte(utf8BOM)) // editors on Windows write one
 	var fd fileDoc
 	dec := toml.NewDecoder(bytes.NewReader(doc))
 	dec.DisallowUnknownFields()

@@ -397,3 +397,18 @@ func TestLoadMinRate(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadAcceptsByteOrderMark(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.toml")
+	doc := "\xef\xbb\xbf[[account]]\nname = \"work\"\nhost = \"pop.example.com\"\nusername = \"alice\"\n"
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(path)
+	if err != nil {
+		t.Fatalf("a config starting with a UTF-8 byte-order mark was refused: %v", err)
+	}
+	if len(cfg.Accounts) != 1 || cfg.Accounts[0].Host != "pop.example.com" {
+		t.Errorf("accounts = %+v", cfg.Accounts)
+	}
+}

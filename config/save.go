@@ -42,7 +42,7 @@ func (c *Config) Save() error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("config: save: %w", err)
 	}
-	if old, err := os.ReadFile(path); err == nil && hasOwnComments(old) {
+	if old, _, err := readRegular(path, maxFileSize); err == nil && hasOwnComments(old) {
 		if err := writeAtomic(path+".bak", old); err != nil {
 			return fmt.Errorf("config: save: keeping the commented file as %s.bak: %w", path, err)
 		}
