@@ -29,3 +29,22 @@ func TestCheckKeyActions(t *testing.T) {
 		t.Errorf("known actions refused: %v", err)
 	}
 }
+
+func TestKeyConflictErrorNamesLineAndBothActions(t *testing.T) {
+	doc := "[keys]\ndown = [\"n\"]\n\nquit = [\"n\"]\n"
+	cfg, err := Parse("/home/u/.config/popterm/config.toml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = cfg.KeyConflictError("n", "index", "down", "quit")
+	for _, want := range []string{"config.toml:4:", "[keys]", "quit", "down", `"n"`, "index screen"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	// Only one side in the file: that side's line.
+	cfg, _ = Parse("c.toml", []byte("# keys\n[keys]\nquit = [\"j\"]\n"))
+	if err := cfg.KeyConflictError("j", "index", "down", "quit"); !strings.Contains(err.Error(), "c.toml:3:") {
+		t.Errorf("error %q does not point at line 3", err)
+	}
+}

@@ -515,3 +515,18 @@ func (c *Config) CheckKeyActions(actions []string) error {
 	msg += " (the actions are listed in docs/config.md)"
 	return &Error{File: c.Path, Line: c.keyLines[unknown[0]], Context: "[keys]", Key: unknown[0], Msg: msg, More: len(unknown) - 1}
 }
+
+// KeyConflictError is the error for a key that the reader found bound to
+// two actions of one screen: it names the file and the line of the entry
+// that caused it (the later one when both are in the file), the key, both
+// actions and the screen.
+func (c *Config) KeyConflictError(key, screen, action1, action2 string) error {
+	at := action2
+	l1, in1 := c.keyLines[action1]
+	l2, in2 := c.keyLines[action2]
+	if in1 && (!in2 || l1 > l2) {
+		at = action1
+	}
+	msg := fmt.Sprintf("%q is bound to both %s and %s on the %s screen: give one of them another key", key, action1, action2, screen)
+	return &Error{File: c.Path, Line: c.keyLines[at], Context: "[keys]", Key: at, Msg: msg}
+}

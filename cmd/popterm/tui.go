@@ -39,6 +39,10 @@ func runUI(ctx context.Context, e *env) int {
 	if err := cfg.CheckKeyActions(ui.Actions()); err != nil {
 		return fail(e, exitUsage, "%v", err)
 	}
+	if cs := ui.KeyConflicts(cfg.Keys); len(cs) > 0 {
+		c := cs[0]
+		return fail(e, exitUsage, "%v", cfg.KeyConflictError(c.Key, c.Screen, c.Action[0], c.Action[1]))
+	}
 	for _, w := range cfg.Warnings {
 		fmt.Fprintf(e.stderr, "popterm: warning: %s\n", w)
 	}

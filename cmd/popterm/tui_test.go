@@ -48,6 +48,30 @@ func TestRunUIRefusesUnknownKeyAction(t *testing.T) {
 	}
 }
 
+// TestRunUIRefusesConflictingKeys: quit = ["j"] would make j quit instead
+// of moving down; it is refused with file:line naming both actions.
+func TestRunUIRefusesConflictingKeys(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.toml")
+	toml := "[[account]]\nname = \"w\"\nhost = \"127.0.0.1\"\nusername = \"u\"\n\n[keys]\nquit = [\"j\"]\n"
+	if err := os.WriteFile(path, []byte(toml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut}
+	if code := run(context.Background(), []string{"--config", path}, e); code != exitUsage {
+		t.Errorf("exit %d, want %d", code, exitUsage)
+	}
+	msg := errOut.String()
+	for _, want := range []string{"config.toml:7:", "quit", "down", `"j"`} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("stderr %q lacks %q", msg, want)
+		}
+	}
+	if strings.Count(msg, "\n") != 1 {
+		t.Errorf("stderr %q is not one line", msg)
+	}
+}
+
 // readerEnv is a config with one account whose store is in a temporary
 // folder, and an in-memory keyring.
 func readerEnv(t *testing.T) (*reader, *config.Account) {
