@@ -37,7 +37,7 @@ type SyncOptions struct {
 // Result summarises a sync.
 type Result struct {
 	New        int      // messages first seen on the server
-	Gone       int      // messages that vanished from the server
+	Gone       int      // unmarked messages that vanished from the server (marked ones count in Deleted)
 	Downloaded int      // bodies stored
 	Deleted    int      // deletions committed by QUIT
 	Pending    int      // marks still pending after the sync

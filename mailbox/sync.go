@@ -409,7 +409,7 @@ func (s *syncRun) markGone(ctx context.Context) error {
 	if err := s.setOnServer(ctx, off, false); err != nil {
 		return err
 	}
-	s.res.Gone = len(off) + len(removed)
+	s.res.Gone = len(off) // the removed count as deleted, once
 	if len(removed) > 0 {
 		if err := s.e.store.Remove(ctx, removed); err != nil {
 			return fmt.Errorf("remove deleted messages: %w", err)

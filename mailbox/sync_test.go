@@ -202,8 +202,9 @@ func TestMarkGoneFromServerCountsAsCommitted(t *testing.T) {
 	}
 	deleteElsewhere(t, f.srv.Addr(), 1) // as if our QUIT's reply was lost
 	res := f.sync(false)
-	if res.Deleted != 1 || res.Pending != 0 {
-		t.Fatalf("result %+v", res)
+	// Counted once: as deleted, not also as "gone from the server".
+	if res.Deleted != 1 || res.Pending != 0 || res.Gone != 0 {
+		t.Fatalf("result %+v, want 1 deleted, 0 gone, 0 pending", res)
 	}
 	if _, err := f.store.Get(id); !errors.Is(err, cache.ErrNotFound) {
 		t.Fatalf("committed deletion still stored: %v", err)

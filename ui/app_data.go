@@ -241,8 +241,7 @@ func (m App) syncDone(msg syncDoneMsg) (tea.Model, tea.Cmd) {
 		m.failed(err, msg.commit)
 	case msg.commit && !res.Committed && res.Pending > 0:
 		m.status.SetNet(netOnline)
-		m.status.Fail(fmt.Sprintf("The server did not confirm the deletions; %s stay pending: q tries again, x exits keeping them.",
-			plural(res.Pending, "mark")))
+		m.status.Fail("The server did not confirm the deletions; " + marksStayPending(res.Pending) + ": q tries again, x exits keeping them.")
 	default:
 		m.status.SetNet(netOnline)
 		if msg.commit && res.Committed {
@@ -297,8 +296,7 @@ func (m App) commitDone(msg commitDoneMsg) (tea.Model, tea.Cmd) {
 		m.failed(err, true)
 	case !res.Committed && res.Pending > 0:
 		m.status.SetNet(netOnline)
-		m.status.Fail(fmt.Sprintf("The server did not confirm the deletions; %s stay pending: q tries again, x exits keeping them.",
-			plural(res.Pending, "mark")))
+		m.status.Fail("The server did not confirm the deletions; " + marksStayPending(res.Pending) + ": q tries again, x exits keeping them.")
 	default:
 		m.status.SetNet(netOnline)
 		m.status.SetPending(res.Pending)
@@ -335,7 +333,7 @@ func (m *App) failed(err error, commit bool) {
 		return
 	}
 	if n := m.status.Pending(); commit && n > 0 {
-		s += fmt.Sprintf(" The %s stay pending: q tries again, x exits keeping them.", plural(n, "mark"))
+		s += " The " + strings.TrimPrefix(marksStayPending(n), "the ") + ": q tries again, x exits keeping them."
 	}
 	m.status.Fail(s)
 }

@@ -124,6 +124,23 @@ func TestQuitWithoutMarksExits(t *testing.T) {
 	}
 }
 
+// TestOneMarkStaysPending: the verb agrees with one mark ("The 1 mark stay
+// pending" was a slip).
+func TestOneMarkStaysPending(t *testing.T) {
+	f := newFake()
+	f.commitFn = func(ctx context.Context) (mailapi.CommitResult, error) {
+		return mailapi.CommitResult{Pending: 1}, errors.New("quit: connection reset by peer")
+	}
+	h := newHarness(t, f, nil)
+	h.keys("d", "q", "y")
+	if !strings.Contains(h.m.status.err, "The mark stays pending:") || strings.Contains(h.m.status.err, "mark stay ") {
+		t.Errorf("error %q should say \"The mark stays pending\"", h.m.status.err)
+	}
+	if got := marksStayPending(3); got != "the 3 marks stay pending" {
+		t.Errorf("marksStayPending(3) = %q", got)
+	}
+}
+
 func TestCommitFailureKeepsMarks(t *testing.T) {
 	f := newFake()
 	f.commitFn = func(ctx context.Context) (mailapi.CommitResult, error) {

@@ -92,6 +92,15 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
+// marksStayPending says that n marks stay pending, the verb agreeing:
+// "the mark stays pending", "the 3 marks stay pending".
+func marksStayPending(n int) string {
+	if n == 1 {
+		return "the mark stays pending"
+	}
+	return fmt.Sprintf("the %d marks stay pending", n)
+}
+
 // sentence turns an error into a readable sentence for the status bar.
 func sentence(what string, err error) string {
 	msg := message.SanitizeLine(err.Error())

@@ -353,9 +353,9 @@ func probeFailure(err error) string {
 	var uc *mailapi.UntrustedCertError
 	switch {
 	case errors.As(err, &uc):
-		msg += "; if it is your server's certificate (compare: openssl x509 -noout -fingerprint -sha256 -in CERT), pin it with --tls-cert-sha256 " + uc.SHA256
+		msg = clause(msg, "if it is your server's certificate (compare: openssl x509 -noout -fingerprint -sha256 -in CERT), pin it with --tls-cert-sha256 "+uc.SHA256)
 	case hint(err) != "":
-		msg += "; " + hint(err)
+		msg = clause(msg, hint(err))
 	}
 	return msg
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/mailbox"
@@ -55,7 +56,14 @@ func hint(err error) string {
 func failErr(e *env, what string, err error) int {
 	msg := message.SanitizeLine(err.Error())
 	if h := hint(err); h != "" {
-		msg += "; " + h
+		msg = clause(msg, h)
 	}
 	return fail(e, exitFor(err), "%s: %s", what, msg)
+}
+
+// clause joins a further clause to a message with "; ", first dropping the
+// punctuation the message may end with (a server's "-ERR Authentication
+// failed." would otherwise read "failed.; check ...").
+func clause(msg, more string) string {
+	return strings.TrimRight(msg, ".;:, ") + "; " + more
 }
