@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 )
 
 // ErrNoAttachment is returned for an attachment index the message does not
@@ -36,6 +39,51 @@ func WriteAttachment(raw io.Reader, index int, w io.Writer) error {
 		_, err := io.Copy(w, r)
 		return err
 	})
+}
+
+// WriteAttachmentFile writes attachment index to a new file at path (mode
+// 0600). An existing file is never replaced: that is an error naming the
+// path. A failed write removes the partial file.
+func WriteAttachmentFile(raw io.Reader, index int, path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+		err = pe.Err // the path is named once, below
+	}
+	if err != nil {
+		return fmt.Errorf("creating %s: %w", path, err)
+	}
+	werr := WriteAttachment(raw, index, f)
+	cerr := f.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(path)
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+// SaveAttachmentTo saves attachment index to target, the way the reader's
+// save prompt and `popterm show --save-attachment` do: into a folder under
+// a safe, unused name (SaveAttachment) when target is a folder already or
+// ends with a separator, such a folder being created (0700) when missing;
+// otherwise to the new file target (WriteAttachmentFile), never replacing
+// one. It returns the path written.
+func SaveAttachmentTo(raw io.Reader, index int, target string) (string, error) {
+	isDir := strings.HasSuffix(target, "/") || strings.HasSuffix(target, string(filepath.Separator))
+	target = filepath.Clean(target)
+	if fi, err := os.Stat(target); err == nil && fi.IsDir() {
+		isDir = true
+	}
+	if !isDir {
+		return target, WriteAttachmentFile(raw, index, target)
+	}
+	if err := os.MkdirAll(target, 0o700); err != nil {
+		return "", fmt.Errorf("making the folder %s: %w", target, err)
+	}
+	path, err := SaveAttachment(raw, index, target)
+	if err != nil {
+		return "", fmt.Errorf("saving into %s: %w", target, err)
+	}
+	return path, nil
 }
 
 // SaveAttachment writes attachment index into dir under a safe, unused name

@@ -2,10 +2,8 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"github.com/popterm/popterm/config"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -142,20 +140,7 @@ func writeAttachment(ctx context.Context, eng Engine, id int64, index int, path 
 		return fmt.Errorf("reading the message: %w", err)
 	}
 	defer raw.Close()
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
-		err = pe.Err // the path is named once, below
-	}
-	if err != nil {
-		return fmt.Errorf("creating %s: %w", path, err)
-	}
-	werr := message.WriteAttachment(raw, index, f)
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(path)
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+	return message.WriteAttachmentFile(raw, index, path)
 }
 
 // saveAttachment saves into a folder (under a safe, unused name) or to a
@@ -171,23 +156,17 @@ func saveAttachment(ctx context.Context, eng Engine, id int64, index int, target
 		} else if err == nil {
 			return savedMsg{err: fmt.Errorf("%s already exists; type another name, or a folder to save into", target)}
 		}
-		if !isDir {
-			if err := writeAttachment(ctx, eng, id, index, target); err != nil {
-				return savedMsg{err: err}
-			}
-			return savedMsg{path: target}
-		}
-		if err := os.MkdirAll(target, 0o700); err != nil {
-			return savedMsg{err: fmt.Errorf("making the folder %s: %w", target, err)}
-		}
 		raw, err := eng.Body(ctx, id)
 		if err != nil {
 			return savedMsg{err: fmt.Errorf("reading the message: %w", err)}
 		}
 		defer raw.Close()
-		path, err := message.SaveAttachment(raw, index, target)
+		if isDir {
+			target += string(filepath.Separator)
+		}
+		path, err := message.SaveAttachmentTo(raw, index, target)
 		if err != nil {
-			return savedMsg{err: fmt.Errorf("saving into %s: %w", target, err)}
+			return savedMsg{err: err}
 		}
 		return savedMsg{path: path}
 	}

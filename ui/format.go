@@ -65,24 +65,8 @@ func formatDate(t, now time.Time, loc *time.Location, layout string) string {
 	}
 }
 
-// formatSize shows a byte count in four cells or fewer: 512, 1.2K, 34K, 5.1M.
-func formatSize(n int64) string {
-	const k = 1024
-	switch {
-	case n < k:
-		return fmt.Sprintf("%d", n)
-	case n < 10*k:
-		return fmt.Sprintf("%.1fK", float64(n)/k)
-	case n < k*k:
-		return fmt.Sprintf("%dK", n/k)
-	case n < 10*k*k:
-		return fmt.Sprintf("%.1fM", float64(n)/(k*k))
-	case n < k*k*k:
-		return fmt.Sprintf("%dM", n/(k*k))
-	default:
-		return fmt.Sprintf("%.1fG", float64(n)/(k*k*k))
-	}
-}
+// formatSize shows a byte count as every popterm command does.
+func formatSize(n int64) string { return message.FormatSize(n) }
 
 // plural writes "1 message" or "3 messages".
 func plural(n int, word string) string {

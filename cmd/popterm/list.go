@@ -16,9 +16,13 @@ import (
 )
 
 const listHelp = `The stored messages, newest first, from the local store (no network).
-Flags column: N unseen, D marked for deletion, F flagged, B body stored,
-L only here (gone from the server).
-`
+On a terminal the list starts with a header row and ends with the legend of
+the flags; piped, it prints one line per message and nothing else (for
+scripts, --json is the stable format).
+` + flagLegend + "\n"
+
+// flagLegend explains the letters of the FLAGS column.
+const flagLegend = "Flags: N unseen, D marked for deletion, F flagged, B body stored, L only here (gone from the server)."
 
 // jsonMessage is one element of `popterm list --json`.
 type jsonMessage struct {
@@ -81,7 +85,12 @@ func cmdList(ctx context.Context, e *env, args []string) int {
 			return printJSON(e, msgs)
 		}
 		maxID, _ := s.engine.MaxID(ctx)
-		printColumns(e.stdout, msgs, termWidth(e.stdout, 0), len(fmt.Sprint(maxID)))
+		width, idWidth := termWidth(e.stdout, 0), len(fmt.Sprint(maxID))
+		if isTerminal(e.stdout) && len(msgs) > 0 {
+			printHeader(e.stdout, width, idWidth)
+			defer fmt.Fprintln(e.stdout, flagLegend)
+		}
+		printColumns(e.stdout, msgs, width, idWidth)
 		return exitOK
 	}
 	if *asJSON {
@@ -138,6 +147,10 @@ func printList(ctx context.Context, e *env, s *session, words string, limit int)
 	page, err := s.engine.List(ctx, mailapi.Query{Search: words, Limit: pageLimit})
 	if err != nil {
 		return err
+	}
+	if isTerminal(e.stdout) && len(page) > 0 {
+		printHeader(e.stdout, width, idWidth)
+		defer fmt.Fprintln(e.stdout, flagLegend)
 	}
 	printColumns(e.stdout, page, width, idWidth)
 	if len(page) < pageLimit || limit == pageLimit {
@@ -215,20 +228,36 @@ func flags(m mailapi.Summary) string {
 	return string(f)
 }
 
+// listLayout is the width of the ID and sender columns: the ID column is
+// at least idWidth wide; on a terminal (width > 0) the sender gets two
+// fifths of what the fixed columns leave, between 8 and 24 columns, and the
+// subject gets the rest.
+func listLayout(width, idWidth int) (idW, fromW int) {
+	idW, fromW = max(idWidth, 2), 24
+	if width > 0 {
+		fixed := idW + len(" ----- 2006-01-02 15:04 123456    ")
+		fromW = min(24, max(8, (width-fixed)*2/5))
+	}
+	return idW, fromW
+}
+
+// printHeader prints the column names, aligned with printColumns' rows.
+func printHeader(w io.Writer, width, idWidth int) {
+	idW, fromW := listLayout(width, idWidth)
+	line := fmt.Sprintf("%*s %-5s %-16s %6s  %s  %s", idW, "ID", "FLAGS", "DATE", "SIZE", pad("FROM", fromW), "SUBJECT")
+	if width > 0 {
+		line = ansi.Truncate(line, width, "…")
+	}
+	fmt.Fprintln(w, line)
+}
+
 // printColumns prints aligned columns for people; width > 0 truncates lines
 // to a terminal's width. The ID column is at least idWidth wide.
 func printColumns(w io.Writer, msgs []mailapi.Summary, width, idWidth int) {
-	idWidth = max(idWidth, 2)
 	for _, m := range msgs {
 		idWidth = max(idWidth, len(fmt.Sprint(m.ID)))
 	}
-	// The sender gets two fifths of what the fixed columns leave on a
-	// terminal, between 8 and 24 columns; the subject gets the rest.
-	fromWidth := 24
-	if width > 0 {
-		fixed := idWidth + len(" ----- 2006-01-02 15:04 123456    ")
-		fromWidth = min(24, max(8, (width-fixed)*2/5))
-	}
+	idWidth, fromWidth := listLayout(width, idWidth)
 	for _, m := range msgs {
 		date := "                "
 		if !m.Date.IsZero() {
@@ -236,7 +265,7 @@ func printColumns(w io.Writer, msgs []mailapi.Summary, width, idWidth int) {
 		}
 		from := message.SanitizeLine(message.SenderLabel(m.From, m.FromName))
 		line := fmt.Sprintf("%*d %s %s %6s  %s  %s", idWidth, m.ID, flags(m), date,
-			shortSize(m.Size), pad(from, fromWidth), message.SanitizeLine(m.Subject))
+			message.FormatSize(m.Size), pad(from, fromWidth), message.SanitizeLine(m.Subject))
 		if width > 0 {
 			line = ansi.Truncate(line, width, "…")
 		}
@@ -248,17 +277,4 @@ func printColumns(w io.Writer, msgs []mailapi.Summary, width, idWidth int) {
 func pad(s string, n int) string {
 	s = ansi.Truncate(s, n, "…")
 	return s + strings.Repeat(" ", max(0, n-ansi.StringWidth(s)))
-}
-
-// shortSize is a size in at most six columns.
-func shortSize(n int64) string {
-	switch {
-	case n >= 10<<20:
-		return fmt.Sprintf("%dM", n>>20)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1fM", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%dK", (n+1023)>>10)
-	}
-	return fmt.Sprintf("%dB", n)
 }

@@ -63,20 +63,36 @@ func listAllAccounts(ctx context.Context, e *env, words string, p *pattern.Patte
 	if asJSON {
 		return printJSONAccounts(e, msgs, accounts)
 	}
-	printAccountColumns(e.stdout, msgs, accounts, termWidth(e.stdout, 0))
+	tty := isTerminal(e.stdout) && len(msgs) > 0
+	printAccountColumns(e.stdout, msgs, accounts, termWidth(e.stdout, 0), tty)
+	if tty {
+		fmt.Fprintln(e.stdout, flagLegend)
+	}
 	return exitOK
 }
 
 // printAccountColumns prints the columns of printColumns after an account
-// column.
-func printAccountColumns(w io.Writer, msgs []mailapi.Summary, accounts []string, width int) {
+// column, under a header row when header is set.
+func printAccountColumns(w io.Writer, msgs []mailapi.Summary, accounts []string, width int, header bool) {
 	accW := 0
 	for _, a := range accounts {
 		accW = max(accW, len(message.SanitizeLine(a)))
 	}
+	idW := 0
+	for _, m := range msgs {
+		idW = max(idW, len(fmt.Sprint(m.ID)))
+	}
 	var b strings.Builder
-	printColumns(&b, msgs, max(width-accW-1, 0), 0)
+	if header {
+		accW = max(accW, len("ACCOUNT"))
+		printHeader(&b, max(width-accW-1, 0), idW)
+	}
+	printColumns(&b, msgs, max(width-accW-1, 0), idW)
 	lines := strings.SplitAfter(b.String(), "\n")
+	if header {
+		fmt.Fprintf(w, "%-*s %s", accW, "ACCOUNT", lines[0])
+		lines = lines[1:]
+	}
 	for i, a := range accounts {
 		if i < len(lines) {
 			fmt.Fprintf(w, "%-*s %s", accW, message.SanitizeLine(a), lines[i])

@@ -270,3 +270,36 @@ func TestListAllAccounts(t *testing.T) {
 		t.Errorf("columns:\n%s", out)
 	}
 }
+
+// TestListHeaderAlignsAndExplainsFlags: on a terminal the list has a header
+// row over its columns, the legend names every flag letter, and sizes read
+// as the reader shows them (1.1K, not 2K).
+func TestListHeaderAlignsAndExplainsFlags(t *testing.T) {
+	msgs := []mailapi.Summary{
+		{ID: 7, From: "alice@example.org", Subject: "first", Size: 1126, OnServer: true},
+		{ID: 12, From: "bob@example.org", Subject: "second", Size: 300, Seen: true, Deleted: true},
+	}
+	for _, width := range []int{0, 80} {
+		var b strings.Builder
+		printHeader(&b, width, 2)
+		printColumns(&b, msgs, width, 2)
+		lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+		if len(lines) != 3 {
+			t.Fatalf("width %d: %d lines:\n%s", width, len(lines), b.String())
+		}
+		head := lines[0]
+		for col, name := range map[string]string{"first": "SUBJECT", "alice": "FROM", "N-": "FLAG"} {
+			if got, want := strings.Index(lines[1], col), strings.Index(head, name); got != want || want < 0 {
+				t.Errorf("width %d: %s at column %d, its header %s at %d:\n%s", width, col, got, name, want, b.String())
+			}
+		}
+		if end := strings.Index(head, "SIZE") + len("SIZE"); !strings.Contains(lines[1][:end], "1.1K") || !strings.HasSuffix(strings.TrimSpace(lines[1][:end]), "1.1K") {
+			t.Errorf("width %d: size column %q does not end under SIZE in:\n%s", width, lines[1][:end], b.String())
+		}
+	}
+	for _, letter := range []string{"N unseen", "D marked", "F flagged", "B body", "L only here"} {
+		if !strings.Contains(flagLegend, letter) || !strings.Contains(listHelp, letter) {
+			t.Errorf("the legend or list --help lacks %q", letter)
+		}
+	}
+}

@@ -84,6 +84,9 @@ func TestOnATerminal(t *testing.T) {
 	if strings.Contains(screen, "\x1b[31m") || !strings.Contains(screen, "hostile") {
 		t.Fatalf("list on a terminal:\n%q", screen)
 	}
+	if !strings.Contains(screen, "FLAG") || !strings.Contains(screen, "SUBJECT") || !strings.Contains(screen, "N unseen") {
+		t.Errorf("list on a terminal has no header row or no flag legend:\n%s", screen)
+	}
 
 	screen = term.run(fmt.Sprintf("%s show --raw %d", pt, id))
 	if !strings.Contains(screen, "hostile") || strings.Contains(screen, "\x1b[31m") {

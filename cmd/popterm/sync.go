@@ -168,7 +168,7 @@ func (p *progressBar) update(ev mailbox.Progress) {
 		line += fmt.Sprintf(" [%s%s] %d/%d", strings.Repeat("#", filled), strings.Repeat("-", barWidth-filled), ev.Done, ev.Total)
 	}
 	if ev.Bytes > 0 {
-		line += " " + humanBytes(ev.Bytes)
+		line += " " + message.FormatSize(ev.Bytes)
 	}
 	line = ansi.Truncate(line, p.width-1, "")
 	fmt.Fprint(p.w, "\r"+line+"\x1b[K")
@@ -181,17 +181,4 @@ func (p *progressBar) clear() {
 		fmt.Fprint(p.w, "\r\x1b[K")
 		p.drawn = false
 	}
-}
-
-// humanBytes formats a byte count for people.
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f kB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }
