@@ -14,6 +14,7 @@ type FormKeys struct {
 	Save       key.Binding // save what the review shows
 	Pin        key.Binding // trust the certificate shown
 	Edit       key.Binding // back to the fields from a question
+	Clear      key.Binding // empty the text field (the whole of it)
 	Interrupt  key.Binding
 }
 
@@ -30,6 +31,7 @@ func DefaultFormKeys(keys KeyMap) FormKeys {
 		Save:      binding("save (password to the OS keyring)", "enter", "y", "s"),
 		Pin:       binding("pin this certificate and test again", "p", "y"),
 		Edit:      binding("edit", "esc", "n", "e"),
+		Clear:     binding("clear the field", "ctrl+u"),
 		Interrupt: keys.Interrupt,
 	}
 }

@@ -193,6 +193,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m.updateInput(msg)
 }
 
+// keepDigit keeps ASCII digits and drops the rest (strings.Map).
+func keepDigit(r rune) rune {
+	if r >= '0' && r <= '9' {
+		return r
+	}
+	return -1
+}
+
 // updateInput passes other messages (paste, blink) to the focused input.
 func (m Model) updateInput(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
@@ -200,6 +208,9 @@ func (m Model) updateInput(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case stepEmail:
 		m.email, cmd = m.email.Update(msg)
 	case stepForm:
+		if p, ok := msg.(tea.PasteMsg); ok && m.focus == fieldPort {
+			msg = tea.PasteMsg{Content: strings.Map(keepDigit, p.Content)}
+		}
 		if m.focus != fieldTLS {
 			m.inputs[m.focus], cmd = m.inputs[m.focus].Update(msg)
 		}
@@ -211,11 +222,15 @@ func (m Model) updateEmail(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, m.keys.Back):
 		return m, tea.Quit
+	case key.Matches(msg, m.keys.Clear):
+		m.email.SetValue("")
+		return m, nil
+	case key.Matches(msg, m.keys.Next):
+		return m.byHand()
 	case key.Matches(msg, m.keys.Submit):
 		addr := strings.TrimSpace(m.email.Value())
-		local, domain, ok := strings.Cut(addr, "@")
-		if !ok || local == "" || !strings.Contains(domain, ".") || strings.ContainsAny(addr, " \t") {
-			m.err = "enter an email address like alice@example.com"
+		if !validAddress(addr) {
+			m.err = "enter an email address like alice@example.com (or alice@localhost), or press tab to enter the server by hand"
 			return m, nil
 		}
 		p := Guess(addr)
@@ -235,6 +250,39 @@ func (m Model) updateEmail(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.setFocus(fieldPassword)
 	}
 	return m.updateInput(msg)
+}
+
+// validAddress accepts local@domain where the domain is a host name, one
+// label included (alice@localhost): what the form needs is a domain to
+// guess a server from.
+func validAddress(addr string) bool {
+	local, domain, ok := strings.Cut(addr, "@")
+	domain = strings.TrimSuffix(domain, ".")
+	if !ok || local == "" || domain == "" || strings.ContainsAny(addr, " \t") || strings.Contains(domain, "@") {
+		return false
+	}
+	for _, r := range domain {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == '_' || r > 0x7f) {
+			return false
+		}
+	}
+	return !strings.HasPrefix(domain, ".") && !strings.Contains(domain, "..")
+}
+
+// byHand skips the guess: the server fields start empty (the address, when
+// there is one, is the user name) with the focus on the host.
+func (m Model) byHand() (tea.Model, tea.Cmd) {
+	addr := strings.TrimSpace(m.email.Value())
+	m.provider = Provider{}
+	m.err, m.note = "", "Enter your provider's POP3 settings: host, port and TLS mode (space switches it)."
+	m.inputs[fieldName].SetValue(SuggestName(addr, m.opts.Taken))
+	m.inputs[fieldHost].SetValue("")
+	m.inputs[fieldPort].SetValue(strconv.Itoa(config.PortImplicit))
+	m.inputs[fieldUser].SetValue(addr)
+	m.tlsMode = config.TLSImplicit
+	m.step = stepForm
+	m.email.Blur()
+	return m, m.setFocus(fieldHost)
 }
 
 func (m *Model) setFocus(f field) tea.Cmd {
@@ -263,6 +311,13 @@ func (m Model) updateForm(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.submit()
 	case key.Matches(msg, m.keys.Test):
 		return m.submit()
+	case key.Matches(msg, m.keys.Clear) && m.focus != fieldTLS:
+		m.inputs[m.focus].SetValue("")
+		return m, nil
+	}
+	if m.focus == fieldPort && msg.Text != "" && strings.Trim(msg.Text, "0123456789") != "" {
+		m.err = "the port is a number from 1 to 65535, usually 995 (TLS) or 110 (STARTTLS)"
+		return m, nil
 	}
 	if m.focus == fieldTLS {
 		// No text goes into the TLS field: its letters may toggle too.
@@ -295,8 +350,8 @@ func (m Model) account() (config.Account, error) {
 	a.TLS = m.tlsMode
 	a.Username = strings.TrimSpace(m.inputs[fieldUser].Value())
 	port, err := strconv.Atoi(strings.TrimSpace(m.inputs[fieldPort].Value()))
-	if err != nil {
-		return a, errors.New("the port is a number, usually 995 (TLS) or 110 (STARTTLS)")
+	if err != nil || port < 1 || port > 65535 {
+		return a, errors.New("the port is a number from 1 to 65535, usually 995 (TLS) or 110 (STARTTLS)")
 	}
 	a.Port = port
 	a.TLSCertSHA256 = m.pin
@@ -368,6 +423,11 @@ func (m Model) probeDone(msg probeDoneMsg) Model {
 	}
 	if msg.err != nil {
 		m.step, m.err = stepForm, oneLine(msg.err.Error())
+		if mailapi.KindOf(msg.err) != mailapi.KindCredentials {
+			// The server could not be reached as guessed: the way to fix
+			// it by hand starts at the host.
+			m.setFocus(fieldHost)
+		}
 		return m
 	}
 	m.step, m.err, m.result, m.acct = stepReview, "", msg.result, msg.acct
@@ -483,12 +543,12 @@ func (m Model) help() string {
 	k := m.keys
 	switch m.step {
 	case stepEmail:
-		return hints(k.Submit, bindingAs(k.Back, "cancel"))
+		return hints(k.Submit, bindingAs(k.Back, "cancel"), bindingAs(k.Next, "enter the server by hand"))
 	case stepForm:
 		if m.shown(fieldClientID) {
 			return hints(bindingAs(k.Next, "move"), k.Toggle, bindingAs(k.Submit, "on Client ID continues"), k.Test, k.Back)
 		}
-		return hints(bindingAs(k.Next, "move"), k.Toggle, bindingAs(k.Submit, "on Password tests the server"), k.Test, k.Back)
+		return hints(bindingAs(k.Next, "move"), k.Toggle, bindingAs(k.Submit, "on Password tests the server"), k.Test, k.Clear, k.Back)
 	case stepProbing:
 		return hints(bindingAs(k.Back, "cancel"))
 	case stepUntrusted:

@@ -330,3 +330,106 @@ func TestFormUsesTheReaderKeyMap(t *testing.T) {
 		t.Error("the configured interrupt key did not end the form")
 	}
 }
+
+// TestFormAcceptsLocalhostAddress: alice@localhost is an address; the guess
+// is the host itself.
+func TestFormAcceptsLocalhostAddress(t *testing.T) {
+	f := &fakeServer{}
+	d := newDriver(t, f)
+	d.typeText("alice@localhost")
+	d.key(tea.KeyEnter)
+	if d.model().step != stepForm {
+		t.Fatalf("alice@localhost refused:\n%s", d.view())
+	}
+	d.typeText("pw")
+	d.key(tea.KeyEnter)
+	if len(f.probed) != 1 || f.probed[0].Host != "localhost" || f.probed[0].Username != "alice@localhost" {
+		t.Fatalf("probed %+v", f.probed)
+	}
+	for _, bad := range []string{"alice", "@localhost", "alice@", "a b@x.org", "alice@exa..mple.org", "alice@ex/ample"} {
+		if validAddress(bad) {
+			t.Errorf("validAddress(%q) = true", bad)
+		}
+	}
+}
+
+// TestFormServerByHand: tab on the address skips the guess; the host, port
+// and TLS mode are typed; a wrong guess that fails moves the focus to the
+// host.
+func TestFormServerByHand(t *testing.T) {
+	f := &fakeServer{}
+	d := newDriver(t, f)
+	d.typeText("bob@example.org")
+	d.key(tea.KeyTab)
+	if m := d.model(); m.step != stepForm || m.focus != fieldHost || m.inputs[fieldHost].Value() != "" {
+		t.Fatalf("tab did not open the fields by hand at the host (step %d focus %d):\n%s", m.step, m.focus, d.view())
+	}
+	d.typeText("mail.provider.net")
+	d.key(tea.KeyTab) // Port
+	d.send(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
+	d.typeText("1995")
+	d.key(tea.KeyTab) // TLS
+	d.key(tea.KeyRight)
+	d.key(tea.KeyTab) // User
+	d.key(tea.KeyTab) // Password
+	d.typeText("pw")
+	d.key(tea.KeyEnter)
+	if len(f.probed) != 1 {
+		t.Fatalf("not probed:\n%s", d.view())
+	}
+	if a := f.probed[0]; a.Host != "mail.provider.net" || a.Port != 1995 || a.TLS != config.TLSStartTLS || a.Username != "bob@example.org" {
+		t.Errorf("probed %+v", a)
+	}
+
+	f = &fakeServer{probe: func(a config.Account) (mailapi.ProbeResult, error) {
+		return mailapi.ProbeResult{}, &mailapi.Error{Kind: mailapi.KindTryLater, Msg: "connect to " + a.Addr() + ": connection refused: check the port"}
+	}}
+	d = newDriver(t, f)
+	d.typeText("bob@example.org")
+	d.key(tea.KeyEnter)
+	d.typeText("pw")
+	d.key(tea.KeyEnter)
+	if m := d.model(); m.step != stepForm || m.focus != fieldHost || !strings.Contains(d.view(), "connection refused") {
+		t.Errorf("after a failed guess: step %d focus %d\n%s", m.step, m.focus, d.view())
+	}
+}
+
+// TestFormCtrlUClearsAndPortTakesDigits: Ctrl-U empties the whole field
+// wherever the cursor is; the port field takes digits only, from 1 to 65535.
+func TestFormCtrlUClearsAndPortTakesDigits(t *testing.T) {
+	f := &fakeServer{}
+	d := newDriver(t, f)
+	d.typeText("bob@example.org")
+	d.key(tea.KeyHome)
+	d.send(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
+	if v := d.model().email.Value(); v != "" {
+		t.Errorf("Ctrl-U at the start of the address left %q", v)
+	}
+	d.typeText("bob@example.org")
+	d.key(tea.KeyEnter)
+	d.key(tea.KeyUp) // User
+	d.key(tea.KeyUp) // TLS
+	d.key(tea.KeyUp) // Port
+	if d.model().focus != fieldPort {
+		t.Fatalf("focus %d", d.model().focus)
+	}
+	d.key(tea.KeyHome)
+	d.send(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
+	if v := d.model().inputs[fieldPort].Value(); v != "" {
+		t.Errorf("Ctrl-U with the cursor at the start left %q", v)
+	}
+	d.typeText("9x9-5")
+	d.send(tea.PasteMsg{Content: "a1"})
+	if v := d.model().inputs[fieldPort].Value(); v != "9951" {
+		t.Errorf("port = %q, want only the digits 9951", v)
+	}
+	if !strings.Contains(d.view(), "1 to 65535") {
+		t.Errorf("no word about the letter typed into the port:\n%s", d.view())
+	}
+	d.send(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
+	d.typeText("99999")
+	d.send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	if len(f.probed) != 0 || !strings.Contains(d.view(), "1 to 65535") {
+		t.Errorf("port 99999 was probed (%v) or not explained:\n%s", f.probed, d.view())
+	}
+}

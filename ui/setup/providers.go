@@ -83,7 +83,8 @@ func wellKnown() map[string]Provider {
 }
 
 // Guess returns the POP3 server to try for an email address: a well-known
-// provider's, else pop.<domain> (then mail.<domain>) with implicit TLS.
+// provider's, else pop.<domain> (then mail.<domain>) with implicit TLS; for
+// a one-label domain (alice@localhost) the domain itself.
 func Guess(email string) Provider {
 	_, domain, ok := strings.Cut(strings.TrimSpace(email), "@")
 	domain = strings.TrimSuffix(strings.ToLower(domain), ".")
@@ -92,6 +93,12 @@ func Guess(email string) Provider {
 	}
 	if p, ok := wellKnown()[domain]; ok {
 		return p
+	}
+	if !strings.Contains(domain, ".") {
+		// alice@localhost, a name on a local network: the server is the
+		// host itself.
+		return Provider{Host: domain, Port: config.PortImplicit, TLS: config.TLSImplicit,
+			Note: "Guessed from the address: the server is " + domain + " itself; tab on the form's fields to change it."}
 	}
 	return Provider{
 		Host:         "pop." + domain,
