@@ -465,8 +465,9 @@ func cmdAccountRemove(ctx context.Context, e *env, args []string) int {
 
 // cmdAccountPasswd stores the account's password in the keyring.
 func cmdAccountPasswd(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet(e, "account passwd", "account passwd [--password-stdin] NAME")
+	fs := newFlagSet(e, "account passwd", "account passwd [--password-stdin] [--no-probe] NAME")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of stdin")
+	noProbe := fs.Bool("no-probe", false, "store the password without testing it against the server")
 	cfg, acct, code := parseAccount(e, fs, args, "passwd")
 	if code != exitOK {
 		return code
@@ -477,12 +478,22 @@ func cmdAccountPasswd(ctx context.Context, e *env, args []string) int {
 	case *fromStdin:
 		pw, err = readSecretLine(e.stdin)
 	case readerIsTerminal(e.stdin):
-		pw, err = promptPassword(e, fmt.Sprintf("Password for %s: ", acct.KeyringUser()))
+		pw, err = promptNewPassword(e, acct.KeyringUser())
 	default:
 		err = errors.New("stdin is not a terminal: use --password-stdin")
 	}
 	if err != nil {
 		return fail(e, exitUsage, "account passwd: %v", err)
+	}
+	if !*noProbe && !acct.UsesToken() {
+		// The new password is tried before it replaces the old one.
+		fmt.Fprintf(e.stderr, "testing the new password on %s (%s)...\n", acct.Addr(), config.TLSModeName(acct.TLS))
+		if _, err := probeAccount(ctx, *acct, pw); err != nil {
+			if exitFor(err) == exitCredentials {
+				return fail(e, exitCredentials, "account passwd: the server refused the new password (%s); the old one is kept", message.SanitizeLine(err.Error()))
+			}
+			return fail(e, exitFor(err), "account passwd: could not test the new password: %s; the old one is kept (--no-probe stores it untested)", probeFailure(err))
+		}
 	}
 	if err := config.SetPassword(e.secrets(), acct, pw, cfg.Accounts); err != nil {
 		return fail(e, exitFailure, "account passwd: %v", err)
@@ -492,6 +503,23 @@ func cmdAccountPasswd(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "popterm: note: account %s has password_cmd, which takes precedence over the keyring\n", acct.Name)
 	}
 	return exitOK
+}
+
+// promptNewPassword asks for a new password twice, masked, and refuses two
+// that differ.
+func promptNewPassword(e *env, user string) (string, error) {
+	pw, err := promptPassword(e, fmt.Sprintf("New password for %s: ", user))
+	if err != nil {
+		return "", err
+	}
+	again, err := promptPassword(e, "The same password again: ")
+	if err != nil {
+		return "", err
+	}
+	if again != pw {
+		return "", errors.New("the two passwords differ; nothing was changed")
+	}
+	return pw, nil
 }
 
 // cmdAccountTest runs the probe with the stored credentials.

@@ -58,7 +58,10 @@ func TestAccountDovecot(t *testing.T) {
 			t.Errorf("test %s: exit %d, out %q, stderr %q", name, code, out, errOut)
 		}
 	}
-	if code, _, errOut := a.run("wrong\n", "account", "passwd", "--password-stdin", "dc"); code != exitOK {
+	if code, _, errOut := a.run("wrong\n", "account", "passwd", "--password-stdin", "dc"); code != exitCredentials {
+		t.Fatalf("passwd with a wrong password: exit %d, stderr %q", code, errOut)
+	}
+	if code, _, errOut := a.run("wrong\n", "account", "passwd", "--password-stdin", "--no-probe", "dc"); code != exitOK {
 		t.Fatalf("passwd: exit %d, stderr %q", code, errOut)
 	}
 	if code, _, errOut := a.run("", "account", "test", "dc"); code != exitCredentials {

@@ -150,9 +150,22 @@ func TestAccountLifecycle(t *testing.T) {
 		t.Errorf("test: exit %d, out %q, stderr %q", code, out, errOut)
 	}
 
-	// passwd replaces the secret; the server now refuses it.
-	if code, out, errOut := a.run("new secret\n", "account", "passwd", "--password-stdin", "work"); code != exitOK || !strings.Contains(out, "stored") {
+	// passwd tests the new password first: the server refuses it, so the
+	// old one stays.
+	if code, out, errOut := a.run("new secret\n", "account", "passwd", "--password-stdin", "work"); code != exitCredentials ||
+		!strings.Contains(errOut, "refused the new password") || !strings.Contains(errOut, "old one is kept") || strings.Contains(out, "stored") {
+		t.Fatalf("passwd with a refused password: exit %d, out %q, stderr %q", code, out, errOut)
+	}
+	if pw, _ := ks.Get(key); pw != "correct horse" {
+		t.Fatalf("a refused password replaced the old one: %q", pw)
+	}
+	// One the server accepts is stored.
+	if code, out, errOut := a.run("correct horse\n", "account", "passwd", "--password-stdin", "work"); code != exitOK || !strings.Contains(out, "stored") {
 		t.Fatalf("passwd: exit %d, out %q, stderr %q", code, out, errOut)
+	}
+	// --no-probe stores it untested; the server now refuses it.
+	if code, out, errOut := a.run("new secret\n", "account", "passwd", "--password-stdin", "--no-probe", "work"); code != exitOK || !strings.Contains(out, "stored") {
+		t.Fatalf("passwd --no-probe: exit %d, out %q, stderr %q", code, out, errOut)
 	}
 	if pw, _ := ks.Get(key); pw != "new secret" {
 		t.Errorf("after passwd the keyring holds %q", pw)
