@@ -1,6 +1,9 @@
 package mailapi
 
-import "errors"
+import (
+	"errors"
+	"time"
+)
 
 // Kind classifies an error by what the user can do about it (and so its
 // exit status and wording).
@@ -70,3 +73,25 @@ func Advises(err error) bool {
 	}
 	return false
 }
+
+// LoginDelayError is in the chain of an error when the server asked to wait
+// before the next login (RFC 2449 LOGIN-DELAY): Until is when a login may
+// happen again, so the reader can say "server asks to wait N min" rather
+// than "offline".
+type LoginDelayError struct {
+	Until time.Time
+	// Err is the server's refusal, when there was one (nil when popterm
+	// itself did not log in that soon).
+	Err error
+}
+
+// Error returns the server's refusal, or says when the next login may be.
+func (e *LoginDelayError) Error() string {
+	if e.Err != nil {
+		return e.Err.Error()
+	}
+	return "the server allows the next login at " + e.Until.Format(time.RFC3339)
+}
+
+// Unwrap returns the server's refusal.
+func (e *LoginDelayError) Unwrap() error { return e.Err }

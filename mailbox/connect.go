@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/popterm/popterm/config"
+	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/pop3"
 )
 
@@ -74,7 +75,7 @@ func (e *Engine) connect(ctx context.Context, opts SyncOptions) (*pop3.Client, e
 	if next := e.nextLogin(); !next.IsZero() {
 		return nil, &Error{Kind: KindTryLater, Msg: fmt.Sprintf(
 			"the server allows the next login at %s (LOGIN-DELAY); try again then",
-			next.Local().Format("15:04:05"))}
+			next.Local().Format("15:04:05")), Err: &mailapi.LoginDelayError{Until: next}, Whole: true}
 	}
 	emit(opts, Progress{Phase: PhaseConnect})
 	c, err := e.dial(ctx)
@@ -215,7 +216,8 @@ func (e *Engine) login(ctx context.Context, c *pop3.Client) error {
 			next := e.now().Add(wait)
 			_ = e.setMetaTime(metaNotBefore, next)
 			return &Error{Kind: KindTryLater, Msg: fmt.Sprintf(
-				"the server refused a login this soon (LOGIN-DELAY); try again after %s", next.Local().Format("15:04:05")), Err: err}
+				"the server refused a login this soon (LOGIN-DELAY); try again after %s", next.Local().Format("15:04:05")),
+				Err: &mailapi.LoginDelayError{Until: next, Err: err}}
 		}
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/popterm/popterm/cache"
+	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/pop3"
 	"github.com/popterm/popterm/pop3/pop3test"
 )
@@ -421,6 +422,10 @@ func TestLoginDelayIsHonoured(t *testing.T) {
 	if f.srv.Connections() != conns {
 		t.Fatal("connected again within the server's LOGIN-DELAY")
 	}
+	var ld *mailapi.LoginDelayError
+	if !errors.As(err, &ld) || time.Until(ld.Until) < 59*time.Minute {
+		t.Fatalf("no LoginDelayError with the next login time in %v", err)
+	}
 	f.eng.now = func() time.Time { return time.Now().Add(2 * time.Hour) }
 	f.sync(false)
 }
@@ -433,8 +438,13 @@ func TestLoginDelayRefusalWaitsTheAdvertisedDelay(t *testing.T) {
 	f := newFixture(t, cfg, mails("u", 1)...)
 	now := time.Now()
 	f.eng.now = func() time.Time { return now }
-	if _, err := f.eng.Sync(context.Background(), SyncOptions{}); Classify(err) != KindTryLater {
+	_, err := f.eng.Sync(context.Background(), SyncOptions{})
+	if Classify(err) != KindTryLater {
 		t.Fatalf("want a try-later error, got %v", err)
+	}
+	var ld *mailapi.LoginDelayError
+	if !errors.As(err, &ld) || !ld.Until.Equal(now.Add(3*time.Hour)) || !strings.Contains(err.Error(), "[LOGIN-DELAY] wait") {
+		t.Fatalf("the refusal does not carry the next login time and the server's text: %v", err)
 	}
 	if got, want := f.eng.NextLogin(), now.Add(3*time.Hour); !got.Equal(want) {
 		t.Fatalf("next login at %v, want %v (the advertised LOGIN-DELAY)", got, want)

@@ -316,9 +316,14 @@ func (m App) commitDone(msg commitDoneMsg) (tea.Model, tea.Cmd) {
 // failed shows why a sync or commit failed: being offline is a state (the
 // bar), the rest is an error that says what the marks do now.
 func (m *App) failed(err error, commit bool) {
-	m.status.SetNet(netOffline)
-	if mailapi.KindOf(err) == mailapi.KindCredentials {
+	var delay *mailapi.LoginDelayError
+	switch {
+	case errors.As(err, &delay):
+		m.status.SetWait(delay.Until) // not offline: the server answered
+	case mailapi.KindOf(err) == mailapi.KindCredentials:
 		m.status.SetNet(netOnline)
+	default:
+		m.status.SetNet(netOffline)
 	}
 	what := "Sync failed"
 	if commit {

@@ -234,6 +234,22 @@ func TestSyncNowCommits(t *testing.T) {
 	}
 }
 
+// TestLoginDelayIsNotOffline: after a [LOGIN-DELAY] refusal the server did
+// answer; the bar says how long it asks to wait instead of "offline".
+func TestLoginDelayIsNotOffline(t *testing.T) {
+	f := newFake()
+	f.syncFn = func(ctx context.Context, o mailapi.SyncOptions) (mailapi.Result, error) {
+		return mailapi.Result{}, &mailapi.Error{Kind: mailapi.KindTryLater,
+			Msg: "the server refused a login this soon (LOGIN-DELAY); try again after 12:05:00",
+			Err: &mailapi.LoginDelayError{Until: fixedNow.Add(4*time.Minute + 10*time.Second), Err: errors.New("-ERR [LOGIN-DELAY] wait")}}
+	}
+	h := newHarness(t, f, func(o *Options) { o.NoAutoSync = false })
+	s := h.screen()
+	if !strings.Contains(s, "server asks to wait 5 min") || strings.Contains(s, "offline") {
+		t.Errorf("status after a LOGIN-DELAY refusal:\n%s", s)
+	}
+}
+
 func TestSyncErrorIsASentence(t *testing.T) {
 	f := newFake()
 	f.syncFn = func(ctx context.Context, o mailapi.SyncOptions) (mailapi.Result, error) {

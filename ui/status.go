@@ -19,6 +19,7 @@ const (
 	netUnknown netState = iota
 	netOnline
 	netOffline
+	netWait // the server asked to wait before the next login (LOGIN-DELAY)
 )
 
 // statusModel is the status bar: account, counts, pending deletions,
@@ -32,6 +33,7 @@ type statusModel struct {
 	readOnly bool
 	stats    mailapi.Stats
 	net      netState
+	waitEnd  time.Time // with netWait: when the server allows a login again
 	lastSync time.Time
 
 	fetching bool // a body is being fetched (spinner)
@@ -68,6 +70,9 @@ func (m *statusModel) SetPending(n int) { m.stats.Deleted = max(n, 0) }
 
 // SetNet shows what the reader knows about the server.
 func (m *statusModel) SetNet(n netState) { m.net = n }
+
+// SetWait shows that the server asked to wait until t before the next login.
+func (m *statusModel) SetWait(t time.Time) { m.net, m.waitEnd = netWait, t }
 
 // StopFetch hides the spinner.
 func (m *statusModel) StopFetch() { m.fetching = false }
@@ -129,7 +134,7 @@ func (m statusModel) View(now time.Time, sync syncState) string {
 	switch m.net {
 	case netOnline:
 		netStyle = m.styles.Online
-	case netOffline:
+	case netOffline, netWait:
 		netStyle = m.styles.Offline
 	}
 	return m.styles.Status.Render(fit(left, m.width-rw)) + netStyle.Render(right)
@@ -157,6 +162,9 @@ func (m statusModel) rightPart(now time.Time, sync syncState, compact bool) stri
 		parts = append(parts, "online")
 	case m.net == netOffline:
 		parts = append(parts, "offline")
+	case m.net == netWait && now.Before(m.waitEnd):
+		mins := int((m.waitEnd.Sub(now) + time.Minute - 1) / time.Minute)
+		parts = append(parts, fmt.Sprintf("server asks to wait %d min", mins))
 	}
 	if !compact && !sync.busy() && !m.lastSync.IsZero() {
 		parts = append(parts, "synced "+formatDate(m.lastSync, now, m.loc, ""))
