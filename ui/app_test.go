@@ -547,8 +547,8 @@ func TestLoadingShowsSpinnerState(t *testing.T) {
 func TestHelpScreen(t *testing.T) {
 	h := newHarness(t, newFake(), nil)
 	h.keys("?")
-	s := h.screen()
-	for _, want := range []string{"Help: index", "mark for deletion", "exit, keep marks", "State column"} {
+	s := strings.Join(strings.Fields(h.screen()), " ") // wrapped lines joined
+	for _, want := range []string{"Help: index", "mark for deletion", "exit, keep marks", "State column", "(in N's place; u brings N back)"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("help lacks %q", want)
 		}

@@ -7,7 +7,7 @@ import "slices"
 // instead of moving down). The same key on different screens is fine.
 type KeyConflict struct {
 	Key    string    // the key, as the config names it
-	Screen string    // "index", "pager", "attachments" or "accounts"
+	Screen string    // "index", "pager", "attachments", "accounts", "folders" or "output"
 	Action [2]string // the two actions, as the [keys] table names them
 }
 
@@ -18,16 +18,21 @@ func screenActions() []struct {
 	actions []string
 } {
 	global := []string{"interrupt", "help"}
+	// The reader's actions of both the index and the pager (readerKey).
+	reading := []string{"flag", "toggle_new", "save", "pipe", "next_new"}
 	return []struct {
 		screen  string
 		actions []string
 	}{
-		{"index", append([]string{"up", "down", "top", "bottom", "page_up", "page_down", "open", "delete", "undelete",
-			"sync", "search", "sort", "threads", "accounts", "quit", "exit"}, global...)},
-		{"pager", append([]string{"up", "down", "top", "bottom", "page_up", "page_down", "back", "next_message",
-			"prev_message", "delete", "undelete", "headers", "attachments", "find", "find_next"}, global...)},
-		{"attachments", append([]string{"up", "down", "top", "bottom", "open", "save", "back"}, global...)},
-		{"accounts", append([]string{"up", "down", "open", "back", "accounts"}, global...)},
+		{"index", slices.Concat([]string{"up", "down", "top", "bottom", "page_up", "page_down", "open", "delete", "undelete",
+			"sync", "search", "sort", "threads", "accounts", "quit", "exit",
+			"limit", "tag", "tag_pattern", "tag_prefix", "unified", "folders", "reverse"}, reading, global)},
+		{"pager", slices.Concat([]string{"up", "down", "top", "bottom", "page_up", "page_down", "back", "next_message",
+			"prev_message", "delete", "undelete", "headers", "attachments", "find", "find_next", "open_link"}, reading, global)},
+		{"attachments", slices.Concat([]string{"up", "down", "top", "bottom", "open", "save", "back"}, global)},
+		{"accounts", slices.Concat([]string{"up", "down", "open", "back", "accounts"}, global)},
+		{"folders", slices.Concat([]string{"up", "down", "top", "bottom", "open", "back", "folders"}, global)},
+		{"output", slices.Concat([]string{"back"}, global)},
 	}
 }
 

@@ -33,8 +33,8 @@ func TestKeyConflicts(t *testing.T) {
 	if cs := KeyConflicts(map[string][]string{"quit": {"Q"}, "back": {"Q", "esc"}}); len(cs) != 0 {
 		t.Errorf("one key on two screens was refused: %+v", cs)
 	}
-	if cs := KeyConflicts(map[string][]string{"save": {"o"}}); len(cs) != 0 {
-		t.Errorf("save = o conflicts with sort, which is not on the attachments screen: %+v", cs)
+	if cs := KeyConflicts(map[string][]string{"threads": {"J"}}); len(cs) != 0 {
+		t.Errorf("threads = J (an index key) conflicts with next_message, a pager key: %+v", cs)
 	}
 	if cs := KeyConflicts(map[string][]string{"headers": {"J"}}); len(cs) != 1 || cs[0].Screen != "pager" {
 		t.Errorf("headers = J (next_message): %+v", cs)

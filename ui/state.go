@@ -5,7 +5,7 @@ import "github.com/popterm/popterm/mailapi"
 // stateLegend is the state column's legend, one entry per cell, for the
 // help: D or N, then F, then the tag mark, then A, then +.
 var stateLegend = [...]string{
-	"N new · D marked for deletion",
+	"N new · D marked for deletion (in N's place; u brings N back)",
 	"F flagged",
 	"* tagged",
 	"A attachments",
