@@ -253,6 +253,10 @@ func (m App) View() tea.View {
 	if lines := strings.Split(frame, "\n"); len(lines) > m.height {
 		frame = strings.Join(lines[:m.height], "\n") // a window too small for the bars
 	}
+	if m.opts.ASCII {
+		frame = ToASCII(frame)
+		v.WindowTitle = ToASCII(v.WindowTitle)
+	}
 	v.SetContent(frame)
 	return v
 }

@@ -82,6 +82,9 @@ type Options struct {
 	Keys map[string][]string
 	// NoColor drops colours (the NO_COLOR convention).
 	NoColor bool
+	// ASCII draws with ASCII only, for a terminal whose locale is not
+	// UTF-8 (see LocaleIsUTF8 and ToASCII).
+	ASCII bool
 	// Now is the clock (tests inject a fixed one); nil means time.Now.
 	Now func() time.Time
 	// Location is where dates are shown (nil means time.Local).

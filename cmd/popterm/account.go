@@ -627,6 +627,7 @@ func runSetup(ctx context.Context, e *env, cfgPath string) (*config.Config, int)
 	if len(cfg.Accounts) == 0 {
 		intro = "Welcome! No account yet: enter your email address and popterm finds the server."
 	}
+	lk := termLook(e.stdout)
 	form := setup.New(setup.Options{
 		Probe: probeAccount,
 		Save: func(a config.Account, password string) error {
@@ -636,9 +637,10 @@ func runSetup(ctx context.Context, e *env, cfgPath string) (*config.Config, int)
 		Intro:   intro,
 		UI:      cfg.UI,
 		Keys:    cfg.Keys,
-		NoColor: os.Getenv("NO_COLOR") != "",
+		NoColor: lk.noColor,
+		ASCII:   lk.ascii,
 	})
-	p := tea.NewProgram(form, tea.WithContext(ctx), tea.WithInput(e.stdin), tea.WithOutput(e.stdout))
+	p := tea.NewProgram(form, tea.WithContext(ctx), tea.WithInput(e.stdin), tea.WithOutput(e.stdout), tea.WithColorProfile(lk.profile))
 	final, err := p.Run()
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return nil, fail(e, exitFailure, "setup: %v", err)

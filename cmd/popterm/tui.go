@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"strings"
 	"sync"
 
@@ -63,6 +62,7 @@ func startReader(ctx context.Context, e *env, cfg *config.Config, account string
 	}
 	uiCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	lk := termLook(e.stdout)
 	model := ui.New(ui.Options{
 		Context:     uiCtx,
 		Account:     first,
@@ -73,9 +73,10 @@ func startReader(ctx context.Context, e *env, cfg *config.Config, account string
 		SetPassword: r.setPassword,
 		UI:          cfg.UI,
 		Keys:        cfg.Keys,
-		NoColor:     os.Getenv("NO_COLOR") != "",
+		NoColor:     lk.noColor,
+		ASCII:       lk.ascii,
 	})
-	p := tea.NewProgram(model, tea.WithContext(uiCtx), tea.WithInput(e.stdin), tea.WithOutput(e.stdout))
+	p := tea.NewProgram(model, tea.WithContext(uiCtx), tea.WithInput(e.stdin), tea.WithOutput(e.stdout), tea.WithColorProfile(lk.profile))
 	final, runErr := p.Run()
 	cancel() // stops a sync still running before its engine closes
 	app, ok := final.(ui.App)

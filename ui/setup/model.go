@@ -44,6 +44,8 @@ type Options struct {
 	Keys map[string][]string
 	// NoColor drops colours (the NO_COLOR convention).
 	NoColor bool
+	// ASCII draws with ASCII only (a terminal whose locale is not UTF-8).
+	ASCII bool
 }
 
 type step int
@@ -525,6 +527,9 @@ func (m Model) View() tea.View {
 		b.WriteString("\n" + s.Error.Inherit(wrap).Render("✗ "+m.err) + "\n")
 	}
 	b.WriteString("\n" + s.Help.Inherit(wrap).Render(m.help()) + "\n")
+	if m.opts.ASCII {
+		return tea.NewView(ui.ToASCII(b.String()))
+	}
 	return tea.NewView(b.String())
 }
 
