@@ -13,15 +13,23 @@ import (
 // Exit statuses and error lines: what an engine error means for the exit
 // code, and the hint that says what to do about it.
 
-// exitFor maps an engine error to an exit status.
+// exitKinds is the one table from an engine error's kind to the exit
+// status, for every command (the README's "Exit status" section shows it;
+// a test keeps the two equal).
+func exitKinds() map[mailapi.Kind]int {
+	return map[mailapi.Kind]int{
+		mailapi.KindOther:       exitFailure,
+		mailapi.KindNotFound:    exitFailure,
+		mailapi.KindConfig:      exitUsage,
+		mailapi.KindCredentials: exitCredentials,
+		mailapi.KindTryLater:    exitTryLater,
+	}
+}
+
+// exitFor maps an engine error to an exit status through exitKinds.
 func exitFor(err error) int {
-	switch mailbox.Classify(err) {
-	case mailbox.KindCredentials:
-		return exitCredentials
-	case mailbox.KindTryLater:
-		return exitTryLater
-	case mailbox.KindConfig:
-		return exitUsage
+	if code, ok := exitKinds()[mailbox.Classify(err)]; ok {
+		return code
 	}
 	return exitFailure
 }
