@@ -23,35 +23,21 @@ import (
 // messages returns every message on the server by UIDL, as RETR gives it.
 func (k killTarget) messages(t *testing.T) map[string][]byte {
 	t.Helper()
-	ctx := context.Background()
-	c, err := pop3.Dial(ctx, k.addr, &pop3.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if _, err := c.Login(ctx, pop3.Credentials{Username: k.user, Password: k.password, Mechanism: "user", AllowCleartext: true}); err != nil {
-		t.Fatal(err)
-	}
-	es, err := c.UIDL(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := make(map[string][]byte, len(es))
-	for _, e := range es {
-		r, err := c.Retr(ctx, e.Number)
-		if err != nil {
-			t.Fatal(err)
+	out := map[string][]byte{}
+	k.session(t, func(ctx context.Context, c *pop3.Client, es []pop3.UIDEntry) {
+		for _, e := range es {
+			r, err := c.Retr(ctx, e.Number)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := io.ReadAll(r)
+			r.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[e.UID] = b
 		}
-		b, err := io.ReadAll(r)
-		r.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[e.UID] = b
-	}
-	if err := c.Quit(ctx); err != nil {
-		t.Fatal(err)
-	}
+	})
 	return out
 }
 

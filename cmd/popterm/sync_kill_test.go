@@ -25,8 +25,9 @@ type killTarget struct {
 	deliver func(i int)
 }
 
-// uidls lists the server's UIDLs with the pop3 client.
-func (k killTarget) uidls(t *testing.T) []string {
+// session logs in with the pop3 client, lists the UIDLs, gives them to fn
+// and quits.
+func (k killTarget) session(t *testing.T, fn func(ctx context.Context, c *pop3.Client, es []pop3.UIDEntry)) {
 	t.Helper()
 	ctx := context.Background()
 	c, err := pop3.Dial(ctx, k.addr, &pop3.Options{})
@@ -41,13 +42,21 @@ func (k killTarget) uidls(t *testing.T) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := make([]string, len(es))
-	for i, e := range es {
-		out[i] = e.UID
-	}
+	fn(ctx, c, es)
 	if err := c.Quit(ctx); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// uidls lists the server's UIDLs with the pop3 client.
+func (k killTarget) uidls(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	k.session(t, func(_ context.Context, _ *pop3.Client, es []pop3.UIDEntry) {
+		for _, e := range es {
+			out = append(out, e.UID)
+		}
+	})
 	return out
 }
 

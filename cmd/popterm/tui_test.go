@@ -29,20 +29,28 @@ func TestRunUIWithoutConfigOffTerminal(t *testing.T) {
 	}
 }
 
-// TestRunUIRefusesUnknownKeyAction: a typo in [keys] is a one-line error
-// with file:line before the reader starts, not a status-bar surprise.
-func TestRunUIRefusesUnknownKeyAction(t *testing.T) {
+// runUIWithKeys runs the reader with a one-account config ending with a
+// [keys] table (line 7 holds its first entry), off a terminal.
+func runUIWithKeys(t *testing.T, keys string) (int, string) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "config.toml")
-	toml := "[[account]]\nname = \"w\"\nhost = \"127.0.0.1\"\nusername = \"u\"\n\n[keys]\nqiut = [\"Q\"]\n"
+	toml := "[[account]]\nname = \"w\"\nhost = \"127.0.0.1\"\nusername = \"u\"\n\n[keys]\n" + keys
 	if err := os.WriteFile(path, []byte(toml), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
 	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut}
-	if code := run(context.Background(), []string{"--config", path}, e); code != exitUsage {
+	code := run(context.Background(), []string{"--config", path}, e)
+	return code, errOut.String()
+}
+
+// TestRunUIRefusesUnknownKeyAction: a typo in [keys] is a one-line error
+// with file:line before the reader starts, not a status-bar surprise.
+func TestRunUIRefusesUnknownKeyAction(t *testing.T) {
+	code, msg := runUIWithKeys(t, "qiut = [\"Q\"]\n")
+	if code != exitUsage {
 		t.Errorf("exit %d, want %d", code, exitUsage)
 	}
-	msg := errOut.String()
 	if !strings.Contains(msg, "config.toml:7:") || !strings.Contains(msg, `did you mean "quit"?`) || strings.Count(msg, "\n") != 1 {
 		t.Errorf("stderr %q should be one line with file:line and a suggestion", msg)
 	}
@@ -51,17 +59,10 @@ func TestRunUIRefusesUnknownKeyAction(t *testing.T) {
 // TestRunUIRefusesConflictingKeys: quit = ["j"] would make j quit instead
 // of moving down; it is refused with file:line naming both actions.
 func TestRunUIRefusesConflictingKeys(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "config.toml")
-	toml := "[[account]]\nname = \"w\"\nhost = \"127.0.0.1\"\nusername = \"u\"\n\n[keys]\nquit = [\"j\"]\n"
-	if err := os.WriteFile(path, []byte(toml), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	var out, errOut bytes.Buffer
-	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut}
-	if code := run(context.Background(), []string{"--config", path}, e); code != exitUsage {
+	code, msg := runUIWithKeys(t, "quit = [\"j\"]\n")
+	if code != exitUsage {
 		t.Errorf("exit %d, want %d", code, exitUsage)
 	}
-	msg := errOut.String()
 	for _, want := range []string{"config.toml:7:", "quit", "down", `"j"`} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("stderr %q lacks %q", msg, want)

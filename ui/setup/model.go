@@ -242,16 +242,22 @@ func (m Model) updateEmail(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.note = ""
 			return m, nil
 		}
-		m.inputs[fieldName].SetValue(SuggestName(addr, m.opts.Taken))
-		m.inputs[fieldHost].SetValue(p.Host)
-		m.inputs[fieldPort].SetValue(strconv.Itoa(p.Port))
-		m.inputs[fieldUser].SetValue(addr)
-		m.tlsMode = p.TLS
-		m.step = stepForm
-		m.email.Blur()
-		return m, m.setFocus(fieldPassword)
+		return m.openFields(addr, p, fieldPassword)
 	}
 	return m.updateInput(msg)
+}
+
+// openFields goes on from the address to the fields, filled from the
+// provider p, with the focus on f.
+func (m Model) openFields(addr string, p Provider, f field) (tea.Model, tea.Cmd) {
+	m.inputs[fieldName].SetValue(SuggestName(addr, m.opts.Taken))
+	m.inputs[fieldHost].SetValue(p.Host)
+	m.inputs[fieldPort].SetValue(strconv.Itoa(p.Port))
+	m.inputs[fieldUser].SetValue(addr)
+	m.tlsMode = p.TLS
+	m.step = stepForm
+	m.email.Blur()
+	return m, m.setFocus(f)
 }
 
 // validAddress accepts local@domain where the domain is a host name, one
@@ -274,17 +280,9 @@ func validAddress(addr string) bool {
 // byHand skips the guess: the server fields start empty (the address, when
 // there is one, is the user name) with the focus on the host.
 func (m Model) byHand() (tea.Model, tea.Cmd) {
-	addr := strings.TrimSpace(m.email.Value())
 	m.provider = Provider{}
 	m.err, m.note = "", "Enter your provider's POP3 settings: host, port and TLS mode (space switches it)."
-	m.inputs[fieldName].SetValue(SuggestName(addr, m.opts.Taken))
-	m.inputs[fieldHost].SetValue("")
-	m.inputs[fieldPort].SetValue(strconv.Itoa(config.PortImplicit))
-	m.inputs[fieldUser].SetValue(addr)
-	m.tlsMode = config.TLSImplicit
-	m.step = stepForm
-	m.email.Blur()
-	return m, m.setFocus(fieldHost)
+	return m.openFields(strings.TrimSpace(m.email.Value()), Provider{Port: config.PortImplicit, TLS: config.TLSImplicit}, fieldHost)
 }
 
 func (m *Model) setFocus(f field) tea.Cmd {
