@@ -302,7 +302,7 @@ func (m App) commitDone(msg commitDoneMsg) (tea.Model, tea.Cmd) {
 		m.status.SetPending(res.Pending)
 		s := fmt.Sprintf("%s on the server.", plural(res.Deleted, "message")+" deleted")
 		for _, w := range res.Warnings {
-			s += " " + message.SanitizeLine(w) + "."
+			s += " " + clauseText(w) + "."
 		}
 		m.status.Notify(s)
 		if was.exitAfter {
@@ -369,7 +369,7 @@ func syncSummary(res mailapi.Result, commit bool) string {
 		s += fmt.Sprintf(", %d deleted on the server", res.Deleted)
 	}
 	for _, w := range res.Warnings {
-		s += ". " + message.SanitizeLine(w)
+		s += ". " + clauseText(w)
 	}
 	return s + "."
 }

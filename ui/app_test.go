@@ -1134,3 +1134,12 @@ func TestPasswordUsedWhenKeyringFails(t *testing.T) {
 		t.Errorf("status %q", h.m.status.notice)
 	}
 }
+
+// TestSummaryJoinsWarningsCleanly: an engine warning that ends with its own
+// full stop is not followed by a second one.
+func TestSummaryJoinsWarningsCleanly(t *testing.T) {
+	s := syncSummary(mailapi.Result{New: 1, Warnings: []string{"1 message has an unusable UIDL."}}, false)
+	if strings.Contains(s, "..") || !strings.HasSuffix(s, "unusable UIDL.") {
+		t.Errorf("summary %q", s)
+	}
+}

@@ -85,6 +85,13 @@ func marksStayPending(n int) string {
 	return fmt.Sprintf("the %d marks stay pending", n)
 }
 
+// clauseText is engine text (a warning) sanitized and without the final
+// punctuation, to be joined into a sentence: "deleted. 1 skipped." rather
+// than "deleted. 1 skipped..".
+func clauseText(s string) string {
+	return strings.TrimRight(message.SanitizeLine(s), ".;:, ")
+}
+
 // sentence turns an error into a readable sentence for the status bar.
 func sentence(what string, err error) string {
 	msg := message.SanitizeLine(err.Error())
