@@ -433,3 +433,22 @@ func TestFormCtrlUClearsAndPortTakesDigits(t *testing.T) {
 		t.Errorf("port 99999 was probed (%v) or not explained:\n%s", f.probed, d.view())
 	}
 }
+
+// TestFormASCII: with Options.ASCII (LANG=C) the form draws ASCII only.
+func TestFormASCII(t *testing.T) {
+	f := &fakeServer{}
+	d := &driver{t: t, m: New(Options{Probe: f.Probe, Save: f.Save, ASCII: true})}
+	d.typeText("bob@example.org")
+	d.key(tea.KeyEnter)
+	d.typeText("pw")
+	d.key(tea.KeyEnter)
+	v := d.view()
+	if !strings.Contains(v, "Connected and logged in") {
+		t.Fatalf("review:\n%s", v)
+	}
+	for _, r := range v {
+		if r >= 0x80 {
+			t.Fatalf("non-ASCII %q in the form:\n%s", r, v)
+		}
+	}
+}
