@@ -32,7 +32,9 @@ func asciiGlyph(r rune) (rune, bool) {
 		return '#', true
 	case '░', '▒':
 		return '.', true
-	case '·', '•':
+	case '·', '│':
+		return '|', true
+	case '•':
 		return '*', true
 	case '…':
 		return '~', true

@@ -38,7 +38,7 @@ func TestToASCIIKeepsColumns(t *testing.T) {
 	if ansi.StringWidth(out) != ansi.StringWidth(in) {
 		t.Errorf("width %d, was %d: %q", ansi.StringWidth(out), ansi.StringWidth(in), out)
 	}
-	for _, want := range []string{"\x1b[7m", "??????", "---", "Lunch~", "> re * #.", `"q"`, "+"} {
+	for _, want := range []string{"\x1b[7m", "??????", "---", "Lunch~", "> re | #.", `"q"`, "+"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("%q lacks %q", out, want)
 		}
