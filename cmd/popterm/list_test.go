@@ -303,3 +303,19 @@ func TestListHeaderAlignsAndExplainsFlags(t *testing.T) {
 		}
 	}
 }
+
+// The account list's header row aligns with its rows too.
+func TestListAllAccountsHeaderAligns(t *testing.T) {
+	msgs := []mailapi.Summary{{ID: 123, From: "alice@example.org", Subject: "first", Size: 10}, {ID: 4, From: "bob@example.org", Subject: "second"}}
+	var b strings.Builder
+	printAccountColumns(&b, msgs, []string{"work", "home"}, 100, true)
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "ACCOUNT ") {
+		t.Fatalf("lines:\n%s", b.String())
+	}
+	for i, subject := range []string{"first", "second"} {
+		if got, want := strings.Index(lines[i+1], subject), strings.Index(lines[0], "SUBJECT"); got != want {
+			t.Errorf("%s at column %d, SUBJECT at %d:\n%s", subject, got, want, b.String())
+		}
+	}
+}
