@@ -14,15 +14,15 @@ import (
 	"github.com/popterm/popterm/message"
 )
 
-// maxSearchText bounds the body text indexed for one message: the trigram
-// index takes about five times the text it covers.
+// maxSearchText bounds the body text indexed for one message.
 const maxSearchText = 128 << 10
 
-// SaveBody streams a body into Maildir tmp/, fsyncs, renames it into cur/ and
-// only then marks the row cached (with its text in the search index). CRLF
-// becomes LF; bare CRs stay. A failed or cancelled read leaves nothing
+// SaveBody streams one body into Maildir tmp/, fsyncs, renames it into cur/
+// and only then marks the row cached, then indexes its text for search.
+// CRLF becomes LF; bare CRs stay. A failed or cancelled read leaves nothing
 // behind. When the body is already stored, SaveBody returns nil without
-// reading body (POP3 never changes a message under one UIDL).
+// reading body (POP3 never changes a message under one UIDL). Many bodies in
+// a row go faster through a Batch.
 func (s *Store) SaveBody(ctx context.Context, id int64, body io.Reader) error {
 	if err := s.writable(); err != nil {
 		return err
@@ -34,53 +34,93 @@ func (s *Store) SaveBody(ctx context.Context, id int64, body io.Reader) error {
 	if m.Cached {
 		return nil
 	}
-	unique, err := s.newUniqueName(id)
+	w, err := s.writeBody(ctx, id, body)
 	if err != nil {
 		return fmt.Errorf("save body of message %d: %w", id, err)
 	}
-	tmp := s.path(maildirName, "tmp", unique)
-	size, err := writeTmp(ctx, tmp, body)
-	if err != nil {
-		os.Remove(tmp)
+	if err := w.sync(); err != nil {
+		w.discard()
 		return fmt.Errorf("save body of message %d: %w", id, err)
 	}
-	text, attach := bodyText(tmp)
-
-	s.mu.Lock()
-	err = s.commitBody(ctx, id, unique, tmp, size, text, attach)
-	s.mu.Unlock()
-	os.Remove(tmp) // still there only if it was not renamed into cur/
+	stored, err := s.commitBodies(ctx, []*written{w})
 	if err != nil {
 		return fmt.Errorf("save body of message %d: %w", id, err)
+	}
+	if len(stored) == 0 { // stored meanwhile, or removed
+		if _, err := s.Get(id); err != nil {
+			return fmt.Errorf("save body: %w", err)
+		}
+		return nil
+	}
+	if err := s.indexBodies(ctx, []int64{id}); err != nil {
+		return fmt.Errorf("index body of message %d: %w", id, err)
 	}
 	return nil
 }
 
-// writeTmp writes body to a new file at path with LF line ends and fsyncs it.
-func writeTmp(ctx context.Context, path string, body io.Reader) (int64, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
+// written is a body written to tmp/ and not yet renamed into cur/.
+type written struct {
+	id     int64
+	unique string
+	tmp    string
+	size   int64
+	f      *os.File // open until synced
+}
+
+// writeBody writes body to a new file in tmp/ with LF line ends. It does
+// not fsync: sync does, so that a batch can sync many files together.
+func (s *Store) writeBody(ctx context.Context, id int64, body io.Reader) (*written, error) {
+	unique, err := s.newUniqueName(id)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	defer f.Close()
-	if err := f.Chmod(filePerm); err != nil {
-		return 0, err
+	w := &written{id: id, unique: unique, tmp: s.path(maildirName, "tmp", unique)}
+	f, err := os.OpenFile(w.tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
+	if err != nil {
+		return nil, err
 	}
-	bw := bufio.NewWriterSize(f, 64<<10)
+	w.f = f
+	if err := w.copy(ctx, body); err != nil {
+		w.discard()
+		return nil, err
+	}
+	return w, nil
+}
+
+// copy streams body into the file.
+func (w *written) copy(ctx context.Context, body io.Reader) error {
+	if err := w.f.Chmod(filePerm); err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(w.f, 64<<10)
 	lw := &lfWriter{w: bw}
 	if _, err := io.Copy(lw, ctxReader{ctx, body}); err != nil {
-		return 0, err
+		return err
 	}
 	if err := lw.Flush(); err != nil {
-		return 0, err
+		return err
 	}
-	if err := bw.Flush(); err != nil {
-		return 0, err
+	w.size = lw.n
+	return bw.Flush()
+}
+
+// sync makes the file durable and closes it.
+func (w *written) sync() error {
+	err := w.f.Sync()
+	if cerr := w.f.Close(); err == nil {
+		err = cerr
 	}
-	if err := f.Sync(); err != nil {
-		return 0, err
+	w.f = nil
+	return err
+}
+
+// discard closes and removes the tmp file.
+func (w *written) discard() {
+	if w.f != nil {
+		w.f.Close()
+		w.f = nil
 	}
-	return lw.n, f.Close()
+	os.Remove(w.tmp)
 }
 
 // ctxReader fails reads once ctx is done.
@@ -119,48 +159,116 @@ func bodyText(path string) (text string, attachments bool) {
 	return text, len(msg.Attachments) > 0
 }
 
-// commitBody renames the written tmp file into cur/ with the row's flags,
-// fsyncs the folder, and only then marks the row cached. The caller holds
-// s.mu, so the flags cannot change in between.
-func (s *Store) commitBody(ctx context.Context, id int64, unique, tmp string, size int64, text string, attach bool) error {
-	m, err := s.Get(id)
-	if err != nil {
-		return err
-	}
-	if m.Cached { // a concurrent SaveBody stored it first
-		return nil
-	}
+// commitBodies renames synced tmp files into cur/ with their rows' flags,
+// fsyncs cur/ once, and only then marks the rows cached in one transaction.
+// A row already cached (stored meanwhile) keeps its file and the new one is
+// dropped. It returns the IDs it stored. On failure nothing is marked and
+// the renamed files are removed again, so cached=1 stays the only way a
+// complete file is known; the bodies can be fetched again.
+func (s *Store) commitBodies(ctx context.Context, ws []*written) ([]int64, error) {
+	defer func() {
+		for _, w := range ws {
+			os.Remove(w.tmp) // still there only when not renamed
+		}
+	}()
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
-	final := s.curPath(unique, flagsOf(m))
-	if err := os.Rename(tmp, final); err != nil {
-		return err
+	ids := make([]int64, len(ws))
+	for i, w := range ws {
+		ids[i] = w.id
+	}
+	state, err := s.bodyState(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		finals []string
+		done   []*written
+	)
+	undo := func() {
+		for _, p := range finals {
+			os.Remove(p)
+		}
+	}
+	for _, w := range ws {
+		st, ok := state[w.id]
+		if !ok || st.cached {
+			continue // removed, or stored meanwhile
+		}
+		st.cached = true // a second copy in the same batch is dropped
+		state[w.id] = st
+		final := s.curPath(w.unique, st.f)
+		if err := os.Rename(w.tmp, final); err != nil {
+			undo()
+			return nil, err
+		}
+		finals = append(finals, final)
+		done = append(done, w)
+	}
+	if len(done) == 0 {
+		return nil, nil
 	}
 	if err := syncDir(s.path(maildirName, "cur")); err != nil {
-		os.Remove(final)
-		return err
+		undo()
+		return nil, err
 	}
+	now := time.Now().UnixMilli()
+	stored := make([]int64, 0, len(done))
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE messages SET cached = 1, file = ?, file_size = ?,
-			downloaded_at = ?, has_attachments = has_attachments OR ? WHERE id = ? AND cached = 0`,
-			unique, size, time.Now().UnixMilli(), attach, id)
+		up, err := tx.PrepareContext(ctx, `UPDATE messages SET cached = 1, file = ?, file_size = ?,
+			downloaded_at = ?, body_indexed = 0 WHERE id = ? AND cached = 0`)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return ErrNotFound
+		defer up.Close()
+		for _, w := range done {
+			res, err := up.ExecContext(ctx, w.unique, w.size, now, w.id)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return fmt.Errorf("message %d: %w", w.id, ErrNotFound)
+			}
+			stored = append(stored, w.id)
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE search SET body = ? WHERE rowid = ?`, text, id)
-		return err
+		return nil
 	})
 	if err != nil {
-		// Nothing refers to the file: drop it so cached=1 stays the only way
-		// a complete file is known. The body can be fetched again.
-		os.Remove(final)
-		return err
+		undo()
+		return nil, err
 	}
-	return nil
+	return stored, nil
+}
+
+// rowState is what commitBodies needs of a row.
+type rowState struct {
+	cached bool
+	f      flags
+}
+
+// bodyState reads cached and the flags of rows.
+func (s *Store) bodyState(ctx context.Context, ids []int64) (map[int64]rowState, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, cached, seen, deleted, flagged, answered
+		FROM messages WHERE `+inIDs, idList(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[int64]rowState, len(ids))
+	for rows.Next() {
+		var (
+			id int64
+			st rowState
+		)
+		if err := rows.Scan(&id, &st.cached, &st.f.seen, &st.f.deleted, &st.f.flagged, &st.f.answered); err != nil {
+			return nil, err
+		}
+		out[id] = st
+	}
+	return out, rows.Err()
 }
 
 // flagsOf returns the Maildir flags of a row.

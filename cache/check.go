@@ -189,6 +189,9 @@ func (s *Store) recover(ctx context.Context) ([]string, error) {
 	if err := c.files(rows, files, tombs); err != nil {
 		return nil, err
 	}
+	if err := c.tmp(); err != nil {
+		return nil, err
+	}
 	return c.rep.Repaired, nil
 }
 
@@ -445,14 +448,14 @@ func (c *checker) adopt(r *checkRow, e fileEntry) error {
 			return err
 		}
 	}
-	text, attach := bodyText(want)
+	// The body indexer (IndexBodies) indexes it for search.
 	err = c.s.inTx(c.ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(c.ctx, `UPDATE messages SET cached = 1, file = ?, file_size = ?,
-			downloaded_at = ?, has_attachments = has_attachments OR ? WHERE id = ?`,
-			e.unique, st.Size(), st.ModTime().UnixMilli(), attach, r.id); err != nil {
+		if err := unindexBody(c.ctx, tx, r.id); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(c.ctx, `UPDATE search SET body = ? WHERE rowid = ?`, text, r.id)
+		_, err := tx.ExecContext(c.ctx, `UPDATE messages SET cached = 1, file = ?, file_size = ?,
+			downloaded_at = ?, body_indexed = 0 WHERE id = ?`,
+			e.unique, st.Size(), st.ModTime().UnixMilli(), r.id)
 		return err
 	})
 	if err != nil {
@@ -469,11 +472,11 @@ func (c *checker) uncache(r *checkRow) error {
 		return nil
 	}
 	err := c.s.inTx(c.ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(c.ctx, `UPDATE messages SET cached = 0, file = '', file_size = 0,
-			downloaded_at = NULL WHERE id = ?`, r.id); err != nil {
+		if err := unindexBody(c.ctx, tx, r.id); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(c.ctx, `UPDATE search SET body = '' WHERE rowid = ?`, r.id)
+		_, err := tx.ExecContext(c.ctx, `UPDATE messages SET cached = 0, file = '', file_size = 0,
+			downloaded_at = NULL WHERE id = ?`, r.id)
 		return err
 	})
 	if err != nil {
@@ -510,41 +513,61 @@ func (c *checker) toLostFound(e fileEntry) error {
 	return syncDir(e.dir)
 }
 
-// tmp removes stale files from tmp/.
+// tmp removes leftovers from tmp/: popterm's own files (named as
+// newUniqueName names them) at any age, since only the writer, which holds
+// the lock this run holds, writes them, and so they are downloads a kill
+// interrupted; other files once older than 36 hours, the Maildir convention
+// (a delivery by another program in progress is never that old).
 func (c *checker) tmp() error {
 	dir := c.s.path(maildirName, "tmp")
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return fmt.Errorf("list tmp: %w", err)
 	}
+	removed := false
 	for _, e := range entries {
 		info, err := e.Info()
-		if err != nil || e.IsDir() || time.Since(info.ModTime()) < staleTmp {
+		if err != nil || e.IsDir() {
 			continue
 		}
-		c.problem("tmp/%s: unfinished download older than 36 hours", printable(e.Name()))
+		ours := uniqueNameRE.MatchString(e.Name()) && !c.s.readOnly
+		switch {
+		case ours:
+			c.problem("tmp/%s: unfinished download", printable(e.Name()))
+		case c.recovering || time.Since(info.ModTime()) < staleTmp:
+			continue
+		default:
+			c.problem("tmp/%s: unfinished download older than 36 hours", printable(e.Name()))
+		}
 		if !c.repair {
 			continue
 		}
 		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
 			return fmt.Errorf("remove stale tmp file: %w", err)
 		}
-		c.repaired("removed tmp/%s", printable(e.Name()))
+		removed = true
+		c.repaired("removed tmp/%s, an unfinished download", printable(e.Name()))
+	}
+	if removed {
+		return syncDir(dir)
 	}
 	return nil
 }
 
 // search rebuilds a damaged full-text index and completes it against the
-// rows.
+// rows. The tables keep no text, so a rebuild empties them, indexes the
+// headers again from the rows and leaves the bodies to the body indexer
+// (IndexBodies, run by the next sync).
 func (c *checker) search(bad bool) error {
 	if bad && c.repair {
-		if _, err := c.s.db.ExecContext(c.ctx, `INSERT INTO search (search) VALUES ('rebuild')`); err != nil {
-			return fmt.Errorf("rebuild search index: %w", err)
+		if err := c.rebuildSearch(); err != nil {
+			return err
 		}
-		c.did("rebuilt the search index")
+		c.did("rebuilt the search index (message bodies are indexed again by the next sync)")
 		for _, i := range c.searchBad {
 			c.fixed[i] = true
 		}
+		return nil
 	}
 	var missing, extra int
 	err := c.s.db.QueryRowContext(c.ctx, `SELECT
@@ -560,47 +583,31 @@ func (c *checker) search(bad bool) error {
 	if !c.repair {
 		return nil
 	}
-	type todo struct {
-		id   int64
-		file string
-		f    flags
+	if err := c.rebuildSearch(); err != nil {
+		return err
 	}
-	var bodies []todo
-	err = c.s.inTx(c.ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(c.ctx, `DELETE FROM search WHERE rowid NOT IN (SELECT id FROM messages)`); err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(c.ctx, `SELECT id, file, seen, deleted, flagged, answered FROM messages
-			WHERE cached = 1 AND id NOT IN (SELECT rowid FROM search)`)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var t todo
-			if err := rows.Scan(&t.id, &t.file, &t.f.seen, &t.f.deleted, &t.f.flagged, &t.f.answered); err != nil {
-				rows.Close()
-				return err
-			}
-			bodies = append(bodies, t)
-		}
-		rows.Close()
-		_, err = tx.ExecContext(c.ctx, `INSERT INTO search (rowid, subject, addrs, body)
-			SELECT id, subject, from_addr || ' ' || replace(to_addrs, char(10), ' ') || ' ' ||
-			replace(cc_addrs, char(10), ' '), '' FROM messages WHERE id NOT IN (SELECT rowid FROM search)`)
-		if err != nil {
-			return err
-		}
-		for _, t := range bodies {
-			text, _ := bodyText(c.s.curPath(t.file, t.f))
-			if _, err := tx.ExecContext(c.ctx, `UPDATE search SET body = ? WHERE rowid = ?`, text, t.id); err != nil {
+	c.repaired("search index: rebuilt (%d messages were missing, %d left over; bodies are indexed again by the next sync)", missing, extra)
+	return nil
+}
+
+// rebuildSearch empties the search tables and indexes every row's headers;
+// every stored body waits for the body indexer again.
+func (c *checker) rebuildSearch() error {
+	err := c.s.inTx(c.ctx, func(tx *sql.Tx) error {
+		for _, q := range []string{
+			`INSERT INTO search (search) VALUES ('delete-all')`,
+			`INSERT INTO search_words (search_words) VALUES ('delete-all')`,
+			`UPDATE messages SET body_indexed = 0 WHERE body_indexed != 0`,
+			`INSERT INTO search (rowid, subject, addrs, cjk) SELECT id, subject, ` + addrsExpr + `, '' FROM messages`,
+		} {
+			if _, err := tx.ExecContext(c.ctx, q); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("complete search index: %w", err)
+		return fmt.Errorf("rebuild search index: %w", err)
 	}
-	c.repaired("search index: added %d messages, dropped %d", missing, extra)
 	return nil
 }

@@ -98,7 +98,7 @@ func TestCheckRepairs(t *testing.T) {
 	os.WriteFile(fresh, []byte("partial"), 0o600)
 	// The search index lost a row and kept one of a removed message.
 	s.db.Exec(`DELETE FROM search WHERE rowid = ?`, id[6])
-	s.db.Exec(`INSERT INTO search (rowid, subject, addrs, body) VALUES (9999, 'ghost', '', '')`)
+	s.db.Exec(`INSERT INTO search (rowid, subject, addrs, cjk) VALUES (9999, 'ghost', '', '')`)
 
 	// Check without repair changes nothing.
 	before := curFiles(t, s)
@@ -152,8 +152,14 @@ func TestCheckRepairs(t *testing.T) {
 	if got := readBody(t, s, id[3]); got != body(3) {
 		t.Errorf("adopted body %q", got)
 	}
+	if n, err := s.UnindexedBodies(ctx); err != nil || n == 0 {
+		t.Errorf("after adopting a body: %d bodies to index (%v), want some", n, err)
+	}
+	if _, err := s.IndexBodies(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
 	if got, _ := s.List(ctx, Query{Search: "message 3"}); len(got) != 1 {
-		t.Error("adopted body not searchable")
+		t.Error("adopted body not searchable once indexed")
 	}
 	if got, _ := s.List(ctx, Query{Search: "check"}); len(got) != 7 {
 		t.Errorf("search finds %d of 7 messages after repair", len(got))
@@ -215,6 +221,9 @@ func TestCheckRebuildsCorruptSearch(t *testing.T) {
 	rep := mustCheck(t, s, true)
 	if !contains(rep.Problems, "search index") || !contains(rep.Repaired, "rebuilt the search index") || len(rep.Unrepaired) != 0 {
 		t.Fatalf("corrupt search index not repaired: %+v", rep)
+	}
+	if _, err := s.IndexBodies(ctx, 0); err != nil {
+		t.Fatal(err)
 	}
 	if got, _ := s.List(ctx, Query{Search: "words"}); len(got) != 1 {
 		t.Error("search does not work after rebuild")

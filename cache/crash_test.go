@@ -82,19 +82,66 @@ func crashHelper(dir string) error {
 		m := all[rng.IntN(len(all))]
 		ids := []int64{m.ID}
 		switch op := rng.IntN(10); {
-		case op < 5:
+		case op < 3:
 			err = s.SaveBody(ctx, m.ID, strings.NewReader(crashBody(m.UIDL)))
+			if err == nil {
+				fmt.Printf("stored %d\n", m.ID)
+			}
+		case op < 5:
+			err = crashBatch(ctx, s, all, rng)
 		case op < 7:
 			err = s.MarkSeen(ctx, ids, !m.Seen)
 		case op < 9:
 			err = s.MarkDeleted(ctx, ids, !m.Deleted)
 		default:
+			fmt.Printf("removing %d\n", m.ID)
 			err = s.Remove(ctx, ids)
 		}
 		if err != nil {
 			return err
 		}
 	}
+}
+
+// crashBatch stores a few bodies with group commit, printing the IDs of
+// each batch once it is committed, and indexes some bodies for search.
+func crashBatch(ctx context.Context, s *Store, all []Message, rng *rand.Rand) error {
+	b, err := s.NewBatch(ctx, func(ids []int64) {
+		for _, id := range ids {
+			fmt.Printf("stored %d\n", id)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	for range 1 + rng.IntN(8) {
+		m := all[rng.IntN(len(all))]
+		if err := b.Save(m.ID, strings.NewReader(crashBody(m.UIDL))); err != nil {
+			b.Close()
+			return err
+		}
+	}
+	if _, err := b.Close(); err != nil {
+		return err
+	}
+	_, err = s.IndexBodies(ctx, 3)
+	return err
+}
+
+// reportedStored reads the helper's output until it ends and returns the IDs
+// whose last report was "stored".
+func reportedStored(r io.Reader) map[int64]bool {
+	stored := make(map[int64]bool)
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		var id int64
+		if _, err := fmt.Sscanf(sc.Text(), "stored %d", &id); err == nil {
+			stored[id] = true
+		} else if _, err := fmt.Sscanf(sc.Text(), "removing %d", &id); err == nil {
+			delete(stored, id)
+		}
+	}
+	return stored
 }
 
 // TestCrashConsistency kills a process writing to the store at random
@@ -120,7 +167,7 @@ func TestCrashConsistency(t *testing.T) {
 	}
 	s.Close()
 	rng := rand.New(rand.NewPCG(1, 2))
-	var stats struct{ adopted, drift, unfinished, cached int }
+	var stats struct{ adopted, drift, unfinished, tmp, cached int }
 	for round := range rounds {
 		cmd := exec.Command(exe, "-test.run=^$")
 		cmd.Env = append(os.Environ(), crashEnv+"="+dir)
@@ -133,13 +180,17 @@ func TestCrashConsistency(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		line, _ := bufio.NewReader(out).ReadString('\n')
+		br := bufio.NewReader(out)
+		line, _ := br.ReadString('\n')
 		if line != "ready\n" {
 			cmd.Wait()
 			t.Fatalf("round %d: helper did not start: %q %s", round, line, stderr.String())
 		}
+		reported := make(chan map[int64]bool, 1)
+		go func() { reported <- reportedStored(br) }()
 		time.Sleep(time.Duration(rng.IntN(300)) * time.Millisecond)
 		cmd.Process.Kill() // SIGKILL on Unix
+		stored := <-reported
 		cmd.Wait()
 		if strings.TrimSpace(stderr.String()) != "" {
 			t.Fatalf("round %d: helper failed: %s", round, stderr.String())
@@ -156,6 +207,10 @@ func TestCrashConsistency(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, m := range all {
+			if stored[m.ID] && !m.Cached {
+				t.Fatalf("round %d: message %d was reported stored and is not", round, m.ID)
+			}
+			delete(stored, m.ID)
 			if !m.Cached {
 				continue
 			}
@@ -171,6 +226,9 @@ func TestCrashConsistency(t *testing.T) {
 			}
 		}
 		ro.Close()
+		for id := range stored {
+			t.Fatalf("round %d: message %d was reported stored and is gone", round, id)
+		}
 
 		s, err := Open(dir, Options{}) // the kill released the lock
 		if err != nil {
@@ -185,6 +243,8 @@ func TestCrashConsistency(t *testing.T) {
 				stats.drift++ // killed between index update and rename
 			case strings.Contains(r, "left over from a committed deletion"):
 				stats.unfinished++ // killed between removal and unlink
+			case strings.Contains(r, "removed tmp/"):
+				stats.tmp++ // killed while writing a body
 			default:
 				t.Errorf("round %d: unexpected recovery: %s", round, r)
 			}
@@ -197,6 +257,6 @@ func TestCrashConsistency(t *testing.T) {
 		}
 		s.Close()
 	}
-	t.Logf("%d rounds: %d bodies verified; Open adopted %d unrecorded bodies, renamed %d files with stale flags, finished %d removals",
-		rounds, stats.cached, stats.adopted, stats.drift, stats.unfinished)
+	t.Logf("%d rounds: %d bodies verified; Open adopted %d unrecorded bodies, renamed %d files with stale flags, finished %d removals, removed %d unfinished downloads",
+		rounds, stats.cached, stats.adopted, stats.drift, stats.unfinished, stats.tmp)
 }

@@ -98,7 +98,7 @@ func (s *Store) Add(ctx context.Context, msgs []NewMessage) ([]int64, error) {
 		return nil, fmt.Errorf("add messages: %w", err)
 	}
 	defer hdr.Close()
-	fts, err := tx.PrepareContext(ctx, `INSERT INTO search (rowid, subject, addrs, body) VALUES (?,?,?,'')`)
+	fts, err := tx.PrepareContext(ctx, `INSERT INTO search (rowid, subject, addrs, cjk) VALUES (?,?,?,'')`)
 	if err != nil {
 		return nil, fmt.Errorf("add messages: %w", err)
 	}

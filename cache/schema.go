@@ -14,7 +14,7 @@ type migration func(ctx context.Context, tx *sql.Tx) error
 // migrations returns the schema steps in order; the schema version is the
 // number of steps applied. Append new steps, never edit old ones.
 func migrations() []migration {
-	return []migration{schemaV1}
+	return []migration{schemaV1, schemaV2}
 }
 
 // schemaV1 creates the first schema.
@@ -74,6 +74,32 @@ CREATE VIRTUAL TABLE search USING fts5 (subject, addrs, body, tokenize = 'trigra
 	_, err := tx.ExecContext(ctx, ddl)
 	return err
 }
+
+// schemaV2 takes body text out of the database and the download path: the
+// search tables keep no copy of the text (contentless FTS5, rows deletable),
+// bodies are indexed by word (unicode61) apart from the download, and the
+// trigram table keeps subject, addresses and the CJK runs of a body, where
+// words are not separated by spaces. body_indexed says a stored body is in
+// the index; the partial index finds the ones still to do.
+func schemaV2(ctx context.Context, tx *sql.Tx) error {
+	const ddl = `
+ALTER TABLE messages ADD COLUMN body_indexed INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX messages_unindexed ON messages (id) WHERE cached = 1 AND body_indexed = 0;
+DROP TABLE search;
+CREATE VIRTUAL TABLE search USING fts5 (subject, addrs, cjk,
+	content = '', contentless_delete = 1, tokenize = 'trigram');
+CREATE VIRTUAL TABLE search_words USING fts5 (body,
+	content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
+INSERT INTO search (rowid, subject, addrs, cjk)
+	SELECT id, subject, ` + addrsExpr + `, '' FROM messages;
+`
+	_, err := tx.ExecContext(ctx, ddl)
+	return err
+}
+
+// addrsExpr is the text the search table indexes as addresses, from a
+// messages row.
+const addrsExpr = `from_addr || ' ' || replace(to_addrs, char(10), ' ') || ' ' || replace(cc_addrs, char(10), ' ')`
 
 // schemaVersion reads the version, 0 for an empty database.
 func schemaVersion(ctx context.Context, db interface {

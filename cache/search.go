@@ -37,17 +37,11 @@ func (s *Store) List(ctx context.Context, q Query) ([]Message, error) {
 // listQuery builds the SQL for a listing of cols: ordered and limited for a
 // page, in storage order for everything.
 func listQuery(cols string, q Query) (string, []any) {
-	where, args, fts := searchWhere(q.Search)
+	where, args := searchWhere(q.Search)
 	var b strings.Builder
 	b.WriteString(`SELECT ` + cols + ` FROM messages m`)
-	switch {
-	case where == "":
-	case fts:
-		// The full-text index finds the few candidates; LIKE filters them.
-		b.WriteString(` WHERE m.id IN (SELECT s.rowid FROM search s WHERE ` + where + `)`)
-	default:
-		// LIKE alone scans: walk newest first and stop at a full page.
-		b.WriteString(` JOIN search s ON s.rowid = m.id WHERE ` + where)
+	if where != "" {
+		b.WriteString(` WHERE ` + where)
 	}
 	if q.Limit > 0 {
 		b.WriteString(orderBy + ` LIMIT ? OFFSET ?`)
@@ -56,15 +50,23 @@ func listQuery(cols string, q Query) (string, []any) {
 	return b.String(), args
 }
 
-// searchWhere turns plain words into a condition on the search table s:
-// every word of three or more characters becomes a quoted FTS5 string (the
-// trigram tokenizer finds it as a case-insensitive substring), and shorter
-// words a LIKE on each column. Nothing the user types is read as FTS5
-// syntax, so no input is an error.
-// It reports whether the condition uses the full-text index.
-func searchWhere(search string) (where string, args []any, fts bool) {
+// Conditions on a messages row m for one search word. The trigram table
+// (subject, addresses, CJK runs of the body) finds a word of three or more
+// characters as a case-insensitive substring; the word table finds body
+// words that begin with it; a shorter word is a LIKE on the header columns
+// (ASCII case folding) or a body word that begins with it.
+const (
+	trigramCond = `m.id IN (SELECT rowid FROM search WHERE search MATCH ?)`
+	wordsCond   = `m.id IN (SELECT rowid FROM search_words WHERE search_words MATCH ?)`
+	likeCond    = `m.subject LIKE ? ESCAPE '\' OR m.from_addr LIKE ? ESCAPE '\' OR
+		m.to_addrs LIKE ? ESCAPE '\' OR m.cc_addrs LIKE ? ESCAPE '\'`
+)
+
+// searchWhere turns plain words into a condition on the messages row m:
+// every word must match (see trigramCond). Nothing the user types is read as
+// FTS5 syntax: every word is a quoted FTS5 string, so no input is an error.
+func searchWhere(search string) (where string, args []any) {
 	escape := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	var phrases, conds []string
 	// Control characters mean nothing in a search (and NUL would end the
 	// pattern early inside SQLite): drop them.
 	search = strings.Map(func(r rune) rune {
@@ -73,18 +75,17 @@ func searchWhere(search string) (where string, args []any, fts bool) {
 		}
 		return r
 	}, search)
+	var conds []string
 	for _, w := range strings.Fields(search) {
+		quoted := `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
 		if utf8.RuneCountInString(w) >= 3 {
-			phrases = append(phrases, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
+			conds = append(conds, `(`+trigramCond+` OR `+wordsCond+`)`)
+			args = append(args, quoted, quoted+`*`)
 			continue
 		}
-		conds = append(conds, `(s.subject LIKE ? ESCAPE '\' OR s.addrs LIKE ? ESCAPE '\' OR s.body LIKE ? ESCAPE '\')`)
+		conds = append(conds, `(`+likeCond+` OR `+wordsCond+`)`)
 		pat := "%" + escape.Replace(w) + "%"
-		args = append(args, pat, pat, pat)
+		args = append(args, pat, pat, pat, pat, quoted+`*`)
 	}
-	if len(phrases) > 0 {
-		conds = append([]string{`s.search MATCH ?`}, conds...)
-		args = append([]any{strings.Join(phrases, " AND ")}, args...)
-	}
-	return strings.Join(conds, " AND "), args, len(phrases) > 0
+	return strings.Join(conds, " AND "), args
 }

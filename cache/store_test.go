@@ -125,8 +125,8 @@ func TestMigrations(t *testing.T) {
 	if runs != 1 {
 		t.Errorf("v2 step ran %d times, want 1", runs)
 	}
-	if v, err := schemaVersion(ctx, db); err != nil || v != 2 {
-		t.Errorf("version %d, %v; want 2", v, err)
+	if v, err := schemaVersion(ctx, db); err != nil || v != len(steps) {
+		t.Errorf("version %d, %v; want %d", v, err, len(steps))
 	}
 	var label string
 	if err := db.QueryRow(`SELECT label FROM messages WHERE id = 1`).Scan(&label); err != nil {
@@ -134,11 +134,11 @@ func TestMigrations(t *testing.T) {
 	}
 	// A failing step leaves the version alone.
 	bad := append(steps, func(context.Context, *sql.Tx) error { return errors.New("boom") })
-	if err := migrate(ctx, db, bad); err == nil || !strings.Contains(err.Error(), "version 3") {
+	if err := migrate(ctx, db, bad); err == nil || !strings.Contains(err.Error(), "version "+itoa(len(bad))) {
 		t.Errorf("failing step: %v", err)
 	}
-	if v, _ := schemaVersion(ctx, db); v != 2 {
-		t.Errorf("version %d after a failed step, want 2", v)
+	if v, _ := schemaVersion(ctx, db); v != len(steps) {
+		t.Errorf("version %d after a failed step, want %d", v, len(steps))
 	}
 	db.Close()
 
@@ -177,8 +177,8 @@ func TestReopenKeepsData(t *testing.T) {
 	}
 	var v int
 	s2.db.QueryRow(`SELECT max(version) FROM schema_version`).Scan(&v)
-	if v != 1 {
-		t.Errorf("schema version %d, want 1", v)
+	if v != len(migrations()) {
+		t.Errorf("schema version %d, want %d", v, len(migrations()))
 	}
 }
 
@@ -245,4 +245,73 @@ func TestLockWait(t *testing.T) {
 	}
 	<-released
 	s2.Close()
+}
+
+// TestMigrateV1Store opens a store written with schema version 1 (search
+// text stored in the FTS table) and checks that the upgrade keeps every row,
+// flag and body, finds messages by header at once and by body once the body
+// indexer has run.
+func TestMigrateV1Store(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "acct")
+	s := openTest(t)
+	s.Close()
+	// Build a version 1 index as the previous popterm wrote it.
+	os.MkdirAll(filepath.Join(dir, maildirName, "cur"), 0o700)
+	for _, sub := range []string{"tmp", "new"} {
+		os.MkdirAll(filepath.Join(dir, maildirName, sub), 0o700)
+	}
+	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, indexName), false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate(ctx, db, migrations()[:1]); err != nil {
+		t.Fatal(err)
+	}
+	const unique = "1700000000.1_0123456789abcdef.host"
+	body := "Subject: old report\n\nthe quarterly numbers\n"
+	if err := os.WriteFile(filepath.Join(dir, maildirName, "cur", unique+":2,S"), []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO messages (id, uidl, size, from_addr, subject, sort_key, header_hash, file, file_size, cached, seen, first_seen)
+			VALUES (1, 'u1', 40, 'alice@example.org', 'old report', 1, 'h1', '` + unique + `', 40, 1, 1, 1)`,
+		`INSERT INTO messages (id, uidl, size, from_addr, subject, sort_key, header_hash, first_seen)
+			VALUES (2, 'u2', 40, 'bob@example.org', 'headers only', 2, 'h2', 2)`,
+		`INSERT INTO search (rowid, subject, addrs, body) VALUES (1, 'old report', 'alice@example.org', 'the quarterly numbers')`,
+		`INSERT INTO search (rowid, subject, addrs, body) VALUES (2, 'headers only', 'bob@example.org', '')`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+
+	s, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	all, err := s.All(ctx)
+	if err != nil || len(all) != 2 || !all[0].Cached || !all[0].Seen || all[1].Cached {
+		t.Fatalf("rows after the upgrade: %+v, %v", all, err)
+	}
+	if got, _ := s.List(ctx, Query{Search: "bob"}); len(got) != 1 {
+		t.Errorf("header search after the upgrade: %d found, want 1", len(got))
+	}
+	if n, _ := s.UnindexedBodies(ctx); n != 1 {
+		t.Errorf("%d bodies to index after the upgrade, want 1", n)
+	}
+	if _, err := s.IndexBodies(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.List(ctx, Query{Search: "quarterly"}); len(got) != 1 || got[0].ID != 1 {
+		t.Errorf("body search once indexed: %v", ids(got))
+	}
+	if n, _ := s.UnindexedBodies(ctx); n != 0 {
+		t.Errorf("%d bodies still to index", n)
+	}
+	if rep := mustCheck(t, s, false); !rep.OK() {
+		t.Errorf("check after the upgrade: %v", rep.Problems)
+	}
 }

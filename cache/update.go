@@ -180,6 +180,10 @@ func (s *Store) Remove(ctx context.Context, ids []int64) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid IN (SELECT value FROM json_each(?))`, idList(ids)); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search_words WHERE rowid IN
+			(SELECT id FROM messages WHERE body_indexed = 1 AND `+inIDs+`)`, idList(ids)); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM messages WHERE `+inIDs, idList(ids))
 		return err
 	})

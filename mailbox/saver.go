@@ -2,7 +2,6 @@ package mailbox
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -10,79 +9,103 @@ import (
 	"github.com/popterm/popterm/cache"
 )
 
-// saveWorkers is how many bodies may be in the store's hands at once (being
-// fsynced, renamed and indexed) while the next ones stream in.
-const saveWorkers = 4
-
-// errNotRead: the store returned without reading the body (already stored).
-var errNotRead = errors.New("body not read by the store")
-
-// saver hands bodies to the store on their own goroutines. The caller
-// streams each body through a pipe, so no body is ever whole in memory, and
-// moves on to the next message as soon as the bytes are written, while the
-// store fsyncs and indexes the previous ones.
+// saver stores downloaded bodies with the store's group commit: each body is
+// written to the Maildir as it streams in, and a committer makes batches of
+// them durable while the next ones arrive. Every committed batch wakes the
+// body indexer, which indexes the text for search beside the download.
 type saver struct {
-	ctx   context.Context
-	store *cache.Store
-	slots chan struct{}
-	wg    sync.WaitGroup
-
-	mu    sync.Mutex
-	err   error
-	saved int
+	batch *cache.Batch
 }
 
-// newSaver returns a saver storing into store under ctx.
-func newSaver(ctx context.Context, store *cache.Store) *saver {
-	return &saver{ctx: ctx, store: store, slots: make(chan struct{}, saveWorkers)}
-}
-
-// failed returns the first error a save met.
-func (sv *saver) failed() error {
-	sv.mu.Lock()
-	defer sv.mu.Unlock()
-	return sv.err
+// newSaver returns a saver storing into store under ctx; committed batches
+// wake bix.
+func newSaver(ctx context.Context, store *cache.Store, bix *bodyIndexer) (*saver, error) {
+	b, err := store.NewBatch(ctx, func([]int64) { bix.kick() })
+	if err != nil {
+		return nil, fmt.Errorf("store bodies: %w", err)
+	}
+	return &saver{batch: b}, nil
 }
 
 // save streams body into the store as message id. It returns once body has
-// been read to its end (or failed); the store finishes in the background.
+// been read to its end; the commit follows in the background.
 func (sv *saver) save(id int64, body io.Reader) error {
-	if err := sv.failed(); err != nil {
-		return err
-	}
-	sv.slots <- struct{}{}
-	pr, pw := io.Pipe()
-	sv.wg.Add(1)
-	go func() {
-		defer sv.wg.Done()
-		defer func() { <-sv.slots }()
-		err := sv.store.SaveBody(sv.ctx, id, pr)
-		pr.CloseWithError(errNotRead) // unblocks the writer if the store stopped reading
-		sv.mu.Lock()
-		defer sv.mu.Unlock()
-		if err != nil && sv.err == nil {
-			sv.err = fmt.Errorf("store message %d: %w", id, err)
-		} else if err == nil {
-			sv.saved++
-		}
-	}()
-	_, err := io.Copy(pw, body)
-	pw.CloseWithError(err) // nil: the store reads EOF and commits
-	if err != nil && !errors.Is(err, errNotRead) {
-		sv.wg.Wait()
-		if ferr := sv.failed(); ferr != nil {
-			return ferr
-		}
-		return fmt.Errorf("read message %d: %w", id, err)
-	}
-	return nil
+	return sv.batch.Save(id, body)
 }
 
-// wait waits for the store to finish every body and returns how many were
-// stored and the first error.
+// wait commits what is left and returns how many bodies were stored and the
+// first error.
 func (sv *saver) wait() (int, error) {
-	sv.wg.Wait()
-	sv.mu.Lock()
-	defer sv.mu.Unlock()
-	return sv.saved, sv.err
+	return sv.batch.Close()
+}
+
+// bodyIndexer indexes stored bodies for search on its own goroutine, woken
+// by each committed batch, until the store has none left to index. It
+// starts with what an earlier, interrupted sync left undone.
+type bodyIndexer struct {
+	wake chan struct{}
+	stop chan struct{}
+	done chan struct{}
+
+	mu  sync.Mutex
+	err error
+}
+
+// startBodyIndexer starts indexing the store's unindexed bodies.
+func startBodyIndexer(ctx context.Context, store *cache.Store) *bodyIndexer {
+	bix := &bodyIndexer{wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	bix.kick()
+	go bix.run(ctx, store)
+	return bix
+}
+
+func (bix *bodyIndexer) run(ctx context.Context, store *cache.Store) {
+	defer close(bix.done)
+	for {
+		select {
+		case <-bix.wake:
+		case <-bix.stop:
+			bix.catchUp(ctx, store) // bodies committed after the last wake
+			return
+		}
+		if !bix.catchUp(ctx, store) {
+			<-bix.stop
+			return
+		}
+	}
+}
+
+// catchUp indexes until nothing is left; false after an error.
+func (bix *bodyIndexer) catchUp(ctx context.Context, store *cache.Store) bool {
+	for {
+		n, err := store.IndexBodies(ctx, 0)
+		if err != nil {
+			bix.mu.Lock()
+			if bix.err == nil {
+				bix.err = err
+			}
+			bix.mu.Unlock()
+			return false
+		}
+		if n == 0 {
+			return true
+		}
+	}
+}
+
+// kick wakes the indexer: there are new bodies.
+func (bix *bodyIndexer) kick() {
+	select {
+	case bix.wake <- struct{}{}:
+	default:
+	}
+}
+
+// wait lets the indexer finish what is stored and returns its first error.
+func (bix *bodyIndexer) wait() error {
+	close(bix.stop)
+	<-bix.done
+	bix.mu.Lock()
+	defer bix.mu.Unlock()
+	return bix.err
 }

@@ -155,7 +155,12 @@ func (s *syncRun) run(ctx context.Context) error {
 	if err := s.markGone(ctx); err != nil {
 		return err
 	}
-	return s.prefetch(ctx)
+	bix := startBodyIndexer(ctx, s.e.store)
+	err = s.prefetch(ctx, bix)
+	if ierr := bix.wait(); err == nil && ierr != nil {
+		err = fmt.Errorf("index bodies for search: %w", ierr)
+	}
+	return err
 }
 
 // checkExpire warns once when the server deletes messages after download.
@@ -421,7 +426,7 @@ func (s *syncRun) markGone(ctx context.Context) error {
 
 // prefetch downloads bodies the account's policy wants, newest first, with
 // pipelined RETR streamed into the store.
-func (s *syncRun) prefetch(ctx context.Context) error {
+func (s *syncRun) prefetch(ctx context.Context, bix *bodyIndexer) error {
 	if s.e.acct.Prefetch.Mode == config.PrefetchNone {
 		return nil
 	}
@@ -449,7 +454,10 @@ func (s *syncRun) prefetch(ctx context.Context) error {
 	// A body read to its end is stored even if the sync is cancelled
 	// meanwhile (q during a download): the store finishes what arrived
 	// whole; a body cut short still fails and leaves nothing.
-	sv := newSaver(context.WithoutCancel(ctx), s.e.store)
+	sv, err := newSaver(context.WithoutCancel(ctx), s.e.store, bix)
+	if err != nil {
+		return err
+	}
 	err = s.c.RetrMany(ctx, nums, func(n int, body io.Reader, rerr error) error {
 		done++
 		if rerr != nil {
