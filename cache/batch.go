@@ -136,17 +136,11 @@ func (b *Batch) run() {
 
 // commit makes one batch durable: every file's data, then the renames.
 func (b *Batch) commit(ws []*written) ([]int64, error) {
-	var err error
-	for _, w := range ws {
-		if serr := w.sync(); serr != nil && err == nil {
-			err = fmt.Errorf("save body of message %d: %w", w.id, serr)
-		}
-	}
-	if err != nil {
+	if err := syncWritten(b.s.path(maildirName, "tmp"), ws); err != nil {
 		for _, w := range ws {
 			w.discard()
 		}
-		return nil, err
+		return nil, fmt.Errorf("save %d bodies: %w", len(ws), err)
 	}
 	ids, err := b.s.commitBodies(b.ctx, ws)
 	if err != nil {

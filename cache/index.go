@@ -158,7 +158,9 @@ func cjkRuns(text string) string {
 	var b strings.Builder
 	in := false
 	for _, r := range text {
-		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+		// Below U+1100 (Hangul Jamo) there is none of these scripts: most
+		// text never reaches the table lookups.
+		if r >= 0x1100 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
 			b.WriteRune(r)
 			in = true
 			continue

@@ -63,7 +63,9 @@ func main() {
 	// Ctrl-C ends popterm even if cancelling were ever stuck.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	context.AfterFunc(ctx, stop)
+	stopProfiles := startProfiles()
 	code := run(ctx, os.Args[1:], &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
+	stopProfiles()
 	stop()
 	os.Exit(code)
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/popterm/popterm/cache"
 	"github.com/popterm/popterm/config"
+	"github.com/popterm/popterm/internal/bench/benchmail"
 	"github.com/popterm/popterm/mailbox"
 	"github.com/popterm/popterm/pop3/pop3test"
 )
@@ -29,6 +30,9 @@ type options struct {
 	rtt      time.Duration
 	server   string
 	prefetch config.Prefetch
+	// realistic serves benchmail.Message (about 20 KB each) from Dovecot
+	// instead of short messages.
+	realistic bool
 }
 
 func main() {
@@ -36,6 +40,8 @@ func main() {
 	rtt := flag.Duration("rtt", 20*time.Millisecond, "round-trip time added by the proxy (0: none)")
 	server := flag.String("server", "pop3test", "pop3test or dovecot")
 	bodies := flag.Bool("bodies", false, "prefetch every body in the first sync (prefetch = \"all\") instead of headers only")
+	realistic := flag.Bool("realistic", false, "serve realistic messages of about 20 KB (benchmail.Message) from Dovecot instead of short ones")
+	comp := flag.Bool("compare", false, "compare popterm's first syncs (all bodies, headers only) with mpop and pipelined RETR and TOP references on a realistic Dovecot maildrop")
 	serve := flag.Bool("serve", false, "only start the server (and proxy), write a popterm config for it and wait for Ctrl-C (to try `popterm --config FILE sync` by hand)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
@@ -48,13 +54,16 @@ func main() {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	o := options{n: *n, rtt: *rtt, server: *server, prefetch: config.Prefetch{Mode: config.PrefetchNone}}
+	o := options{n: *n, rtt: *rtt, server: *server, prefetch: config.Prefetch{Mode: config.PrefetchNone}, realistic: *realistic}
 	if *bodies {
 		o.prefetch = config.Prefetch{Mode: config.PrefetchAll}
 	}
 	run := bench
-	if *serve {
+	switch {
+	case *serve:
 		run = serveOnly
+	case *comp:
+		run = compare
 	}
 	if err := run(o); err != nil {
 		pprof.StopCPUProfile()
@@ -80,6 +89,7 @@ type target struct {
 	addr     string
 	user     string
 	password string
+	caFile   string // the server's certificate, for STARTTLS ("" without TLS)
 	commands func() []string // nil when the server does not log commands
 	reset    func()
 	stop     func()
@@ -103,7 +113,7 @@ func startPOP3Test(n int) (*target, error) {
 // and waits for an interrupt.
 func serveOnly(o options) error {
 	n, rtt, server := o.n, o.rtt, o.server
-	tg, addr, stop, err := startTarget(n, rtt, server)
+	tg, addr, stop, err := startTarget(n, rtt, server, o.realistic)
 	if err != nil {
 		return err
 	}
@@ -134,12 +144,16 @@ func serveOnly(o options) error {
 
 // startTarget starts the server and, when rtt > 0, the proxy in front of
 // it; addr is where clients connect.
-func startTarget(n int, rtt time.Duration, server string) (tg *target, addr string, stop func(), err error) {
+func startTarget(n int, rtt time.Duration, server string, realistic bool) (tg *target, addr string, stop func(), err error) {
 	switch server {
 	case "pop3test":
 		tg, err = startPOP3Test(n)
 	case "dovecot":
-		tg, err = startDovecot(n)
+		gen := func(i int) []byte { return benchMail(i + 1) }
+		if realistic {
+			gen = func(i int) []byte { return benchmail.Message(1, i) }
+		}
+		tg, err = startDovecot(n, gen)
 	default:
 		err = fmt.Errorf("unknown -server %q (pop3test or dovecot)", server)
 	}
@@ -160,7 +174,7 @@ func startTarget(n int, rtt time.Duration, server string) (tg *target, addr stri
 // bench measures a first sync and a sync with no new mail.
 func bench(o options) error {
 	n, rtt, server, prefetch := o.n, o.rtt, o.server, o.prefetch
-	tg, addr, stop, err := startTarget(n, rtt, server)
+	tg, addr, stop, err := startTarget(n, rtt, server, o.realistic)
 	if err != nil {
 		return err
 	}

@@ -20,8 +20,9 @@ func splitAddr(addr string) (string, int) {
 	return host, p
 }
 
-// startDovecot serves n messages from a real Dovecot in a temporary folder.
-func startDovecot(n int) (*target, error) {
+// startDovecot serves n messages of gen from a real Dovecot in a temporary
+// folder.
+func startDovecot(n int, gen func(i int) []byte) (*target, error) {
 	dir, err := os.MkdirTemp("", "syncbench-dovecot-")
 	if err != nil {
 		return nil, err
@@ -35,7 +36,7 @@ func startDovecot(n int) (*target, error) {
 		srv.Stop()
 		os.RemoveAll(dir)
 	}
-	if err := srv.Fill(srv.User, n, func(i int) []byte { return benchMail(i + 1) }); err != nil {
+	if err := srv.Fill(srv.User, n, gen); err != nil {
 		stop()
 		return nil, fmt.Errorf("fill the maildrop: %w", err)
 	}
@@ -48,7 +49,7 @@ func startDovecot(n int) (*target, error) {
 		return nil, fmt.Errorf("warm up dovecot: %w", err)
 	}
 	fmt.Printf("dovecot indexed its maildir in %.2f s (not counted)\n", time.Since(start).Seconds())
-	return &target{addr: srv.Addr(), user: srv.User, password: srv.Password, stop: stop}, nil
+	return &target{addr: srv.Addr(), user: srv.User, password: srv.Password, caFile: srv.CAFile(), stop: stop}, nil
 }
 
 // warm logs in once and lists the maildrop.
