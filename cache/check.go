@@ -82,6 +82,7 @@ type checker struct {
 	rep        CheckReport
 	fixed      []bool // per problem: repaired
 	searchBad  []int  // problems that a rebuild of the search index fixes
+	full       bool   // run SQLite's integrity_check too
 }
 
 // problem records a finding; the repairs that follow it, up to the next
@@ -120,9 +121,25 @@ func (c *checker) unrepaired() {
 // interrupted removal when the index recorded one, and otherwise moves to
 // lost+found/ (mail is never deleted); files in tmp/ older than 36 hours are
 // removed; Maildir flag suffixes are brought in line with the index; the
-// search index is completed or rebuilt. SQLite's own integrity check is
-// reported, not repaired. A read-only store can only check.
+// search index is completed or rebuilt. SQLite's own integrity check (run
+// by CheckWith with Full) is reported, not repaired. A read-only store can only check.
 func (s *Store) Check(ctx context.Context, repair bool) (CheckReport, error) {
+	return s.CheckWith(ctx, CheckOptions{Repair: repair})
+}
+
+// CheckOptions choose what CheckWith does.
+type CheckOptions struct {
+	// Repair fixes what is safe to fix (see Check).
+	Repair bool
+	// Full adds SQLite's integrity_check of the whole index, which reads
+	// every page (seconds on a large store); without it Check runs only the
+	// quick checks of the rows against the files.
+	Full bool
+}
+
+// CheckWith is Check with options.
+func (s *Store) CheckWith(ctx context.Context, opts CheckOptions) (CheckReport, error) {
+	repair := opts.Repair
 	if repair {
 		if err := s.writable(); err != nil {
 			return CheckReport{}, err
@@ -130,7 +147,7 @@ func (s *Store) Check(ctx context.Context, repair bool) (CheckReport, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c := &checker{s: s, ctx: ctx, repair: repair}
+	c := &checker{s: s, ctx: ctx, repair: repair, full: opts.Full}
 	err := c.run()
 	c.unrepaired()
 	if err != nil {
@@ -199,6 +216,9 @@ func (s *Store) recover(ctx context.Context) ([]string, error) {
 // against its content. It reports whether the search index is damaged; the
 // rest is reported, not repaired.
 func (c *checker) integrity() (searchBad bool, err error) {
+	if !c.full {
+		return false, nil
+	}
 	rows, err := c.s.db.QueryContext(c.ctx, `PRAGMA integrity_check`)
 	if err != nil {
 		return false, fmt.Errorf("integrity check: %w", err)

@@ -218,7 +218,10 @@ func TestCheckRebuildsCorruptSearch(t *testing.T) {
 	if _, err := s.db.Exec(`DELETE FROM search_data WHERE id > 10`); err != nil {
 		t.Fatal(err)
 	}
-	rep := mustCheck(t, s, true)
+	rep, err := s.CheckWith(ctx, CheckOptions{Repair: true, Full: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !contains(rep.Problems, "search index") || !contains(rep.Repaired, "rebuilt the search index") || len(rep.Unrepaired) != 0 {
 		t.Fatalf("corrupt search index not repaired: %+v", rep)
 	}

@@ -127,7 +127,7 @@ func (s *syncRun) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.e.store.All(ctx)
+	rows, err := s.e.store.SyncRows(ctx)
 	if err != nil {
 		return fmt.Errorf("read the index: %w", err)
 	}
@@ -430,7 +430,7 @@ func (s *syncRun) prefetch(ctx context.Context, bix *bodyIndexer) error {
 	if s.e.acct.Prefetch.Mode == config.PrefetchNone {
 		return nil
 	}
-	rows, err := s.e.store.All(ctx)
+	rows, err := s.e.store.SyncRows(ctx)
 	if err != nil {
 		return fmt.Errorf("read the index: %w", err)
 	}

@@ -4,15 +4,17 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/popterm/popterm/cache"
 	"github.com/popterm/popterm/message"
 )
 
 // cmdCheck runs `popterm check [--repair]`: it verifies the index against
 // the Maildir files and, with --repair, fixes what is safe to fix.
 func cmdCheck(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet(e, "check", "check [--account NAME] [--repair]")
+	fs := newFlagSet(e, "check", "check [--account NAME] [--repair] [--full]")
 	repair := fs.Bool("repair", false, "repair what can be repaired safely")
-	args, done, code := parseFlags(e, fs, args, "check [--account NAME] [--repair]", checkHelp)
+	full := fs.Bool("full", false, "also verify every page of the index database (slow on a large store)")
+	args, done, code := parseFlags(e, fs, args, "check [--account NAME] [--repair] [--full]", checkHelp)
 	if done {
 		return code
 	}
@@ -27,7 +29,7 @@ func cmdCheck(ctx context.Context, e *env, args []string) int {
 	for _, r := range s.engine.Recovered() {
 		fmt.Fprintf(e.stdout, "recovered on open (an interrupted popterm): %s\n", message.SanitizeLine(r))
 	}
-	rep, err := s.engine.Check(ctx, *repair)
+	rep, err := s.engine.CheckWith(ctx, cache.CheckOptions{Repair: *repair, Full: *full})
 	if err != nil {
 		return failErr(e, "check", err)
 	}
@@ -52,4 +54,6 @@ func cmdCheck(ctx context.Context, e *env, args []string) int {
 
 const checkHelp = `Verify the index against the Maildir files; with --repair, fix what is safe
 (a row claiming a missing file stops claiming it, stray files are kept).
+With --full, also verify every page of the index database (slow on a large
+store).
 `

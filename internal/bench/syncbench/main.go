@@ -42,6 +42,7 @@ func main() {
 	bodies := flag.Bool("bodies", false, "prefetch every body in the first sync (prefetch = \"all\") instead of headers only")
 	realistic := flag.Bool("realistic", false, "serve realistic messages of about 20 KB (benchmail.Message) from Dovecot instead of short ones")
 	comp := flag.Bool("compare", false, "compare popterm's first syncs (all bodies, headers only) with mpop and pipelined RETR and TOP references on a realistic Dovecot maildrop")
+	noopBin := flag.String("noop", "", "with the popterm binary at this path: fill a store (headers only), then time `popterm sync` with no new mail and `popterm check`, with their peak memory")
 	serve := flag.Bool("serve", false, "only start the server (and proxy), write a popterm config for it and wait for Ctrl-C (to try `popterm --config FILE sync` by hand)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
@@ -64,6 +65,8 @@ func main() {
 		run = serveOnly
 	case *comp:
 		run = compare
+	case *noopBin != "":
+		run = func(o options) error { return noop(o, *noopBin) }
 	}
 	if err := run(o); err != nil {
 		pprof.StopCPUProfile()

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/popterm/popterm/cache"
+	"github.com/popterm/popterm/config"
+	"github.com/popterm/popterm/mailbox"
+)
+
+// noop fills a store with a headers-only first sync of the maildrop, then
+// times the real binary's `popterm sync` with no new mail and `popterm
+// check`, and prints each one's wall time and peak resident memory.
+func noop(o options, popterm string) error {
+	tg, addr, stop, err := startTarget(o.n, o.rtt, o.server, o.realistic)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	dir, err := os.MkdirTemp("", "syncbench-noop-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	host, port := splitAddr(addr)
+	pw := filepath.Join(dir, "password")
+	if err := os.WriteFile(pw, []byte(tg.password+"\n"), 0o600); err != nil {
+		return err
+	}
+	storeDir := filepath.Join(dir, "store")
+	cfgPath := filepath.Join(dir, "config.toml")
+	doc := fmt.Sprintf("default_account = \"bench\"\n\n[[account]]\nname = \"bench\"\nhost = %q\nport = %d\n"+
+		"tls = \"none\"\nusername = %q\nauth = \"user\"\nallow_cleartext_auth = true\npassword_cmd = \"cat %s\"\n"+
+		"store_dir = %q\nprefetch = \"none\"\n", host, port, tg.user, pw, storeDir)
+	if err := os.WriteFile(cfgPath, []byte(doc), 0o600); err != nil {
+		return err
+	}
+	acct := config.NewAccount("bench")
+	acct.TLS = config.TLSNone
+	acct.Host, acct.Port = host, port
+	acct.Username = tg.user
+	acct.Auth = "user"
+	acct.AllowCleartextAuth = true
+	acct.Prefetch = config.Prefetch{Mode: config.PrefetchNone}
+	st, err := cache.Open(storeDir, cache.Options{})
+	if err != nil {
+		return err
+	}
+	eng := mailbox.New(&acct, st, mailbox.Credentials{Password: func(context.Context) (string, error) { return tg.password, nil }})
+	start := time.Now()
+	_, err = eng.Sync(context.Background(), mailbox.SyncOptions{})
+	eng.Close()
+	st.Close()
+	if err != nil {
+		return fmt.Errorf("first sync: %w", err)
+	}
+	fmt.Printf("server %s, %d messages, RTT %v: headers-only first sync %.2f s (not the figure)\n", o.server, o.n, o.rtt, time.Since(start).Seconds())
+	for _, args := range [][]string{{"sync"}, {"sync"}, {"sync"}, {"check"}, {"check"}, {"check", "--full"}} {
+		took, rss, out, err := runPopterm(popterm, cfgPath, args...)
+		if err != nil {
+			return fmt.Errorf("popterm %v: %v: %s", args, err, out)
+		}
+		fmt.Printf("  popterm %-14s %6.3f s  %4d MB peak RSS\n", fmt.Sprint(args), took.Seconds(), rss>>20)
+	}
+	return nil
+}
+
+// runPopterm runs the binary with the config and returns its wall time and
+// peak resident memory in bytes.
+func runPopterm(bin, cfg string, args ...string) (time.Duration, int64, []byte, error) {
+	cmd := exec.Command(bin, append([]string{"--config", cfg}, args...)...)
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	took := time.Since(start)
+	if err != nil {
+		return 0, 0, out, err
+	}
+	var rss int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = ru.Maxrss << 10 // KiB on Linux
+	}
+	return took, rss, out, nil
+}
