@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -183,5 +184,41 @@ func TestHeaderHash(t *testing.T) {
 	}
 	if HeaderHash([]byte("Subject: y\n")) == base {
 		t.Error("different headers hash alike")
+	}
+}
+
+func TestSyncRows(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	id := addTest(t, s, simple(1, "one"), simple(2, "two"), NewMessage{UIDL: "nodate", Header: []byte("Subject: none\n")})
+	if err := s.SaveBody(ctx, id[0], bytes.NewReader([]byte("Subject: one\n\nx\n"))); err != nil {
+		t.Fatal(err)
+	}
+	s.MarkDeleted(ctx, id[1:2], true)
+	s.SetOnServer(ctx, id[2:], false)
+	all, err := s.All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lean, err := s.SyncRows(ctx)
+	if err != nil || len(lean) != len(all) {
+		t.Fatalf("SyncRows: %d rows, %v; want %d", len(lean), err, len(all))
+	}
+	for i, m := range all {
+		l := lean[i]
+		if l.ID != m.ID || l.UIDL != m.UIDL || l.Dup != m.Dup || l.Size != m.Size || l.Cached != m.Cached ||
+			l.Deleted != m.Deleted || l.OnServer != m.OnServer || !l.Date.Equal(m.Date) {
+			t.Errorf("row %d: SyncRows %+v, All %+v", i, l, m)
+		}
+	}
+	if un, err := s.Unfetched(ctx); err != nil || len(un) != 0 {
+		t.Errorf("Unfetched = %v, %v; want none (stored, marked, off the server)", ids(un), err)
+	}
+	s.SetOnServer(ctx, id[2:], true)
+	if un, _ := s.Unfetched(ctx); len(un) != 1 || un[0].ID != id[2] || !un[0].Date.IsZero() {
+		t.Errorf("Unfetched = %+v, want the undated message %d", un, id[2])
+	}
+	if full, err := s.Rows(ctx, []int64{id[1], 999}); err != nil || len(full) != 1 || full[0].HeaderHash == "" {
+		t.Errorf("Rows = %+v, %v", full, err)
 	}
 }

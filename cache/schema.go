@@ -80,11 +80,13 @@ CREATE VIRTUAL TABLE search USING fts5 (subject, addrs, body, tokenize = 'trigra
 // bodies are indexed by word (unicode61) apart from the download, and the
 // trigram table keeps subject, addresses and the CJK runs of a body, where
 // words are not separated by spaces. body_indexed says a stored body is in
-// the index; the partial index finds the ones still to do.
+// the index; a partial index finds the ones still to do, another the
+// messages marked for deletion.
 func schemaV2(ctx context.Context, tx *sql.Tx) error {
 	const ddl = `
 ALTER TABLE messages ADD COLUMN body_indexed INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX messages_unindexed ON messages (id) WHERE cached = 1 AND body_indexed = 0;
+CREATE INDEX messages_marked ON messages (id) WHERE deleted = 1;
 DROP TABLE search;
 CREATE VIRTUAL TABLE search USING fts5 (subject, addrs, cjk,
 	content = '', contentless_delete = 1, tokenize = 'trigram');

@@ -256,6 +256,16 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 	return st, nil
 }
 
+// Marked counts the messages marked for deletion (Stats.Deleted) without
+// reading the others.
+func (s *Store) Marked(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM messages WHERE deleted = 1`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count marked messages: %w", err)
+	}
+	return n, nil
+}
+
 // MaxID returns the highest message ID in the store (0 when empty), so a
 // listing printed in parts can size its ID column once.
 func (s *Store) MaxID(ctx context.Context) (int64, error) {

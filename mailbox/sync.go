@@ -102,11 +102,11 @@ func (e *Engine) pendingCount(ctx context.Context) int {
 	if !e.acct.DeleteOnServer {
 		return 0
 	}
-	st, err := e.store.Stats(ctx)
+	n, err := e.store.Marked(ctx)
 	if err != nil {
 		return 0
 	}
-	return st.Deleted
+	return n
 }
 
 // warn records a warning for the user.
@@ -123,13 +123,24 @@ func (s *syncRun) note(format string, args ...any) {
 func (s *syncRun) run(ctx context.Context) error {
 	s.checkExpire()
 	emit(s.opts, Progress{Phase: PhaseList})
+	// Read the index while the server sends its listing.
+	type index struct {
+		rows []cache.Message
+		err  error
+	}
+	read := make(chan index, 1)
+	go func() {
+		rows, err := s.e.store.SyncRows(ctx)
+		read <- index{rows, err}
+	}()
 	pairs, ok, err := fetchUIDL(ctx, s.c)
+	ix := <-read
 	if err != nil {
 		return err
 	}
-	rows, err := s.e.store.SyncRows(ctx)
-	if err != nil {
-		return fmt.Errorf("read the index: %w", err)
+	rows := ix.rows
+	if ix.err != nil {
+		return fmt.Errorf("read the index: %w", ix.err)
 	}
 	s.rows = rows
 	s.known = make(map[key]*cache.Message, len(rows))
@@ -211,6 +222,24 @@ func (s *syncRun) findGone() {
 	}
 }
 
+// loadRows replaces the identities in rows by the whole rows, which the
+// matcher compares by Message-ID and header hash (the sync read only
+// identities).
+func (s *syncRun) loadRows(ctx context.Context, rows map[int64]cache.Message) error {
+	ids := make([]int64, 0, len(rows))
+	for id := range rows {
+		ids = append(ids, id)
+	}
+	full, err := s.e.store.Rows(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("read the index: %w", err)
+	}
+	for _, r := range full {
+		rows[r.ID] = r
+	}
+	return nil
+}
+
 // syncByUIDL indexes the headers of messages new to the store.
 func (s *syncRun) syncByUIDL(ctx context.Context) error {
 	fresh := s.diff()
@@ -228,6 +257,9 @@ func (s *syncRun) syncByUIDL(ctx context.Context) error {
 			}
 		}
 		mass := len(s.gone) >= 2 && 2*len(s.gone) > onServer && 2*len(fresh) >= len(s.gone)
+		if err := s.loadRows(ctx, cands); err != nil {
+			return err
+		}
 		s.match = newMatcher(cands, mass)
 	}
 	if err := s.readSizes(ctx); err != nil {
@@ -430,7 +462,7 @@ func (s *syncRun) prefetch(ctx context.Context, bix *bodyIndexer) error {
 	if s.e.acct.Prefetch.Mode == config.PrefetchNone {
 		return nil
 	}
-	rows, err := s.e.store.SyncRows(ctx)
+	rows, err := s.e.store.Unfetched(ctx)
 	if err != nil {
 		return fmt.Errorf("read the index: %w", err)
 	}

@@ -9,7 +9,8 @@ import (
 )
 
 // profileEnv names a folder where popterm writes a CPU profile (cpu.pprof)
-// and a block profile (block.pprof) of its whole run, for the benchmarks and
+// a block profile (block.pprof) and an allocation profile (allocs.pprof)
+// of its whole run, for the benchmarks and
 // for developers (go tool pprof). It is deliberately not in the help.
 const profileEnv = "POPTERM_PROFILE_DIR"
 
@@ -34,9 +35,11 @@ func startProfiles() (stop func()) {
 	return func() {
 		pprof.StopCPUProfile()
 		cpu.Close()
-		if f, err := os.Create(filepath.Join(dir, "block.pprof")); err == nil {
-			pprof.Lookup("block").WriteTo(f, 0)
-			f.Close()
+		for _, name := range []string{"block", "allocs"} {
+			if f, err := os.Create(filepath.Join(dir, name+".pprof")); err == nil {
+				pprof.Lookup(name).WriteTo(f, 0)
+				f.Close()
+			}
 		}
 	}
 }

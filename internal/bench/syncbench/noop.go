@@ -6,12 +6,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/popterm/popterm/cache"
 	"github.com/popterm/popterm/config"
 	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/pop3"
 )
 
 // noop fills a store with a headers-only first sync of the maildrop, then
@@ -61,7 +63,10 @@ func noop(o options, popterm string) error {
 		return fmt.Errorf("first sync: %w", err)
 	}
 	fmt.Printf("server %s, %d messages, RTT %v: headers-only first sync %.2f s (not the figure)\n", o.server, o.n, o.rtt, time.Since(start).Seconds())
-	for _, args := range [][]string{{"sync"}, {"sync"}, {"sync"}, {"check"}, {"check"}, {"check", "--full"}} {
+	if took, err := uidlReference(addr, tg); err == nil {
+		fmt.Printf("  reference: log in, UIDL, QUIT  %6.3f s\n", took.Seconds())
+	}
+	for _, args := range [][]string{{"list", "--limit", "1"}, {"check"}, {"check"}, {"check", "--full"}, {"sync"}, {"sync"}, {"sync"}} {
 		took, rss, out, err := runPopterm(popterm, cfgPath, args...)
 		if err != nil {
 			return fmt.Errorf("popterm %v: %v: %s", args, err, out)
@@ -71,19 +76,46 @@ func noop(o options, popterm string) error {
 	return nil
 }
 
-// runPopterm runs the binary with the config and returns its wall time and
-// peak resident memory in bytes.
+// runPopterm runs the binary with the config under /usr/bin/time and
+// returns its wall time and peak resident memory in bytes. (The rusage of a
+// child started from this large process would count this one's memory.)
 func runPopterm(bin, cfg string, args ...string) (time.Duration, int64, []byte, error) {
-	cmd := exec.Command(bin, append([]string{"--config", cfg}, args...)...)
+	f, err := os.CreateTemp("", "syncbench-rss-")
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	f.Close()
+	defer os.Remove(f.Name())
+	cmd := exec.Command("/usr/bin/time", append([]string{"-f", "%M", "-o", f.Name(), bin, "--config", cfg}, args...)...)
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
 	took := time.Since(start)
 	if err != nil {
 		return 0, 0, out, err
 	}
-	var rss int64
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rss = ru.Maxrss << 10 // KiB on Linux
+	b, _ := os.ReadFile(f.Name())
+	kb, _ := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+	return took, kb << 10, out, nil
+}
+
+// uidlReference times a plaintext session that logs in, lists UIDL and
+// quits: the least a sync with no new mail must do.
+func uidlReference(addr string, tg *target) (time.Duration, error) {
+	ctx := context.Background()
+	start := time.Now()
+	c, err := pop3.Dial(ctx, addr, &pop3.Options{CommandTimeout: time.Minute})
+	if err != nil {
+		return 0, err
 	}
-	return took, rss, out, nil
+	defer c.Close()
+	if _, err := c.Login(ctx, pop3.Credentials{Username: tg.user, Password: tg.password, Mechanism: "user", AllowCleartext: true}); err != nil {
+		return 0, err
+	}
+	if _, err := c.UIDL(ctx); err != nil {
+		return 0, err
+	}
+	if err := c.Quit(ctx); err != nil {
+		return 0, err
+	}
+	return time.Since(start), nil
 }
