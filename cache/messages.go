@@ -329,24 +329,35 @@ func (s *Store) queryMessages(ctx context.Context, query string, args ...any) ([
 	return out, keys, nil
 }
 
-// SyncRows returns every row with only what a sync compares with the
-// server's listing, in ID order: ID, UIDL, Dup, Size, Date (as an instant,
-// without the sender's offset), Cached, Deleted and OnServer (Rows reads
-// the rest for the few that need it). It reads much less than All, so a
-// sync with no new mail stays quick on a large store.
-func (s *Store) SyncRows(ctx context.Context) ([]Message, error) {
+// SyncRow is what a sync compares with the server's listing: a small part
+// of Message, so that a sync holds 100,000 of them in a few megabytes.
+type SyncRow struct {
+	ID       int64
+	UIDL     string // the server's unique-id as sent: not safe to display unsanitized
+	Dup      int
+	Size     int64
+	Date     time.Time // as an instant, without the sender's offset; zero when none
+	Cached   bool
+	Deleted  bool
+	OnServer bool
+}
+
+// SyncRows returns every row's SyncRow, in ID order (Rows reads whole rows
+// for the few that need more). It reads much less than All, so a sync with
+// no new mail stays quick on a large store.
+func (s *Store) SyncRows(ctx context.Context) ([]SyncRow, error) {
 	return s.syncRows(ctx, "")
 }
 
 // Unfetched returns, as SyncRows does, the rows whose bodies could be
 // prefetched: not downloaded, not marked for deletion, on the server.
-func (s *Store) Unfetched(ctx context.Context) ([]Message, error) {
+func (s *Store) Unfetched(ctx context.Context) ([]SyncRow, error) {
 	return s.syncRows(ctx, ` WHERE cached = 0 AND deleted = 0 AND on_server = 1`)
 }
 
 // syncRows reads the rows of SyncRows that match where. The numbers travel
 // as one text column (fewer calls into SQLite per row, as in messageCols).
-func (s *Store) syncRows(ctx context.Context, where string) ([]Message, error) {
+func (s *Store) syncRows(ctx context.Context, where string) ([]SyncRow, error) {
 	var n int
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM messages`+where).Scan(&n); err != nil {
 		return nil, fmt.Errorf("read index: %w", err)
@@ -358,10 +369,10 @@ func (s *Store) syncRows(ctx context.Context, where string) ([]Message, error) {
 		return nil, fmt.Errorf("read index: %w", err)
 	}
 	defer rows.Close()
-	out := make([]Message, 0, n+16)
+	out := make([]SyncRow, 0, n+16)
 	for rows.Next() {
 		var (
-			m    Message
+			m    SyncRow
 			nums []byte
 		)
 		if err := rows.Scan(&m.UIDL, &nums); err != nil {
@@ -379,7 +390,7 @@ func (s *Store) syncRows(ctx context.Context, where string) ([]Message, error) {
 }
 
 // parseSyncNums reads "id dup size bits [date]" into m.
-func parseSyncNums(m *Message, b []byte) error {
+func parseSyncNums(m *SyncRow, b []byte) error {
 	var f [5]int64
 	i := 0
 	for k := range f {

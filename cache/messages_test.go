@@ -212,7 +212,7 @@ func TestSyncRows(t *testing.T) {
 		}
 	}
 	if un, err := s.Unfetched(ctx); err != nil || len(un) != 0 {
-		t.Errorf("Unfetched = %v, %v; want none (stored, marked, off the server)", ids(un), err)
+		t.Errorf("Unfetched = %+v, %v; want none (stored, marked, off the server)", un, err)
 	}
 	s.SetOnServer(ctx, id[2:], true)
 	if un, _ := s.Unfetched(ctx); len(un) != 1 || un[0].ID != id[2] || !un[0].Date.IsZero() {

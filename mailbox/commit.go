@@ -57,7 +57,7 @@ func (s *syncRun) listForCommit(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if s.rows, err = s.e.store.All(ctx); err != nil {
+	if s.rows, err = s.e.store.SyncRows(ctx); err != nil {
 		return fmt.Errorf("read the index: %w", err)
 	}
 	if ok {

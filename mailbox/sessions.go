@@ -139,7 +139,7 @@ func (s *syncRun) matchCandidates() map[int64]cache.Message {
 			if cands == nil {
 				cands = make(map[int64]cache.Message)
 			}
-			cands[r.ID] = r
+			cands[r.ID] = identity(r)
 		}
 	}
 	return cands

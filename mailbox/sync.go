@@ -26,8 +26,8 @@ type syncRun struct {
 	res  *Result
 	now  time.Time
 
-	rows  []cache.Message         // the index at the start
-	known map[key]*cache.Message  // rows by identity
+	rows  []cache.SyncRow         // the index at the start
+	known map[key]*cache.SyncRow  // rows by identity
 	l     *listing                // this session's listing
 	sizes map[int]int64           // LIST sizes, read when needed
 	toOn  []int64                 // rows back on the server
@@ -125,7 +125,7 @@ func (s *syncRun) run(ctx context.Context) error {
 	emit(s.opts, Progress{Phase: PhaseList})
 	// Read the index while the server sends its listing.
 	type index struct {
-		rows []cache.Message
+		rows []cache.SyncRow
 		err  error
 	}
 	read := make(chan index, 1)
@@ -143,7 +143,7 @@ func (s *syncRun) run(ctx context.Context) error {
 		return fmt.Errorf("read the index: %w", ix.err)
 	}
 	s.rows = rows
-	s.known = make(map[key]*cache.Message, len(rows))
+	s.known = make(map[key]*cache.SyncRow, len(rows))
 	for i := range rows {
 		s.known[key{rows[i].UIDL, rows[i].Dup}] = &rows[i]
 	}
@@ -217,7 +217,7 @@ func (s *syncRun) findGone() {
 	}
 	for _, r := range s.rows {
 		if _, listed := s.l.byKey[key{r.UIDL, r.Dup}]; !listed && r.OnServer {
-			s.gone[r.ID] = r
+			s.gone[r.ID] = identity(r)
 		}
 	}
 }
@@ -238,6 +238,12 @@ func (s *syncRun) loadRows(ctx context.Context, rows map[int64]cache.Message) er
 		rows[r.ID] = r
 	}
 	return nil
+}
+
+// identity is a row read for the sync as a Message with what SyncRow has.
+func identity(r cache.SyncRow) cache.Message {
+	return cache.Message{ID: r.ID, UIDL: r.UIDL, Dup: r.Dup, Size: r.Size, Date: r.Date,
+		Cached: r.Cached, Deleted: r.Deleted, OnServer: r.OnServer}
 }
 
 // syncByUIDL indexes the headers of messages new to the store.

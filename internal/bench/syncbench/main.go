@@ -92,7 +92,7 @@ type target struct {
 	addr     string
 	user     string
 	password string
-	caFile   string // the server's certificate, for STARTTLS ("" without TLS)
+	caFile   string          // the server's certificate, for STARTTLS ("" without TLS)
 	commands func() []string // nil when the server does not log commands
 	reset    func()
 	stop     func()
