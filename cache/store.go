@@ -80,6 +80,10 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err := s.takeLock(opts.LockWait); err != nil {
 		return nil, err
 	}
+	if err := s.checkIndexFile(); err != nil {
+		s.releaseLock()
+		return nil, err
+	}
 	if err := s.openIndex(); err != nil {
 		s.releaseLock()
 		return nil, err
@@ -233,7 +237,14 @@ func (s *Store) openIndex() error {
 	ctx := context.Background()
 	if err := migrate(ctx, db, migrations()); err != nil {
 		db.Close()
+		if err := s.damaged(err); errors.Is(err, ErrDamaged) {
+			return err
+		}
 		return fmt.Errorf("open index %s: %w", p, err)
+	}
+	if err := s.readable(ctx); err != nil {
+		db.Close()
+		return err
 	}
 	for _, suffix := range []string{"-wal", "-shm"} {
 		if err := os.Chmod(p+suffix, filePerm); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -244,9 +255,27 @@ func (s *Store) openIndex() error {
 	return nil
 }
 
+// readable reads the whole messages table once (a few milliseconds for
+// 100,000 rows), so that a truncated index is reported as damaged at Open,
+// not by whichever command first reads the missing pages.
+func (s *Store) readable(ctx context.Context) error {
+	var n, sum int64
+	err := s.db.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(length(uidl)), 0) FROM messages`).Scan(&n, &sum)
+	if err != nil {
+		if derr := s.damaged(err); errors.Is(derr, ErrDamaged) {
+			return derr
+		}
+		return fmt.Errorf("read index %s: %w", s.path(indexName), err)
+	}
+	return nil
+}
+
 // openReadOnly opens an existing index in SQLite's read-only mode.
 func (s *Store) openReadOnly() error {
 	p := s.path(indexName)
+	if err := s.checkIndexFile(); err != nil {
+		return err
+	}
 	if _, err := os.Stat(p); err != nil {
 		return fmt.Errorf("open store %s read-only: %w (it has never been synced)", s.dir, err)
 	}
@@ -264,9 +293,16 @@ func (s *Store) openReadOnly() error {
 	}
 	if err != nil {
 		db.Close()
+		if err := s.damaged(err); errors.Is(err, ErrDamaged) {
+			return err
+		}
 		return fmt.Errorf("open index %s read-only: %w", p, err)
 	}
 	s.db = db
+	if err := s.readable(context.Background()); err != nil {
+		db.Close()
+		return err
+	}
 	return nil
 }
 
