@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/popterm/popterm/cache"
+	"github.com/popterm/popterm/config"
 	"github.com/popterm/popterm/message"
 )
 
@@ -21,7 +23,16 @@ func cmdCheck(ctx context.Context, e *env, args []string) int {
 	if len(args) > 0 {
 		return fail(e, exitUsage, "check takes no arguments")
 	}
-	s, code := openAccount(e, "", storeWrite)
+	cfg, code, err := loadConfig(e)
+	if err != nil {
+		return fail(e, code, "%v", err)
+	}
+	if *repair {
+		if code := repairIndex(e, cfg); code != exitOK {
+			return code
+		}
+	}
+	s, code := openConfigAccount(e, cfg, "", storeWrite)
 	if s == nil {
 		return code
 	}
@@ -52,8 +63,33 @@ func cmdCheck(ctx context.Context, e *env, args []string) int {
 	return fail(e, exitFailure, "%s: %d problem(s) found; run popterm check --repair", s.acct.Name, len(rep.Problems))
 }
 
+// repairIndex rebuilds the account's index from its Maildir when the index
+// is damaged or missing, keeping the damaged file aside.
+func repairIndex(e *env, cfg *config.Config) int {
+	acct, err := cfg.Account(e.account)
+	if err != nil || acct.StoreDir == "" {
+		return exitOK // opening the account reports it
+	}
+	rep, err := cache.RepairIndex(acct.StoreDir)
+	if errors.Is(err, cache.ErrLocked) {
+		return exitOK // opening the account reports it
+	}
+	if err != nil {
+		return fail(e, exitFailure, "rebuild the index of account %s: %s", acct.Name, message.SanitizeLine(err.Error()))
+	}
+	if rep.Rebuilt {
+		kept := ""
+		if rep.Kept != "" {
+			kept = "; the damaged index is kept as " + message.SanitizeLine(rep.Kept)
+		}
+		fmt.Fprintf(e.stdout, "repaired: rebuilt the index from %d stored messages%s; the next sync matches them to the server's messages\n", rep.Messages, kept)
+	}
+	return exitOK
+}
+
 const checkHelp = `Verify the index against the Maildir files; with --repair, fix what is safe
 (a row claiming a missing file stops claiming it, stray files are kept).
 With --full, also verify every page of the index database (slow on a large
-store).
+store). A damaged or missing index is rebuilt by --repair from the stored
+mail (the damaged file is kept beside it as index.db.damaged-TIME).
 `

@@ -241,3 +241,42 @@ func TestShowRawIsTheStoredFile(t *testing.T) {
 		t.Fatalf("show --raw into a pipe:\n%q\nthe file:\n%q", out, stored)
 	}
 }
+
+// TestDamagedIndexCommands garbles the index: every command says to run
+// popterm check --repair in one line, which rebuilds it from the Maildir;
+// afterwards the commands work and a sync downloads nothing again.
+func TestDamagedIndexCommands(t *testing.T) {
+	c := newCLI(t, "", testMail("a", "first"), testMail("b", "second"))
+	c.must("sync")
+	index := filepath.Join(c.store, "index.db")
+	if err := os.WriteFile(index, []byte(strings.Repeat("garbage ", 1000)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(index + "-wal")
+	os.Remove(index + "-shm")
+	for _, args := range [][]string{{"list"}, {"sync"}, {"check"}, {"show", "1"}, {"delete", "1"}} {
+		code, _, errs := c.run(args...)
+		if code == exitOK || !strings.Contains(errs, "popterm check --repair") || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
+			t.Errorf("popterm %v with a damaged index: exit %d, stderr %q; want one line saying to run popterm check --repair", args, code, errs)
+		}
+	}
+	out := c.must("check", "--repair")
+	if !strings.Contains(out, "rebuilt the index from 2 stored messages") {
+		t.Fatalf("check --repair:\n%s", out)
+	}
+	if kept, _ := filepath.Glob(index + ".damaged-*"); len(kept) != 1 {
+		t.Errorf("damaged index kept as %v, want one file", kept)
+	}
+	if _, err := os.Stat(filepath.Join(c.store, "lost+found")); err == nil {
+		t.Error("check --repair moved mail to lost+found")
+	}
+	if out := c.must("sync"); !strings.Contains(out, "0 downloaded") {
+		t.Errorf("sync after the rebuild:\n%s", out)
+	}
+	if got := c.list(); len(got) != 2 {
+		t.Errorf("list after the rebuild: %d messages, want 2", len(got))
+	}
+	if out := c.must("check"); !strings.Contains(out, "consistent") {
+		t.Errorf("check after the rebuild:\n%s", out)
+	}
+}
