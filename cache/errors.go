@@ -22,10 +22,14 @@ var ErrReadOnly = errors.New("cache: the store is open read-only")
 type lockedError struct {
 	account string
 	pid     string
+	holder  string // Options.Holder of the holder, as written in the lock file
 }
 
 func (e *lockedError) Error() string {
 	who := "another popterm process"
+	if e.holder != "" {
+		who = printable(e.holder)
+	}
 	if e.pid != "" {
 		who += " (pid " + e.pid + ")"
 	}
@@ -34,3 +38,13 @@ func (e *lockedError) Error() string {
 
 // Is makes errors.Is(err, ErrLocked) true.
 func (e *lockedError) Is(target error) bool { return target == ErrLocked }
+
+// LockHolder returns who holds the lock when err is Open's ErrLocked and the
+// holder said (Options.Holder), else "".
+func LockHolder(err error) string {
+	var le *lockedError
+	if errors.As(err, &le) {
+		return printable(le.holder)
+	}
+	return ""
+}

@@ -142,7 +142,7 @@ func RepairIndex(dir string) (RebuildReport, error) {
 	if err := s.makeFolders(); err != nil {
 		return RebuildReport{}, err
 	}
-	if err := s.takeLock(0); err != nil {
+	if err := s.takeLock(0, ""); err != nil {
 		return RebuildReport{}, err
 	}
 	defer s.releaseLock()

@@ -5,11 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -26,6 +28,10 @@ type Options struct {
 	// writer was killed, a child it was starting, which holds a copy of the
 	// lock until it runs its program.
 	LockWait time.Duration
+	// Holder says who takes the write lock, for the message another process
+	// gets while this one holds it (for example "the reader"); "" for a
+	// plain "another popterm process".
+	Holder string
 }
 
 // Store is one account's store. Its methods are safe for concurrent use.
@@ -38,6 +44,8 @@ type Store struct {
 
 	// recovered is what Open repaired after a writer that did not close.
 	recovered []string
+	// note is a caveat for the user (a read-only file system), or "".
+	note string
 
 	// mu serialises the steps that must agree between the index and the
 	// files: the end of SaveBody, flag renames, Remove and Check.
@@ -74,10 +82,20 @@ func Open(dir string, opts Options) (*Store, error) {
 		}
 		return s, nil
 	}
-	if err := s.makeFolders(); err != nil {
-		return nil, err
+	err := s.makeFolders()
+	if err == nil {
+		err = s.takeLock(opts.LockWait, opts.Holder)
 	}
-	if err := s.takeLock(opts.LockWait); err != nil {
+	if isReadOnlyFS(err) {
+		// A read-only mount or someone else's backup: browse it.
+		ro := &Store{dir: dir, readOnly: true, host: s.host}
+		if rerr := ro.openReadOnly(); rerr != nil {
+			return nil, fmt.Errorf("%w (and read-only: %w)", err, rerr)
+		}
+		ro.note = "the store " + printable(dir) + " cannot be written (a read-only file system, or another user's files): it is open read-only for browsing; nothing can be synced or changed"
+		return ro, nil
+	}
+	if err != nil {
 		return nil, err
 	}
 	if err := s.checkIndexFile(); err != nil {
@@ -124,7 +142,19 @@ func (s *Store) ReadOnly() bool { return s.readOnly }
 
 // Warning returns a caveat about this store to show the user once (the
 // system cannot lock the account), or "".
-func (s *Store) Warning() string { return lockWarning }
+func (s *Store) Warning() string {
+	if s.note != "" {
+		return s.note
+	}
+	return lockWarning
+}
+
+// isReadOnlyFS reports an error from creating or locking the store that
+// means it cannot be written at all: a read-only file system, or folders
+// that belong to someone else.
+func isReadOnlyFS(err error) bool {
+	return err != nil && (errors.Is(err, syscall.EROFS) || errors.Is(err, fs.ErrPermission))
+}
 
 // Close releases the database and the lock. It is safe to call twice.
 func (s *Store) Close() error {
@@ -168,7 +198,7 @@ const lockPoll = 20 * time.Millisecond
 
 // takeLock opens the lock file and flocks it, trying again for up to wait
 // while another process holds it.
-func (s *Store) takeLock(wait time.Duration) error {
+func (s *Store) takeLock(wait time.Duration, holder string) error {
 	f, err := os.OpenFile(s.path(lockName), os.O_RDWR|os.O_CREATE, filePerm)
 	if err != nil {
 		return fmt.Errorf("open store lock: %w", err)
@@ -187,27 +217,31 @@ func (s *Store) takeLock(wait time.Duration) error {
 		return fmt.Errorf("lock store %s: %w", s.dir, err)
 	}
 	if held {
-		pid := readPID(f)
+		pid, who := readPID(f)
 		f.Close()
-		return &lockedError{account: filepath.Base(s.dir), pid: pid}
+		return &lockedError{account: filepath.Base(s.dir), pid: pid, holder: who}
 	}
-	// The pid is only a hint for the message above; the flock is the lock.
+	// The pid and holder are only hints for the message above; the flock is
+	// the lock.
 	if err := f.Truncate(0); err == nil {
-		_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+		_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"+oneLine(holder)+"\n"), 0)
 	}
 	s.lock = f
 	return nil
 }
 
-// readPID reads the holder's pid hint from the lock file.
-func readPID(f *os.File) string {
-	buf := make([]byte, 16)
+// readPID reads the holder's pid and name hints from the lock file.
+func readPID(f *os.File) (pid, holder string) {
+	buf := make([]byte, 128)
 	n, _ := f.ReadAt(buf, 0)
-	pid := strings.TrimSpace(string(buf[:n]))
-	if _, err := strconv.Atoi(pid); err != nil {
-		return ""
+	lines := strings.SplitN(string(buf[:n]), "\n", 3)
+	if _, err := strconv.Atoi(strings.TrimSpace(lines[0])); err == nil {
+		pid = strings.TrimSpace(lines[0])
 	}
-	return pid
+	if len(lines) > 1 {
+		holder = strings.TrimSpace(lines[1])
+	}
+	return pid, holder
 }
 
 func (s *Store) releaseLock() {

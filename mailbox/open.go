@@ -26,6 +26,10 @@ const (
 	// StoreAnyWrite takes the write lock when it is free, else opens
 	// read-only (Engine.ReadOnly).
 	StoreAnyWrite
+	// StoreReader is StoreAnyWrite for the reader, which holds the lock for
+	// long: the lock names it, so that a command that must write says the
+	// reader holds the store.
+	StoreReader
 )
 
 // OpenOptions choose how OpenAccount opens the store.
@@ -44,12 +48,16 @@ func OpenAccount(acct *config.Account, creds Credentials, opts OpenOptions) (*En
 	if acct.StoreDir == "" {
 		return nil, &Error{Kind: KindConfig, Msg: fmt.Sprintf("account %s: no store folder (set store_dir)", acct.Name)}
 	}
+	holder := ""
+	if opts.Mode == StoreReader {
+		opts.Mode, holder = StoreAnyWrite, "the reader"
+	}
 	readOnly := opts.Mode == StoreRead
 	var wait time.Duration
 	if opts.Mode == StoreWrite {
 		wait = opts.LockWait
 	}
-	st, err := cache.Open(acct.StoreDir, cache.Options{ReadOnly: readOnly, LockWait: wait})
+	st, err := cache.Open(acct.StoreDir, cache.Options{ReadOnly: readOnly, LockWait: wait, Holder: holder})
 	if readOnly && errors.Is(err, fs.ErrNotExist) {
 		// Never synced: create the empty store rather than fail.
 		readOnly = false
@@ -60,14 +68,24 @@ func OpenAccount(acct *config.Account, creds Credentials, opts OpenOptions) (*En
 		st, err = cache.Open(acct.StoreDir, cache.Options{ReadOnly: true})
 	}
 	if errors.Is(err, cache.ErrLocked) {
-		return nil, &Error{Kind: KindTryLater, Err: err, Whole: true,
-			Msg: fmt.Sprintf("account %s is busy: another popterm is using it; try again when it is done", acct.Name)}
+		msg := fmt.Sprintf("account %s is busy: another popterm is using it; try again when it is done", acct.Name)
+		if who := cache.LockHolder(err); who != "" {
+			msg = fmt.Sprintf("account %s is busy: %s holds the store; close it, or try again when it is done", acct.Name, who)
+		}
+		return nil, &Error{Kind: KindTryLater, Err: err, Whole: true, Msg: msg}
 	}
 	if err != nil {
 		return nil, &Error{Kind: KindOther, Msg: fmt.Sprintf("open the store of account %s", acct.Name), Err: err}
 	}
+	if opts.Mode == StoreWrite && st.ReadOnly() {
+		// A store that cannot be written (a read-only mount) opens
+		// read-only; a command that must write says so.
+		w := st.Warning()
+		st.Close()
+		return nil, &Error{Kind: KindOther, Whole: true, Msg: fmt.Sprintf("account %s: %s", acct.Name, w)}
+	}
 	e := New(acct, st, creds)
-	e.ownsStore, e.readOnly = true, readOnly
+	e.ownsStore, e.readOnly = true, st.ReadOnly()
 	e.SetSessionIdle(opts.SessionIdle)
 	return e, nil
 }

@@ -32,6 +32,7 @@ const (
 	storeWrite    = mailbox.StoreWrite    // the write lock, or "busy"
 	storeRead     = mailbox.StoreRead     // read-only, no lock
 	storeAnyWrite = mailbox.StoreAnyWrite // the write lock when free, else read-only
+	storeReader   = mailbox.StoreReader   // storeAnyWrite, naming the reader in the lock
 )
 
 // busyWait is how long a command that must write waits for another popterm
@@ -80,6 +81,11 @@ func openConfigAccount(e *env, cfg *config.Config, name string, mode mailbox.Sto
 	s, err := openSession(cfg, name, mode, func(a *config.Account) mailbox.Credentials { return credentials(e, a) })
 	if err != nil {
 		return nil, fail(e, exitFor(err), "%s", message.SanitizeLine(err.Error()))
+	}
+	if s.engine.ReadOnly() && mode != storeRead {
+		if w := s.engine.Warning(); w != "" { // a store that cannot be written
+			fmt.Fprintf(e.stderr, "popterm: note: %s\n", message.SanitizeLine(w))
+		}
 	}
 	return s, exitOK
 }

@@ -32,7 +32,13 @@ func cmdCheck(ctx context.Context, e *env, args []string) int {
 			return code
 		}
 	}
-	s, code := openConfigAccount(e, cfg, "", storeWrite)
+	// Checking only reads: beside a reader that holds the store, it
+	// checks read-only (WAL lets it read while the reader writes).
+	mode := storeAnyWrite
+	if *repair {
+		mode = storeWrite
+	}
+	s, code := openConfigAccount(e, cfg, "", mode)
 	if s == nil {
 		return code
 	}

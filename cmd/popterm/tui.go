@@ -118,12 +118,12 @@ func (r *reader) open(name string) (ui.Account, error) {
 	if name == "" {
 		name = r.e.account
 	}
-	s, err := openSession(r.cfg, name, storeAnyWrite, r.credentials)
+	s, err := openSession(r.cfg, name, storeReader, r.credentials)
 	if err != nil {
 		return ui.Account{}, err
 	}
 	var notices []string
-	if s.engine.ReadOnly() {
+	if s.engine.ReadOnly() && s.engine.Warning() == "" { // else the warning says why
 		notices = append(notices, "Another popterm is using this account: showing it read-only (no sync, no marks).")
 	}
 	r.mu.Lock()
