@@ -75,6 +75,7 @@ type killHarness struct {
 	t      *testing.T
 	bin    string
 	config string
+	store  string
 }
 
 func newKillHarness(t *testing.T, tg killTarget) *killHarness {
@@ -89,7 +90,7 @@ func newKillHarness(t *testing.T, tg killTarget) *killHarness {
 	if err := os.WriteFile(cfg, []byte(doc), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return &killHarness{t: t, bin: popBinary(t), config: cfg}
+	return &killHarness{t: t, bin: popBinary(t), config: cfg, store: filepath.Join(dir, "store")}
 }
 
 // run runs popterm to completion and returns its exit status and stdout.
@@ -119,6 +120,39 @@ func (h *killHarness) killAfter(d time.Duration, args ...string) (bool, time.Dur
 	return ok && ee.ProcessState.Sys().(syscall.WaitStatus).Signal() == syscall.SIGKILL, took
 }
 
+// killInBatch starts popterm and SIGKILLs it as soon as a body waits in
+// Maildir/tmp, that is inside a group commit: written, not yet renamed and
+// recorded. It reports whether it killed popterm there.
+func (h *killHarness) killInBatch(args ...string) bool {
+	h.t.Helper()
+	tmp := filepath.Join(h.store, "Maildir", "tmp")
+	cmd := exec.Command(h.bin, append([]string{"--config", h.config}, args...)...)
+	if err := cmd.Start(); err != nil {
+		h.t.Fatal(err)
+	}
+	done := make(chan struct{})
+	hit := make(chan bool, 1)
+	go func() {
+		for {
+			select {
+			case <-done:
+				hit <- false
+				return
+			default:
+			}
+			if es, _ := os.ReadDir(tmp); len(es) > 0 {
+				cmd.Process.Signal(syscall.SIGKILL)
+				hit <- true
+				return
+			}
+			time.Sleep(200 * time.Microsecond)
+		}
+	}()
+	cmd.Wait()
+	close(done)
+	return <-hit
+}
+
 // list returns the store as list --json sees it.
 func (h *killHarness) list() []jsonMessage {
 	h.t.Helper()
@@ -146,7 +180,7 @@ func killTest(t *testing.T, tg killTarget, iterations int, maxDelay time.Duratio
 	rng := rand.New(rand.NewPCG(seed, 1))
 	original := tg.uidls(t)
 	asked := map[string]bool{} // UIDLs the user marked for deletion
-	killed := 0
+	killed, inBatch := 0, 0
 	bound := maxDelay
 	for i := 0; i < iterations; i++ {
 		args := []string{"sync", "--commit=false"}
@@ -154,8 +188,14 @@ func killTest(t *testing.T, tg killTarget, iterations int, maxDelay time.Duratio
 			args = []string{"sync"}
 		}
 		// Kill within the time the last whole run took, so most kills land
-		// inside a sync, at a random point of it.
-		if k, took := h.killAfter(time.Duration(rng.Int64N(int64(bound))), args...); k {
+		// inside a sync, at a random point of it; every third run, inside a
+		// group commit of bodies.
+		if i%3 == 0 {
+			if h.killInBatch(args...) {
+				killed++
+				inBatch++
+			}
+		} else if k, took := h.killAfter(time.Duration(rng.Int64N(int64(bound))), args...); k {
 			killed++
 		} else {
 			bound = took + took/10
@@ -228,7 +268,10 @@ func killTest(t *testing.T, tg killTarget, iterations int, maxDelay time.Duratio
 	if killed == 0 {
 		t.Fatal("no sync was killed before it ended: raise the message count")
 	}
-	t.Logf("%d iterations (%d killed), %d messages, %d deletions asked, %d left on the server", iterations, killed, len(original), len(asked), len(tg.uidls(t)))
+	if inBatch == 0 {
+		t.Fatal("no sync was killed inside a group commit: raise the message count")
+	}
+	t.Logf("%d iterations (%d killed, %d inside a group commit), %d messages, %d deletions asked, %d left on the server", iterations, killed, inBatch, len(original), len(asked), len(tg.uidls(t)))
 }
 
 // killMail is message i of the kill tests: big enough that downloads take
