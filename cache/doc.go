@@ -19,9 +19,11 @@
 // and T (marked for deletion), sorted. On Windows, where ':' cannot appear
 // in a file name, the separator is '!'.
 //
-// Crash consistency. A body is written to tmp/, fsynced, renamed into cur/,
-// the folder fsynced, and only then is the row marked cached, so a row says
-// cached only when its file is complete. The index uses synchronous=FULL: a
+// Crash consistency. A body is written to tmp/, made durable, renamed into
+// cur/, the folder fsynced, and only then is the row marked cached, so a row
+// says cached only when its file is complete. A Batch does this for many
+// bodies at once (group commit: one syncfs or fsync round, one folder fsync
+// and one transaction per batch). The index uses synchronous=FULL: a
 // commit survives a power loss, not just a crash of popterm, because the
 // index may be the only record of which deletions are pending and which
 // bodies are safely stored before a server deletes them. Flag changes update
@@ -34,9 +36,18 @@
 // finishes the interrupted steps (Store.Recovered says what it did), so a
 // crash leaves no duplicate or stale file for other Maildir readers.
 //
-// Search uses SQLite FTS5 with the trigram tokenizer over subject, addresses
-// and the first 128 KiB of body text (message.Parse(...).Text()): words of
-// three or more characters are quoted FTS5 strings, found as substrings with
-// Unicode case folding; shorter ones use LIKE (case folding for ASCII only).
-// User input is never FTS5 syntax, so no search is an error.
+// Search uses contentless SQLite FTS5 tables, which keep no copy of the
+// text: a trigram table over subject, addresses and the CJK runs of the
+// body, where words of three or more characters are found as substrings
+// with Unicode case folding, and a unicode61 table over the first 128 KiB
+// of body text (message.Parse(...).Text()), where a word finds the body
+// words it begins. Shorter words use LIKE on the header columns (case
+// folding for ASCII only) or the word table. Bodies are indexed apart from
+// storing them (IndexBodies), so until UnindexedBodies is 0 a search may
+// miss messages by their body text. User input is never FTS5 syntax, so no
+// search is an error.
+//
+// Damage. An index SQLite reports as damaged, or an empty or missing one
+// beside stored mail, fails Open with ErrDamaged; RepairIndex rebuilds it
+// from the Maildir, which is the truth for bodies.
 package cache
