@@ -66,3 +66,11 @@ func (ix *indexer) wait() (int, error) {
 	defer ix.mu.Unlock()
 	return ix.added, ix.err
 }
+
+// UnindexedBodies counts stored bodies the search index does not cover yet
+// (a sync indexes them beside its download, and resumes after a kill):
+// while it is not 0, a search may miss messages by their body text, which
+// the reader and list --search say.
+func (e *Engine) UnindexedBodies(ctx context.Context) (int, error) {
+	return e.store.UnindexedBodies(ctx)
+}

@@ -76,6 +76,11 @@ func cmdList(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	defer s.Close()
+	if words != "" {
+		if n, err := s.engine.UnindexedBodies(ctx); err == nil && n > 0 {
+			fmt.Fprintf(e.stderr, "popterm: note: %d stored messages are not yet indexed for search, so results may be incomplete (the next sync indexes them)\n", n)
+		}
+	}
 	if limitPattern != nil {
 		msgs, err := listMatching(ctx, s, words, limitPattern, *limit)
 		if err != nil {

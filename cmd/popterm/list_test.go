@@ -1,6 +1,7 @@
 package main
 
 import (
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -317,5 +318,33 @@ func TestListAllAccountsHeaderAligns(t *testing.T) {
 		if got, want := strings.Index(lines[i+1], subject), strings.Index(lines[0], "SUBJECT"); got != want {
 			t.Errorf("%s at column %d, SUBJECT at %d:\n%s", subject, got, want, b.String())
 		}
+	}
+}
+
+// TestListSearchSaysIncomplete: while stored bodies wait for the body
+// indexer (a sync killed before it caught up), list --search says its
+// results may be incomplete; once a sync has indexed them, it does not.
+func TestListSearchSaysIncomplete(t *testing.T) {
+	c := newCLI(t, "", testMail("a", "first"), testMail("b", "second"))
+	c.must("sync")
+	if _, _, errs := c.run("list", "--search", "first"); strings.Contains(errs, "incomplete") {
+		t.Fatalf("list --search with every body indexed: %q", errs)
+	}
+	// What a kill before the indexer caught up leaves.
+	db, err := sql.Open("sqlite", filepath.Join(c.store, "index.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`DELETE FROM search_words; UPDATE messages SET body_indexed = 0`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	code, _, errs := c.run("list", "--search", "first")
+	if code != exitOK || !strings.Contains(errs, "2 stored messages are not yet indexed for search, so results may be incomplete") {
+		t.Fatalf("list --search with unindexed bodies: exit %d, %q", code, errs)
+	}
+	c.must("sync")
+	if _, _, errs := c.run("list", "--search", "first"); strings.Contains(errs, "incomplete") {
+		t.Errorf("list --search after a sync indexed the bodies: %q", errs)
 	}
 }
