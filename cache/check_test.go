@@ -2,7 +2,6 @@ package cache
 
 import (
 	"context"
-	"database/sql"
 	"os"
 	"path/filepath"
 	"slices"
@@ -276,21 +275,11 @@ func TestOpenRecovers(t *testing.T) {
 	if s.Recovered() != nil {
 		t.Errorf("fresh store recovered %v", s.Recovered())
 	}
-	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, indexName), false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
+	execIndex(t, dir, nil,
 		`UPDATE messages SET cached = 0, file = '', file_size = 0 WHERE id = 1`,
 		`UPDATE messages SET seen = 1 WHERE id = 2`,
-		`INSERT INTO meta (key, value) VALUES ('` + metaOpen + `', '1')`,
-	} {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	db.Close()
-	s, err = Open(dir, Options{})
+		`INSERT INTO meta (key, value) VALUES ('`+metaOpen+`', '1')`)
+	s, err := Open(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

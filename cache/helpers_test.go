@@ -2,6 +2,7 @@ package cache
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -75,3 +76,24 @@ func (m NewMessage) date() time.Time {
 func itoa(i int) string { return fmt.Sprint(i) }
 
 func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
+
+// execIndex runs queries on the index of the store in dir, after applying
+// steps (none: the index must exist), behind the store's back.
+func execIndex(t testing.TB, dir string, steps []migration, queries ...string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, indexName), false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if steps != nil {
+		if err := migrate(context.Background(), db, steps); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range queries {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}

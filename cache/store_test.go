@@ -261,33 +261,20 @@ func TestMigrateV1Store(t *testing.T) {
 	for _, sub := range []string{"tmp", "new"} {
 		os.MkdirAll(filepath.Join(dir, maildirName, sub), 0o700)
 	}
-	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, indexName), false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := migrate(ctx, db, migrations()[:1]); err != nil {
-		t.Fatal(err)
-	}
 	const unique = "1700000000.1_0123456789abcdef.host"
 	body := "Subject: old report\n\nthe quarterly numbers\n"
 	if err := os.WriteFile(filepath.Join(dir, maildirName, "cur", unique+":2,S"), []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{
+	execIndex(t, dir, migrations()[:1],
 		`INSERT INTO messages (id, uidl, size, from_addr, subject, sort_key, header_hash, file, file_size, cached, seen, first_seen)
-			VALUES (1, 'u1', 40, 'alice@example.org', 'old report', 1, 'h1', '` + unique + `', 40, 1, 1, 1)`,
+			VALUES (1, 'u1', 40, 'alice@example.org', 'old report', 1, 'h1', '`+unique+`', 40, 1, 1, 1)`,
 		`INSERT INTO messages (id, uidl, size, from_addr, subject, sort_key, header_hash, first_seen)
 			VALUES (2, 'u2', 40, 'bob@example.org', 'headers only', 2, 'h2', 2)`,
 		`INSERT INTO search (rowid, subject, addrs, body) VALUES (1, 'old report', 'alice@example.org', 'the quarterly numbers')`,
-		`INSERT INTO search (rowid, subject, addrs, body) VALUES (2, 'headers only', 'bob@example.org', '')`,
-	} {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	db.Close()
+		`INSERT INTO search (rowid, subject, addrs, body) VALUES (2, 'headers only', 'bob@example.org', '')`)
 
-	s, err = Open(dir, Options{})
+	s, err := Open(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -126,16 +126,8 @@ func serveOnly(o options) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	host, port := splitAddr(addr)
-	pw := filepath.Join(dir, "password")
-	if err := os.WriteFile(pw, []byte(tg.password+"\n"), 0o600); err != nil {
-		return err
-	}
-	cfgPath := filepath.Join(dir, "config.toml")
-	doc := fmt.Sprintf("default_account = \"bench\"\n\n[[account]]\nname = \"bench\"\nhost = %q\nport = %d\n"+
-		"tls = \"none\"\nusername = %q\nauth = \"user\"\nallow_cleartext_auth = true\npassword_cmd = \"cat %s\"\n"+
-		"store_dir = %q\n", host, port, tg.user, pw, filepath.Join(dir, "store"))
-	if err := os.WriteFile(cfgPath, []byte(doc), 0o600); err != nil {
+	cfgPath, _, err := writeConfig(dir, addr, tg, "")
+	if err != nil {
 		return err
 	}
 	fmt.Printf("serving %d messages from %s at %s (RTT %v)\nconfig: %s\nCtrl-C to stop\n", n, server, addr, rtt, cfgPath)
@@ -143,6 +135,23 @@ func serveOnly(o options) error {
 	defer cancel()
 	<-ctx.Done()
 	return nil
+}
+
+// writeConfig writes a popterm config for the account on tg at addr
+// (plaintext, password through password_cmd) with its store in dir, extra
+// lines appended to the account, and returns its path and the store's.
+func writeConfig(dir, addr string, tg *target, extra string) (cfgPath, storeDir string, err error) {
+	host, port := splitAddr(addr)
+	pw := filepath.Join(dir, "password")
+	if err := os.WriteFile(pw, []byte(tg.password+"\n"), 0o600); err != nil {
+		return "", "", err
+	}
+	storeDir = filepath.Join(dir, "store")
+	cfgPath = filepath.Join(dir, "config.toml")
+	doc := fmt.Sprintf("default_account = \"bench\"\n\n[[account]]\nname = \"bench\"\nhost = %q\nport = %d\n"+
+		"tls = \"none\"\nusername = %q\nauth = \"user\"\nallow_cleartext_auth = true\npassword_cmd = \"cat %s\"\n"+
+		"store_dir = %q\n%s", host, port, tg.user, pw, storeDir, extra)
+	return cfgPath, storeDir, os.WriteFile(cfgPath, []byte(doc), 0o600)
 }
 
 // startTarget starts the server and, when rtt > 0, the proxy in front of

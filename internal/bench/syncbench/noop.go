@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -30,19 +29,11 @@ func noop(o options, popterm string) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
+	cfgPath, storeDir, err := writeConfig(dir, addr, tg, "prefetch = \"none\"\n")
+	if err != nil {
+		return err
+	}
 	host, port := splitAddr(addr)
-	pw := filepath.Join(dir, "password")
-	if err := os.WriteFile(pw, []byte(tg.password+"\n"), 0o600); err != nil {
-		return err
-	}
-	storeDir := filepath.Join(dir, "store")
-	cfgPath := filepath.Join(dir, "config.toml")
-	doc := fmt.Sprintf("default_account = \"bench\"\n\n[[account]]\nname = \"bench\"\nhost = %q\nport = %d\n"+
-		"tls = \"none\"\nusername = %q\nauth = \"user\"\nallow_cleartext_auth = true\npassword_cmd = \"cat %s\"\n"+
-		"store_dir = %q\nprefetch = \"none\"\n", host, port, tg.user, pw, storeDir)
-	if err := os.WriteFile(cfgPath, []byte(doc), 0o600); err != nil {
-		return err
-	}
 	acct := config.NewAccount("bench")
 	acct.TLS = config.TLSNone
 	acct.Host, acct.Port = host, port
