@@ -17,6 +17,11 @@ import (
 // maxSearchText bounds the body text indexed for one message.
 const maxSearchText = 128 << 10
 
+// maxSearchInput bounds what bodyText reads of a stored message: text parts
+// come first, and decoding the attachments after them (often megabytes of
+// base64) only to throw them away was most of the indexer's time.
+const maxSearchInput = 256 << 10
+
 // SaveBody streams one body into Maildir tmp/, fsyncs, renames it into cur/
 // and only then marks the row cached, then indexes its text for search.
 // CRLF becomes LF; bare CRs stay. A failed or cancelled read leaves nothing
@@ -144,7 +149,7 @@ func bodyText(path string) (text string, attachments bool) {
 		return "", false
 	}
 	defer f.Close()
-	msg, err := message.Parse(f, message.Options{})
+	msg, err := message.Parse(io.LimitReader(f, maxSearchInput), message.Options{})
 	if err != nil || msg == nil {
 		return "", false
 	}

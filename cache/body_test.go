@@ -316,3 +316,27 @@ func TestSearchTextBounded(t *testing.T) {
 		t.Error("the stored file itself must be whole")
 	}
 }
+
+// TestSearchTextBeforeALargeAttachment: the indexer reads a bounded start of
+// each message, so a large attachment after the text costs nothing, and the
+// text before it is still found.
+func TestSearchTextBeforeALargeAttachment(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	id := addTest(t, s, simple(1, "report"))[0]
+	var b strings.Builder
+	b.WriteString("Subject: report\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nthe figures are in the attachment\n--b\nContent-Type: application/pdf\nContent-Disposition: attachment; filename=\"r.pdf\"\nContent-Transfer-Encoding: base64\n\n")
+	for b.Len() < 2*maxSearchInput {
+		b.WriteString("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0\n")
+	}
+	b.WriteString("--b--\n")
+	if err := s.SaveBody(ctx, id, strings.NewReader(b.String())); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.List(ctx, Query{Search: "figures attachment"}); len(got) != 1 {
+		t.Errorf("text before a large attachment not found: %d hits", len(got))
+	}
+	if m, _ := s.Get(id); !m.HasAttachments {
+		t.Error("the attachment was not noticed")
+	}
+}

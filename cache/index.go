@@ -72,6 +72,10 @@ func (s *Store) indexBodies(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
+	paths, err := s.bodyPaths(ctx, ids)
+	if err != nil {
+		return err
+	}
 	docs := make([]bodyDoc, 0, len(ids))
 	for _, id := range ids {
 		// A missing file is indexed as empty: Check finds it and marks the
@@ -80,7 +84,7 @@ func (s *Store) indexBodies(ctx context.Context, ids []int64) error {
 			text   string
 			attach bool
 		)
-		if p, ok := s.bodyPath(ctx, id); ok {
+		if p, ok := paths[id]; ok {
 			text, attach = bodyText(p)
 		}
 		docs = append(docs, bodyDoc{id: id, text: text, cjk: cjkRuns(text), attach: attach})
@@ -136,19 +140,39 @@ func unindexBody(ctx context.Context, tx *sql.Tx, id int64) error {
 	return err
 }
 
-// bodyPath finds the stored file of a cached row.
-func (s *Store) bodyPath(ctx context.Context, id int64) (string, bool) {
-	var (
+// bodyPaths finds the stored files of cached rows; rows without a file
+// are left out.
+func (s *Store) bodyPaths(ctx context.Context, ids []int64) (map[int64]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, file, seen, deleted, flagged, answered FROM messages
+		WHERE cached = 1 AND `+inIDs, idList(ids))
+	if err != nil {
+		return nil, fmt.Errorf("find stored bodies: %w", err)
+	}
+	type row struct {
+		id     int64
 		unique string
 		f      flags
-	)
-	err := s.db.QueryRowContext(ctx, `SELECT file, seen, deleted, flagged, answered FROM messages
-		WHERE id = ? AND cached = 1`, id).Scan(&unique, &f.seen, &f.deleted, &f.flagged, &f.answered)
-	if err != nil {
-		return "", false
 	}
-	p, err := s.locate(unique, f)
-	return p, err == nil
+	var found []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.unique, &r.f.seen, &r.f.deleted, &r.f.flagged, &r.f.answered); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("find stored bodies: %w", err)
+		}
+		found = append(found, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find stored bodies: %w", err)
+	}
+	out := make(map[int64]string, len(found))
+	for _, r := range found {
+		if p, err := s.locate(r.unique, r.f); err == nil {
+			out[r.id] = p
+		}
+	}
+	return out, nil
 }
 
 // cjkRuns returns the runs of Han, Hiragana, Katakana and Hangul in text,

@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -112,6 +113,15 @@ type lfWriter struct {
 }
 
 func (l *lfWriter) Write(p []byte) (int, error) {
+	if !l.cr && bytes.IndexByte(p, '\r') < 0 {
+		// The usual case: the POP3 client already turned CRLF into LF.
+		n, err := l.w.Write(p)
+		l.n += int64(n)
+		if err != nil {
+			return 0, err
+		}
+		return len(p), nil
+	}
 	out := l.buf[:0]
 	for _, b := range p {
 		if l.cr {
