@@ -4,12 +4,17 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"unicode"
 )
 
 // indexChunk is how many bodies IndexBodies indexes per transaction.
 const indexChunk = 100
+
+// maxIndexWorkers bounds the goroutines that render bodies for the index.
+const maxIndexWorkers = 4
 
 // IndexBodies indexes for search up to max stored bodies that are not
 // indexed yet (oldest first; max <= 0: a default chunk), reading their text
@@ -76,19 +81,33 @@ func (s *Store) indexBodies(ctx context.Context, ids []int64) error {
 	if err != nil {
 		return err
 	}
-	docs := make([]bodyDoc, 0, len(ids))
-	for _, id := range ids {
-		// A missing file is indexed as empty: Check finds it and marks the
-		// row not downloaded, which takes it out of the index again.
-		var (
-			text   string
-			attach bool
-		)
-		if p, ok := paths[id]; ok {
-			text, attach = bodyText(p)
-		}
-		docs = append(docs, bodyDoc{id: id, text: text, cjk: cjkRuns(text), attach: attach})
+	// Rendering is the slow part and each body is independent: use the
+	// cores there are, while the download uses its own goroutines.
+	docs := make([]bodyDoc, len(ids))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), maxIndexWorkers, len(ids)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				// A missing file is indexed as empty: Check finds it and
+				// marks the row not downloaded, which takes it out of the
+				// index again.
+				d := bodyDoc{id: ids[i]}
+				if p, ok := paths[d.id]; ok {
+					d.text, d.attach = bodyText(p)
+					d.cjk = cjkRuns(d.text)
+				}
+				docs[i] = d
+			}
+		}()
 	}
+	for i := range ids {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, d := range docs {
 			if err := indexDoc(ctx, tx, d); err != nil {
