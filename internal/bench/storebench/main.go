@@ -210,6 +210,10 @@ func build(dir string, n, bodyPercent int) (bool, error) {
 	step := 100 / max(bodyPercent, 1)
 	every := max(len(ids)/step/5, 1) // five bodies carry the rare word
 	planted := 0
+	b, err := s.NewBatch(ctx, nil)
+	if err != nil {
+		return false, err
+	}
 	for k := 0; k < len(ids); k += step {
 		text := sentence(rng, 200+rng.IntN(600))
 		if (k/step)%every == 0 {
@@ -217,8 +221,21 @@ func build(dir string, n, bodyPercent int) (bool, error) {
 			planted++
 		}
 		raw := fmt.Sprintf("%s\n%s\n", headerText(ids[k]), wrap(text))
-		if err := s.SaveBody(ctx, ids[k], strings.NewReader(raw)); err != nil {
+		if err := b.Save(ids[k], strings.NewReader(raw)); err != nil {
+			b.Close()
 			return false, err
+		}
+	}
+	if _, err := b.Close(); err != nil {
+		return false, err
+	}
+	for {
+		n, err := s.IndexBodies(ctx, 500)
+		if err != nil {
+			return false, err
+		}
+		if n == 0 {
+			break
 		}
 	}
 	if planted == 0 {
