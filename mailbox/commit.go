@@ -129,11 +129,11 @@ func (s *syncRun) deletions(ctx context.Context) ([]deletion, error) {
 		if !acct.DeleteOnServer {
 			return nil, nil
 		}
-		st, err := s.e.store.Stats(ctx)
+		marked, err := s.e.store.Marked(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("count the marks: %w", err)
 		}
-		if st.Deleted == 0 {
+		if marked == 0 {
 			return nil, nil
 		}
 	}
