@@ -18,19 +18,22 @@ const module = "github.com/popterm/popterm"
 // allowed lists, for each package prefix (longest match wins), the project
 // packages its non-test code may import. A nil list means a leaf.
 var allowed = map[string][]string{
-	"pop3":          nil,
-	"pop3/pop3test": nil,
-	"message":       nil,
-	"config":        nil,
-	"mailapi":       nil,
-	"pattern":       {"mailapi"},
-	"mailfile":      nil,
-	"cache":         {"message", "mailapi"},
-	"signin":        {"config", "message"},
-	"mailbox":       {"mailapi", "pop3", "cache", "message", "config", "pattern", "mailfile"},
-	"ui":            {"ui", "mailapi", "message", "config", "pattern"},
-	"cmd":           {"*"},
-	"internal":      {"*"},
+	"pop3":            {"saslmech"},
+	"pop3/pop3test":   nil,
+	"saslmech":        nil,
+	"submit":          {"saslmech", "message"},
+	"message":         nil,
+	"message/compose": {"message"},
+	"config":          nil,
+	"mailapi":         nil,
+	"pattern":         {"mailapi"},
+	"mailfile":        nil,
+	"cache":           {"message", "mailapi"},
+	"signin":          {"config", "message"},
+	"mailbox":         {"mailapi", "pop3", "cache", "message", "config", "pattern", "mailfile", "submit"},
+	"ui":              {"ui", "mailapi", "message", "config", "pattern"},
+	"cmd":             {"*"},
+	"internal":        {"*"},
 }
 
 func rule(pkg string) (prefix string, deps []string) {
