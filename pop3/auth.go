@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/emersion/go-sasl"
+
+	"github.com/popterm/popterm/saslmech"
 )
 
 // Mechanism names of Credentials.Mechanism and of Login's result.
@@ -102,7 +104,7 @@ func (c *Client) choose(cred Credentials) (string, error) {
 		switch {
 		case caps.HasSASL(sasl.OAuthBearer):
 			return MechOAuthBearer, nil
-		case caps.HasSASL(saslXOAUTH2):
+		case caps.HasSASL(saslmech.XOAUTH2):
 			return MechXOAUTH2, nil
 		}
 	}
@@ -147,7 +149,7 @@ func (c *Client) authenticate(ctx context.Context, mech string, cred Credentials
 	case MechLogin:
 		return c.Auth(ctx, sasl.NewLoginClient(cred.Username, cred.Password))
 	case MechCRAMMD5:
-		return c.Auth(ctx, NewCRAMMD5Client(cred.Username, cred.Password))
+		return c.Auth(ctx, saslmech.NewCRAMMD5Client(cred.Username, cred.Password))
 	}
 	if cred.Token == nil {
 		return fmt.Errorf("%w: %s needs an OAuth2 token command", ErrNoMechanism, mech)
@@ -161,7 +163,7 @@ func (c *Client) authenticate(ctx context.Context, mech string, cred Credentials
 	}
 	c.sec.add(token)
 	if mech == MechXOAUTH2 {
-		return c.Auth(ctx, NewXOAUTH2Client(cred.Username, token))
+		return c.Auth(ctx, saslmech.NewXOAUTH2Client(cred.Username, token))
 	}
 	return c.Auth(ctx, sasl.NewOAuthBearerClient(&sasl.OAuthBearerOptions{
 		Username: cred.Username, Token: token, Host: c.host, Port: c.port,

@@ -1,4 +1,8 @@
-package pop3
+// Package saslmech holds the SASL client mechanisms github.com/emersion/go-sasl
+// lacks, as go-sasl clients, for every protocol popterm speaks (POP3's AUTH,
+// RFC 5034, and SMTP's, RFC 4954): XOAUTH2 (Google's and Microsoft's OAuth 2.0
+// mechanism) and CRAM-MD5 (RFC 2195).
+package saslmech
 
 import (
 	"crypto/hmac"
@@ -9,15 +13,15 @@ import (
 	"github.com/emersion/go-sasl"
 )
 
-// SASL mechanism names not provided as constants by go-sasl.
+// Mechanism names go-sasl does not provide as constants.
 const (
-	saslCRAMMD5 = "CRAM-MD5"
-	saslXOAUTH2 = "XOAUTH2"
+	CRAMMD5 = "CRAM-MD5"
+	XOAUTH2 = "XOAUTH2"
 )
 
 // cramMD5Client is the RFC 2195 CRAM-MD5 mechanism: the answer to the
 // server's challenge is the user name and the hex HMAC-MD5 of the challenge
-// keyed with the password. It is legacy; Login uses it only when named.
+// keyed with the password. It is legacy: use it only when the user names it.
 type cramMD5Client struct {
 	username, secret string
 	answered         bool
@@ -29,7 +33,7 @@ func NewCRAMMD5Client(username, secret string) sasl.Client {
 }
 
 // Start begins CRAM-MD5, which has no initial response.
-func (a *cramMD5Client) Start() (string, []byte, error) { return saslCRAMMD5, nil, nil }
+func (a *cramMD5Client) Start() (string, []byte, error) { return CRAMMD5, nil, nil }
 
 // Next answers the single challenge.
 func (a *cramMD5Client) Next(challenge []byte) ([]byte, error) {
@@ -44,7 +48,7 @@ func (a *cramMD5Client) Next(challenge []byte) ([]byte, error) {
 
 // xoauth2Client is Google's and Microsoft's XOAUTH2 mechanism. On failure
 // the server sends a JSON error as a challenge, which is answered with an
-// empty response; the server then sends -ERR.
+// empty response; the server then refuses the exchange.
 type xoauth2Client struct {
 	username, token string
 	failed          bool
@@ -57,7 +61,7 @@ func NewXOAUTH2Client(username, token string) sasl.Client {
 
 // Start sends "user=U^Aauth=Bearer T^A^A" as the initial response.
 func (a *xoauth2Client) Start() (string, []byte, error) {
-	return saslXOAUTH2, []byte("user=" + a.username + "\x01auth=Bearer " + a.token + "\x01\x01"), nil
+	return XOAUTH2, []byte("user=" + a.username + "\x01auth=Bearer " + a.token + "\x01\x01"), nil
 }
 
 // Next acknowledges the server's error report with an empty response.
