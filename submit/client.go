@@ -78,7 +78,7 @@ type Capabilities struct {
 	// Auth lists the SASL mechanisms offered, upper case.
 	Auth []string
 	// Size is the largest message accepted; 0 when unlimited or unknown.
-	Size                int64
+	Size               int64
 	EightBitMIME, UTF8 bool
 }
 

@@ -141,6 +141,10 @@ service anvil {
 		// passdb goes on to the next one (result_failure = continue).
 		fmt.Fprintf(&b, "passdb {\n  driver = oauth2\n  args = %s\n}\n", oauth2ConfPath(dir))
 	}
+	if set.authSocket {
+		// Postfix's smtpd runs as the postfix user when started as root.
+		fmt.Fprintf(&b, "service auth {\n  unix_listener %s {\n    mode = 0666\n  }\n}\n", authSocketName)
+	}
 	for _, l := range set.extra {
 		b.WriteString(l)
 		b.WriteByte('\n')

@@ -9,6 +9,7 @@ type settings struct {
 	plaintextAuth  bool
 	lockSession    bool
 	verbose        bool
+	authSocket     bool
 	extra          []string
 	// introspectionURL turns on the oauth2 passdb (WithOAuth2).
 	introspectionURL string
@@ -59,4 +60,11 @@ func WithConfig(lines ...string) Option {
 // endpoint.
 func WithOAuth2(introspectionURL string) Option {
 	return func(s *settings) { s.introspectionURL = introspectionURL }
+}
+
+// WithAuthSocket opens Dovecot's authentication service to other programs on
+// a Unix socket (AuthSocket), the way Postfix's smtpd_sasl_type = dovecot
+// uses it: a mail server authenticates SMTP logins against the same users.
+func WithAuthSocket() Option {
+	return func(s *settings) { s.authSocket = true }
 }

@@ -305,6 +305,10 @@ func (s *Server) CertPool() *x509.CertPool { return s.cert.pool() }
 // CA file a client should trust.
 func (s *Server) CAFile() string { return s.cert.certFile }
 
+// KeyFile returns the path of the certificate's private key (PEM), for
+// another test server (an MTA) that should present the same certificate.
+func (s *Server) KeyFile() string { return s.cert.keyFile }
+
 // CertSHA256 returns the SHA-256 digest of the certificate's DER encoding,
 // for certificate pinning.
 func (s *Server) CertSHA256() [32]byte { return s.cert.sha256() }
@@ -314,6 +318,28 @@ func (s *Server) CertSHA256() [32]byte { return s.cert.sha256() }
 func (s *Server) TLSConfig() *tls.Config {
 	return &tls.Config{RootCAs: s.CertPool(), ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
 }
+
+// authSocketName is the auth listener WithAuthSocket adds, in base_dir.
+const authSocketName = "auth-client-smtp"
+
+// AuthSocket returns the path of the authentication socket WithAuthSocket
+// opens ("" without that option).
+func (s *Server) AuthSocket() string {
+	if !s.set.authSocket {
+		return ""
+	}
+	return filepath.Join(s.dir, "run", authSocketName)
+}
+
+// MailOwner returns the user and group IDs that own the Maildirs: another
+// program delivering into them (an MTA) must write as this owner.
+func (s *Server) MailOwner() (uid, gid int) {
+	return s.id.mailUID, s.id.mailGID
+}
+
+// HomeBase returns the folder holding every user's home (HomeBase/USER,
+// whose Maildir is HomeBase/USER/Maildir).
+func (s *Server) HomeBase() string { return filepath.Join(s.dir, "home") }
 
 // Dir returns the folder holding the configuration, log and mail.
 func (s *Server) Dir() string { return s.dir }
