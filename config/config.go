@@ -107,6 +107,14 @@ type Account struct {
 	// CheckInterval is how often the reader checks for new mail (syncs
 	// that never delete); 0 turns the checks off. Default 10m.
 	CheckInterval time.Duration
+	// From is the sender of messages written from this account
+	// ("Alice <alice@example.org>"); "" means the username when it is an
+	// address (see FromAddress).
+	From string
+	// SignatureFile is appended below "-- " to new messages ("" = none).
+	SignatureFile string
+	// SMTP is the [account.smtp] table; nil when the account cannot send.
+	SMTP *SMTP
 
 	// legacyPeers are the other accounts of the file sharing this one's
 	// legacy keyring key; peersKnown is set once Parse filled it in.

@@ -81,6 +81,7 @@ func indexLines(doc []byte) lineIndex {
 		name := strings.Join(parts, ".")
 		switch e.Kind {
 		case unstable.Table:
+			name = inArrayTable(name, counts)
 			prefix = name
 		case unstable.ArrayTable:
 			prefix = fmt.Sprintf("%s.%d", name, counts[name])
@@ -97,6 +98,17 @@ func indexLines(doc []byte) lineIndex {
 		}
 	}
 	return idx
+}
+
+// inArrayTable names a sub-table of an array table's last element the way
+// paths do: "account.smtp" after the second [[account]] is "account.1.smtp".
+func inArrayTable(name string, counts map[string]int) string {
+	for array, n := range counts {
+		if rest, ok := strings.CutPrefix(name, array+"."); ok && n > 0 {
+			return fmt.Sprintf("%s.%d.%s", array, n-1, rest)
+		}
+	}
+	return name
 }
 
 // keyOf returns the parts of an expression's key and the line it starts on.

@@ -33,36 +33,39 @@ type fileDoc struct {
 }
 
 type fileAccount struct {
-	Name                  string   `toml:"name"`
-	URL                   string   `toml:"url,omitempty"`
-	Host                  string   `toml:"host,omitempty"`
-	Port                  *int     `toml:"port,omitempty"`
-	TLS                   string   `toml:"tls,omitempty"`
-	Username              string   `toml:"username,omitempty"`
-	Auth                  string   `toml:"auth,omitempty"`
-	PasswordCmd           string   `toml:"password_cmd,omitempty"`
-	OAuth2TokenCmd        string   `toml:"oauth2_token_cmd,omitempty"`
-	OAuth2                string   `toml:"oauth2,omitempty"`
-	OAuth2ClientID        string   `toml:"oauth2_client_id,omitempty"`
-	OAuth2ClientSecret    string   `toml:"oauth2_client_secret,omitempty"`
-	OAuth2ClientSecretCmd string   `toml:"oauth2_client_secret_cmd,omitempty"`
-	OAuth2AuthURL         string   `toml:"oauth2_auth_url,omitempty"`
-	OAuth2TokenURL        string   `toml:"oauth2_token_url,omitempty"`
-	OAuth2DeviceURL       string   `toml:"oauth2_device_url,omitempty"`
-	OAuth2Scopes          []string `toml:"oauth2_scopes,omitempty"`
-	OAuth2Tenant          string   `toml:"oauth2_tenant,omitempty"`
-	CAFile                string   `toml:"ca_file,omitempty"`
-	TLSCertSHA256         string   `toml:"tls_cert_sha256,omitempty"`
-	TLSInsecureSkipVerify *bool    `toml:"tls_insecure_skip_verify,omitempty"`
-	AllowCleartextAuth    *bool    `toml:"allow_cleartext_auth,omitempty"`
-	LeaveOnServer         *bool    `toml:"leave_on_server,omitempty"`
-	DeleteAfterDays       *int     `toml:"delete_after_days,omitempty"`
-	DeleteOnServer        *bool    `toml:"delete_on_server,omitempty"`
-	Prefetch              string   `toml:"prefetch,omitempty"`
-	Timeout               string   `toml:"timeout,omitempty"`
-	MinRate               string   `toml:"min_rate,omitempty"`
-	StoreDir              string   `toml:"store_dir,omitempty"`
-	CheckInterval         string   `toml:"check_interval,omitempty"`
+	Name                  string    `toml:"name"`
+	URL                   string    `toml:"url,omitempty"`
+	Host                  string    `toml:"host,omitempty"`
+	Port                  *int      `toml:"port,omitempty"`
+	TLS                   string    `toml:"tls,omitempty"`
+	Username              string    `toml:"username,omitempty"`
+	Auth                  string    `toml:"auth,omitempty"`
+	PasswordCmd           string    `toml:"password_cmd,omitempty"`
+	OAuth2TokenCmd        string    `toml:"oauth2_token_cmd,omitempty"`
+	OAuth2                string    `toml:"oauth2,omitempty"`
+	OAuth2ClientID        string    `toml:"oauth2_client_id,omitempty"`
+	OAuth2ClientSecret    string    `toml:"oauth2_client_secret,omitempty"`
+	OAuth2ClientSecretCmd string    `toml:"oauth2_client_secret_cmd,omitempty"`
+	OAuth2AuthURL         string    `toml:"oauth2_auth_url,omitempty"`
+	OAuth2TokenURL        string    `toml:"oauth2_token_url,omitempty"`
+	OAuth2DeviceURL       string    `toml:"oauth2_device_url,omitempty"`
+	OAuth2Scopes          []string  `toml:"oauth2_scopes,omitempty"`
+	OAuth2Tenant          string    `toml:"oauth2_tenant,omitempty"`
+	CAFile                string    `toml:"ca_file,omitempty"`
+	TLSCertSHA256         string    `toml:"tls_cert_sha256,omitempty"`
+	TLSInsecureSkipVerify *bool     `toml:"tls_insecure_skip_verify,omitempty"`
+	AllowCleartextAuth    *bool     `toml:"allow_cleartext_auth,omitempty"`
+	LeaveOnServer         *bool     `toml:"leave_on_server,omitempty"`
+	DeleteAfterDays       *int      `toml:"delete_after_days,omitempty"`
+	DeleteOnServer        *bool     `toml:"delete_on_server,omitempty"`
+	Prefetch              string    `toml:"prefetch,omitempty"`
+	Timeout               string    `toml:"timeout,omitempty"`
+	MinRate               string    `toml:"min_rate,omitempty"`
+	StoreDir              string    `toml:"store_dir,omitempty"`
+	CheckInterval         string    `toml:"check_interval,omitempty"`
+	From                  string    `toml:"from,omitempty"`
+	SignatureFile         string    `toml:"signature_file,omitempty"`
+	SMTP                  *fileSMTP `toml:"smtp,omitempty"`
 }
 
 type fileUI struct {
@@ -376,6 +379,7 @@ func (fa *fileAccount) account(base string) (Account, []fieldErr) {
 			errs = append(errs, fieldf("store_dir", "%v", err))
 		}
 	}
+	errs = append(errs, fa.sending(&a, base)...)
 	return a, errs
 }
 
@@ -468,7 +472,7 @@ func (a *Account) validate() []fieldErr {
 	if strings.ContainsRune(a.PasswordCmd, 0) || strings.ContainsRune(a.OAuth2TokenCmd, 0) {
 		add("password_cmd", "NUL bytes are not allowed in commands")
 	}
-	return errs
+	return append(errs, a.validateSending()...)
 }
 
 // validHost accepts a DNS name (letters, digits, "-", "_", ".") or an IP

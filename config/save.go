@@ -206,6 +206,7 @@ func fileAccountOf(a *Account) fileAccount {
 	if def, err := DefaultStoreDir(a.Name); a.StoreDir != "" && (err != nil || a.StoreDir != def) {
 		fa.StoreDir = a.StoreDir
 	}
+	fa.From, fa.SignatureFile, fa.SMTP = a.From, a.SignatureFile, fileSMTPOf(a)
 	return fa
 }
 

@@ -60,6 +60,9 @@ func accountKeys() map[string]string {
 		"min_rate":                 `a size per second, like "8KB" (the slowest a server may send)`,
 		"store_dir":                "a folder path (string)",
 		"check_interval":           `a duration of at least a minute, like "10m", or "0" for no checks`,
+		"from":                     `an address, like "Alice Example <alice@example.org>"`,
+		"signature_file":           expectPath,
+		"smtp":                     "an [account.smtp] table",
 	}
 }
 
@@ -89,6 +92,9 @@ func keysIn(path []string) (map[string]string, string) {
 	}
 	switch path[0] {
 	case "account":
+		if len(path) > 2 && path[1] == "smtp" {
+			return smtpKeys(), "in [account.smtp]"
+		}
 		return accountKeys(), "in [[account]]"
 	case "ui":
 		return uiKeys(), "in [ui]"

@@ -23,24 +23,30 @@ import (
 //   - tls_insecure_skip_verify turns verification off; it is never a default
 //     (a pin, when set, is still checked).
 func (a *Account) TLSConfig() (*tls.Config, error) {
+	return tlsConfig(a.Name, "", a.Host, a.CAFile, a.TLSCertSHA256, a.TLSInsecureSkipVerify)
+}
+
+// tlsConfig builds a verified configuration for host; keyPrefix names the
+// table in errors ("" or "smtp.").
+func tlsConfig(account, keyPrefix, host, caFile, certSHA256 string, insecure bool) (*tls.Config, error) {
 	cfg := &tls.Config{
-		ServerName: a.Host,
+		ServerName: host,
 		MinVersion: tls.VersionTLS12,
 	}
-	if a.CAFile != "" {
-		pool, err := loadCAFile(a.CAFile)
+	if caFile != "" {
+		pool, err := loadCAFile(caFile)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("account %q: %s%w", account, keyPrefix, err)
 		}
 		cfg.RootCAs = pool
 	}
-	if a.TLSInsecureSkipVerify {
+	if insecure {
 		cfg.InsecureSkipVerify = true
 	}
-	if a.TLSCertSHA256 != "" {
-		pin, err := NormalizeFingerprint(a.TLSCertSHA256)
+	if certSHA256 != "" {
+		pin, err := NormalizeFingerprint(certSHA256)
 		if err != nil {
-			return nil, fmt.Errorf("account %q: tls_cert_sha256: %w", a.Name, err)
+			return nil, fmt.Errorf("account %q: %stls_cert_sha256: %w", account, keyPrefix, err)
 		}
 		want, _ := hex.DecodeString(pin)
 		// The pin replaces chain and name verification; VerifyConnection
