@@ -390,7 +390,16 @@ func (cl *Client) send(ctx context.Context, m Message) error {
 			return step("data", err)
 		}
 	}
-	return step("data", w.Close())
+	if err := w.Close(); err != nil {
+		var se *smtp.SMTPError
+		if errors.As(err, &se) {
+			return step("data", err)
+		}
+		e := wrap("data", err, ctx.Err())
+		e.MaybeSent = true
+		return e
+	}
+	return nil
 }
 
 // Close sends QUIT and closes the connection (closing it anyway when QUIT

@@ -69,6 +69,10 @@ type Error struct {
 	Enhanced string
 	// Err is the cause; a server reply is an *smtp.SMTPError.
 	Err error
+	// MaybeSent is set when the whole message reached the server but the
+	// connection failed before its reply: the server may have accepted it.
+	// Such a message must not be sent again without asking the user.
+	MaybeSent bool
 }
 
 // Error gives a one-line message with the server's text sanitized.

@@ -5,8 +5,6 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"fmt"
-	"io"
 	"net"
 	"net/mail"
 	"strings"
@@ -16,7 +14,6 @@ import (
 	"github.com/popterm/popterm/internal/dovecottest"
 	"github.com/popterm/popterm/internal/postfixtest"
 	"github.com/popterm/popterm/message/compose"
-	"github.com/popterm/popterm/pop3"
 	"github.com/popterm/popterm/submit"
 )
 
@@ -45,65 +42,6 @@ func (s *servers) opts(security submit.Security, port int) submit.Options {
 	return submit.Options{
 		Host: "127.0.0.1", Port: port, Security: security, TLS: s.dove.TLSConfig(),
 		Username: s.dove.User, Password: s.dove.Password, Timeout: 10 * time.Second,
-	}
-}
-
-// fetch waits for n messages in user's Maildir and returns them read back
-// over POP3 (RETR), oldest first, then deletes them.
-func (s *servers) fetch(t *testing.T, user, password string, n int) [][]byte {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for s.dove.Count(user) < n {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s has %d messages after 20 s, want %d; postfix log:\n%s", user, s.dove.Count(user), n, s.pf.Log())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	ctx := context.Background()
-	c, err := pop3.DialTLS(ctx, s.dove.TLSAddr(), &pop3.Options{TLSConfig: s.dove.TLSConfig()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if _, err := c.Login(ctx, pop3.Credentials{Username: user, Password: password}); err != nil {
-		t.Fatal(err)
-	}
-	var out [][]byte
-	for i := 1; i <= n; i++ {
-		body, err := c.Retr(ctx, i)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, b)
-		if err := c.Dele(ctx, i); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := c.Quit(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// stripTrace removes the header fields Postfix adds in front (Return-Path,
-// X-Original-To, Delivered-To, Received with its continuation lines).
-func stripTrace(raw []byte) []byte {
-	for {
-		line, rest, _ := bytes.Cut(raw, []byte("\n"))
-		switch {
-		case bytes.HasPrefix(line, []byte("Return-Path:")), bytes.HasPrefix(line, []byte("X-Original-To:")),
-			bytes.HasPrefix(line, []byte("Delivered-To:")), bytes.HasPrefix(line, []byte("Received:")):
-			raw = rest
-			for bytes.HasPrefix(raw, []byte(" ")) || bytes.HasPrefix(raw, []byte("\t")) {
-				_, raw, _ = bytes.Cut(raw, []byte("\n"))
-			}
-		default:
-			return raw
-		}
 	}
 }
 
@@ -171,11 +109,11 @@ func TestPostfix(t *testing.T) {
 			if !called {
 				t.Error("BeforeData was not called")
 			}
-			got := stripTrace(s.fetch(t, s.dove.User, s.dove.Password, 1)[0])
+			got := s.pf.Fetch(t, s.dove.User, s.dove.Password, 1)[0]
 			if !bytes.Equal(got, built.Raw) {
-				t.Errorf("the delivered message differs from what was built: %s", firstDiff(got, built.Raw))
+				t.Errorf("the delivered message differs from what was built: %s", postfixtest.FirstDiff(got, built.Raw))
 			}
-			bobs := stripTrace(s.fetch(t, "bob", "bob-pass", 1)[0])
+			bobs := s.pf.Fetch(t, "bob", "bob-pass", 1)[0]
 			if !bytes.Equal(bobs, built.Raw) {
 				t.Error("the Bcc recipient got another message")
 			}
@@ -198,7 +136,7 @@ func TestPostfix(t *testing.T) {
 		if err := c.Send(context.Background(), submit.Message{From: good.From, To: good.Recipients, Raw: good.Raw}); err != nil {
 			t.Fatalf("the next message on the same connection: %v", err)
 		}
-		if got := stripTrace(s.fetch(t, s.dove.User, s.dove.Password, 1)[0]); !bytes.Equal(got, good.Raw) {
+		if got := s.pf.Fetch(t, s.dove.User, s.dove.Password, 1)[0]; !bytes.Equal(got, good.Raw) {
 			t.Error("the second message differs")
 		}
 	})
@@ -220,7 +158,7 @@ func TestPostfix(t *testing.T) {
 		if err := c.Send(context.Background(), submit.Message{From: m.From, To: m.Recipients, Raw: m.Raw}); err != nil {
 			t.Fatalf("after the 4xx cleared: %v", err)
 		}
-		s.fetch(t, "bob", "bob-pass", 1)
+		s.pf.Fetch(t, "bob", "bob-pass", 1)
 	})
 
 	t.Run("over SIZE refused before MAIL", func(t *testing.T) {
@@ -315,15 +253,4 @@ func TestOfflineAndTimeout(t *testing.T) {
 	if submit.KindOf(err) != submit.Temporary {
 		t.Errorf("nobody listening: %v, want temporary", err)
 	}
-}
-
-// firstDiff describes where two messages first differ.
-func firstDiff(got, want []byte) string {
-	g, w := bytes.Split(got, []byte("\n")), bytes.Split(want, []byte("\n"))
-	for i := 0; i < len(g) && i < len(w); i++ {
-		if !bytes.Equal(g[i], w[i]) {
-			return fmt.Sprintf("line %d: got %q, want %q", i+1, g[i], w[i])
-		}
-	}
-	return fmt.Sprintf("got %d lines, want %d", len(g), len(w))
 }
