@@ -34,10 +34,18 @@ type Outbox struct {
 	Now  func() time.Time
 }
 
-// NewOutbox returns the outbox of acct over its opened store. creds gives
-// the SMTP password (config.SMTPPassword) and the OAuth2 token.
+// NewOutbox returns the outbox of acct over its opened store (nil for an
+// outbox that only probes the server). creds gives the SMTP password
+// (config.SMTPPassword) and the OAuth2 token.
 func NewOutbox(acct *config.Account, st *cache.Store, creds Credentials) *Outbox {
 	return &Outbox{acct: acct, store: st, creds: creds, Dial: submit.Dial, Now: time.Now}
+}
+
+// Outbox returns the outbox of the engine's account over the store the
+// engine owns; creds gives the SMTP password (config.SMTPPassword) and the
+// OAuth2 token.
+func (e *Engine) Outbox(creds Credentials) *Outbox {
+	return NewOutbox(e.acct, e.store, creds)
 }
 
 // Queue stores a built message in the outbox, durably, and returns its

@@ -54,6 +54,8 @@ func commands() map[string]command {
 		"undelete": {"clear deletion marks", cmdUndelete},
 		"check":    {"verify the store against its files and repair what is safe", cmdCheck},
 		"account":  {"add, list, test, remove accounts; set passwords", cmdAccount},
+		"send":     {"send a message written on standard input (queued when offline)", cmdSend},
+		"outbox":   {"list, send, retry or drop the messages waiting to be sent", cmdOutbox},
 	}
 }
 
@@ -92,7 +94,7 @@ Exit status: 0 ok, 1 failure, 2 usage or config error, 3 credentials refused,
 
 func usage(w io.Writer) {
 	var b strings.Builder
-	for _, name := range []string{"sync", "list", "show", "delete", "undelete", "check", "account"} {
+	for _, name := range []string{"sync", "list", "show", "delete", "undelete", "check", "account", "send", "outbox"} {
 		fmt.Fprintf(&b, "  %-9s %s\n", name, commands()[name].summary)
 	}
 	fmt.Fprintf(w, usageText, b.String())

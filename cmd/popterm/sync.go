@@ -85,6 +85,7 @@ func syncAccount(ctx context.Context, e *env, cfg *config.Config, name string, c
 			fmt.Fprintf(e.stderr, "popterm: %s: note: finished what an interrupted popterm left undone: %s\n", s.acct.Name, message.SanitizeLine(r))
 		}
 	}
+	flushBeforeSync(ctx, e, s)
 	bar := newProgressBar(e.stderr, s.acct.Name, verbose)
 	res, err := s.engine.Sync(ctx, mailbox.SyncOptions{Commit: commit, Progress: bar.update})
 	bar.clear()

@@ -44,8 +44,8 @@ func (id Identity) isMe(addr string) bool {
 	return false
 }
 
-// sign appends the signature, if any, to body.
-func (id Identity) sign(body string) string {
+// Sign appends the signature, if any, to body below "-- ".
+func (id Identity) Sign(body string) string {
 	sig := strings.TrimRight(strings.ReplaceAll(id.Signature, "\r\n", "\n"), "\n")
 	sig = strings.TrimPrefix(strings.TrimPrefix(sig, "-- \n"), "--\n")
 	if sig == "" {
@@ -59,7 +59,7 @@ func (id Identity) sign(body string) string {
 
 // New returns an empty draft from the user, signed.
 func New(id Identity) *Draft {
-	return &Draft{From: id.From, Body: id.sign("\n")}
+	return &Draft{From: id.From, Body: id.Sign("\n")}
 }
 
 // original is a received message: its raw header and its rendering.
@@ -167,7 +167,7 @@ func Reply(orig []byte, id Identity, all bool) (*Draft, error) {
 		}
 		d.References = trimReferences(append(refs, msgID))
 	}
-	d.Body = id.sign(attribution(o) + "\n" + quote(o.rendered) + "\n")
+	d.Body = id.Sign(attribution(o) + "\n" + quote(o.rendered) + "\n")
 	return d, nil
 }
 
@@ -254,7 +254,7 @@ func Forward(orig []byte, id Identity, asAttachment bool) (*Draft, error) {
 			name = "message"
 		}
 		d.Attachments = []Attachment{{Name: name + ".eml", Type: "message/rfc822", Data: orig}}
-		d.Body = id.sign("\n")
+		d.Body = id.Sign("\n")
 		return d, nil
 	}
 	var b strings.Builder
@@ -279,7 +279,7 @@ func Forward(orig []byte, id Identity, asAttachment bool) (*Draft, error) {
 		}
 		b.WriteString(l.Text + "\n")
 	}
-	d.Body = id.sign(b.String())
+	d.Body = id.Sign(b.String())
 	for _, a := range m.Attachments {
 		var data bytes.Buffer
 		if err := message.WriteAttachment(bytes.NewReader(orig), a.Index, &data); err != nil {

@@ -188,7 +188,7 @@ func TestNewSigned(t *testing.T) {
 	if d.Body != "\n\n-- \nAlice\n" || d.From != me.From {
 		t.Errorf("New = %+v", d)
 	}
-	if got := (Identity{}).sign("x"); got != "x" {
+	if got := (Identity{}).Sign("x"); got != "x" {
 		t.Errorf("no signature: %q", got)
 	}
 }
