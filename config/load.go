@@ -413,18 +413,7 @@ func (a *Account) validate() []fieldErr {
 	} else if err := ValidName(a.Name); err != nil {
 		add("name", "%v", err)
 	}
-	switch {
-	case a.Host == "":
-		add("host", "missing: the POP3 server's host name, e.g. pop.example.com")
-	case !validHost(a.Host):
-		add("host", "expected a host name or IP address, got %q", a.Host)
-	}
-	if a.Port < 1 || a.Port > 65535 {
-		add("port", "expected a port number from 1 to 65535, got %d", a.Port)
-	}
-	if !slices.Contains([]string{TLSImplicit, TLSStartTLS, TLSNone}, a.TLS) {
-		add("tls", "expected %s, got %q", accountKeys()["tls"], a.TLS)
-	}
+	checkServer(add, "", "the POP3 server's host name, e.g. pop.example.com", a.Host, a.Port, a.TLS)
 	switch {
 	case a.Username == "":
 		add("username", "missing: the login name, often the email address")

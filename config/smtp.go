@@ -143,18 +143,7 @@ func (a *Account) validateSending() []fieldErr {
 	if s == nil {
 		return errs
 	}
-	switch {
-	case s.Host == "":
-		add("smtp.host", "missing: the submission server's host name, e.g. smtp.example.com")
-	case !validHost(s.Host):
-		add("smtp.host", "expected a host name or IP address, got %q", s.Host)
-	}
-	if s.Port < 1 || s.Port > 65535 {
-		add("smtp.port", "expected a port number from 1 to 65535, got %d", s.Port)
-	}
-	if !slices.Contains([]string{TLSImplicit, TLSStartTLS, TLSNone}, s.TLS) {
-		add("smtp.tls", "expected %s, got %q", smtpKeys()["tls"], s.TLS)
-	}
+	checkServer(add, "smtp.", "the submission server's host name, e.g. smtp.example.com", s.Host, s.Port, s.TLS)
 	if hasControl(s.Username) || len(s.Username) > 255 {
 		add("smtp.username", "control characters and names over 255 bytes are not allowed")
 	}
@@ -187,6 +176,23 @@ func (a *Account) validateSending() []fieldErr {
 		add("smtp.password_cmd", "NUL bytes are not allowed in commands")
 	}
 	return errs
+}
+
+// checkServer checks the host, port and tls keys of a server (keys named
+// with prefix, "" or "smtp.").
+func checkServer(add func(key, format string, args ...any), prefix, hostHint, host string, port int, tlsMode string) {
+	switch {
+	case host == "":
+		add(prefix+"host", "missing: %s", hostHint)
+	case !validHost(host):
+		add(prefix+"host", "expected a host name or IP address, got %q", host)
+	}
+	if port < 1 || port > 65535 {
+		add(prefix+"port", "expected a port number from 1 to 65535, got %d", port)
+	}
+	if !slices.Contains([]string{TLSImplicit, TLSStartTLS, TLSNone}, tlsMode) {
+		add(prefix+"tls", "expected %s, got %q", smtpKeys()["tls"], tlsMode)
+	}
 }
 
 // fileSMTPOf writes [account.smtp] for Save (nil without one): host and

@@ -13,8 +13,6 @@
 package dovecottest
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -26,11 +24,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/popterm/popterm/internal/testenv"
+	"github.com/popterm/popterm/internal/testproc"
 )
 
 // Binary is where Debian installs Dovecot's master program.
@@ -61,15 +59,9 @@ type Server struct {
 
 	mu       sync.Mutex
 	users    map[string]string
-	proc     *process
+	proc     *testproc.Proc
 	seq      uint64    // for unique Maildir file names
 	lastTime time.Time // the time in the last Maildir file name
-}
-
-// process is one run of the Dovecot master process.
-type process struct {
-	cmd  *exec.Cmd
-	done chan struct{} // closed when the process has exited
 }
 
 // Lookup returns the path of the dovecot program, or an error saying how to
@@ -108,7 +100,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 	s.tb = t
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("dovecot log (%s):\n%s", s.LogPath(), tail(s.Log(), 40))
+			t.Logf("dovecot log (%s):\n%s", s.LogPath(), testproc.Tail(s.Log(), 40))
 		}
 		if err := s.Stop(); err != nil {
 			t.Errorf("dovecottest: %v", err)
@@ -225,71 +217,18 @@ func (s *Server) start() error {
 	cmd := exec.Command(s.binary, "-F", "-c", s.confPath)
 	cmd.Dir = s.dir
 	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}
-	out, err := os.OpenFile(filepath.Join(s.dir, "dovecot.out"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		return err
-	}
-	defer out.Close()
-	cmd.Stdout, cmd.Stderr = out, out
 	// Its own process group, so Kill reaches every Dovecot process; killed
 	// with the test binary if that dies first.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
+	p, err := testproc.Start(cmd, filepath.Join(s.dir, "dovecot.out"))
+	if err != nil {
 		return fmt.Errorf("start dovecot: %w", err)
 	}
-	p := &process{cmd: cmd, done: make(chan struct{})}
-	go func() {
-		cmd.Wait() // the exit status adds nothing to Dovecot's log
-		close(p.done)
-	}()
-	if err := waitReady(s.Addr(), p.done); err != nil {
-		killGroup(p)
-		return fmt.Errorf("dovecot did not start: %w; log: %s", err, tail(s.logLocked(), 5))
+	if err := testproc.WaitGreeting(s.Addr(), "+OK", "QUIT", p.Done(), readyTimeout); err != nil {
+		p.Kill()
+		return fmt.Errorf("dovecot did not start: %w; log: %s", err, testproc.Tail(s.logLocked(), 5))
 	}
 	s.proc = p
 	return nil
-}
-
-// waitReady polls the port until it answers a +OK greeting, the process
-// exits, or readyTimeout passes.
-func waitReady(addr string, exited <-chan struct{}) error {
-	deadline := time.Now().Add(readyTimeout)
-	pause := 2 * time.Millisecond
-	var last error
-	for time.Now().Before(deadline) {
-		select {
-		case <-exited:
-			return errors.New("dovecot exited")
-		default:
-		}
-		if last = greets(addr); last == nil {
-			return nil
-		}
-		time.Sleep(pause)
-		if pause < 50*time.Millisecond {
-			pause *= 2
-		}
-	}
-	return fmt.Errorf("no greeting on %s after %v: %w", addr, readyTimeout, last)
-}
-
-// greets connects to addr and reads a +OK greeting.
-func greets(addr string) error {
-	c, err := net.DialTimeout("tcp", addr, time.Second)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(5 * time.Second))
-	line, err := bufio.NewReader(c).ReadString('\n')
-	if err != nil {
-		return err
-	}
-	if !strings.HasPrefix(line, "+OK") {
-		return fmt.Errorf("greeting %q", strings.TrimSpace(line))
-	}
-	_, err = c.Write([]byte("QUIT\r\n"))
-	return err
 }
 
 // Addr returns the cleartext (STLS) address, host:port on 127.0.0.1.
@@ -372,20 +311,10 @@ func (s *Server) Stop() error {
 		return nil
 	}
 	s.proc = nil
-	if err := syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM); err != nil {
-		killGroup(p)
-		return nil
+	if err := p.Stop(stopTimeout); err != nil {
+		return fmt.Errorf("dovecot: %w", err)
 	}
-	select {
-	case <-p.done:
-		// The master has waited for its children; make sure of it.
-		syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
-		waitGroupGone(p.cmd.Process.Pid)
-		return nil
-	case <-time.After(stopTimeout):
-		killGroup(p)
-		return fmt.Errorf("dovecot ignored SIGTERM for %v and was killed", stopTimeout)
-	}
+	return nil
 }
 
 // Kill ends every Dovecot process at once with SIGKILL, as a crash or a
@@ -394,7 +323,7 @@ func (s *Server) Kill() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.proc != nil {
-		killGroup(s.proc)
+		s.proc.Kill()
 		s.proc = nil
 	}
 }
@@ -425,7 +354,7 @@ func (s *Server) Sessions() int {
 	if p == nil {
 		return 0
 	}
-	return len(groupProcs(p.cmd.Process.Pid, "pop3"))
+	return len(p.GroupProcs("pop3"))
 }
 
 // WaitIdle waits until no POP3 session is logged in, e.g. after a client
@@ -440,70 +369,6 @@ func (s *Server) WaitIdle(timeout time.Duration) error {
 		time.Sleep(2 * time.Millisecond)
 	}
 	return nil
-}
-
-// killGroup sends SIGKILL to the process group and waits until every
-// process of it is gone (so the listening ports are closed).
-func killGroup(p *process) {
-	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
-	<-p.done
-	waitGroupGone(p.cmd.Process.Pid)
-}
-
-// waitGroupGone waits (at most stopTimeout) until no live process is left in
-// the process group pgid. Zombies do not count: they hold no sockets.
-func waitGroupGone(pgid int) {
-	deadline := time.Now().Add(stopTimeout)
-	for time.Now().Before(deadline) && groupAlive(pgid) {
-		time.Sleep(2 * time.Millisecond)
-	}
-}
-
-// groupAlive reports whether /proc lists a process of group pgid that is not
-// a zombie.
-func groupAlive(pgid int) bool { return len(groupProcs(pgid, "")) > 0 }
-
-// groupProcs returns the live (not zombie) processes of group pgid whose
-// command name is comm ("" for any).
-func groupProcs(pgid int, comm string) []int {
-	ents, err := os.ReadDir("/proc")
-	if err != nil {
-		return nil
-	}
-	var pids []int
-	for _, e := range ents {
-		if e.Name()[0] < '0' || e.Name()[0] > '9' {
-			continue
-		}
-		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid pgrp ...; comm may contain spaces.
-		open, end := bytes.IndexByte(stat, '('), bytes.LastIndexByte(stat, ')')
-		if open < 0 || end < open {
-			continue
-		}
-		f := strings.Fields(string(stat[end+1:]))
-		if len(f) < 3 || f[2] != strconv.Itoa(pgid) || f[0] == "Z" || f[0] == "X" {
-			continue
-		}
-		if comm != "" && string(stat[open+1:end]) != comm {
-			continue
-		}
-		pid, _ := strconv.Atoi(e.Name())
-		pids = append(pids, pid)
-	}
-	return pids
-}
-
-// tail returns the last n lines of s.
-func tail(s string, n int) string {
-	lines := bytes.Split(bytes.TrimRight([]byte(s), "\n"), []byte("\n"))
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return string(bytes.Join(lines, []byte("\n")))
 }
 
 // Logouts returns Dovecot's own logout lines so far, oldest first: one per

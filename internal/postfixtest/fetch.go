@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/popterm/popterm/internal/dovecottest"
+	"github.com/popterm/popterm/internal/testproc"
 	"github.com/popterm/popterm/pop3"
 )
 
@@ -24,7 +25,7 @@ func (s *Server) Fetch(t testing.TB, user, password string, n int) [][]byte {
 	deadline := time.Now().Add(deliveryTimeout)
 	for dove.Count(user) < n {
 		if time.Now().After(deadline) {
-			t.Fatalf("%s has %d messages after %v, want %d; postfix log:\n%s", user, dove.Count(user), deliveryTimeout, n, tail(s.Log(), 20))
+			t.Fatalf("%s has %d messages after %v, want %d; postfix log:\n%s", user, dove.Count(user), deliveryTimeout, n, testproc.Tail(s.Log(), 20))
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

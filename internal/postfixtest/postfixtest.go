@@ -29,6 +29,7 @@ import (
 
 	"github.com/popterm/popterm/internal/dovecottest"
 	"github.com/popterm/popterm/internal/testenv"
+	"github.com/popterm/popterm/internal/testproc"
 )
 
 // Binary is where Debian installs the postfix command, and Master its
@@ -70,8 +71,7 @@ type Server struct {
 	set   settings
 	mu    sync.Mutex
 	boxes map[string]string // address -> dovecot user
-	cmd   *exec.Cmd
-	done  chan struct{}
+	proc  *testproc.Proc
 }
 
 // Lookup returns the path of the postfix command, or an error saying how to
@@ -106,7 +106,7 @@ func Start(t testing.TB, dove *dovecottest.Server, opts ...Option) *Server {
 	}
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("postfix log:\n%s", tail(s.Log(), 40))
+			t.Logf("postfix log:\n%s", testproc.Tail(s.Log(), 40))
 		}
 		if err := s.Stop(); err != nil {
 			t.Errorf("postfixtest: %v", err)
@@ -165,27 +165,19 @@ func (s *Server) start() error {
 	}
 	cmd := exec.Command(Master, "-c", s.confDir(), "-d")
 	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}
-	out, err := os.OpenFile(filepath.Join(s.dir, "postfix.out"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	p, err := testproc.Start(cmd, filepath.Join(s.dir, "postfix.out"))
 	if err != nil {
 		return err
 	}
-	defer out.Close()
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start postfix: %w", err)
-	}
-	done := make(chan struct{})
-	go func() {
-		cmd.Wait()
-		close(done)
-	}()
 	s.mu.Lock()
-	s.cmd, s.done = cmd, done
+	s.proc = p
 	s.mu.Unlock()
-	if err := waitReady(Addr(s.SubmissionPort), done); err != nil {
-		s.kill()
-		return fmt.Errorf("postfix did not start: %w; log: %s", err, tail(s.Log(), 8))
+	if err := testproc.WaitGreeting(Addr(s.SubmissionPort), "220", "QUIT", p.Done(), readyTimeout); err != nil {
+		s.mu.Lock()
+		s.proc = nil
+		s.mu.Unlock()
+		p.Kill()
+		return fmt.Errorf("postfix did not start: %w; log: %s", err, testproc.Tail(s.Log(), 8))
 	}
 	return nil
 }
@@ -363,88 +355,31 @@ func (s *Server) SetRecipientAccess(lines ...string) error {
 // reload` does) and waits for the submission port to greet again.
 func (s *Server) reload() error {
 	s.mu.Lock()
-	cmd, done := s.cmd, s.done
+	p := s.proc
 	s.mu.Unlock()
-	if cmd == nil {
+	if p == nil {
 		return errors.New("postfix is not running")
 	}
-	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+	if err := p.Signal(syscall.SIGHUP); err != nil {
 		return fmt.Errorf("reload postfix: %w", err)
 	}
 	// The master restarts its daemons lazily; a new smtpd reads the new maps.
 	time.Sleep(200 * time.Millisecond)
-	return waitReady(Addr(s.SubmissionPort), done)
+	return testproc.WaitGreeting(Addr(s.SubmissionPort), "220", "QUIT", p.Done(), readyTimeout)
 }
 
-// Stop stops Postfix (SIGTERM to the master, then SIGKILL to any daemon
-// left) and waits for it. Stopping a stopped server does nothing.
+// Stop stops Postfix (SIGTERM, then SIGKILL to any daemon left) and waits
+// for it. Stopping a stopped server does nothing.
 func (s *Server) Stop() error {
 	s.mu.Lock()
-	cmd, done := s.cmd, s.done
-	s.cmd = nil
+	p := s.proc
+	s.proc = nil
 	s.mu.Unlock()
-	if cmd == nil {
+	if p == nil {
 		return nil
 	}
-	cmd.Process.Signal(syscall.SIGTERM)
-	var err error
-	select {
-	case <-done:
-	case <-time.After(stopTimeout):
-		err = fmt.Errorf("postfix ignored SIGTERM for %v and was killed", stopTimeout)
+	if err := p.Stop(stopTimeout); err != nil {
+		return fmt.Errorf("postfix: %w", err)
 	}
-	syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // any daemon left behind
-	<-done
-	return err
-}
-
-// kill ends the master and its daemons at once.
-func (s *Server) kill() {
-	s.mu.Lock()
-	cmd, done := s.cmd, s.done
-	s.cmd = nil
-	s.mu.Unlock()
-	if cmd != nil {
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		<-done
-	}
-}
-
-// waitReady polls addr until it greets with 220, the master exits, or
-// readyTimeout passes.
-func waitReady(addr string, exited <-chan struct{}) error {
-	deadline := time.Now().Add(readyTimeout)
-	var last error
-	for time.Now().Before(deadline) {
-		select {
-		case <-exited:
-			return errors.New("the master exited")
-		default:
-		}
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			c.SetDeadline(time.Now().Add(5 * time.Second))
-			buf := make([]byte, 4)
-			_, err = c.Read(buf)
-			c.Close()
-			if err == nil && string(buf[:3]) == "220" {
-				return nil
-			}
-			if err == nil {
-				err = fmt.Errorf("greeting %q", buf)
-			}
-		}
-		last = err
-		time.Sleep(20 * time.Millisecond)
-	}
-	return fmt.Errorf("no SMTP greeting on %s within %v: %v", addr, readyTimeout, last)
-}
-
-// tail returns the last n lines of s.
-func tail(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
+	return nil
 }
