@@ -221,6 +221,39 @@ func TestOutboxPostfix(t *testing.T) {
 		o.pf.Fetch(t, o.dove.User, o.dove.Password, 1)
 	})
 
+	t.Run("no reply after the whole message: may have been sent, never resent", func(t *testing.T) {
+		smtp := *o.acct.SMTP
+		defer func() { *o.acct.SMTP = smtp }()
+		o.acct.SMTP.Port = postfixtest.StallAfter(t, o.pf.SubmissionPort, 64<<10)
+		o.acct.SMTP.Timeout = 2 * time.Second
+		b, err := compose.Build(&compose.Draft{
+			From: &mail.Address{Address: o.alice}, To: []*mail.Address{{Address: o.alice}}, Subject: "big, reply lost", Body: "x",
+			Attachments: []compose.Attachment{{Name: "big.bin", Data: bytes.Repeat([]byte("0123456789abcdef"), 20000)}},
+		}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := o.queue(t, b)
+		res := o.flush(t, mailbox.FlushOptions{})
+		if len(res.Uncertain) != 1 || res.Err == nil {
+			t.Fatalf("flush: %+v", res)
+		}
+		got := o.entry(t, e.ID)
+		if got.State != cache.Sending || got.Attempts != 1 || !strings.Contains(got.LastError, "may have been sent") {
+			t.Errorf("entry %+v, want sending / may have been sent", got)
+		}
+		// The server did take it: exactly one copy arrives, and no flush
+		// sends another.
+		if msgs := o.pf.Fetch(t, o.dove.User, o.dove.Password, 1); !bytes.Equal(msgs[0], b.Raw) {
+			t.Error("the delivered copy differs")
+		}
+		*o.acct.SMTP = smtp
+		if res := o.flush(t, mailbox.FlushOptions{Force: true}); len(res.Sent)+len(res.Deferred)+len(res.Uncertain) != 0 {
+			t.Fatalf("a possibly sent message was sent again: %+v", res)
+		}
+		o.ob.Drop(e.ID)
+	})
+
 	t.Run("no smtp table", func(t *testing.T) {
 		smtp := o.acct.SMTP
 		o.acct.SMTP = nil
