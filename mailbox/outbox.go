@@ -3,6 +3,7 @@ package mailbox
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"time"
@@ -241,6 +242,30 @@ func (o *Outbox) connect(ctx context.Context) (*submit.Client, error) {
 		opts.Password = pw
 	}
 	return o.Dial(ctx, opts)
+}
+
+// SubmitProbe is what Probe learnt about the submission server.
+type SubmitProbe struct {
+	Caps submit.Capabilities
+	// Mechanism is the AUTH mechanism that worked ("" without login).
+	Mechanism string
+	// TLSVersion is e.g. "TLS 1.3" ("" without TLS).
+	TLSVersion string
+}
+
+// Probe connects to the account's submission server as a flush would,
+// logs in, and reports what the server offers; it sends no message.
+func (o *Outbox) Probe(ctx context.Context) (*SubmitProbe, error) {
+	c, err := o.connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	p := &SubmitProbe{Caps: c.Capabilities(), Mechanism: c.Mechanism()}
+	if st, ok := c.TLS(); ok {
+		p.TLSVersion = tls.VersionName(st.Version)
+	}
+	return p, nil
 }
 
 // Retry puts a failed or "may have been sent" message back in the queue,

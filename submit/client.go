@@ -213,6 +213,9 @@ func capabilities(c *smtp.Client) Capabilities {
 // authentication.
 func (cl *Client) Capabilities() Capabilities { return cl.caps }
 
+// TLS returns the connection's TLS state; ok is false without TLS.
+func (cl *Client) TLS() (state tls.ConnectionState, ok bool) { return cl.c.TLSConnectionState() }
+
 // Mechanism returns the AUTH mechanism used ("" when none was).
 func (cl *Client) Mechanism() string { return cl.mechanism }
 

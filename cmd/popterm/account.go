@@ -574,7 +574,7 @@ func testAccountNamed(ctx context.Context, e *env, acct *config.Account) int {
 		fmt.Fprintf(e.stdout, "  %s\n", message.Sanitize(l))
 	}
 	fmt.Fprintf(e.stdout, "account %s works\n", acct.Name)
-	return exitOK
+	return testSubmission(ctx, e, acct)
 }
 
 // readSecretLine reads the first line of r (bounded), without its line end.

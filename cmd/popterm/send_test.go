@@ -98,6 +98,9 @@ func (c *sendCLI) outbox() []jsonOutbox {
 
 func TestSendCommand(t *testing.T) {
 	c := newSendCLI(t)
+	if code, out, errs := c.run("", "account", "test"); code != exitOK || !strings.Contains(out, "logged in with PLAIN") || !strings.Contains(out, "account alice can send") {
+		t.Fatalf("account test: exit %d: %s%s", code, out, errs)
+	}
 	attach := filepath.Join(c.dir, "notes é.txt")
 	os.WriteFile(attach, []byte("attached notes\n"), 0o600)
 
