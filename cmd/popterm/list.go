@@ -42,7 +42,7 @@ type jsonMessage struct {
 }
 
 // listUsage is the synopsis of popterm list.
-const listUsage = "list [--account NAME | --all-accounts] [--json] [--search WORDS] [--pattern PATTERN] [--limit N]"
+const listUsage = "list [--account NAME | --all-accounts] [--json] [--search WORDS] [--pattern PATTERN] [--limit N] [--folder F]"
 
 // cmdList runs `popterm list [--json] [--search WORDS] [--pattern PATTERN] [--limit N]`.
 func cmdList(ctx context.Context, e *env, args []string) int {
@@ -52,12 +52,16 @@ func cmdList(ctx context.Context, e *env, args []string) int {
 	pat := fs.String("pattern", "", "only messages matching a limit pattern, as l in the reader (~f TEXT, ~s TEXT, ~d <7d, ~N, ~F, !, |; see docs/config.md)")
 	limit := fs.Int("limit", 0, "at most N messages (0: all)")
 	all := fs.Bool("all-accounts", false, "every account's messages in one list, with an account column")
+	folder := fs.String("folder", "inbox", folderFlagHelp)
 	args, done, code := parseFlags(e, fs, args, listUsage, listHelp)
 	if done {
 		return code
 	}
 	if *limit < 0 {
 		return fail(e, exitUsage, "--limit must be 0 or more")
+	}
+	if f, local, err := localFolder(*folder); err != nil || local {
+		return listLocalFolder(e, f, err, *asJSON, *limit)
 	}
 	words := strings.TrimSpace(strings.Join(append([]string{*search}, args...), " "))
 	var limitPattern *pattern.Pattern

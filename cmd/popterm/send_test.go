@@ -126,6 +126,17 @@ func TestSendCommand(t *testing.T) {
 	if list := c.outbox(); len(list) != 0 {
 		t.Errorf("outbox after a send: %+v", list)
 	}
+	code, out, errs := c.run("", "list", "--folder", "sent", "--json")
+	var sent []jsonFolderMessage
+	if json.Unmarshal([]byte(out), &sent); code != exitOK || len(sent) != 1 || sent[0].Subject != "Report ☕" || sent[0].To[0] != c.alice {
+		t.Fatalf("list --folder sent: exit %d: %s%s", code, out, errs)
+	}
+	if code, out, errs := c.run("", "show", "--folder", "sent", sent[0].ID[:14]); code != exitOK || !strings.Contains(out, "Subject: Report ☕") || !strings.Contains(out, "notes é.txt") {
+		t.Errorf("show --folder sent: exit %d: %s%s", code, out, errs)
+	}
+	if code, _, _ := c.run("", "list", "--folder", "spam"); code != exitUsage {
+		t.Errorf("list --folder spam: exit %d, want %d", code, exitUsage)
+	}
 
 	// Refused for good: exit 1, kept as failed, then dropped.
 	code, _, errs = c.run("x", "send", "--to", "nobody@"+postfixtest.Domain, "--subject", "bounce")

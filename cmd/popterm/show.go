@@ -19,7 +19,7 @@ import (
 var shownHeaders = []string{"From", "To", "Cc", "Date", "Subject"}
 
 // showUsage is show's synopsis.
-const showUsage = "show [--account NAME] [--raw] ID [--save-attachment N [--to PATH]]"
+const showUsage = "show [--account NAME] [--raw] [--folder F] ID [--save-attachment N [--to PATH]]"
 
 // cmdShow runs `popterm show [--raw] ID [--save-attachment N [--to PATH]]`.
 func cmdShow(ctx context.Context, e *env, args []string) int {
@@ -27,12 +27,16 @@ func cmdShow(ctx context.Context, e *env, args []string) int {
 	raw := fs.Bool("raw", false, "write the stored message as is (sanitized on a terminal)")
 	save := fs.Int("save-attachment", 0, "save attachment `N` (numbered from 1, as show lists them) instead of showing the message")
 	to := fs.String("to", "", "with --save-attachment: a folder to save into, or a new file `PATH` (default: the download folder)")
+	folder := fs.String("folder", "inbox", folderFlagHelp)
 	args, done, code := parseFlags(e, fs, args, showUsage, showHelp)
 	if done {
 		return code
 	}
 	if len(args) != 1 {
 		return fail(e, exitUsage, "show takes one message ID (see popterm list)")
+	}
+	if f, local, err := localFolder(*folder); err != nil || local {
+		return showLocalFolder(e, f, err, args[0], *raw)
 	}
 	if *save < 0 || (*save == 0 && *to != "") || (*save > 0 && *raw) {
 		return fail(e, exitUsage, "--save-attachment takes an attachment number from 1 (as show lists them); --to goes with it, --raw does not")
