@@ -52,11 +52,8 @@ func (e *Engine) Outbox(creds Credentials) *Outbox {
 // Queue stores a built message in the outbox, durably, and returns its
 // entry. Nothing is sent: Flush does that.
 func (o *Outbox) Queue(b *compose.Built) (cache.OutboxEntry, error) {
-	subject := ""
-	if m, err := message.Parse(bytes.NewReader(b.Raw), message.Options{}); err == nil {
-		subject = m.Subject
-	}
-	e, err := o.store.Enqueue(b.Raw, b.From, b.Recipients, subject)
+	header, _, _ := bytes.Cut(b.Raw, []byte("\n\n"))
+	e, err := o.store.Enqueue(b.Raw, b.From, b.Recipients, message.ParseSummary(header).Subject)
 	if err != nil {
 		return e, fmt.Errorf("queue the message: %w", err)
 	}
