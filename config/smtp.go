@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/mail"
 	"os"
 	"slices"
@@ -291,12 +292,18 @@ func (a *Account) SMTPTimeout() time.Duration {
 }
 
 // SMTPTLSConfig builds the verified TLS configuration of the submission
-// server, as TLSConfig does for POP3 (smtp.ca_file, smtp.tls_cert_sha256).
+// server, as TLSConfig does for POP3: smtp.ca_file (default: the account's
+// ca_file) and smtp.tls_cert_sha256 (never inherited: a pin names one
+// certificate).
 func (a *Account) SMTPTLSConfig() (*tls.Config, error) {
 	if a.SMTP == nil {
 		return nil, a.errNoSMTP()
 	}
-	return tlsConfig(a.Name, "smtp.", a.SMTP.Host, a.SMTP.CAFile, a.SMTP.TLSCertSHA256, false)
+	caFile := a.SMTP.CAFile
+	if caFile == "" {
+		caFile = a.CAFile // a private CA usually signs both servers
+	}
+	return tlsConfig(a.Name, "smtp.", a.SMTP.Host, caFile, a.SMTP.TLSCertSHA256, false)
 }
 
 // SMTPKeyringUser is the key of the account's SMTP secret in the keyring:
@@ -330,4 +337,43 @@ func SMTPPassword(ctx context.Context, a *Account, keyring Store) (string, error
 		return "", fmt.Errorf("account %q: smtp: %w", a.Name, err)
 	}
 	return Password(ctx, a, keyring)
+}
+
+// knownSMTP are the submission servers of providers whose names cannot be
+// guessed from the mail domain.
+var knownSMTP = map[string]SMTP{
+	"gmail.com":      {Host: "smtp.gmail.com", Port: PortSubmissionImplicit, TLS: TLSImplicit},
+	"googlemail.com": {Host: "smtp.gmail.com", Port: PortSubmissionImplicit, TLS: TLSImplicit},
+	"outlook.com":    {Host: "smtp-mail.outlook.com", Port: PortSubmission, TLS: TLSStartTLS},
+	"hotmail.com":    {Host: "smtp-mail.outlook.com", Port: PortSubmission, TLS: TLSStartTLS},
+	"live.com":       {Host: "smtp-mail.outlook.com", Port: PortSubmission, TLS: TLSStartTLS},
+	"msn.com":        {Host: "smtp-mail.outlook.com", Port: PortSubmission, TLS: TLSStartTLS},
+}
+
+// GuessSMTP returns the likely submission servers of an account, best
+// first, from the domain of its username (else of its POP3 host, without a
+// "pop." or "pop3." label): the provider's known server, else
+// smtp.DOMAIN with implicit TLS on 465, then with STARTTLS on 587. It does
+// no network I/O and returns nothing for an IP address.
+func GuessSMTP(username, popHost string) []SMTP {
+	domain := ""
+	if at := strings.LastIndexByte(username, '@'); at >= 0 {
+		domain = strings.ToLower(username[at+1:])
+	} else if net.ParseIP(popHost) == nil && strings.Contains(popHost, ".") {
+		domain = strings.ToLower(popHost)
+		for _, p := range []string{"pop3.", "pop.", "mail."} {
+			domain = strings.TrimPrefix(domain, p)
+		}
+	}
+	if domain == "" || !validHost(domain) || !strings.Contains(domain, ".") {
+		return nil
+	}
+	if s, ok := knownSMTP[domain]; ok {
+		s.Auth = AuthAuto
+		return []SMTP{s}
+	}
+	return []SMTP{
+		{Host: "smtp." + domain, Port: PortSubmissionImplicit, TLS: TLSImplicit, Auth: AuthAuto},
+		{Host: "smtp." + domain, Port: PortSubmission, TLS: TLSStartTLS, Auth: AuthAuto},
+	}
 }

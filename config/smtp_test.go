@@ -206,3 +206,26 @@ func TestSampleSMTP(t *testing.T) {
 		t.Error("the [account.smtp] table went to the wrong account")
 	}
 }
+
+func TestGuessSMTP(t *testing.T) {
+	tests := []struct {
+		user, host string
+		want       string
+	}{
+		{"alice@example.org", "pop.example.org", "smtp.example.org:465 implicit, smtp.example.org:587 starttls"},
+		{"alice", "pop3.mail-host.net", "smtp.mail-host.net:465 implicit, smtp.mail-host.net:587 starttls"},
+		{"bob@gmail.com", "pop.gmail.com", "smtp.gmail.com:465 implicit"},
+		{"bob@Outlook.com", "outlook.office365.com", "smtp-mail.outlook.com:587 starttls"},
+		{"alice", "127.0.0.1", ""},
+		{"alice", "localhost", ""},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, s := range GuessSMTP(tt.user, tt.host) {
+			got = append(got, fmt.Sprintf("%s:%d %s", s.Host, s.Port, s.TLS))
+		}
+		if strings.Join(got, ", ") != tt.want {
+			t.Errorf("GuessSMTP(%q, %q) = %q, want %q", tt.user, tt.host, got, tt.want)
+		}
+	}
+}

@@ -115,6 +115,7 @@ type addFlags struct {
 	port                                                            int
 	passwordStdin, noProbe, cleartext, makeDefault                  bool
 	oauth2                                                          oauth2Flags
+	sending                                                         sendFlags
 }
 
 func (f *addFlags) register(fs *flag.FlagSet) {
@@ -133,6 +134,7 @@ func (f *addFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.cleartext, "allow-cleartext-auth", false, "allow the password over a connection without TLS")
 	fs.BoolVar(&f.makeDefault, "default", false, "make it the default account")
 	f.oauth2.register(fs)
+	f.sending.register(fs)
 }
 
 // cmdAccountAdd adds an account: the interactive form without arguments on
@@ -145,7 +147,7 @@ func cmdAccountAdd(ctx context.Context, e *env, args []string) int {
 		_, code := runSetup(ctx, e, "")
 		return code
 	}
-	fs := newFlagSet(e, "account add", "account add --name N --host H [--port P] [--tls MODE] --user U [--auth M] [--ca-file F] [--tls-cert-sha256 HEX] [--password-stdin | --password-cmd CMD] [--no-probe] [--allow-cleartext-auth] [POP-URL]")
+	fs := newFlagSet(e, "account add", "account add --name N --host H [--port P] [--tls MODE] --user U [--auth M] [--ca-file F] [--tls-cert-sha256 HEX] [--password-stdin | --password-cmd CMD] [--no-probe] [--allow-cleartext-auth] [--from ADDR] [--smtp-host H [--smtp-port P] [--smtp-tls MODE] [--smtp-user U]] [POP-URL]")
 	var f addFlags
 	f.register(fs)
 	if err := fs.Parse(args); err != nil {
@@ -191,6 +193,9 @@ func cmdAccountAdd(ctx context.Context, e *env, args []string) int {
 		if code := runProbe(ctx, e, acct, password); code != exitOK {
 			return code
 		}
+	}
+	if code := f.sending.apply(ctx, e, &acct, password, f.noProbe); code != exitOK {
+		return code
 	}
 	storeInKeyring := acct.PasswordCmd == "" && password != ""
 	if err := saveNewAccount(e, cfg, acct, password, storeInKeyring, f.makeDefault); err != nil {

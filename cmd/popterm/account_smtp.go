@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/popterm/popterm/config"
 	"github.com/popterm/popterm/mailbox"
@@ -20,18 +22,32 @@ func testSubmission(ctx context.Context, e *env, acct *config.Account) int {
 		fmt.Fprintf(e.stdout, "account %s has no [account.smtp]: it cannot send\n", acct.Name)
 		return exitOK
 	}
+	if err := reportProbe(ctx, e, acct, mailbox.NewOutbox(acct, nil, smtpCredentials(e, acct))); err != nil {
+		return fail(e, probeExit(err), "account %s: sending test failed: %s", acct.Name, message.SanitizeLine(err.Error()))
+	}
+	fmt.Fprintf(e.stdout, "account %s can send\n", acct.Name)
+	return exitOK
+}
+
+// probeExit is the exit status of a failed submission test.
+func probeExit(err error) int {
+	switch submit.KindOf(err) {
+	case submit.Temporary:
+		return exitTryLater
+	case submit.Credentials:
+		return exitCredentials
+	}
+	return exitFailure
+}
+
+// reportProbe tests the submission server through ob and prints one line
+// of what it offers.
+func reportProbe(ctx context.Context, e *env, acct *config.Account, ob *mailbox.Outbox) error {
 	addr := fmt.Sprintf("%s:%d", acct.SMTP.Host, acct.SMTP.Port)
 	fmt.Fprintf(e.stderr, "testing SMTP %s (%s)...\n", addr, config.TLSModeName(acct.SMTP.TLS))
-	p, err := mailbox.NewOutbox(acct, nil, smtpCredentials(e, acct)).Probe(ctx)
+	p, err := ob.Probe(ctx)
 	if err != nil {
-		code := exitFailure
-		switch submit.KindOf(err) {
-		case submit.Temporary:
-			code = exitTryLater
-		case submit.Credentials:
-			code = exitCredentials
-		}
-		return fail(e, code, "account %s: sending test failed: %s", acct.Name, message.SanitizeLine(err.Error()))
+		return err
 	}
 	var parts []string
 	if p.TLSVersion != "" {
@@ -52,7 +68,82 @@ func testSubmission(ctx context.Context, e *env, acct *config.Account) int {
 	if p.Caps.UTF8 {
 		parts = append(parts, "SMTPUTF8")
 	}
-	fmt.Fprintf(e.stdout, "  %s\n", message.SanitizeLine(strings.Join(parts, ", ")))
-	fmt.Fprintf(e.stdout, "account %s can send\n", acct.Name)
+	fmt.Fprintf(e.stdout, "  SMTP %s: %s\n", addr, message.SanitizeLine(strings.Join(parts, ", ")))
+	return nil
+}
+
+// sendFlags are the sending flags of `account add`.
+type sendFlags struct {
+	from, host, tls, user string
+	port                  int
+}
+
+func (f *sendFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.from, "from", "", `sender, like "Alice <alice@example.org>" (default: the user name when it is an address)`)
+	fs.StringVar(&f.host, "smtp-host", "", "submission server (default: guessed from the address and tested)")
+	fs.IntVar(&f.port, "smtp-port", 0, "submission port (default 465 with implicit TLS, 587 otherwise)")
+	fs.StringVar(&f.tls, "smtp-tls", "", "implicit, starttls or none (default implicit)")
+	fs.StringVar(&f.user, "smtp-user", "", "SMTP user name (default: the account's)")
+}
+
+// probeTimeout bounds each guessed submission server's test.
+const probeTimeout = 10 * time.Second
+
+// apply sets the account's from and [account.smtp]: the one the flags give
+// (tested unless noProbe), else, when probing, the first guess that works.
+// Nothing found is not an error: the account can read, and says how to
+// add sending.
+func (f *sendFlags) apply(ctx context.Context, e *env, acct *config.Account, password string, noProbe bool) int {
+	acct.From = f.from
+	if f.host != "" {
+		s := &config.SMTP{Host: f.host, TLS: config.TLSImplicit, Username: f.user, Auth: config.AuthAuto}
+		if f.tls != "" {
+			s.TLS = strings.ToLower(f.tls)
+		}
+		s.Port = config.DefaultSMTPPort(s.TLS)
+		if f.port != 0 {
+			s.Port = f.port
+		}
+		acct.SMTP = s
+	}
+	if err := acct.Validate(); err != nil {
+		return fail(e, exitUsage, "account add: %v", err)
+	}
+	if noProbe {
+		return exitOK
+	}
+	if acct.SMTP != nil {
+		if err := probeSubmission(ctx, e, acct, password, 0); err != nil {
+			return fail(e, probeExit(err), "account add: sending test failed, nothing saved: %s", message.SanitizeLine(err.Error()))
+		}
+		return exitOK
+	}
+	for _, guess := range config.GuessSMTP(acct.Username, acct.Host) {
+		acct.SMTP = &guess
+		err := probeSubmission(ctx, e, acct, password, probeTimeout)
+		if err == nil {
+			return exitOK
+		}
+		fmt.Fprintf(e.stderr, "  not usable: %s\n", message.SanitizeLine(err.Error()))
+	}
+	acct.SMTP = nil
+	fmt.Fprintf(e.stdout, "  no submission server found: to send from %s, add an [account.smtp] table (see docs/config.md)\n", acct.Name)
 	return exitOK
+}
+
+// probeSubmission tests acct's [account.smtp] with password (the POP3 one,
+// which most providers share) and prints what it found.
+func probeSubmission(ctx context.Context, e *env, acct *config.Account, password string, timeout time.Duration) error {
+	if timeout > 0 {
+		s := *acct.SMTP
+		s.Timeout = timeout
+		a := *acct
+		a.SMTP = &s
+		acct = &a
+	}
+	creds := mailbox.Credentials{
+		Password: func(context.Context) (string, error) { return password, nil },
+		Token:    func(ctx context.Context) (string, error) { return config.Token(ctx, acct) },
+	}
+	return reportProbe(ctx, e, acct, mailbox.NewOutbox(acct, nil, creds))
 }

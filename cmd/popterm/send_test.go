@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/popterm/popterm/config"
 	"github.com/popterm/popterm/internal/dovecottest"
 	"github.com/popterm/popterm/internal/postfixtest"
 	"github.com/popterm/popterm/message"
@@ -198,5 +199,36 @@ func TestSendCommand(t *testing.T) {
 		if code, _, _ := c.run("", args...); code != exitUsage {
 			t.Errorf("popterm %v: exit %d, want %d", args, code, exitUsage)
 		}
+	}
+}
+
+func TestAccountAddSubmission(t *testing.T) {
+	dove := dovecottest.Start(t, dovecottest.WithAuthSocket())
+	pf := postfixtest.Start(t, dove)
+	a := newAcctEnv(t, config.NewMemStore())
+	add := func(name string, smtpPort int) (int, string, string) {
+		return a.run(dove.Password+"\n", "account", "add", "--name", name, "--host", "127.0.0.1", "--port", fmt.Sprint(portOf(dove.TLSAddr())),
+			"--user", dove.User, "--ca-file", dove.CAFile(), "--password-stdin", "--from", "Alice <alice@example.org>",
+			"--smtp-host", "127.0.0.1", "--smtp-port", fmt.Sprint(smtpPort), "--smtp-tls", "starttls")
+	}
+	code, out, errs := add("work", pf.SubmissionPort)
+	if code != exitOK || !strings.Contains(out, fmt.Sprintf("SMTP 127.0.0.1:%d: TLS 1.3, logged in with PLAIN", pf.SubmissionPort)) {
+		t.Fatalf("account add: exit %d: %s%s", code, out, errs)
+	}
+	cfg, err := config.Load(a.cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := cfg.Accounts[0]
+	if w.SMTP == nil || w.SMTP.Port != pf.SubmissionPort || w.SMTP.TLS != config.TLSStartTLS || w.From != "Alice <alice@example.org>" {
+		t.Errorf("saved account: from %q smtp %+v", w.From, w.SMTP)
+	}
+	// A server without STARTTLS: refused, nothing saved.
+	code, _, errs = add("other", pf.PlainPort)
+	if code != exitFailure || !strings.Contains(errs, "STARTTLS") || !strings.Contains(errs, "nothing saved") {
+		t.Fatalf("no STARTTLS: exit %d: %s", code, errs)
+	}
+	if cfg, _ := config.Load(a.cfgPath); len(cfg.Accounts) != 1 {
+		t.Errorf("a failed sending test saved the account: %v", cfg.AccountNames())
 	}
 }
