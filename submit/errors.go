@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 
 	"github.com/emersion/go-smtp"
@@ -144,6 +145,10 @@ func wrap(op string, err error, ctxErr error) *Error {
 		out.Kind = Setup
 	case op == "tls" && !errors.As(err, &ne):
 		out.Kind = Setup
+	case op == "auth" && !errors.As(err, &ne) && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF):
+		// The SASL client gave up on the server's answer, e.g. an
+		// OAUTHBEARER error report for a refused token.
+		out.Kind = Credentials
 	default:
 		out.Kind = Temporary // network, timeout, a connection closed
 	}
