@@ -94,7 +94,7 @@ func SetPassword(ks Store, a *Account, password string, accounts []Account) erro
 // secrets are not errors.
 func DeleteSecrets(ks Store, a *Account, others []Account) ([]string, error) {
 	var deleted []string
-	for _, k := range []struct{ key, what string }{{a.PasswordKey(), "password"}, {a.OAuth2Key(), "OAuth2 refresh token"}} {
+	for _, k := range []struct{ key, what string }{{a.PasswordKey(), "password"}, {a.OAuth2Key(), "OAuth2 refresh token"}, {a.SMTPPasswordKey(), "SMTP password"}} {
 		err := ks.Delete(k.key)
 		switch {
 		case err == nil:

@@ -306,17 +306,17 @@ func (a *Account) SMTPTLSConfig() (*tls.Config, error) {
 	return tlsConfig(a.Name, "smtp.", a.SMTP.Host, caFile, a.SMTP.TLSCertSHA256, false)
 }
 
-// SMTPKeyringUser is the key of the account's SMTP secret in the keyring:
-// user@host:port of the submission server.
-func (a *Account) SMTPKeyringUser() string {
-	if a.SMTP == nil {
-		return ""
-	}
-	return a.SMTPUsername() + "@" + joinHostPort(a.SMTP.Host, a.SMTP.Port)
-}
+// smtpPasswordKeyPrefix starts the keyring key of an SMTP password (see
+// the key scheme in keys.go).
+const smtpPasswordKeyPrefix = "smtp-password:"
+
+// SMTPPasswordKey is the keyring key of the account's own SMTP password,
+// "smtp-password:NAME", for a provider whose SMTP password differs from the
+// POP3 one (`popterm account passwd --smtp NAME`).
+func (a *Account) SMTPPasswordKey() string { return smtpPasswordKeyPrefix + a.Name }
 
 // SMTPPassword resolves the SMTP password: smtp.password_cmd if set, else
-// the keyring's secret for SMTPKeyringUser, else (no such secret, or no
+// the keyring's secret under SMTPPasswordKey, else (no such secret, or no
 // keyring) the account's POP3 password as Password finds it, since most
 // providers share one password. A nil keyring means the OS keyring.
 func SMTPPassword(ctx context.Context, a *Account, keyring Store) (string, error) {
@@ -329,7 +329,7 @@ func SMTPPassword(ctx context.Context, a *Account, keyring Store) (string, error
 	if keyring == nil {
 		keyring = Keyring()
 	}
-	pw, err := keyring.Get(a.SMTPKeyringUser())
+	pw, err := keyring.Get(a.SMTPPasswordKey())
 	if err == nil && pw != "" {
 		return pw, nil
 	}

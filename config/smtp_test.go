@@ -48,8 +48,8 @@ func TestLoadSMTP(t *testing.T) {
 	if s := a.SMTP; s == nil || s.Host != "smtp.example.com" || s.Port != 465 || s.TLS != TLSImplicit || s.Auth != AuthAuto {
 		t.Errorf("a.SMTP = %+v", a.SMTP)
 	}
-	if a.SMTPUsername() != "alice@example.com" || a.SMTPTimeout() != DefaultTimeout || a.SMTPKeyringUser() != "alice@example.com@smtp.example.com:465" {
-		t.Errorf("a: user %q timeout %v keyring %q", a.SMTPUsername(), a.SMTPTimeout(), a.SMTPKeyringUser())
+	if a.SMTPUsername() != "alice@example.com" || a.SMTPTimeout() != DefaultTimeout || a.SMTPPasswordKey() != "smtp-password:a" {
+		t.Errorf("a: user %q timeout %v keyring %q", a.SMTPUsername(), a.SMTPTimeout(), a.SMTPPasswordKey())
 	}
 	if a.SignatureFile != filepath.Join(filepath.Dir(path), "sig.txt") {
 		t.Errorf("signature_file = %q, want it next to the config", a.SignatureFile)
@@ -141,11 +141,11 @@ func TestSMTPPassword(t *testing.T) {
 	if _, err := SMTPPassword(ctx, &a, store); !errors.Is(err, ErrNoPassword) {
 		t.Errorf("nothing anywhere: %v, want ErrNoPassword", err)
 	}
-	store.Set(a.KeyringUser(), "pop-pw")
+	store.Set(a.PasswordKey(), "pop-pw")
 	if pw, err := SMTPPassword(ctx, &a, store); err != nil || pw != "pop-pw" {
 		t.Errorf("falls back to the POP3 password: %q, %v", pw, err)
 	}
-	store.Set(a.SMTPKeyringUser(), "smtp-pw")
+	store.Set(a.SMTPPasswordKey(), "smtp-pw")
 	if pw, err := SMTPPassword(ctx, &a, store); err != nil || pw != "smtp-pw" {
 		t.Errorf("the SMTP secret: %q, %v", pw, err)
 	}

@@ -225,7 +225,7 @@ func (o *Outbox) connect(ctx context.Context) (*submit.Client, error) {
 	case config.AuthXOAUTH2, config.AuthOAUTHBEARER:
 		opts.Token = o.creds.Token
 	default:
-		if a.SMTP.Auth == config.AuthAuto && (a.Auth == config.AuthXOAUTH2 || a.Auth == config.AuthOAUTHBEARER) {
+		if a.SMTP.Auth == config.AuthAuto && a.UsesToken() {
 			opts.Token = o.creds.Token // the account signs in with OAuth2
 			break
 		}
@@ -237,6 +237,15 @@ func (o *Outbox) connect(ctx context.Context) (*submit.Client, error) {
 			return nil, &submit.Error{Op: "auth", Kind: submit.Credentials, Err: err}
 		}
 		opts.Password = pw
+	}
+	c, err := o.Dial(ctx, opts)
+	if err == nil || opts.Token == nil || o.creds.Refresh == nil || submit.KindOf(err) != submit.Credentials {
+		return c, err
+	}
+	// The server refused an access token that looked valid: refresh it and
+	// log in once more, as the POP3 login does.
+	if _, rerr := o.creds.Refresh(ctx); rerr != nil {
+		return nil, &submit.Error{Op: "auth", Kind: submit.Credentials, Err: fmt.Errorf("refreshing the OAuth2 token: %w", rerr)}
 	}
 	return o.Dial(ctx, opts)
 }

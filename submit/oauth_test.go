@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -26,13 +24,7 @@ func TestOAuth2(t *testing.T) {
 		json.NewEncoder(w).Encode(map[string]any{"active": active, "username": "alice"})
 	}))
 	defer introspect.Close()
-	conf := filepath.Join(t.TempDir(), "oauth2.conf")
-	os.WriteFile(conf, []byte("introspection_mode = post\nintrospection_url = "+introspect.URL+"/introspect\n"+
-		"force_introspection = yes\nusername_attribute = username\nactive_attribute = active\nactive_value = true\n"), 0o644)
-	os.Chmod(filepath.Dir(conf), 0o755)
-	dove := dovecottest.Start(t, dovecottest.WithAuthSocket(), dovecottest.WithConfig(
-		"auth_mechanisms = plain login xoauth2 oauthbearer",
-		"passdb {", "  driver = oauth2", "  mechanisms = xoauth2 oauthbearer", "  args = "+conf, "}"))
+	dove := dovecottest.Start(t, dovecottest.WithAuthSocket(), dovecottest.WithOAuth2(introspect.URL+"/introspect"))
 	pf := postfixtest.Start(t, dove)
 
 	for _, mech := range []string{submit.MechXOAUTH2, submit.MechOAuthBearer} {

@@ -470,12 +470,16 @@ func cmdAccountRemove(ctx context.Context, e *env, args []string) int {
 
 // cmdAccountPasswd stores the account's password in the keyring.
 func cmdAccountPasswd(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet(e, "account passwd", "account passwd [--password-stdin] [--no-probe] NAME")
+	fs := newFlagSet(e, "account passwd", "account passwd [--password-stdin] [--no-probe] [--smtp] NAME")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of stdin")
 	noProbe := fs.Bool("no-probe", false, "store the password without testing it against the server")
+	smtp := fs.Bool("smtp", false, "store the SMTP password, when it differs from the POP3 one (not tested)")
 	cfg, acct, code := parseAccount(e, fs, args, "passwd")
 	if code != exitOK {
 		return code
+	}
+	if *smtp {
+		return storeSMTPPassword(e, acct, *fromStdin)
 	}
 	var pw string
 	var err error

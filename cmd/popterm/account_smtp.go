@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -146,4 +147,36 @@ func probeSubmission(ctx context.Context, e *env, acct *config.Account, password
 		Token:    func(ctx context.Context) (string, error) { return config.Token(ctx, acct) },
 	}
 	return reportProbe(ctx, e, acct, mailbox.NewOutbox(acct, nil, creds))
+}
+
+// storeSMTPPassword is `account passwd --smtp`: the SMTP password goes to
+// the keyring under the account's SMTP key.
+func storeSMTPPassword(e *env, acct *config.Account, fromStdin bool) int {
+	if acct.SMTP == nil {
+		return fail(e, exitUsage, "account passwd --smtp: account %s has no [account.smtp] table", acct.Name)
+	}
+	var pw string
+	var err error
+	switch {
+	case fromStdin:
+		pw, err = readSecretLine(e.stdin)
+	case readerIsTerminal(e.stdin):
+		pw, err = promptPassword(e, fmt.Sprintf("SMTP password for %s@%s: ", acct.SMTPUsername(), acct.SMTP.Host))
+	default:
+		err = errors.New("stdin is not a terminal: use --password-stdin")
+	}
+	if err == nil && pw == "" {
+		err = errors.New("the password is empty")
+	}
+	if err != nil {
+		return fail(e, exitUsage, "account passwd --smtp: %v", err)
+	}
+	if err := e.secrets().Set(acct.SMTPPasswordKey(), pw); err != nil {
+		return fail(e, exitFailure, "account passwd --smtp: %v", err)
+	}
+	fmt.Fprintf(e.stdout, "stored the SMTP password of %s in the OS keyring (service %s, user %s)\n", acct.Name, config.KeyringService, acct.SMTPPasswordKey())
+	if acct.SMTP.PasswordCmd != "" {
+		fmt.Fprintf(e.stderr, "popterm: note: account %s has smtp.password_cmd, which takes precedence over the keyring\n", acct.Name)
+	}
+	return exitOK
 }

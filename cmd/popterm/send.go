@@ -163,6 +163,9 @@ func (s *session) outbox(e *env) *mailbox.Outbox { return s.engine.Outbox(smtpCr
 // smtpCredentials resolves the SMTP secrets through config: smtp.password_cmd,
 // the keyring's SMTP secret, else the account's password; the OAuth2 token.
 func smtpCredentials(e *env, acct *config.Account) mailbox.Credentials {
+	if acct.OAuth2.Provider != "" {
+		return signinCredentials(e, acct) // the built-in sign-in's tokens
+	}
 	return mailbox.Credentials{
 		Password: func(ctx context.Context) (string, error) {
 			return config.SMTPPassword(ctx, acct, e.keyring) // nil: the OS keyring

@@ -232,3 +232,24 @@ func TestAccountAddSubmission(t *testing.T) {
 		t.Errorf("a failed sending test saved the account: %v", cfg.AccountNames())
 	}
 }
+
+func TestAccountPasswdSMTP(t *testing.T) {
+	ks := config.NewMemStore()
+	a := newAcctEnv(t, ks)
+	if code, out, errs := a.run("", "account", "add", "--name", "w", "--host", "pop.example.com", "--user", "u", "--no-probe",
+		"--smtp-host", "smtp.example.com"); code != exitOK {
+		t.Fatalf("account add: exit %d: %s%s", code, out, errs)
+	}
+	if code, out, errs := a.run("smtp-secret\n", "account", "passwd", "--smtp", "--password-stdin", "w"); code != exitOK || !strings.Contains(out, "smtp-password:w") {
+		t.Fatalf("account passwd --smtp: exit %d: %s%s", code, out, errs)
+	}
+	if pw, err := ks.Get("smtp-password:w"); err != nil || pw != "smtp-secret" {
+		t.Fatalf("keyring: %q, %v", pw, err)
+	}
+	if code, out, _ := a.run("", "account", "remove", "w"); code != exitOK || !strings.Contains(out, "SMTP password") {
+		t.Errorf("account remove: exit %d: %s", code, out)
+	}
+	if _, err := ks.Get("smtp-password:w"); err == nil {
+		t.Error("account remove left the SMTP password in the keyring")
+	}
+}
