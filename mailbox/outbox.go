@@ -10,6 +10,7 @@ import (
 
 	"github.com/popterm/popterm/cache"
 	"github.com/popterm/popterm/config"
+	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/message"
 	"github.com/popterm/popterm/message/compose"
 	"github.com/popterm/popterm/submit"
@@ -68,6 +69,25 @@ type FlushOptions struct {
 	Only string
 }
 
+// submitError classifies a submission failure among the engine's error
+// kinds, so every command maps it to an exit status through one table (the
+// *submit.Error stays reachable with errors.As).
+func submitError(err error) error {
+	if err == nil {
+		return nil
+	}
+	kind := mailapi.KindOther // a refusal for good
+	switch submit.KindOf(err) {
+	case submit.Temporary:
+		kind = mailapi.KindTryLater
+	case submit.Credentials:
+		kind = mailapi.KindCredentials
+	case submit.Setup:
+		kind = mailapi.KindConfig
+	}
+	return &mailapi.Error{Kind: kind, Err: err}
+}
+
 // FlushResult says what became of each message a flush tried.
 type FlushResult struct {
 	// Sent were accepted and moved to Sent.
@@ -81,7 +101,8 @@ type FlushResult struct {
 	// been sent, and stay marked "sending" for the user to decide.
 	Uncertain []cache.OutboxEntry
 	// Err is the failure that stopped the flush (connection, TLS,
-	// credentials), nil when every message got an answer.
+	// credentials), classified as a *mailapi.Error; nil when every message
+	// got an answer.
 	Err error
 }
 
@@ -114,7 +135,7 @@ func (o *Outbox) Flush(ctx context.Context, opts FlushOptions) (*FlushResult, er
 	res := &FlushResult{}
 	c, err := o.connect(ctx)
 	if err != nil {
-		res.Err = err
+		res.Err = submitError(err)
 		for _, e := range due {
 			if err := o.deferEntry(&e, err, submit.KindOf(err) == submit.Temporary); err != nil {
 				return res, err
@@ -135,7 +156,7 @@ func (o *Outbox) Flush(ctx context.Context, opts FlushOptions) (*FlushResult, er
 			return res, err
 		}
 		if stop != nil {
-			res.Err = stop
+			res.Err = submitError(stop)
 			res.Deferred = append(res.Deferred, due[i+1:]...)
 			break
 		}
@@ -264,7 +285,7 @@ type SubmitProbe struct {
 func (o *Outbox) Probe(ctx context.Context) (*SubmitProbe, error) {
 	c, err := o.connect(ctx)
 	if err != nil {
-		return nil, err
+		return nil, submitError(err)
 	}
 	defer c.Close()
 	p := &SubmitProbe{Caps: c.Capabilities(), Mechanism: c.Mechanism()}

@@ -11,7 +11,6 @@ import (
 	"github.com/popterm/popterm/config"
 	"github.com/popterm/popterm/mailbox"
 	"github.com/popterm/popterm/message"
-	"github.com/popterm/popterm/submit"
 )
 
 // testSubmission is the sending half of `popterm account test`: it
@@ -24,21 +23,10 @@ func testSubmission(ctx context.Context, e *env, acct *config.Account) int {
 		return exitOK
 	}
 	if err := reportProbe(ctx, e, acct, mailbox.NewOutbox(acct, nil, smtpCredentials(e, acct))); err != nil {
-		return fail(e, probeExit(err), "account %s: sending test failed: %s", acct.Name, message.SanitizeLine(err.Error()))
+		return fail(e, exitFor(err), "account %s: sending test failed: %s", acct.Name, message.SanitizeLine(err.Error()))
 	}
 	fmt.Fprintf(e.stdout, "account %s can send\n", acct.Name)
 	return exitOK
-}
-
-// probeExit is the exit status of a failed submission test.
-func probeExit(err error) int {
-	switch submit.KindOf(err) {
-	case submit.Temporary:
-		return exitTryLater
-	case submit.Credentials:
-		return exitCredentials
-	}
-	return exitFailure
 }
 
 // reportProbe tests the submission server through ob and prints one line
@@ -115,7 +103,7 @@ func (f *sendFlags) apply(ctx context.Context, e *env, acct *config.Account, pas
 	}
 	if acct.SMTP != nil {
 		if err := probeSubmission(ctx, e, acct, password, 0); err != nil {
-			return fail(e, probeExit(err), "account add: sending test failed, nothing saved: %s", message.SanitizeLine(err.Error()))
+			return fail(e, exitFor(err), "account add: sending test failed, nothing saved: %s", message.SanitizeLine(err.Error()))
 		}
 		return exitOK
 	}

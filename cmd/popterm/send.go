@@ -13,7 +13,6 @@ import (
 	"github.com/popterm/popterm/mailbox"
 	"github.com/popterm/popterm/message"
 	"github.com/popterm/popterm/message/compose"
-	"github.com/popterm/popterm/submit"
 )
 
 // Bounds of what `popterm send` reads.
@@ -38,7 +37,8 @@ popterm sync or popterm outbox --send.
 
 Exit status: 0 the server accepted it (it is in Sent), 4 queued (offline,
 timeout, the server said try later), 3 the server refused the credentials
-(queued), 1 refused for good (kept as failed, see popterm outbox), 2 usage.`
+(queued), 1 refused for good (kept as failed, see popterm outbox), 2 usage
+or the account's sending settings (certificate, STARTTLS missing; queued).`
 
 func cmdSend(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "send", sendUsage)
@@ -177,13 +177,13 @@ func smtpCredentials(e *env, acct *config.Account) mailbox.Credentials {
 }
 
 // reportFlush prints one line per message that did not go and returns the
-// exit status: 1 when one was refused for good (or the account's sending
-// setup is wrong), 3 for refused credentials, 4 when something stays
-// queued or may have been sent, else 0.
+// exit status: 1 when one was refused for good, 2 when the account's
+// sending settings are wrong (TLS, STARTTLS missing), 3 for refused
+// credentials, 4 when something stays queued or may have been sent, else 0.
 func reportFlush(e *env, res *mailbox.FlushResult) int {
 	code := exitOK
 	worse := func(c int) {
-		rank := map[int]int{exitOK: 0, exitTryLater: 1, exitCredentials: 2, exitFailure: 3}
+		rank := map[int]int{exitOK: 0, exitTryLater: 1, exitCredentials: 2, exitUsage: 3, exitFailure: 4}
 		if rank[c] > rank[code] {
 			code = c
 		}
@@ -203,13 +203,9 @@ func reportFlush(e *env, res *mailbox.FlushResult) int {
 		why := "the server asked to try later"
 		c := exitTryLater
 		if res.Err != nil {
-			why = message.SanitizeLine(res.Err.Error())
-			switch submit.KindOf(res.Err) {
-			case submit.Credentials:
-				c = exitCredentials
-				why += "; check the SMTP password (smtp.password_cmd, or the account's)"
-			case submit.Setup:
-				c = exitFailure
+			why, c = message.SanitizeLine(res.Err.Error()), exitFor(res.Err)
+			if c == exitCredentials {
+				why += "; check the SMTP password (smtp.password_cmd, account passwd --smtp, or the account's)"
 			}
 		}
 		fmt.Fprintf(e.stderr, "popterm: %d message(s) stay queued: %s; they go out with the next popterm sync or popterm outbox --send\n", len(res.Deferred), why)

@@ -225,7 +225,7 @@ func TestAccountAddSubmission(t *testing.T) {
 	}
 	// A server without STARTTLS: refused, nothing saved.
 	code, _, errs = add("other", pf.PlainPort)
-	if code != exitFailure || !strings.Contains(errs, "STARTTLS") || !strings.Contains(errs, "nothing saved") {
+	if code != exitUsage || !strings.Contains(errs, "STARTTLS") || !strings.Contains(errs, "nothing saved") {
 		t.Fatalf("no STARTTLS: exit %d: %s", code, errs)
 	}
 	if cfg, _ := config.Load(a.cfgPath); len(cfg.Accounts) != 1 {
