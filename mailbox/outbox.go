@@ -318,15 +318,5 @@ func (o *Outbox) Drop(id string) (cache.OutboxEntry, error) {
 // List returns the outbox, oldest first.
 func (o *Outbox) List() ([]cache.OutboxEntry, error) { return o.store.Outboxed() }
 
-// LocalMessages lists a local folder (Sent, Drafts, Outbox), oldest first.
-func (o *Outbox) LocalMessages(f cache.Folder) ([]cache.LocalMessage, error) {
-	return o.store.LocalMessages(f)
-}
-
-// ReadLocalMessage returns the raw message id of a local folder.
-func (o *Outbox) ReadLocalMessage(f cache.Folder, id string) ([]byte, error) {
-	return o.store.ReadLocalMessage(f, id)
-}
-
 // SaveDraft stores raw in Drafts and returns its ID.
 func (o *Outbox) SaveDraft(raw []byte) (string, error) { return o.store.SaveDraft(raw) }

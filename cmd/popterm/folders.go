@@ -1,174 +1,84 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
+	"context"
 	"fmt"
 	"strings"
-	"text/tabwriter"
-	"time"
 
-	"github.com/popterm/popterm/cache"
-	"github.com/popterm/popterm/config"
+	"github.com/popterm/popterm/mailbox"
 	"github.com/popterm/popterm/message"
 )
 
-// folderNames maps --folder values to the store's local folders ("inbox"
-// is the POP3 mail, listed from the index).
-var folderNames = map[string]cache.Folder{"sent": cache.Sent, "drafts": cache.Drafts, "outbox": cache.Outbox}
-
 // folderFlagHelp documents --folder.
-const folderFlagHelp = "inbox (the default), sent, drafts or outbox"
+const folderFlagHelp = "inbox (the default), sent, drafts, outbox, or another local folder's name"
 
-// localFolder returns the local folder --folder names; inbox is false.
-func localFolder(name string) (cache.Folder, bool, error) {
-	switch n := strings.ToLower(strings.TrimSpace(name)); n {
+// localFolder returns the local folder --folder names ("sent", "drafts" and
+// "outbox" in any case are Sent, Drafts and Outbox); inbox is "".
+func localFolder(name string) string {
+	switch n := strings.TrimSpace(name); strings.ToLower(n) {
 	case "", "inbox":
-		return "", false, nil
+		return ""
+	case "sent", "drafts", "outbox":
+		return strings.ToUpper(n[:1]) + strings.ToLower(n[1:])
 	default:
-		if f, ok := folderNames[n]; ok {
-			return f, true, nil
-		}
+		return n
 	}
-	return "", false, fmt.Errorf("--folder: expected %s, got %q", folderFlagHelp, message.SanitizeLine(name))
 }
 
-// jsonFolderMessage is one element of `popterm list --folder F --json`.
-type jsonFolderMessage struct {
-	ID      string   `json:"id"`
-	From    string   `json:"from"`
-	To      []string `json:"to"`
-	Subject string   `json:"subject"`
-	Date    *string  `json:"date"`
-	Size    int64    `json:"size"`
-}
-
-// listFolder prints a local folder, newest first.
-func listFolder(e *env, cfg *config.Config, f cache.Folder, asJSON bool, limit int) int {
-	s, code := openConfigAccount(e, cfg, e.account, storeRead)
+// listLocalFolder is `popterm list --folder F`: the folder's messages,
+// newest first, numbered by their place in the folder.
+func listLocalFolder(ctx context.Context, e *env, name, words string, asJSON bool, limit int) int {
+	s, code := openAccount(e, "", storeRead)
 	if s == nil {
 		return code
 	}
 	defer s.Close()
-	ob := s.outbox(e)
-	files, err := ob.LocalMessages(f)
+	f, err := s.engine.OpenFolder(name)
 	if err != nil {
-		return fail(e, exitFailure, "list %s: %v", f, err)
+		return failErr(e, "list --folder "+message.SanitizeLine(name), err)
 	}
-	var out []jsonFolderMessage
-	for i := len(files) - 1; i >= 0 && (limit == 0 || len(out) < limit); i-- {
-		raw, err := ob.ReadLocalMessage(f, files[i].ID)
-		if err != nil {
-			continue // removed meanwhile
-		}
-		header, _, _ := bytes.Cut(raw, []byte("\n\n"))
-		sum := message.ParseSummary(header)
-		j := jsonFolderMessage{ID: files[i].ID, From: sum.From.String(), To: []string{}, Subject: sum.Subject, Size: files[i].Size}
-		for _, a := range append(sum.To, sum.Cc...) {
-			j.To = append(j.To, a.String())
-		}
-		if !sum.Date.IsZero() {
-			d := sum.Date.Format(time.RFC3339)
-			j.Date = &d
-		}
-		out = append(out, j)
+	msgs, err := f.List(ctx, mailbox.Query{Search: words, Limit: limit})
+	if err != nil {
+		return failErr(e, "list --folder "+message.SanitizeLine(name), err)
 	}
 	if asJSON {
-		if out == nil {
-			out = []jsonFolderMessage{}
-		}
-		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(out); err != nil {
-			return fail(e, exitFailure, "write the list: %v", err)
-		}
-		return exitOK
+		return printJSON(e, msgs)
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	for _, m := range out {
-		date := ""
-		if m.Date != nil {
-			if t, err := time.Parse(time.RFC3339, *m.Date); err == nil {
-				date = t.Local().Format("2006-01-02 15:04")
-			}
-		}
-		who := strings.Join(m.To, ", ")
-		if f == cache.Drafts && who == "" {
-			who = "(no recipient)"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", shortID(m.ID), date, message.SanitizeLine(truncate(who, 40)), message.SanitizeLine(m.Subject))
-	}
-	tw.Flush()
+	printColumns(e.stdout, msgs, termWidth(e.stdout, 0), len(fmt.Sprint(len(msgs))))
 	return exitOK
 }
 
-// showFolder prints message id (a unique prefix is enough) of a local
-// folder.
-func showFolder(e *env, cfg *config.Config, f cache.Folder, id string, raw bool) int {
-	s, code := openConfigAccount(e, cfg, e.account, storeRead)
+// showLocalFolder is `popterm show --folder F ID`, ID as list --folder
+// numbers the folder's messages.
+func showLocalFolder(ctx context.Context, e *env, name, arg string, raw bool) int {
+	ids, err := parseIDs([]string{arg})
+	if err != nil {
+		return fail(e, exitUsage, "%v", err)
+	}
+	s, code := openAccount(e, "", storeRead)
 	if s == nil {
 		return code
 	}
 	defer s.Close()
-	ob := s.outbox(e)
-	files, err := ob.LocalMessages(f)
+	f, err := s.engine.OpenFolder(name)
+	if err == nil {
+		_, err = f.List(ctx, mailbox.Query{}) // numbers the messages
+	}
 	if err != nil {
-		return fail(e, exitFailure, "show: %v", err)
-	}
-	var found []string
-	for _, m := range files {
-		if m.ID == id || strings.HasPrefix(m.ID, id) {
-			found = append(found, m.ID)
-		}
-	}
-	if len(found) != 1 {
-		return fail(e, exitUsage, "show: %d messages of %s match %q (see popterm list --folder %s)", len(found), f, message.SanitizeLine(id), strings.ToLower(string(f)))
-	}
-	b, err := ob.ReadLocalMessage(f, found[0])
-	if err != nil {
-		return fail(e, exitFailure, "show: %v", err)
+		return failErr(e, "show --folder "+message.SanitizeLine(name), err)
 	}
 	if raw {
-		return showRaw(e, bytes.NewReader(b))
+		body, err := f.Body(ctx, ids[0])
+		if err != nil {
+			return failErr(e, fmt.Sprintf("show message %d of %s", ids[0], message.SanitizeLine(name)), err)
+		}
+		defer body.Close()
+		return showRaw(e, body)
 	}
-	m, err := message.Parse(bytes.NewReader(b), message.Options{PreferHTML: cfg.UI.PreferHTML})
+	m, err := f.Open(ctx, ids[0], message.Options{PreferHTML: s.cfg.UI.PreferHTML})
 	if err != nil {
-		return fail(e, exitFailure, "show: %s", message.SanitizeLine(err.Error()))
+		return failErr(e, fmt.Sprintf("show message %d of %s", ids[0], message.SanitizeLine(name)), err)
 	}
 	render(e.stdout, m, termWidth(e.stdout, 80))
 	return exitOK
-}
-
-// truncate cuts s to n runes with an ellipsis.
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}
-
-// listLocalFolder is `popterm list --folder F` for a local folder.
-func listLocalFolder(e *env, f cache.Folder, flagErr error, asJSON bool, limit int) int {
-	if flagErr != nil {
-		return fail(e, exitUsage, "list: %v", flagErr)
-	}
-	cfg, code, err := loadConfig(e)
-	if err != nil {
-		return fail(e, code, "%v", err)
-	}
-	return listFolder(e, cfg, f, asJSON, limit)
-}
-
-// showLocalFolder is `popterm show --folder F ID` for a local folder.
-func showLocalFolder(e *env, f cache.Folder, flagErr error, id string, raw bool) int {
-	if flagErr != nil {
-		return fail(e, exitUsage, "show: %v", flagErr)
-	}
-	cfg, code, err := loadConfig(e)
-	if err != nil {
-		return fail(e, code, "%v", err)
-	}
-	return showFolder(e, cfg, f, id, raw)
 }

@@ -60,10 +60,10 @@ func cmdList(ctx context.Context, e *env, args []string) int {
 	if *limit < 0 {
 		return fail(e, exitUsage, "--limit must be 0 or more")
 	}
-	if f, local, err := localFolder(*folder); err != nil || local {
-		return listLocalFolder(e, f, err, *asJSON, *limit)
-	}
 	words := strings.TrimSpace(strings.Join(append([]string{*search}, args...), " "))
+	if f := localFolder(*folder); f != "" {
+		return listLocalFolder(ctx, e, f, words, *asJSON, *limit)
+	}
 	var limitPattern *pattern.Pattern
 	if *pat != "" {
 		p, err := pattern.Parse(*pat, time.Now())

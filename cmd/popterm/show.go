@@ -35,8 +35,8 @@ func cmdShow(ctx context.Context, e *env, args []string) int {
 	if len(args) != 1 {
 		return fail(e, exitUsage, "show takes one message ID (see popterm list)")
 	}
-	if f, local, err := localFolder(*folder); err != nil || local {
-		return showLocalFolder(e, f, err, args[0], *raw)
+	if f := localFolder(*folder); f != "" {
+		return showLocalFolder(ctx, e, f, args[0], *raw)
 	}
 	if *save < 0 || (*save == 0 && *to != "") || (*save > 0 && *raw) {
 		return fail(e, exitUsage, "--save-attachment takes an attachment number from 1 (as show lists them); --to goes with it, --raw does not")
