@@ -89,6 +89,16 @@ func (e *Engine) List(ctx context.Context, q Query) ([]Summary, error) {
 	return summaries(msgs), nil
 }
 
+// Count returns how many messages List would return for q's search, Limit
+// and Offset aside, without reading them (offline).
+func (e *Engine) Count(ctx context.Context, q Query) (int, error) {
+	n, err := e.store.Count(ctx, storeQuery(q))
+	if err != nil {
+		return 0, classified(fmt.Errorf("count messages: %w", err))
+	}
+	return n, nil
+}
+
 // Get returns one stored message (offline).
 func (e *Engine) Get(id int64) (Summary, error) {
 	m, err := e.store.Get(id)

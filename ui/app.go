@@ -59,6 +59,11 @@ type App struct {
 	search    string
 	searchGen int
 	loadedGen int // the generation whose whole list is shown
+	// shownList is the load whose rows the index shows (its search and
+	// whole count, for the search label); stopLoad cancels the reads of
+	// the latest generation when a newer one starts.
+	shownList listTag
+	stopLoad  context.CancelFunc
 
 	sync      syncState // the one server operation, and what is queued
 	checkGen  int       // the periodic check timer that counts
@@ -137,7 +142,7 @@ type autoSyncMsg struct{ session int }
 // Init asks for the terminal's background, reads the index and counts from
 // the store, and starts a background sync that never deletes.
 func (m App) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.load()}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.load(m.ctx)}
 	if !m.opts.NoAutoSync && !m.acct.ReadOnly {
 		s := m.session
 		cmds = append(cmds, func() tea.Msg { return autoSyncMsg{session: s} })
@@ -146,22 +151,29 @@ func (m App) Init() tea.Cmd {
 }
 
 // reload reads the index (for the current search) and the counts again;
-// answers to earlier reads are then dropped.
+// the reads of earlier generations are cancelled and their answers
+// dropped (typing a search starts one per key).
 func (m *App) reload() tea.Cmd {
 	m.searchGen++
-	return m.load()
+	if m.stopLoad != nil {
+		m.stopLoad()
+	}
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.stopLoad = cancel
+	return m.load(ctx)
 }
 
 // load reads the index and the counts for the current query generation.
-// With no rows shown yet (start, account switch, a new search), the newest
-// page comes first so the frame does not wait for a large mailbox.
-func (m App) load() tea.Cmd {
+// With no rows shown yet (start, account switch) or for another search,
+// the newest page and the whole count come first so the frame does not
+// wait for a large mailbox.
+func (m App) load(ctx context.Context) tea.Cmd {
 	cmds := []tea.Cmd{
-		loadList(m.ctx, m.acct.Engine, m.session, m.searchGen, m.search, 0),
+		loadList(ctx, m.acct.Engine, m.session, m.searchGen, m.search),
 		loadStats(m.ctx, m.acct.Engine, m.session),
 	}
-	if m.index.Len() == 0 {
-		cmds = append([]tea.Cmd{loadList(m.ctx, m.acct.Engine, m.session, m.searchGen, m.search, firstPage)}, cmds...)
+	if m.index.Len() == 0 || m.search != m.shownList.search {
+		cmds = append([]tea.Cmd{loadPage(ctx, m.acct.Engine, m.session, m.searchGen, m.search)}, cmds...)
 	}
 	return tea.Batch(cmds...)
 }
@@ -299,7 +311,7 @@ func (m App) hintLine() string {
 	if m.screen == screenPager {
 		right = " " + strings.TrimSpace(m.pager.FindStatus()+"  "+m.pager.Position())
 	} else if m.screen == screenIndex && m.search != "" {
-		right = fmt.Sprintf(" “%s”: %s (Esc clears)", message.SanitizeLine(m.search), plural(m.index.Len(), "message"))
+		right = fmt.Sprintf(" “%s”: %s (Esc clears)", message.SanitizeLine(m.search), m.searchCount())
 	}
 	rw := stringWidth(right)
 	if rw > m.width/2 {
@@ -307,6 +319,21 @@ func (m App) hintLine() string {
 	}
 	h.SetWidth(max(m.width-rw-1, 1))
 	return fit(" "+h.ShortHelpView(m.helpKeys(m.screen).ShortHelp()), m.width-rw) + m.styles.Dim.Render(fit(right, rw))
+}
+
+// searchCount is the search label's count: the whole result's when the
+// index shows this search's rows (all of them, or the first page with the
+// count read beside it), the rows the limit keeps of a whole result, and
+// "searching…" until then, so it never disagrees with the rows.
+func (m App) searchCount() string {
+	l := m.shownList
+	switch {
+	case l.search != m.search || l.total < 0 || (l.partial && m.index.limit != nil):
+		return "searching…"
+	case m.index.limit != nil:
+		return plural(m.index.Len(), "message")
+	}
+	return plural(l.total, "message")
 }
 
 // helpLines is the help of the screen it was opened from.

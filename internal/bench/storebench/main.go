@@ -52,12 +52,14 @@ func main() {
 	runs := flag.Int("runs", 7, "runs of each command (the median is printed)")
 	bin := flag.String("popterm", "", "the popterm binary to time (required)")
 	keep := flag.String("dir", "", "build the store here and keep it (default: a temporary folder, removed)")
+	reader := flag.Bool("reader", true, "also measure the reader under tmux (memory, search to screen)")
+	onlyReader := flag.Bool("only-reader", false, "measure the reader only, not the list commands")
 	flag.Parse()
 	if *bin == "" {
 		fmt.Fprintln(os.Stderr, "storebench: -popterm BINARY is required (scripts/bench-store.sh builds it)")
 		os.Exit(2)
 	}
-	if err := bench(*bin, *keep, *n, *bodies, *runs); err != nil {
+	if err := bench(*bin, *keep, *n, *bodies, *runs, *reader || *onlyReader, *onlyReader); err != nil {
 		fmt.Fprintln(os.Stderr, "storebench:", err)
 		os.Exit(1)
 	}
@@ -65,7 +67,7 @@ func main() {
 
 // bench builds the store (unless dir already holds one of n messages) and
 // times the commands.
-func bench(bin, dir string, n, bodyPercent, runs int) error {
+func bench(bin, dir string, n, bodyPercent, runs int, reader, onlyReader bool) error {
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "storebench-")
 		if err != nil {
@@ -99,6 +101,16 @@ store_dir = %q
 `, storeDir)
 	if err := os.WriteFile(cfg, []byte(doc), 0o600); err != nil {
 		return err
+	}
+	if reader {
+		f, err := benchReader(bin, cfg)
+		if err != nil {
+			return fmt.Errorf("reader: %w", err)
+		}
+		f.print()
+	}
+	if onlyReader {
+		return nil
 	}
 	cases := []struct {
 		name    string
