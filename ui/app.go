@@ -60,10 +60,14 @@ type App struct {
 	searchGen int
 	loadedGen int // the generation whose whole list is shown
 	// shownList is the load whose rows the index shows (its search and
-	// whole count, for the search label); stopLoad cancels the reads of
-	// the latest generation when a newer one starts.
-	shownList listTag
-	stopLoad  context.CancelFunc
+	// whole count, for the search label). loadCtx bounds the reads of the
+	// latest generation and stopLoad cancels them when a newer one starts;
+	// typedSearch means a search typed in the prompt waits for the typing
+	// to pause (searchPause) before it is read.
+	shownList   listTag
+	loadCtx     context.Context
+	stopLoad    context.CancelFunc
+	typedSearch bool
 
 	sync      syncState // the one server operation, and what is queued
 	checkGen  int       // the periodic check timer that counts
@@ -122,6 +126,7 @@ func New(opts Options) App {
 		opts: opts, ctx: opts.Context, keys: &keys, styles: &styles, dark: true,
 		now: opts.Now, loc: opts.Location, acct: opts.Account, lastClickRow: -1, loadedGen: -1,
 	}
+	m.loadCtx, m.stopLoad = context.WithCancel(m.ctx)
 	m.index = newIndex(m.keys, m.styles, m.now, m.loc, opts.UI.DateFormat)
 	m.pager = newPager(m.keys, m.styles, m.loc)
 	m.output = newPager(m.keys, m.styles, m.loc)
@@ -142,7 +147,7 @@ type autoSyncMsg struct{ session int }
 // Init asks for the terminal's background, reads the index and counts from
 // the store, and starts a background sync that never deletes.
 func (m App) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.load(m.ctx)}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.load()}
 	if !m.opts.NoAutoSync && !m.acct.ReadOnly {
 		s := m.session
 		cmds = append(cmds, func() tea.Msg { return autoSyncMsg{session: s} })
@@ -154,28 +159,57 @@ func (m App) Init() tea.Cmd {
 // the reads of earlier generations are cancelled and their answers
 // dropped (typing a search starts one per key).
 func (m *App) reload() tea.Cmd {
+	m.nextGen()
+	return m.load()
+}
+
+// nextGen starts a query generation: the reads of the previous one stop.
+func (m *App) nextGen() {
 	m.searchGen++
 	if m.stopLoad != nil {
 		m.stopLoad()
 	}
-	ctx, cancel := context.WithCancel(m.ctx)
-	m.stopLoad = cancel
-	return m.load(ctx)
+	m.loadCtx, m.stopLoad = context.WithCancel(m.ctx)
+	m.typedSearch = false
+}
+
+// searchPause is how long typing in the search prompt must pause before
+// the search is read, so that a word typed fast is searched once, not once
+// per letter; Enter searches at once.
+const searchPause = 60 * time.Millisecond
+
+// typedMsg is the pause after a key typed in the search prompt.
+type typedMsg struct{ session, gen int }
+
+// searchTyped starts a generation for the search being typed and reads it
+// when the typing pauses (see searchPause).
+func (m *App) searchTyped() tea.Cmd {
+	m.nextGen()
+	m.typedSearch = true
+	session, gen := m.session, m.searchGen
+	return tea.Tick(searchPause, func(time.Time) tea.Msg { return typedMsg{session: session, gen: gen} })
+}
+
+// readTyped reads a typed search now, unless it has been read already.
+func (m *App) readTyped() tea.Cmd {
+	if !m.typedSearch {
+		return nil
+	}
+	m.typedSearch = false
+	return m.load()
 }
 
 // load reads the index and the counts for the current query generation.
 // With no rows shown yet (start, account switch) or for another search,
-// the newest page and the whole count come first so the frame does not
-// wait for a large mailbox.
-func (m App) load(ctx context.Context) tea.Cmd {
-	cmds := []tea.Cmd{
-		loadList(ctx, m.acct.Engine, m.session, m.searchGen, m.search),
-		loadStats(m.ctx, m.acct.Engine, m.session),
-	}
+// the newest page and the whole count come first, and the whole list is
+// read after them (see listMsg), so the first screen does not wait for a
+// large mailbox nor share the machine with its read.
+func (m App) load() tea.Cmd {
+	list := loadList(m.loadCtx, m.acct.Engine, m.session, m.searchGen, m.search)
 	if m.index.Len() == 0 || m.search != m.shownList.search {
-		cmds = append([]tea.Cmd{loadPage(ctx, m.acct.Engine, m.session, m.searchGen, m.search)}, cmds...)
+		list = loadPage(m.loadCtx, m.acct.Engine, m.session, m.searchGen, m.search)
 	}
-	return tea.Batch(cmds...)
+	return tea.Batch(list, loadStats(m.ctx, m.acct.Engine, m.session))
 }
 
 // Update routes a message: window and data messages first, then keys and
