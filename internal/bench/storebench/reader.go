@@ -181,7 +181,22 @@ func (t *tmuxReader) start(bin, cfg string) error {
 	return err
 }
 
-func (t *tmuxReader) close() { _, _ = t.tmux("kill-server") }
+// close ends the reader and its tmux server and waits (up to ten
+// seconds) until the reader has let go of the store.
+func (t *tmuxReader) close() {
+	_, _ = t.tmux("kill-server")
+	if out, err := exec.Command("tmux", "-L", t.socket, "display-message", "-p", "#{socket_path}").Output(); err == nil {
+		_ = os.Remove(strings.TrimSpace(string(out)))
+	}
+	for end := time.Now().Add(10 * time.Second); t.pid > 0 && time.Now().Before(end); {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", t.pid))
+		if err != nil || strings.Contains(string(b), ") Z ") {
+			break // gone, or a zombie that holds no lock
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+}
 
 func (t *tmuxReader) keys(k ...string) error {
 	_, err := t.tmux(append([]string{"send-keys", "-t", "r"}, k...)...)
