@@ -1,11 +1,15 @@
 // Command storebench measures what a user of a large store waits for, end to
 // end with the real binary: it builds a store of 100,000 messages through the
 // cache API (every header indexed, 10% of the bodies stored as Maildir files
-// of realistic text), writes a config for it, and times `popterm list` (the
+// of realistic text) and writes a config for it. It then runs the reader
+// under tmux (reader.go: its memory with the index loaded and after
+// searches and sorts, and the time from Enter to a search's count on
+// screen, beside popterm list --search), and times `popterm list` (the
 // first page) and `popterm list --search` (a common word and a rare one) as
 // whole processes, printing the median of several runs. Nothing touches the
-// network: list works offline. Each figure is the time to the first page
-// (50 lines) and to the end of the process. scripts/bench-store.sh runs it.
+// network: list and the reader work offline (the account's server is a
+// closed port). Each list figure is the time to the first page (50 lines)
+// and to the end of the process. scripts/bench-store.sh runs it.
 package main
 
 import (
