@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/popterm/popterm/mailapi"
 )
 
 // shownIDs are the message IDs in display order.
@@ -144,4 +146,25 @@ func equalIDs(a, b []int64) bool {
 		}
 	}
 	return true
+}
+
+// The unified view counts a search over every account, and says the count
+// is unknown when an account cannot count.
+func TestUnifiedCount(t *testing.T) {
+	work, home := newFake(), newFake()
+	home.rows = home.rows[:2]
+	h, _ := unifiedHarness(t, work, home)
+	h.keys("U")
+	u, ok := h.m.acct.Engine.(counter)
+	if !ok {
+		t.Fatal("the unified engine does not count")
+	}
+	want := len(work.matching("e")) + len(home.matching("e"))
+	if n, err := u.Count(t.Context(), mailapi.Query{Search: "e"}); err != nil || n != want {
+		t.Errorf("Count = %d, %v; want %d", n, err, want)
+	}
+	h.m.unified.engines[1] = noCount{home}
+	if n, err := u.Count(t.Context(), mailapi.Query{Search: "e"}); err != nil || n != -1 {
+		t.Errorf("with an account that cannot count: %d, %v; want -1", n, err)
+	}
 }
