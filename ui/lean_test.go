@@ -72,15 +72,8 @@ func TestStaleArrangementDropped(t *testing.T) {
 // the remaining rows are still being read.
 func TestSearchCountMatchesResult(t *testing.T) {
 	f := manyFake(1000)
-	var held []listMsg
 	h := newHarness(t, f, nil)
-	h.hold = func(msg tea.Msg) bool {
-		if l, ok := msg.(listMsg); ok && !l.partial && l.gen == h.m.searchGen {
-			held = append(held, l)
-			return true
-		}
-		return false
-	}
+	held := holdWholeLists(h)
 	f.rows[500].Subject = "Quarterly numbers" // one row that "about" misses
 	want := len(f.matching("about"))
 	h.keys("/", "type:about", "enter")
@@ -91,11 +84,11 @@ func TestSearchCountMatchesResult(t *testing.T) {
 	if !strings.Contains(h.screen(), label) {
 		t.Errorf("the first page's label is not %q:\n%s", label, h.screen())
 	}
-	if len(held) == 0 || held[len(held)-1].gen != h.m.searchGen {
+	if len(*held) == 0 || (*held)[len(*held)-1].gen != h.m.searchGen {
 		t.Fatalf("the whole result of the search was not read after its first page")
 	}
 	h.hold = nil
-	for _, l := range held { // the older ones are dropped
+	for _, l := range *held { // the older ones are dropped
 		h.send(l)
 	}
 	if n := h.m.index.Len(); n != want || !strings.Contains(h.screen(), label) {
@@ -107,9 +100,25 @@ func TestSearchCountMatchesResult(t *testing.T) {
 // instead of showing the first page's size.
 func TestSearchLabelWithoutCount(t *testing.T) {
 	f := manyFake(1000)
-	eng := noCount{f}
+	h := newHarness(t, noCount{f}, nil)
+	held := holdWholeLists(h)
+	h.keys("/", "type:about", "enter")
+	if !strings.Contains(h.screen(), "“about”: searching…") {
+		t.Errorf("no count known, yet the label shows one:\n%s", h.screen())
+	}
+	h.hold = nil
+	for _, l := range *held {
+		h.send(l)
+	}
+	if want := len(f.matching("about")); !strings.Contains(h.screen(), "“about”: "+plural(want, "message")) {
+		t.Errorf("whole result: label not %d messages\n%s", want, h.screen())
+	}
+}
+
+// holdWholeLists keeps the whole lists read for the current query from the
+// reader (not their first pages), to send them later.
+func holdWholeLists(h *harness) *[]listMsg {
 	var held []listMsg
-	h := newHarness(t, eng, nil)
 	h.hold = func(msg tea.Msg) bool {
 		if l, ok := msg.(listMsg); ok && !l.partial && l.gen == h.m.searchGen {
 			held = append(held, l)
@@ -117,17 +126,7 @@ func TestSearchLabelWithoutCount(t *testing.T) {
 		}
 		return false
 	}
-	h.keys("/", "type:about", "enter")
-	if !strings.Contains(h.screen(), "“about”: searching…") {
-		t.Errorf("no count known, yet the label shows one:\n%s", h.screen())
-	}
-	h.hold = nil
-	for _, l := range held {
-		h.send(l)
-	}
-	if want := len(f.matching("about")); !strings.Contains(h.screen(), "“about”: "+plural(want, "message")) {
-		t.Errorf("whole result: label not %d messages\n%s", want, h.screen())
-	}
+	return &held
 }
 
 // noCount is an engine without Count.
