@@ -150,8 +150,9 @@ func oldestSubject(bin, cfg string) (string, error) {
 
 // tmuxReader drives one reader in a private tmux server.
 type tmuxReader struct {
-	socket string
-	pid    int
+	socket     string
+	socketPath string // the server's socket file, removed by close
+	pid        int
 }
 
 func (t *tmuxReader) tmux(args ...string) ([]byte, error) {
@@ -173,11 +174,13 @@ func (t *tmuxReader) start(bin, cfg string) error {
 		fmt.Sprintf("exec env TERM=xterm-256color %q --config %q", abs, cfg)); err != nil {
 		return err
 	}
-	out, err := t.tmux("display-message", "-p", "-t", "r", "#{pane_pid}")
+	out, err := t.tmux("display-message", "-p", "-t", "r", "#{pane_pid} #{socket_path}")
 	if err != nil {
 		return err
 	}
-	t.pid, err = strconv.Atoi(strings.TrimSpace(string(out)))
+	pid, path, _ := strings.Cut(strings.TrimSpace(string(out)), " ")
+	t.socketPath = path
+	t.pid, err = strconv.Atoi(pid)
 	return err
 }
 
@@ -185,8 +188,8 @@ func (t *tmuxReader) start(bin, cfg string) error {
 // seconds) until the reader has let go of the store.
 func (t *tmuxReader) close() {
 	_, _ = t.tmux("kill-server")
-	if out, err := exec.Command("tmux", "-L", t.socket, "display-message", "-p", "#{socket_path}").Output(); err == nil {
-		_ = os.Remove(strings.TrimSpace(string(out)))
+	if t.socketPath != "" {
+		_ = os.Remove(t.socketPath)
 	}
 	for end := time.Now().Add(10 * time.Second); t.pid > 0 && time.Now().Before(end); {
 		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", t.pid))
