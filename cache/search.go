@@ -2,6 +2,7 @@ package cache
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -88,4 +89,15 @@ func searchWhere(search string) (where string, args []any) {
 		args = append(args, pat, pat, pat, pat, quoted+`*`)
 	}
 	return strings.Join(conds, " AND "), args
+}
+
+// Count returns how many messages List would return for q's search (Limit
+// and Offset ignored), without reading them.
+func (s *Store) Count(ctx context.Context, q Query) (int, error) {
+	query, args := listQuery(`count(*)`, Query{Search: q.Search})
+	var n int
+	if err := s.db.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count messages: %w", err)
+	}
+	return n, nil
 }

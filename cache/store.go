@@ -32,6 +32,10 @@ type Options struct {
 	// gets while this one holds it (for example "the reader"); "" for a
 	// plain "another popterm process".
 	Holder string
+	// CacheKB is the page cache of each pooled connection to the index, in
+	// KiB (0: 16,000). The reader asks for less: it reads the index on
+	// several connections at once, and each cache stays resident.
+	CacheKB int
 }
 
 // Store is one account's store. Its methods are safe for concurrent use.
@@ -41,6 +45,7 @@ type Store struct {
 	db       *sql.DB
 	lock     *os.File // nil when read-only
 	host     string   // sanitized host name for Maildir file names
+	cacheKB  int      // Options.CacheKB
 
 	// recovered is what Open repaired after a writer that did not close.
 	recovered []string
@@ -75,7 +80,7 @@ const (
 // matches fs.ErrNotExist when there is none) and never writes to it.
 func Open(dir string, opts Options) (*Store, error) {
 	dir = filepath.Clean(dir)
-	s := &Store{dir: dir, readOnly: opts.ReadOnly, host: hostName()}
+	s := &Store{dir: dir, readOnly: opts.ReadOnly, host: hostName(), cacheKB: opts.CacheKB}
 	if opts.ReadOnly {
 		if err := s.openReadOnly(); err != nil {
 			return nil, err
@@ -263,7 +268,7 @@ func (s *Store) openIndex() error {
 	if err := os.Chmod(p, filePerm); err != nil {
 		return fmt.Errorf("set mode of index: %w", err)
 	}
-	db, err := sql.Open("sqlite", dsn(p, false))
+	db, err := sql.Open("sqlite", s.indexDSN(p, false))
 	if err != nil {
 		return fmt.Errorf("open index: %w", err)
 	}
@@ -313,7 +318,7 @@ func (s *Store) openReadOnly() error {
 	if _, err := os.Stat(p); err != nil {
 		return fmt.Errorf("open store %s read-only: %w (it has never been synced)", s.dir, err)
 	}
-	db, err := sql.Open("sqlite", dsn(p, true))
+	db, err := sql.Open("sqlite", s.indexDSN(p, true))
 	if err != nil {
 		return fmt.Errorf("open index: %w", err)
 	}
@@ -356,6 +361,16 @@ func dsn(path string, readOnly bool) string {
 	}
 	return "file://" + p + "?" + q +
 		"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=cache_size(-16000)&_txlock=immediate"
+}
+
+// indexDSN is dsn with the page cache of Options.CacheKB, when set (the
+// later pragma wins).
+func (s *Store) indexDSN(path string, readOnly bool) string {
+	d := dsn(path, readOnly)
+	if s.cacheKB > 0 {
+		d += fmt.Sprintf("&_pragma=cache_size(-%d)", s.cacheKB)
+	}
+	return d
 }
 
 // path joins elements onto the store folder.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -214,9 +213,4 @@ func (f *Folder) Folders() ([]string, error) {
 // words search subjects and addresses (a folder has no full-text index).
 func (f *Folder) Filter(ctx context.Context, p *pattern.Pattern, tagged func(id int64) bool) (func(*Summary) bool, error) {
 	return pattern.Filter(ctx, f.List, p, tagged)
-}
-
-// sortNewest puts rows in the list order (Summary.CompareNewest).
-func sortNewest(rows []Summary) {
-	slices.SortFunc(rows, func(a, b Summary) int { return a.CompareNewest(&b) })
 }

@@ -80,13 +80,36 @@ func (e *Engine) SetSessionIdle(d time.Duration) {
 // Account returns the engine's account.
 func (e *Engine) Account() *config.Account { return e.acct }
 
-// List reads the index (offline).
+// List reads the index (offline). The rows are converted as the store
+// reads them, so a whole listing of a large mailbox is held once, not as
+// the store's rows and again as the engine's.
 func (e *Engine) List(ctx context.Context, q Query) ([]Summary, error) {
-	msgs, err := e.store.List(ctx, storeQuery(q))
+	sq := storeQuery(q)
+	var out []Summary
+	if q.Search == "" && q.Limit <= 0 {
+		if n, err := e.store.Count(ctx, sq); err == nil {
+			out = make([]Summary, 0, n) // exact: no copies as it grows
+		}
+	}
+	err := e.store.Each(ctx, sq, func(m *cache.Message) { out = append(out, summary(*m)) })
 	if err != nil {
 		return nil, classified(fmt.Errorf("list messages: %w", err))
 	}
-	return summaries(msgs), nil
+	if q.Limit > 0 {
+		return out, nil // a page comes in list order
+	}
+	sortNewest(out)
+	return out[min(max(q.Offset, 0), len(out)):], nil
+}
+
+// Count returns how many messages List would return for q's search, Limit
+// and Offset aside, without reading them (offline).
+func (e *Engine) Count(ctx context.Context, q Query) (int, error) {
+	n, err := e.store.Count(ctx, storeQuery(q))
+	if err != nil {
+		return 0, classified(fmt.Errorf("count messages: %w", err))
+	}
+	return n, nil
 }
 
 // Get returns one stored message (offline).

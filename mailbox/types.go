@@ -1,6 +1,8 @@
 package mailbox
 
 import (
+	"slices"
+
 	"github.com/popterm/popterm/cache"
 	"github.com/popterm/popterm/mailapi"
 )
@@ -65,13 +67,36 @@ func summary(m cache.Message) Summary {
 	}
 }
 
-// summaries converts store rows.
-func summaries(ms []cache.Message) []Summary {
-	out := make([]Summary, len(ms))
-	for i, m := range ms {
-		out[i] = summary(m)
+// sortNewest puts rows in the list order (Summary.CompareNewest): it sorts
+// small keys, then moves each row once, following the permutation's
+// cycles, instead of moving the large rows at every step of the sort.
+func sortNewest(rows []Summary) {
+	type key struct {
+		sort, id int64
+		from     int // the position of the row that goes here
 	}
-	return out
+	keys := make([]key, len(rows))
+	for i := range rows {
+		keys[i] = key{rows[i].SortKey(), rows[i].ID, i}
+	}
+	slices.SortFunc(keys, func(a, b key) int { return mailapi.CompareNewest(a.sort, a.id, b.sort, b.id) })
+	done := make([]bool, len(rows))
+	for start := range rows {
+		if done[start] {
+			continue
+		}
+		held := rows[start]
+		for at := start; ; {
+			done[at] = true
+			from := keys[at].from
+			if from == start {
+				rows[at] = held
+				break
+			}
+			rows[at] = rows[from]
+			at = from
+		}
+	}
 }
 
 // storeQuery converts a query for the store.

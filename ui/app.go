@@ -59,6 +59,15 @@ type App struct {
 	search    string
 	searchGen int
 	loadedGen int // the generation whose whole list is shown
+	// shownList is the load whose rows the index shows (its search and
+	// whole count, for the search label). loadCtx bounds the reads of the
+	// latest generation and stopLoad cancels them when a newer one starts;
+	// typedSearch means a search typed in the prompt waits for the typing
+	// to pause (searchPause) before it is read.
+	shownList   listTag
+	loadCtx     context.Context
+	stopLoad    context.CancelFunc
+	typedSearch bool
 
 	sync      syncState // the one server operation, and what is queued
 	checkGen  int       // the periodic check timer that counts
@@ -117,6 +126,7 @@ func New(opts Options) App {
 		opts: opts, ctx: opts.Context, keys: &keys, styles: &styles, dark: true,
 		now: opts.Now, loc: opts.Location, acct: opts.Account, lastClickRow: -1, loadedGen: -1,
 	}
+	m.loadCtx, m.stopLoad = context.WithCancel(m.ctx)
 	m.index = newIndex(m.keys, m.styles, m.now, m.loc, opts.UI.DateFormat)
 	m.pager = newPager(m.keys, m.styles, m.loc)
 	m.output = newPager(m.keys, m.styles, m.loc)
@@ -146,24 +156,60 @@ func (m App) Init() tea.Cmd {
 }
 
 // reload reads the index (for the current search) and the counts again;
-// answers to earlier reads are then dropped.
+// the reads of earlier generations are cancelled and their answers
+// dropped (typing a search starts one per key).
 func (m *App) reload() tea.Cmd {
+	m.nextGen()
+	return m.load()
+}
+
+// nextGen starts a query generation: the reads of the previous one stop.
+func (m *App) nextGen() {
 	m.searchGen++
+	if m.stopLoad != nil {
+		m.stopLoad()
+	}
+	m.loadCtx, m.stopLoad = context.WithCancel(m.ctx)
+	m.typedSearch = false
+}
+
+// searchPause is how long typing in the search prompt must pause before
+// the search is read, so that a word typed fast is searched once, not once
+// per letter; Enter searches at once.
+const searchPause = 60 * time.Millisecond
+
+// typedMsg is the pause after a key typed in the search prompt.
+type typedMsg struct{ session, gen int }
+
+// searchTyped starts a generation for the search being typed and reads it
+// when the typing pauses (see searchPause).
+func (m *App) searchTyped() tea.Cmd {
+	m.nextGen()
+	m.typedSearch = true
+	session, gen := m.session, m.searchGen
+	return tea.Tick(searchPause, func(time.Time) tea.Msg { return typedMsg{session: session, gen: gen} })
+}
+
+// readTyped reads a typed search now, unless it has been read already.
+func (m *App) readTyped() tea.Cmd {
+	if !m.typedSearch {
+		return nil
+	}
+	m.typedSearch = false
 	return m.load()
 }
 
 // load reads the index and the counts for the current query generation.
-// With no rows shown yet (start, account switch, a new search), the newest
-// page comes first so the frame does not wait for a large mailbox.
+// With no rows shown yet (start, account switch) or for another search,
+// the newest page and the whole count come first, and the whole list is
+// read after them (see listMsg), so the first screen does not wait for a
+// large mailbox nor share the machine with its read.
 func (m App) load() tea.Cmd {
-	cmds := []tea.Cmd{
-		loadList(m.ctx, m.acct.Engine, m.session, m.searchGen, m.search, 0),
-		loadStats(m.ctx, m.acct.Engine, m.session),
+	list := loadList(m.loadCtx, m.acct.Engine, m.session, m.searchGen, m.search)
+	if m.index.Len() == 0 || m.search != m.shownList.search {
+		list = loadPage(m.loadCtx, m.acct.Engine, m.session, m.searchGen, m.search)
 	}
-	if m.index.Len() == 0 {
-		cmds = append([]tea.Cmd{loadList(m.ctx, m.acct.Engine, m.session, m.searchGen, m.search, firstPage)}, cmds...)
-	}
-	return tea.Batch(cmds...)
+	return tea.Batch(list, loadStats(m.ctx, m.acct.Engine, m.session))
 }
 
 // Update routes a message: window and data messages first, then keys and
@@ -299,7 +345,7 @@ func (m App) hintLine() string {
 	if m.screen == screenPager {
 		right = " " + strings.TrimSpace(m.pager.FindStatus()+"  "+m.pager.Position())
 	} else if m.screen == screenIndex && m.search != "" {
-		right = fmt.Sprintf(" “%s”: %s (Esc clears)", message.SanitizeLine(m.search), plural(m.index.Len(), "message"))
+		right = fmt.Sprintf(" “%s”: %s (Esc clears)", message.SanitizeLine(m.search), m.searchCount())
 	}
 	rw := stringWidth(right)
 	if rw > m.width/2 {
@@ -307,6 +353,21 @@ func (m App) hintLine() string {
 	}
 	h.SetWidth(max(m.width-rw-1, 1))
 	return fit(" "+h.ShortHelpView(m.helpKeys(m.screen).ShortHelp()), m.width-rw) + m.styles.Dim.Render(fit(right, rw))
+}
+
+// searchCount is the search label's count: the whole result's when the
+// index shows this search's rows (all of them, or the first page with the
+// count read beside it), the rows the limit keeps of a whole result, and
+// "searching…" until then, so it never disagrees with the rows.
+func (m App) searchCount() string {
+	l := m.shownList
+	switch {
+	case l.search != m.search || l.total < 0 || (l.partial && m.index.limit != nil):
+		return "searching…"
+	case m.index.limit != nil:
+		return plural(m.index.Len(), "message")
+	}
+	return plural(l.total, "message")
 }
 
 // helpLines is the help of the screen it was opened from.

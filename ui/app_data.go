@@ -37,15 +37,29 @@ func (m App) handleData(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.status.Fail(sentence("Could not read the index", msg.err))
 			return m, nil
 		}
-		if msg.partial && (m.loadedGen == msg.gen || m.index.sortBy != sortDate || m.index.threads || m.index.reverse) {
-			return m, nil // the whole list is here already, or the page is not the top of this order
+		var rest tea.Cmd
+		if msg.partial {
+			// The first page is here: read the whole list now.
+			rest = loadList(m.loadCtx, m.acct.Engine, m.session, m.searchGen, m.search)
+		}
+		if msg.partial && (m.loadedGen == msg.gen || m.index.spec() != (orderSpec{})) {
+			return m, rest // the whole list is here already, or the page is not the top of this order
 		}
 		if !msg.partial {
 			m.loadedGen = msg.gen
 		}
-		m.index.SetSearch(m.search)
-		m.index.SetRows(msg.rows)
-		if !msg.partial {
+		return m, tea.Batch(m.index.Arrange(msg.rows, listTag{gen: msg.gen, search: m.search, total: msg.total, partial: msg.partial}), rest)
+	case typedMsg:
+		if msg.session == m.session && msg.gen == m.searchGen {
+			return m, m.readTyped()
+		}
+	case arrangedMsg:
+		if !m.index.Arranged(msg) {
+			return m, nil // a newer load or order was asked for since
+		}
+		m.shownList = msg.tag
+		m.index.SetSearch(msg.tag.search)
+		if !msg.tag.partial {
 			m.index.forgetTags()
 		}
 	case statsMsg:
@@ -403,6 +417,7 @@ func (m App) accountOpened(msg accountOpenedMsg) (tea.Model, tea.Cmd) {
 	m.search = ""
 	m.screen = screenIndex
 	m.index.SetRows(nil)
+	m.shownList = listTag{}
 	m.index.resetReader()
 	m.status = newStatus(m.styles, m.loc)
 	m.status.SetSize(m.width)

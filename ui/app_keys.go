@@ -269,8 +269,8 @@ func (m App) handlePrompt(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if !p.done && !p.cancelled {
 		if p.kind == promptSearch && p.changed {
 			m.search = strings.TrimSpace(p.Value())
-			reload := m.reload()
-			return m, tea.Batch(cmd, reload)
+			typed := m.searchTyped()
+			return m, tea.Batch(cmd, typed)
 		}
 		return m, cmd
 	}
@@ -285,6 +285,7 @@ func (m App) handlePrompt(msg tea.Msg) (tea.Model, tea.Cmd) {
 			reload := m.reload()
 			return m, reload
 		}
+		return m, m.readTyped() // Enter: no need to wait for a pause
 	case promptFind:
 		if p.done {
 			m.pager.SetFind(p.Value())

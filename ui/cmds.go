@@ -22,11 +22,46 @@ import (
 // so the first frame does not wait for a whole large mailbox.
 const firstPage = 300
 
-// loadList reads the index: limit 0 means every row.
-func loadList(ctx context.Context, eng Engine, session, gen int, search string, limit int) tea.Cmd {
+// loadList reads the whole index for a search, compacted for the reader.
+func loadList(ctx context.Context, eng Engine, session, gen int, search string) tea.Cmd {
 	return func() tea.Msg {
-		rows, err := eng.List(ctx, mailapi.Query{Search: search, Limit: limit})
-		return listMsg{session: session, gen: gen, rows: rows, partial: limit > 0 && len(rows) == limit, err: err}
+		rows, err := eng.List(ctx, mailapi.Query{Search: search})
+		return listMsg{session: session, gen: gen, rows: compactRows(rows), total: len(rows), err: err}
+	}
+}
+
+// counter is an engine that counts a search's results without reading
+// them (mailbox.Engine): the reader then shows a search's whole count
+// with its first page.
+type counter interface {
+	Count(ctx context.Context, q mailapi.Query) (int, error)
+}
+
+// loadPage reads the newest page of a search and, when the engine can
+// count, the number of all its results at the same time, so that the first
+// screen and the count show before the whole result is read.
+func loadPage(ctx context.Context, eng Engine, session, gen int, search string) tea.Cmd {
+	return func() tea.Msg {
+		q := mailapi.Query{Search: search, Limit: firstPage}
+		total, counted := -1, make(chan error, 1)
+		if c, ok := eng.(counter); ok {
+			go func() {
+				n, err := c.Count(ctx, q)
+				total = n
+				counted <- err
+			}()
+		} else {
+			counted <- nil
+		}
+		rows, err := eng.List(ctx, q)
+		if cerr := <-counted; err == nil {
+			err = cerr
+		}
+		msg := listMsg{session: session, gen: gen, rows: compactRows(rows), total: total, partial: len(rows) == firstPage, err: err}
+		if !msg.partial {
+			msg.total = len(rows) // the page is the whole result
+		}
+		return msg
 	}
 }
 

@@ -45,17 +45,30 @@ func (f *fakeEngine) List(ctx context.Context, q mailapi.Query) ([]mailapi.Summa
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.searches = append(f.searches, q.Search)
-	var out []mailapi.Summary
-	for _, r := range f.rows {
-		hay := strings.ToLower(r.Subject + " " + r.From)
-		if q.Search == "" || strings.Contains(hay, strings.ToLower(q.Search)) {
-			out = append(out, r)
-		}
-	}
+	out := f.matching(q.Search)
 	if q.Limit > 0 && len(out) > q.Limit {
 		out = out[:q.Limit]
 	}
 	return out, nil
+}
+
+// Count counts what List finds, like mailbox.Engine (the reader's counter).
+func (f *fakeEngine) Count(ctx context.Context, q mailapi.Query) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.matching(q.Search)), nil
+}
+
+// matching copies the rows a search finds (subject and sender).
+func (f *fakeEngine) matching(search string) []mailapi.Summary {
+	var out []mailapi.Summary
+	for _, r := range f.rows {
+		hay := strings.ToLower(r.Subject + " " + r.From)
+		if search == "" || strings.Contains(hay, strings.ToLower(search)) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func (f *fakeEngine) Stats(ctx context.Context) (mailapi.Stats, error) {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"slices"
 	"strings"
 	"time"
 
@@ -27,6 +26,17 @@ type indexModel struct {
 	sortBy  sortKey
 	threads bool
 	reverse bool // O: the sort order reversed
+
+	// The order is computed in a command (see Arrange): shown is the order
+	// the rows are in (the column title names it), full and fullDepth the
+	// whole display order before the limit. next and nextTag are the rows
+	// of the latest arrangement asked for, and orderGen its number: an
+	// older arrangement that arrives late is dropped.
+	shown           orderSpec
+	full, fullDepth []int
+	next            []mailapi.Summary
+	nextTag         listTag
+	orderGen        int
 
 	accountOf func(id int64) string       // the unified view's account of a row; nil: one account
 	limit     func(*mailapi.Summary) bool // l: only rows it accepts; nil shows all
@@ -78,33 +88,69 @@ func (m indexModel) Cursor() int { return m.sel }
 // SetSearch records the words the next rows were found with.
 func (m *indexModel) SetSearch(words string) { m.search = words }
 
-// SetRows replaces the rows (after a reload or sync) and keeps the selected
-// message selected, on the same screen line, when it is still there.
+// spec is the order asked for.
+func (m indexModel) spec() orderSpec {
+	return orderSpec{by: m.sortBy, threads: m.threads, reverse: m.reverse}
+}
+
+// Arrange asks for rows to be shown in the current order: the order is
+// computed by the returned command, and the rows appear when its
+// arrangedMsg is handed to Arranged. Any earlier arrangement still under
+// way is dropped when it arrives.
+func (m *indexModel) Arrange(rows []mailapi.Summary, tag listTag) tea.Cmd {
+	m.orderGen++
+	m.next, m.nextTag = rows, tag
+	return arrangeCmd(m.orderGen, rows, tag, m.spec())
+}
+
+// rearrange orders the latest rows again (the sort key, threads or the
+// reversal changed).
+func (m *indexModel) rearrange() tea.Cmd { return m.Arrange(m.next, m.nextTag) }
+
+// Arranged shows an arrangement unless a newer one was asked for since; it
+// reports whether it did.
+func (m *indexModel) Arranged(msg arrangedMsg) bool {
+	if msg.gen != m.orderGen {
+		return false
+	}
+	m.show(msg.rows, msg.spec, msg.order, msg.depth)
+	return true
+}
+
+// SetRows shows rows at once, ordering them here: for no rows or a few
+// (tests, an account switch); the reader's loads go through Arrange.
 func (m *indexModel) SetRows(rows []mailapi.Summary) {
+	m.orderGen++
+	m.next, m.nextTag = rows, listTag{total: len(rows)}
+	order, depth := arrange(rows, m.spec())
+	m.show(rows, m.spec(), order, depth)
+}
+
+// show replaces the rows and their order. New rows (a reload) keep the
+// selected message selected on the same screen line when it is still
+// there; the same rows in another order keep it selected.
+func (m *indexModel) show(rows []mailapi.Summary, spec orderSpec, order, depth []int) {
 	cur, had := m.Selected()
 	line := m.sel - m.top
-	m.rows = rows
-	m.reorder()
+	same := sameRows(rows, m.rows)
+	m.rows, m.shown, m.full, m.fullDepth = rows, spec, order, depth
+	m.applyLimit()
 	if had {
-		if pos := m.find(cur.ID); pos >= 0 {
+		switch pos := m.find(cur.ID); {
+		case pos >= 0 && same:
 			m.sel = pos
-			m.top = pos - line
+		case pos >= 0:
+			m.sel, m.top = pos, pos-line
+		case same:
+			m.sel = 0
 		}
 	}
 	m.clamp()
 }
 
-// reorder rebuilds the display order from the sort key and thread mode.
-func (m *indexModel) reorder() {
-	m.order = sortedOrder(m.rows, m.sortBy)
-	if m.reverse {
-		slices.Reverse(m.order)
-	}
-	m.depth = nil
-	if m.threads {
-		m.order, m.depth = threadOrder(m.rows, m.order)
-	}
-	m.applyLimit()
+// sameRows reports whether a and b are the same slice of rows.
+func sameRows(a, b []mailapi.Summary) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // find returns the display position of a message ID, or -1.
@@ -127,13 +173,20 @@ func (m indexModel) byID(id int64) (mailapi.Summary, bool) {
 	return mailapi.Summary{}, false
 }
 
-// update changes the row with this ID (optimistic marks, seen).
+// update changes the row with this ID (optimistic marks, seen), in the
+// rows shown and in rows still being ordered.
 func (m *indexModel) update(id int64, f func(*mailapi.Summary)) {
-	for i := range m.rows {
-		if m.rows[i].ID == id {
-			f(&m.rows[i])
-			return
+	change := func(rows []mailapi.Summary) {
+		for i := range rows {
+			if rows[i].ID == id {
+				f(&rows[i])
+				return
+			}
 		}
+	}
+	change(m.rows)
+	if !sameRows(m.next, m.rows) {
+		change(m.next)
 	}
 }
 
@@ -203,22 +256,12 @@ func (m indexModel) Update(msg tea.Msg) (indexModel, tea.Cmd) {
 		m.clamp()
 	case key.Matches(k, m.keys.Sort):
 		m.sortBy = (m.sortBy + 1) % sortKeys
-		m.resort()
+		return m, m.rearrange()
 	case key.Matches(k, m.keys.Threads):
 		m.threads = !m.threads
-		m.resort()
+		return m, m.rearrange()
 	}
 	return m, nil
-}
-
-// resort reorders and keeps the selected message selected.
-func (m *indexModel) resort() {
-	cur, had := m.Selected()
-	m.reorder()
-	if had {
-		m.sel = max(m.find(cur.ID), 0)
-	}
-	m.clamp()
 }
 
 // columns are the cell widths of a row.
@@ -306,11 +349,11 @@ func (m indexModel) View() string {
 
 // orderName names the current order for the column title.
 func (m indexModel) orderName() string {
-	name := "by " + m.sortBy.String()
-	if m.threads {
-		name = "threads, " + m.sortBy.String()
+	name := "by " + m.shown.by.String()
+	if m.shown.threads {
+		name = "threads, " + m.shown.by.String()
 	}
-	if m.reverse {
+	if m.shown.reverse {
 		name += ", reversed"
 	}
 	return name

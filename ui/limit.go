@@ -23,30 +23,28 @@ type limitMsg struct {
 // applyLimit drops the rows the limit does not accept from the display
 // order (and their thread depths).
 func (m *indexModel) applyLimit() {
+	m.order, m.depth = m.full, m.fullDepth
 	if m.limit == nil {
 		return
 	}
-	keep := m.order[:0]
+	keep := make([]int, 0, len(m.full))
 	var depth []int
-	for pos, i := range m.order {
+	for pos, i := range m.full {
 		if m.limit(&m.rows[i]) {
 			keep = append(keep, i)
-			if m.depth != nil {
-				depth = append(depth, m.depth[pos])
+			if m.fullDepth != nil {
+				depth = append(depth, m.fullDepth[pos])
 			}
 		}
 	}
-	m.order = keep
-	if m.depth != nil {
-		m.depth = depth
-	}
+	m.order, m.depth = keep, depth
 }
 
 // SetLimit shows only the rows match accepts (nil: all) and keeps the
 // selection when it is still shown.
 func (m *indexModel) SetLimit(text string, match func(*mailapi.Summary) bool) {
 	m.limit, m.limitText = match, text
-	m.resort()
+	m.show(m.rows, m.shown, m.full, m.fullDepth)
 }
 
 // nextNew moves the selection to the next new message after it, wrapping

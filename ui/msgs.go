@@ -16,6 +16,7 @@ type listMsg struct {
 	session int
 	gen     int // the query generation, to drop stale live-search results
 	rows    []mailapi.Summary
+	total   int  // rows in the whole result; -1 when not known
 	partial bool // the newest rows only; the whole list follows
 	err     error
 }

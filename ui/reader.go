@@ -80,8 +80,7 @@ func (m App) readerKey(k tea.KeyPressMsg) (_ tea.Model, _ tea.Cmd, handled bool)
 		return nm, cmd, true
 	case key.Matches(k, m.keys.Reverse):
 		m.index.reverse = !m.index.reverse
-		m.index.resort()
-		return m, nil, true
+		return m, m.index.rearrange(), true
 	case k.String() == "esc" && m.search == "" && m.index.limit != nil:
 		m.clearLimit()
 		return m, nil, true

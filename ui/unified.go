@@ -88,6 +88,24 @@ func (u *unifiedEngine) List(ctx context.Context, q mailapi.Query) ([]mailapi.Su
 	return all, nil
 }
 
+// Count adds up the accounts' counts of a search (see counter); an
+// account whose engine cannot count makes the whole count unknown (-1).
+func (u *unifiedEngine) Count(ctx context.Context, q mailapi.Query) (int, error) {
+	sum := 0
+	for i, e := range u.engines {
+		c, ok := e.(counter)
+		if !ok {
+			return -1, nil
+		}
+		n, err := c.Count(ctx, mailapi.Query{Search: q.Search})
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", u.names[i], err)
+		}
+		sum += n
+	}
+	return sum, nil
+}
+
 func (u *unifiedEngine) Stats(ctx context.Context) (mailapi.Stats, error) {
 	var sum mailapi.Stats
 	for i, e := range u.engines {

@@ -62,6 +62,7 @@ func startReader(ctx context.Context, e *env, cfg *config.Config, account string
 	}
 	uiCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	limitReaderMemory(uiCtx, cfg)
 	lk := termLook(e.stdout)
 	model := ui.New(ui.Options{
 		Context:     uiCtx,

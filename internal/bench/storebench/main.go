@@ -1,11 +1,15 @@
 // Command storebench measures what a user of a large store waits for, end to
 // end with the real binary: it builds a store of 100,000 messages through the
 // cache API (every header indexed, 10% of the bodies stored as Maildir files
-// of realistic text), writes a config for it, and times `popterm list` (the
+// of realistic text) and writes a config for it. It then runs the reader
+// under tmux (reader.go: its memory with the index loaded and after
+// searches and sorts, and the time from Enter to a search's count on
+// screen, beside popterm list --search), and times `popterm list` (the
 // first page) and `popterm list --search` (a common word and a rare one) as
 // whole processes, printing the median of several runs. Nothing touches the
-// network: list works offline. Each figure is the time to the first page
-// (50 lines) and to the end of the process. scripts/bench-store.sh runs it.
+// network: list and the reader work offline (the account's server is a
+// closed port). Each list figure is the time to the first page (50 lines)
+// and to the end of the process. scripts/bench-store.sh runs it.
 package main
 
 import (
@@ -52,12 +56,14 @@ func main() {
 	runs := flag.Int("runs", 7, "runs of each command (the median is printed)")
 	bin := flag.String("popterm", "", "the popterm binary to time (required)")
 	keep := flag.String("dir", "", "build the store here and keep it (default: a temporary folder, removed)")
+	reader := flag.Bool("reader", true, "also measure the reader under tmux (memory, search to screen)")
+	onlyReader := flag.Bool("only-reader", false, "measure the reader only, not the list commands")
 	flag.Parse()
 	if *bin == "" {
 		fmt.Fprintln(os.Stderr, "storebench: -popterm BINARY is required (scripts/bench-store.sh builds it)")
 		os.Exit(2)
 	}
-	if err := bench(*bin, *keep, *n, *bodies, *runs); err != nil {
+	if err := bench(*bin, *keep, *n, *bodies, *runs, *reader || *onlyReader, *onlyReader); err != nil {
 		fmt.Fprintln(os.Stderr, "storebench:", err)
 		os.Exit(1)
 	}
@@ -65,7 +71,7 @@ func main() {
 
 // bench builds the store (unless dir already holds one of n messages) and
 // times the commands.
-func bench(bin, dir string, n, bodyPercent, runs int) error {
+func bench(bin, dir string, n, bodyPercent, runs int, reader, onlyReader bool) error {
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "storebench-")
 		if err != nil {
@@ -99,6 +105,16 @@ store_dir = %q
 `, storeDir)
 	if err := os.WriteFile(cfg, []byte(doc), 0o600); err != nil {
 		return err
+	}
+	if reader {
+		f, err := benchReader(bin, cfg)
+		if err != nil {
+			return fmt.Errorf("reader: %w", err)
+		}
+		f.print()
+	}
+	if onlyReader {
+		return nil
 	}
 	cases := []struct {
 		name    string
