@@ -14,6 +14,7 @@ import (
 	"github.com/popterm/popterm/mailbox"
 	"github.com/popterm/popterm/message"
 	"github.com/popterm/popterm/signin"
+	"github.com/popterm/popterm/ui"
 )
 
 // cmdAccountLogin signs an account in with its OAuth 2.0 provider: the
@@ -188,4 +189,33 @@ func signinSaved(ctx context.Context, e *env, cfg *config.Config, name string, d
 		return exitOK
 	}
 	return testAccountNamed(ctx, e, saved)
+}
+
+// signIn starts the device sign-in of an account for the reader, whose
+// saved sign-in the provider refused: the reader shows the code, and the
+// wait stores the new refresh token in the keyring, where the engine's
+// token source reads it on its next login.
+func (r *reader) signIn(ctx context.Context, name string) (ui.DeviceSignIn, error) {
+	acct, err := r.cfg.Account(name)
+	if err != nil {
+		return ui.DeviceSignIn{}, err
+	}
+	if acct.OAuth2.Provider == "" {
+		return ui.DeviceSignIn{}, fmt.Errorf("account %s has no oauth2 sign-in", name)
+	}
+	oc, err := signin.OAuthConfig(ctx, acct)
+	if err != nil {
+		return ui.DeviceSignIn{}, err
+	}
+	d, err := signin.StartDevice(ctx, oc, signin.Options{LoginHint: acct.Username})
+	if err != nil {
+		return ui.DeviceSignIn{}, err
+	}
+	return ui.DeviceSignIn{URL: d.URL, Code: d.Code, CompleteURL: d.CompleteURL, Wait: func(ctx context.Context) error {
+		tok, err := d.Wait(ctx)
+		if err != nil {
+			return err
+		}
+		return signin.Save(r.e.secrets(), acct, tok)
+	}}, nil
 }
