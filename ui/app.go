@@ -307,6 +307,9 @@ func (m App) messageLines() []string {
 func (m App) hintLine() string {
 	h := help.New()
 	h.Styles = m.styles.Help
+	if m.signin.active {
+		return m.styles.Dim.Render(fit(" Waiting for the sign-in · Esc or Ctrl-C cancels", m.width))
+	}
 	if m.screen == screenHelp {
 		hint := " Any key closes the help."
 		if len(m.helpLines()) > m.mainHeight() {

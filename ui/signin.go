@@ -161,7 +161,6 @@ func (m App) signInView(height int) string {
 			add(nil, indent+l)
 		}
 	}
-	add(nil, "")
 	add(&m.styles.Subject, " Sign in again to "+message.SanitizeLine(m.acct.Name))
 	add(nil, "")
 	if c.Code == "" {
@@ -177,10 +176,7 @@ func (m App) signInView(height int) string {
 			url("   ", c.CompleteURL+")")
 			add(nil, "")
 		}
-		add(nil, " Waiting for the sign-in…")
 	}
-	add(nil, "")
-	add(&m.styles.Dim, " Esc or Ctrl-C cancels.")
 	out := make([]string, 0, height)
 	for _, l := range lines {
 		t := fit(l.text, m.width)
