@@ -34,6 +34,7 @@ type OAuth2Settings struct {
 	AuthURL         string // authorization endpoint (code flow)
 	TokenURL        string // token endpoint
 	DeviceURL       string // device authorization endpoint (RFC 8628)
+	RevokeURL       string // token revocation endpoint (RFC 7009), used by account remove
 	Scopes          []string
 	Tenant          string // Microsoft only: "common" unless set
 }
@@ -48,6 +49,7 @@ func (a *Account) validateOAuth2() []fieldErr {
 			"oauth2_client_id": o.ClientID, "oauth2_client_secret": o.ClientSecret,
 			"oauth2_client_secret_cmd": o.ClientSecretCmd, "oauth2_auth_url": o.AuthURL,
 			"oauth2_token_url": o.TokenURL, "oauth2_device_url": o.DeviceURL, "oauth2_tenant": o.Tenant,
+			"oauth2_revoke_url": o.RevokeURL,
 		} {
 			if v != "" {
 				add(key, `needs oauth2 = "google", "microsoft" or "custom" in the same account`)
@@ -81,7 +83,7 @@ func (a *Account) validateOAuth2() []fieldErr {
 	if o.ClientSecret != "" && o.ClientSecretCmd != "" {
 		add("oauth2_client_secret", "give either oauth2_client_secret or oauth2_client_secret_cmd, not both")
 	}
-	for key, v := range map[string]string{"oauth2_auth_url": o.AuthURL, "oauth2_token_url": o.TokenURL, "oauth2_device_url": o.DeviceURL} {
+	for key, v := range map[string]string{"oauth2_auth_url": o.AuthURL, "oauth2_token_url": o.TokenURL, "oauth2_device_url": o.DeviceURL, "oauth2_revoke_url": o.RevokeURL} {
 		if v == "" {
 			continue
 		}
