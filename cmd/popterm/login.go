@@ -219,3 +219,23 @@ func (r *reader) signIn(ctx context.Context, name string) (ui.DeviceSignIn, erro
 		return signin.Save(r.e.secrets(), acct, tok)
 	}}, nil
 }
+
+// revokeSignin asks the provider of a removed sign-in account to revoke
+// its refresh token (when a revocation endpoint is known), so that the
+// grant ends at the provider too. It never fails the removal: a failure is
+// a note that says where to revoke by hand.
+func revokeSignin(ctx context.Context, e *env, acct *config.Account) {
+	if acct.OAuth2.Provider == "" || signin.RevokeURL(acct.OAuth2) == "" {
+		return
+	}
+	rt, err := e.secrets().Get(acct.OAuth2Key())
+	if err != nil || rt == "" {
+		return // nothing to revoke (or the keyring's error follows)
+	}
+	if err := signin.Revoke(ctx, acct, rt, nil); err != nil {
+		fmt.Fprintf(e.stderr, "popterm: note: the sign-in could not be revoked at the provider (%s); the token is deleted here anyway, and you can end popterm's access in your account's security settings\n",
+			message.SanitizeLine(err.Error()))
+		return
+	}
+	fmt.Fprintln(e.stdout, "revoked its sign-in at the provider")
+}

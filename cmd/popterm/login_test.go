@@ -296,3 +296,77 @@ func TestAccountAddSignin(t *testing.T) {
 		t.Errorf("list: %q", out)
 	}
 }
+
+// TestRemoveRevokesSignin: account remove revokes the grant at the
+// provider's oauth2_revoke_url; a provider that refuses leaves a note and
+// the removal still succeeds; a keyring that cannot be reached gives
+// advice about the refresh token, not about password_cmd.
+func TestRemoveRevokesSignin(t *testing.T) {
+	srv := oauthtest.Start(t, "alice")
+	ks := config.NewMemStore()
+	a := newAcctEnv(t, ks)
+	signinWithRevoke := func(name, revokeURL string) {
+		t.Helper()
+		writeSigninConfig(t, a, name, srv, "127.0.0.1:1", "", "alice")
+		f, err := os.OpenFile(a.cfgPath, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(f, "oauth2_revoke_url = %q\n", revokeURL)
+		f.Close()
+		if code, out, errOut := a.run("", "account", "login", "--device", name); code != exitOK {
+			t.Fatalf("login: exit %d, out %q, stderr %q", code, out, errOut)
+		}
+	}
+
+	signinWithRevoke("oa", srv.RevokeURL())
+	if n := len(srv.RefreshTokens()); n != 1 {
+		t.Fatalf("%d grants after the sign-in", n)
+	}
+	code, out, errOut := a.run("", "account", "remove", "oa")
+	if code != exitOK || !strings.Contains(out, "revoked its sign-in at the provider") || !strings.Contains(out, "OAuth2 refresh token") {
+		t.Fatalf("remove: exit %d, out %q, stderr %q", code, out, errOut)
+	}
+	if n := len(srv.RefreshTokens()); n != 0 || ks.Len() != 0 {
+		t.Fatalf("after remove: %d grants at the provider, %d keyring entries", n, ks.Len())
+	}
+
+	signinWithRevoke("ob", srv.URL+"/refuses")
+	code, out, errOut = a.run("", "account", "remove", "ob")
+	if code != exitOK || !strings.Contains(errOut, "note: the sign-in could not be revoked at the provider") ||
+		!strings.Contains(errOut, "404") || ks.Len() != 0 || strings.Contains(out, "revoked its sign-in") {
+		t.Fatalf("refused revocation: exit %d, out %q, stderr %q, keyring %d", code, out, errOut, ks.Len())
+	}
+	if _, err := a.config().Account("ob"); err == nil {
+		t.Fatal("the account was not removed")
+	}
+	for _, tok := range srv.Issued() {
+		if strings.Contains(out+errOut, tok) {
+			t.Fatal("a token is in the output")
+		}
+	}
+}
+
+// TestSigninWithoutKeyring: with no keyring to reach, login, sync and
+// remove of a sign-in account say where the refresh token lives and
+// suggest unlocking the keyring or oauth2_token_cmd, never password_cmd.
+func TestSigninWithoutKeyring(t *testing.T) {
+	srv := oauthtest.Start(t, "alice")
+	d := dovecottest.Start(t, dovecottest.WithOAuth2(srv.IntrospectURL()))
+	a := newAcctEnv(t, nil) // the real OS keyring, with no bus to reach it
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+t.TempDir()+"/no-bus")
+	signinAccount(t, a, "oa", srv, d)
+	for _, args := range [][]string{{"account", "login", "--device", "oa"}, {"--account", "oa", "sync"}} {
+		code, out, errOut := a.run("", args...)
+		t.Logf("%v: %s", args, errOut)
+		if code == exitOK || strings.Contains(errOut, "password") || !strings.Contains(errOut, "oauth2_token_cmd") ||
+			!strings.Contains(errOut, "OS keyring") || !strings.Contains(errOut, "unlock") {
+			t.Errorf("%v: exit %d, out %q, stderr %q", args, code, out, errOut)
+		}
+	}
+	code, out, errOut := a.run("", "account", "remove", "oa")
+	t.Logf("remove: %s", errOut)
+	if code != exitFailure || strings.Contains(errOut, "password_cmd") || !strings.Contains(errOut, "refresh token is still in the OS keyring") {
+		t.Errorf("remove: exit %d, out %q, stderr %q", code, out, errOut)
+	}
+}
