@@ -311,7 +311,8 @@ func TestKeyringUnavailableAdvice(t *testing.T) {
 	check("Token", err)
 	check("Save", Save(failingKeys{}, a, &oauth2.Token{RefreshToken: "rt"}))
 
-	// The real OS keyring with no session bus to reach it.
+	// The real OS keyring with no session bus to reach it (no other test
+	// of this package connects to the bus, which godbus would keep).
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+t.TempDir()+"/no-bus")
 	_, err = NewSource(a, config.Keyring()).Token(t.Context())
 	check("the OS keyring without D-Bus", err)
