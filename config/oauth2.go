@@ -23,6 +23,11 @@ const (
 // NAME" and are of the credentials kind.
 var ErrSignInAgain = errors.New("the saved sign-in was refused")
 
+// ErrNotSignedIn marks an account with the built-in sign-in whose refresh
+// token is not in the keyring (never signed in, or the token was deleted);
+// errors wrapping it say "sign in first: popterm account login NAME".
+var ErrNotSignedIn = errors.New("not signed in")
+
 // OAuth2Settings is an account's built-in OAuth 2.0 sign-in (the oauth2_*
 // keys). Provider is "" when the account does not use it. Endpoints and
 // scopes left empty take the provider's defaults (package signin).

@@ -23,8 +23,9 @@ const (
 	httpTimeout = 30 * time.Second
 )
 
-// ErrNotSignedIn: the keyring has no refresh token for the account.
-var ErrNotSignedIn = errors.New("not signed in")
+// ErrNotSignedIn: the keyring has no refresh token for the account (the
+// same value as config.ErrNotSignedIn, which the reader can see).
+var ErrNotSignedIn = config.ErrNotSignedIn
 
 // Info describes the access token in use.
 type Info struct {

@@ -52,9 +52,9 @@ type signInDoneMsg struct {
 }
 
 // offersSignIn reports whether err means the account's saved sign-in was
-// refused and the reader can sign in again in place.
+// refused, or that it has none, and the reader can sign in in place.
 func (m App) offersSignIn(err error) bool {
-	return m.opts.SignIn != nil && errors.Is(err, config.ErrSignInAgain)
+	return m.opts.SignIn != nil && (errors.Is(err, config.ErrSignInAgain) || errors.Is(err, config.ErrNotSignedIn))
 }
 
 // signInPrompt shows why the sign-in was refused and offers a new one;
@@ -63,7 +63,11 @@ func (m *App) signInPrompt(err error, j job) {
 	m.retry = j
 	m.status.SetNet(netOnline) // the provider answered
 	m.status.Fail(sentence("", err))
-	m.prompt = confirmPrompt(promptSignIn, "Sign in again now with a code?", m.width)
+	q := "Sign in again now with a code?"
+	if errors.Is(err, config.ErrNotSignedIn) {
+		q = "Sign in now with a code?"
+	}
+	m.prompt = confirmPrompt(promptSignIn, q, m.width)
 }
 
 // startSignIn asks the provider for a device code, on a command.
@@ -161,7 +165,7 @@ func (m App) signInView(height int) string {
 			add(nil, indent+l)
 		}
 	}
-	add(&m.styles.Subject, " Sign in again to "+message.SanitizeLine(m.acct.Name))
+	add(&m.styles.Subject, " Sign in to "+message.SanitizeLine(m.acct.Name))
 	add(nil, "")
 	if c.Code == "" {
 		add(nil, " Asking the provider for a code…")

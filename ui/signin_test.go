@@ -174,3 +174,19 @@ func TestSignInAccountNeverAskedForPassword(t *testing.T) {
 		t.Errorf("status %q", text)
 	}
 }
+
+// An account never signed in (no refresh token) gets the same offer.
+func TestNotSignedInOffersSignIn(t *testing.T) {
+	f := newFake()
+	f.syncFn = func(ctx context.Context, o mailapi.SyncOptions) (mailapi.Result, error) {
+		return mailapi.Result{}, fmt.Errorf("get the OAuth2 access token: account work: %w (no refresh token in the keyring under oauth2:work): sign in first: popterm account login work", config.ErrNotSignedIn)
+	}
+	h := newHarness(t, f, func(o *Options) {
+		o.NoAutoSync = false
+		o.Account.SignIn = true
+		o.SignIn = func(context.Context, string) (DeviceSignIn, error) { return DeviceSignIn{}, errors.New("x") }
+	})
+	if s := h.screen(); h.m.prompt.kind != promptSignIn || !strings.Contains(s, "Sign in now with a code? [y/N]") || !strings.Contains(s, "sign in first") {
+		t.Fatalf("no sign-in offer for an account never signed in:\n%s", s)
+	}
+}
