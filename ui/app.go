@@ -191,6 +191,9 @@ func (m App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case tea.MouseMsg:
+		if m.signin.active {
+			return m, nil // the sign-in screen has nothing to click
+		}
 		return m.handleMouse(msg)
 	}
 	if nm, cmd, ok := m.signInData(msg); ok {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -82,11 +83,10 @@ func (m App) startSignIn() (tea.Model, tea.Cmd) {
 	}
 }
 
-// signInKey handles a key during a sign-in: Esc, Ctrl-G or Ctrl-C cancel
-// it; the rest is ignored.
+// signInKey handles a key during a sign-in: Esc, Ctrl-G or Ctrl-C (the
+// interrupt key) cancel it; the rest is ignored.
 func (m App) signInKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	switch s := k.String(); {
-	case s == "esc" || s == "ctrl+g" || s == "ctrl+c":
+	if s := k.String(); s == "esc" || s == "ctrl+g" || s == "ctrl+c" || key.Matches(k, m.keys.Interrupt) {
 		m.endSignIn()
 		m.status.Notify("Sign-in cancelled; the reader stays offline. $ tries the saved sign-in again.")
 	}

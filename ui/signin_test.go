@@ -74,6 +74,11 @@ func TestRefusedSignInOffersDeviceSignIn(t *testing.T) {
 	if calls != 1 || h.m.status.Pending() != 0 || h.quit {
 		t.Fatalf("keys acted during the sign-in: %d syncs, %d pending, quit %v", calls, h.m.status.Pending(), h.quit)
 	}
+	sel := h.selectedID()
+	h.send(tea.MouseClickMsg{X: 10, Y: 4, Button: tea.MouseLeft})
+	if h.selectedID() != sel || !h.m.signin.active {
+		t.Fatal("a click reached the hidden index during the sign-in")
+	}
 	h.hold = nil
 	h.send(held)
 	if calls != 2 || h.m.signin.active {
