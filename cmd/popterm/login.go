@@ -129,7 +129,8 @@ func providerAdvice(username, host string) (advice string, needed bool) {
 // oauth2Flags are the sign-in flags of `account add`.
 type oauth2Flags struct {
 	provider, clientID, clientSecret, tenant string
-	authURL, tokenURL, deviceURL, scopes     string
+	authURL, tokenURL, deviceURL, revokeURL  string
+	scopes                                   string
 	device                                   bool
 }
 
@@ -141,6 +142,7 @@ func (f *oauth2Flags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.authURL, "oauth2-auth-url", "", "authorization endpoint (custom, or to override)")
 	fs.StringVar(&f.tokenURL, "oauth2-token-url", "", "token endpoint (custom, or to override)")
 	fs.StringVar(&f.deviceURL, "oauth2-device-url", "", "device authorization endpoint (custom, or to override)")
+	fs.StringVar(&f.revokeURL, "oauth2-revoke-url", "", "token revocation endpoint, used by account remove (Google's for google)")
 	fs.StringVar(&f.scopes, "oauth2-scopes", "", "scopes separated by spaces (default: the provider's)")
 	fs.BoolVar(&f.device, "device", false, "sign in with a code on another device (no browser here)")
 }
@@ -154,7 +156,8 @@ func (f *oauth2Flags) apply(a *config.Account) {
 		Provider: strings.ToLower(f.provider), ClientID: f.clientID,
 		ClientSecret: f.clientSecret, Tenant: f.tenant,
 		AuthURL: f.authURL, TokenURL: f.tokenURL, DeviceURL: f.deviceURL,
-		Scopes: strings.Fields(f.scopes),
+		RevokeURL: f.revokeURL,
+		Scopes:    strings.Fields(f.scopes),
 	}
 }
 

@@ -281,12 +281,13 @@ func TestAccountAddSignin(t *testing.T) {
 	host, port, _ := net.SplitHostPort(d.TLSAddr())
 	code, out, errOut := a.run("", "account", "add", "--name", "oa", "--host", host, "--port", port, "--user", d.User,
 		"--ca-file", d.CAFile(), "--oauth2", "custom", "--oauth2-client-id", srv.ClientID,
-		"--oauth2-auth-url", srv.AuthURL(), "--oauth2-token-url", srv.TokenURL(), "--oauth2-scopes", "pop3 offline_access")
+		"--oauth2-auth-url", srv.AuthURL(), "--oauth2-token-url", srv.TokenURL(), "--oauth2-revoke-url", srv.RevokeURL(), "--oauth2-scopes", "pop3 offline_access")
 	if code != exitOK || !strings.Contains(out, "signed in account oa") || !strings.Contains(out, "account oa works") {
 		t.Fatalf("add: exit %d, out %q, stderr %q", code, out, errOut)
 	}
 	acct, err := a.config().Account("oa")
-	if err != nil || acct.OAuth2.Provider != config.OAuth2Custom || strings.Join(acct.OAuth2.Scopes, " ") != "pop3 offline_access" {
+	if err != nil || acct.OAuth2.Provider != config.OAuth2Custom || strings.Join(acct.OAuth2.Scopes, " ") != "pop3 offline_access" ||
+		acct.OAuth2.RevokeURL != srv.RevokeURL() {
 		t.Fatalf("saved %+v, %v", acct, err)
 	}
 	if rt, err := ks.Get(acct.OAuth2Key()); err != nil || rt != srv.RefreshTokens()[0] {
