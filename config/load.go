@@ -49,6 +49,7 @@ type fileAccount struct {
 	OAuth2AuthURL         string    `toml:"oauth2_auth_url,omitempty"`
 	OAuth2TokenURL        string    `toml:"oauth2_token_url,omitempty"`
 	OAuth2DeviceURL       string    `toml:"oauth2_device_url,omitempty"`
+	OAuth2RevokeURL       string    `toml:"oauth2_revoke_url,omitempty"`
 	OAuth2Scopes          []string  `toml:"oauth2_scopes,omitempty"`
 	OAuth2Tenant          string    `toml:"oauth2_tenant,omitempty"`
 	CAFile                string    `toml:"ca_file,omitempty"`
@@ -332,7 +333,7 @@ func (fa *fileAccount) account(base string) (Account, []fieldErr) {
 		Provider: strings.ToLower(fa.OAuth2), ClientID: fa.OAuth2ClientID,
 		ClientSecret: fa.OAuth2ClientSecret, ClientSecretCmd: fa.OAuth2ClientSecretCmd,
 		AuthURL: fa.OAuth2AuthURL, TokenURL: fa.OAuth2TokenURL, DeviceURL: fa.OAuth2DeviceURL,
-		Scopes: fa.OAuth2Scopes, Tenant: fa.OAuth2Tenant,
+		RevokeURL: fa.OAuth2RevokeURL, Scopes: fa.OAuth2Scopes, Tenant: fa.OAuth2Tenant,
 	}
 	a.TLSCertSHA256 = fa.TLSCertSHA256
 	setBool(&a.TLSInsecureSkipVerify, fa.TLSInsecureSkipVerify)

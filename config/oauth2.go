@@ -23,6 +23,11 @@ const (
 // NAME" and are of the credentials kind.
 var ErrSignInAgain = errors.New("the saved sign-in was refused")
 
+// ErrNotSignedIn marks an account with the built-in sign-in whose refresh
+// token is not in the keyring (never signed in, or the token was deleted);
+// errors wrapping it say "sign in first: popterm account login NAME".
+var ErrNotSignedIn = errors.New("not signed in")
+
 // OAuth2Settings is an account's built-in OAuth 2.0 sign-in (the oauth2_*
 // keys). Provider is "" when the account does not use it. Endpoints and
 // scopes left empty take the provider's defaults (package signin).
@@ -34,6 +39,7 @@ type OAuth2Settings struct {
 	AuthURL         string // authorization endpoint (code flow)
 	TokenURL        string // token endpoint
 	DeviceURL       string // device authorization endpoint (RFC 8628)
+	RevokeURL       string // token revocation endpoint (RFC 7009), used by account remove
 	Scopes          []string
 	Tenant          string // Microsoft only: "common" unless set
 }
@@ -48,6 +54,7 @@ func (a *Account) validateOAuth2() []fieldErr {
 			"oauth2_client_id": o.ClientID, "oauth2_client_secret": o.ClientSecret,
 			"oauth2_client_secret_cmd": o.ClientSecretCmd, "oauth2_auth_url": o.AuthURL,
 			"oauth2_token_url": o.TokenURL, "oauth2_device_url": o.DeviceURL, "oauth2_tenant": o.Tenant,
+			"oauth2_revoke_url": o.RevokeURL,
 		} {
 			if v != "" {
 				add(key, `needs oauth2 = "google", "microsoft" or "custom" in the same account`)
@@ -81,7 +88,7 @@ func (a *Account) validateOAuth2() []fieldErr {
 	if o.ClientSecret != "" && o.ClientSecretCmd != "" {
 		add("oauth2_client_secret", "give either oauth2_client_secret or oauth2_client_secret_cmd, not both")
 	}
-	for key, v := range map[string]string{"oauth2_auth_url": o.AuthURL, "oauth2_token_url": o.TokenURL, "oauth2_device_url": o.DeviceURL} {
+	for key, v := range map[string]string{"oauth2_auth_url": o.AuthURL, "oauth2_token_url": o.TokenURL, "oauth2_device_url": o.DeviceURL, "oauth2_revoke_url": o.RevokeURL} {
 		if v == "" {
 			continue
 		}

@@ -162,7 +162,7 @@ func fileAccountOf(a *Account) fileAccount {
 		OAuth2: a.OAuth2.Provider, OAuth2ClientID: a.OAuth2.ClientID,
 		OAuth2ClientSecret: a.OAuth2.ClientSecret, OAuth2ClientSecretCmd: a.OAuth2.ClientSecretCmd,
 		OAuth2AuthURL: a.OAuth2.AuthURL, OAuth2TokenURL: a.OAuth2.TokenURL, OAuth2DeviceURL: a.OAuth2.DeviceURL,
-		OAuth2Scopes: a.OAuth2.Scopes, OAuth2Tenant: a.OAuth2.Tenant,
+		OAuth2RevokeURL: a.OAuth2.RevokeURL, OAuth2Scopes: a.OAuth2.Scopes, OAuth2Tenant: a.OAuth2.Tenant,
 	}
 	if fa.TLS == "" {
 		fa.TLS = TLSImplicit

@@ -46,6 +46,7 @@ func accountKeys() map[string]string {
 		"oauth2_auth_url":          expectURL,
 		"oauth2_token_url":         expectURL,
 		"oauth2_device_url":        expectURL,
+		"oauth2_revoke_url":        expectURL,
 		"oauth2_scopes":            `a list of scopes, like ["https://mail.google.com/"]`,
 		"oauth2_tenant":            `a Microsoft tenant: "common", "organizations", "consumers" or a tenant ID`,
 		"ca_file":                  "a path to a PEM file (string)",

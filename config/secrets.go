@@ -71,9 +71,26 @@ func keyringError(doing, user string, err error) error {
 	case errors.Is(err, keyring.ErrSetDataTooBig):
 		return fmt.Errorf("keyring: %s the secret of %s: the secret is too long for the keyring", doing, user)
 	}
-	return fmt.Errorf("keyring: %s the secret of %s: %w (%s); set password_cmd for the account instead, e.g. password_cmd = \"pass show mail/NAME\"",
-		doing, user, ErrKeyringUnavailable, keyringReason(err))
+	return &KeyringError{Doing: doing, User: user, Reason: keyringReason(err)}
 }
+
+// KeyringError is a keyring that could not be used at all; it matches
+// ErrKeyringUnavailable. Its text points at password_cmd; callers whose
+// secret is not a password (a sign-in's refresh token) build their own
+// sentence from Reason.
+type KeyringError struct {
+	Doing  string // "reading", "storing" or "deleting"
+	User   string // the keyring key
+	Reason string // why, in a few words, with what to do about it
+}
+
+func (e *KeyringError) Error() string {
+	return fmt.Sprintf("keyring: %s the secret of %s: %v (%s); set password_cmd for the account instead, e.g. password_cmd = \"pass show mail/NAME\"",
+		e.Doing, e.User, ErrKeyringUnavailable, e.Reason)
+}
+
+// Unwrap makes the error match ErrKeyringUnavailable.
+func (e *KeyringError) Unwrap() error { return ErrKeyringUnavailable }
 
 // keyringReason says in a few words why the keyring is unusable.
 func keyringReason(err error) string {

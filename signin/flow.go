@@ -250,30 +250,67 @@ func page(w http.ResponseWriter, status int, title, text string) {
 // It gives up when the code expires or after the timeout, and stops when
 // ctx ends.
 func Device(ctx context.Context, cfg *oauth2.Config, opts Options) (*oauth2.Token, error) {
+	d, err := StartDevice(ctx, cfg, opts)
+	if err != nil {
+		return nil, err
+	}
+	out := opts.Out
+	if out == nil {
+		out = io.Discard
+	}
+	fmt.Fprintf(out, "On any device with a browser, open\n\n  %s\n\nand enter the code\n\n  %s\n\n", d.URL, d.Code)
+	if d.CompleteURL != "" {
+		fmt.Fprintf(out, "(or open %s, which carries the code)\n", d.CompleteURL)
+	}
+	fmt.Fprintf(out, "Waiting for the sign-in (Ctrl-C cancels)...\n")
+	return d.Wait(ctx)
+}
+
+// DeviceCode is a device sign-in that has started: the code the user
+// enters and where, all sanitized for a terminal. Wait finishes it.
+type DeviceCode struct {
+	// URL is where the user enters the code.
+	URL string
+	// Code is the user code.
+	Code string
+	// CompleteURL is an address that carries the code (empty when the
+	// provider gives none).
+	CompleteURL string
+
+	cfg  *oauth2.Config
+	da   *oauth2.DeviceAuthResponse
+	opts Options
+}
+
+// StartDevice asks the provider for a device code (RFC 8628 3.1); the
+// caller shows it, then calls Wait.
+func StartDevice(ctx context.Context, cfg *oauth2.Config, opts Options) (*DeviceCode, error) {
 	if cfg.Endpoint.DeviceAuthURL == "" {
 		return nil, errors.New("the provider has no device authorization URL (set oauth2_device_url, or sign in without --device)")
 	}
 	wait, cancel := context.WithTimeout(ctx, opts.timeout())
 	defer cancel()
-	hctx := opts.httpContext(wait)
-	da, err := cfg.DeviceAuth(hctx)
+	da, err := cfg.DeviceAuth(opts.httpContext(wait))
 	if err != nil {
 		if wait.Err() != nil {
 			return nil, waitError(ctx, opts.timeout())
 		}
 		return nil, exchangeError(err)
 	}
-	out := opts.Out
-	if out == nil {
-		out = io.Discard
-	}
-	fmt.Fprintf(out, "On any device with a browser, open\n\n  %s\n\nand enter the code\n\n  %s\n\n",
-		message.SanitizeLine(da.VerificationURI), message.SanitizeLine(da.UserCode))
-	if da.VerificationURIComplete != "" {
-		fmt.Fprintf(out, "(or open %s, which carries the code)\n", message.SanitizeLine(da.VerificationURIComplete))
-	}
-	fmt.Fprintf(out, "Waiting for the sign-in (Ctrl-C cancels)...\n")
-	tok, err := cfg.DeviceAccessToken(hctx, da)
+	return &DeviceCode{
+		URL: message.SanitizeLine(da.VerificationURI), Code: message.SanitizeLine(da.UserCode),
+		CompleteURL: message.SanitizeLine(da.VerificationURIComplete),
+		cfg:         cfg, da: da, opts: opts,
+	}, nil
+}
+
+// Wait polls the token endpoint until the user has signed in, the code
+// expires or the timeout passes (ErrTimeout), the user or provider refuses
+// (ErrDeclined), or ctx ends (ErrCancelled).
+func (d *DeviceCode) Wait(ctx context.Context) (*oauth2.Token, error) {
+	wait, cancel := context.WithTimeout(ctx, d.opts.timeout())
+	defer cancel()
+	tok, err := d.cfg.DeviceAccessToken(d.opts.httpContext(wait), d.da)
 	if err == nil {
 		return tok, nil
 	}
@@ -285,7 +322,7 @@ func Device(ctx context.Context, cfg *oauth2.Config, opts Options) (*oauth2.Toke
 		errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil && wait.Err() == nil:
 		return nil, fmt.Errorf("%w: the code expired before the sign-in was completed", ErrTimeout)
 	case wait.Err() != nil:
-		return nil, waitError(ctx, opts.timeout())
+		return nil, waitError(ctx, d.opts.timeout())
 	}
 	return nil, exchangeError(err)
 }

@@ -281,3 +281,78 @@ func TestBrowserCommand(t *testing.T) {
 		}
 	}
 }
+
+// failingKeys is a keyring that cannot be reached.
+type failingKeys struct{}
+
+func (failingKeys) Get(user string) (string, error) {
+	return "", &config.KeyringError{Doing: "reading", User: user, Reason: "no session D-Bus: run inside a desktop session or dbus-run-session"}
+}
+func (failingKeys) Set(user, _ string) error {
+	return &config.KeyringError{Doing: "storing", User: user, Reason: "the keyring is locked"}
+}
+func (failingKeys) Delete(user string) error { return failingKeys{}.Set(user, "") }
+
+// Without a keyring, a sign-in account is told where its refresh token
+// lives and what to do, never to set password_cmd (it has no password).
+func TestKeyringUnavailableAdvice(t *testing.T) {
+	srv := oauthtest.Start(t, "alice")
+	a := testAccount(srv)
+	check := func(what string, err error) {
+		t.Helper()
+		msg := err.Error()
+		if !errors.Is(err, config.ErrKeyringUnavailable) || strings.Contains(msg, "password") ||
+			!strings.Contains(msg, "oauth2_token_cmd") || !strings.Contains(msg, "OS keyring") ||
+			!strings.Contains(msg, "unlock the keyring") || !strings.Contains(msg, "oauth2:work") {
+			t.Errorf("%s: %v", what, err)
+		}
+	}
+	_, err := NewSource(a, failingKeys{}).Token(t.Context())
+	check("Token", err)
+	check("Save", Save(failingKeys{}, a, &oauth2.Token{RefreshToken: "rt"}))
+
+	// The real OS keyring with no session bus to reach it (no other test
+	// of this package connects to the bus, which godbus would keep).
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+t.TempDir()+"/no-bus")
+	_, err = NewSource(a, config.Keyring()).Token(t.Context())
+	check("the OS keyring without D-Bus", err)
+}
+
+func TestRevoke(t *testing.T) {
+	srv := oauthtest.Start(t, "alice")
+	a := testAccount(srv)
+	keys := config.NewMemStore()
+	tok, err := Device(t.Context(), oauthConfig(t, a), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Save(keys, a, tok); err != nil {
+		t.Fatal(err)
+	}
+	// No endpoint known: nothing is sent, the grant stays.
+	if err := Revoke(t.Context(), a, tok.RefreshToken, nil); err != nil || len(srv.RefreshTokens()) != 1 {
+		t.Fatalf("without oauth2_revoke_url: %v, %d grants", err, len(srv.RefreshTokens()))
+	}
+	a.OAuth2.RevokeURL = srv.RevokeURL()
+	if err := Revoke(t.Context(), a, tok.RefreshToken, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.RefreshTokens()); n != 0 {
+		t.Fatalf("%d grants left after the revocation", n)
+	}
+	if _, err := NewSource(a, keys).Token(t.Context()); !errors.Is(err, config.ErrSignInAgain) {
+		t.Errorf("a revoked token still refreshes: %v", err)
+	}
+	// A provider that refuses: an error without the token.
+	a.OAuth2.RevokeURL = srv.URL + "/no-such-endpoint"
+	err = Revoke(t.Context(), a, tok.RefreshToken, nil)
+	if err == nil || !strings.Contains(err.Error(), "404") || strings.Contains(err.Error(), tok.RefreshToken) {
+		t.Errorf("refused revocation: %v", err)
+	}
+	if got := RevokeURL(config.OAuth2Settings{Provider: config.OAuth2Google}); got != GoogleRevokeURL {
+		t.Errorf("google: %q", got)
+	}
+	if got := RevokeURL(config.OAuth2Settings{Provider: config.OAuth2Microsoft}); got != "" {
+		t.Errorf("microsoft: %q", got)
+	}
+}

@@ -23,8 +23,9 @@ const (
 	httpTimeout = 30 * time.Second
 )
 
-// ErrNotSignedIn: the keyring has no refresh token for the account.
-var ErrNotSignedIn = errors.New("not signed in")
+// ErrNotSignedIn: the keyring has no refresh token for the account (the
+// same value as config.ErrNotSignedIn, which the reader can see).
+var ErrNotSignedIn = config.ErrNotSignedIn
 
 // Info describes the access token in use.
 type Info struct {
@@ -107,7 +108,7 @@ func (s *Source) refreshLocked(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("account %s: %w (no refresh token in the keyring under %s): sign in first: popterm account login %s",
 			name, ErrNotSignedIn, s.acct.OAuth2Key(), name)
 	case err != nil:
-		return "", fmt.Errorf("account %s: reading the refresh token: %w", name, err)
+		return "", keyringError(s.acct, "reading", err)
 	}
 	cfg, err := OAuthConfig(ctx, s.acct)
 	if err != nil {
@@ -123,7 +124,7 @@ func (s *Source) refreshLocked(ctx context.Context) (string, error) {
 	if tok.RefreshToken != "" && tok.RefreshToken != rt {
 		// A rotated refresh token: the old one may stop working at once.
 		if err := s.keys.Set(s.acct.OAuth2Key(), tok.RefreshToken); err != nil {
-			return "", fmt.Errorf("account %s: storing the renewed refresh token: %w", name, err)
+			return "", keyringError(s.acct, "storing the renewed", err)
 		}
 	}
 	s.access = &oauth2.Token{AccessToken: tok.AccessToken, TokenType: tok.TokenType, Expiry: tok.Expiry}
@@ -198,7 +199,21 @@ func Save(keys config.Store, acct *config.Account, tok *oauth2.Token) error {
 		keys = config.Keyring()
 	}
 	if err := keys.Set(acct.OAuth2Key(), tok.RefreshToken); err != nil {
-		return fmt.Errorf("account %s: storing the refresh token: %w", acct.Name, err)
+		return keyringError(acct, "storing", err)
 	}
 	return nil
+}
+
+// keyringError says why the refresh token could not be read or stored
+// ("doing the refresh token"). An unusable keyring is not met with the
+// password advice of config's keyring errors: a sign-in has no password;
+// its refresh token lives only in the OS keyring, so the cures are
+// unlocking the keyring or fetching tokens with oauth2_token_cmd instead.
+func keyringError(acct *config.Account, doing string, err error) error {
+	var ke *config.KeyringError
+	if !errors.As(err, &ke) {
+		return fmt.Errorf("account %s: %s the refresh token: %w", acct.Name, doing, err)
+	}
+	return fmt.Errorf("account %s: %s the refresh token: %w (%s); popterm keeps the sign-in's refresh token only in the OS keyring (service %s, key %s): unlock the keyring, or get tokens from a command of your own with oauth2_token_cmd instead of oauth2 (docs/config.md)",
+		acct.Name, doing, config.ErrKeyringUnavailable, ke.Reason, config.KeyringService, acct.OAuth2Key())
 }

@@ -72,8 +72,9 @@ type App struct {
 	sync      syncState // the one server operation, and what is queued
 	checkGen  int       // the periodic check timer that counts
 	password  string
-	retry     job    // what a typed password retries
-	afterSync string // news to add to the next sync's result
+	retry     job         // what a typed password or a new sign-in retries
+	signin    signInState // a device sign-in run from the reader
+	afterSync string      // news to add to the next sync's result
 
 	lastClick    time.Time
 	lastClickRow int
@@ -236,7 +237,13 @@ func (m App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case tea.MouseMsg:
+		if m.signin.active {
+			return m, nil // the sign-in screen has nothing to click
+		}
 		return m.handleMouse(msg)
+	}
+	if nm, cmd, ok := m.signInData(msg); ok {
+		return nm, cmd
 	}
 	if nm, cmd, ok := m.readerData(msg); ok {
 		return nm, cmd
@@ -278,20 +285,22 @@ func (m App) View() tea.View {
 	m.output.SetSize(m.width, main)
 	m.attach.SetSize(m.width, main)
 	var body string
-	switch m.screen {
-	case screenIndex:
+	switch {
+	case m.signin.active:
+		body = m.signInView(main)
+	case m.screen == screenIndex:
 		body = m.index.View()
-	case screenPager:
+	case m.screen == screenPager:
 		body = m.pager.View()
-	case screenAttachments:
+	case m.screen == screenAttachments:
 		body = m.attach.View()
-	case screenHelp:
+	case m.screen == screenHelp:
 		body = helpView(m.helpLines(), m.helpTop, m.width, main)
-	case screenOutput:
+	case m.screen == screenOutput:
 		body = m.output.View()
-	case screenFolders:
+	case m.screen == screenFolders:
 		body = m.foldersView(main)
-	case screenAccounts:
+	case m.screen == screenAccounts:
 		body = accountsView(m.styles, m.opts.Accounts, m.accountCounts, m.acct.Name, m.accountSel, m.width, main)
 	}
 	m.status.limit, m.status.tagged = m.index.limitText, len(m.index.tagged)
@@ -310,8 +319,21 @@ func (m App) View() tea.View {
 // bottomLines are the prompt, the latest message or the hint bar.
 func (m App) bottomLines() []string {
 	if m.prompt.Active() {
-		return []string{m.prompt.View(m.styles)}
+		p := m.prompt.View(m.styles)
+		if m.prompt.kind == promptSignIn {
+			// Why the question is asked: the refusal stays on screen.
+			return append(m.messageLines(), p)
+		}
+		return []string{p}
 	}
+	if lines := m.messageLines(); len(lines) > 0 {
+		return lines
+	}
+	return []string{m.hintLine()}
+}
+
+// messageLines are the latest message, wrapped to at most three lines.
+func (m App) messageLines() []string {
 	if text, isErr := m.status.Message(); text != "" {
 		style := m.styles.Note
 		if isErr {
@@ -326,7 +348,7 @@ func (m App) bottomLines() []string {
 		}
 		return lines
 	}
-	return []string{m.hintLine()}
+	return nil
 }
 
 // hintLine is the one-line help of the screen, with the pager's position
@@ -334,6 +356,9 @@ func (m App) bottomLines() []string {
 func (m App) hintLine() string {
 	h := help.New()
 	h.Styles = m.styles.Help
+	if m.signin.active {
+		return m.styles.Dim.Render(fit(" Waiting for the sign-in · Esc or Ctrl-C cancels", m.width))
+	}
 	if m.screen == screenHelp {
 		hint := " Any key closes the help."
 		if len(m.helpLines()) > m.mainHeight() {

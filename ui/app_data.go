@@ -243,11 +243,13 @@ func (m App) syncDone(msg syncDoneMsg) (tea.Model, tea.Cmd) {
 		// Stopped for q: the commit follows.
 	case err != nil && was.interrupted && errors.Is(err, context.Canceled):
 		m.status.Notify("Sync cancelled; nothing was deleted.")
-	case err != nil && m.opts.SetPassword != nil && needsPassword(err):
+	case err != nil && m.offersSignIn(err):
+		m.signInPrompt(err, syncJob(msg.commit))
+	case err != nil && m.opts.SetPassword != nil && !m.acct.SignIn && needsPassword(err):
 		m.status.SetNet(netUnknown)
 		m.passwordPrompt(syncJob(msg.commit))
 		m.status.Notify(sentence("No password for this account; type it (Esc stays offline)", err))
-	case err != nil && m.opts.SetPassword != nil && mailapi.KindOf(err) == mailapi.KindCredentials && !msg.commit:
+	case err != nil && m.opts.SetPassword != nil && !m.acct.SignIn && mailapi.KindOf(err) == mailapi.KindCredentials && !msg.commit:
 		m.status.SetNet(netOnline) // the server answered
 		m.passwordPrompt(jobCheck)
 		m.status.Fail(sentence("The server refused the password; type it again (Esc stays offline)", err))
@@ -302,7 +304,9 @@ func (m App) commitDone(msg commitDoneMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case err != nil && was.interrupted && errors.Is(err, context.Canceled):
 		m.status.Notify("Commit cancelled; nothing was deleted.")
-	case err != nil && m.opts.SetPassword != nil && needsPassword(err):
+	case err != nil && m.offersSignIn(err):
+		m.signInPrompt(err, jobCommit)
+	case err != nil && m.opts.SetPassword != nil && !m.acct.SignIn && needsPassword(err):
 		m.status.SetNet(netUnknown)
 		m.passwordPrompt(jobCommit)
 		m.status.Notify(sentence("No password for this account; type it (Esc stays offline)", err))

@@ -15,6 +15,9 @@ import (
 // handleKey gives Ctrl-C its meaning everywhere, then routes the key to
 // the open prompt or the current screen.
 func (m App) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if m.signin.active {
+		return m.signInKey(k)
+	}
 	if key.Matches(k, m.keys.Interrupt) {
 		if m.sync.busy() && !m.sync.interrupted {
 			what := "sync"
@@ -325,6 +328,11 @@ func (m App) handlePrompt(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if !p.cancelled {
 			return m.startSync(p.yes)
 		}
+	case promptSignIn:
+		if p.yes {
+			return m.startSignIn()
+		}
+		m.status.Notify("Not signed in; the reader stays offline. $ offers the sign-in again.")
 	}
 	return m, nil
 }

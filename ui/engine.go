@@ -52,6 +52,9 @@ type Account struct {
 	ReadOnly bool
 	// Notice is shown in the status bar when the account opens.
 	Notice string
+	// SignIn means the account signs in with OAuth 2.0 (the oauth2 key):
+	// it has no password, so the reader never asks for one.
+	SignIn bool
 	// CheckEvery is the period of the background checks after a sync
 	// (never deleting anything): the account's check_interval; 0 turns
 	// them off.
@@ -77,6 +80,10 @@ type Options struct {
 	// SetPassword hands the engine a password the user typed; keep asks to
 	// store it in the keyring too. Nil disables the password prompt.
 	SetPassword func(account, password string, keep bool) error
+	// SignIn starts a device sign-in (OAuth 2.0) of an account whose saved
+	// sign-in the provider refused (config.ErrSignInAgain); the reader
+	// shows the code and waits on a command. Nil disables the offer.
+	SignIn func(ctx context.Context, account string) (DeviceSignIn, error)
 	// UI and Keys come from the config file.
 	UI   config.UI
 	Keys map[string][]string

@@ -120,6 +120,14 @@ func TestGoldenScreens(t *testing.T) {
 			h.m.sync.progress = mailapi.Progress{Phase: mailapi.PhaseBodies, Done: 37, Total: 120}
 		}},
 		{name: "empty", eng: func() *fakeEngine { f := newFake(); f.rows = nil; return f }},
+		{name: "signin_offer", eng: newFake, extra: func(h *harness) {
+			h.m.signInPrompt(refusedSignIn(), jobCheck)
+		}},
+		{name: "signin_code", eng: newFake, extra: func(h *harness) {
+			h.m.signin = signInState{active: true, code: DeviceSignIn{
+				URL: "https://login.example.com/device", Code: "WDJB-MJHT",
+				CompleteURL: "https://login.example.com/device?user_code=WDJB-MJHT"}}
+		}},
 	}
 	for _, sc := range screens {
 		for _, sz := range sizes {

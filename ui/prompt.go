@@ -23,6 +23,7 @@ const (
 	promptSaveMessage             // where to save messages (s)
 	promptPipe                    // a command to pipe a message to (|)
 	promptLink                    // the number of the link to open (o)
+	promptSignIn                  // the saved sign-in was refused: sign in again with a code? [y/N]
 )
 
 // promptModel is the bottom-line question: a text field or a [y/N]

@@ -455,13 +455,18 @@ func cmdAccountRemove(ctx context.Context, e *env, args []string) int {
 	if _, err := os.Stat(acct.StoreDir); acct.StoreDir != "" && err == nil {
 		fmt.Fprintf(e.stdout, "its mail stays in %s (delete that folder to free the space)\n", acct.StoreDir)
 	}
+	revokeSignin(ctx, e, &acct)
 	deleted, err := config.DeleteSecrets(e.secrets(), &acct, cfg.Accounts)
 	for _, what := range deleted {
 		fmt.Fprintf(e.stdout, "deleted its %s from the OS keyring\n", what)
 	}
+	var ke *config.KeyringError
 	switch {
 	case err == nil:
 	case acct.PasswordCmd != "" && errors.Is(err, config.ErrKeyringUnavailable):
+	case acct.OAuth2.Provider != "" && errors.As(err, &ke):
+		return fail(e, exitFailure, "account remove: the account is removed, but its refresh token is still in the OS keyring, which is not available (%s): unlock it, then delete service %s, key %s (e.g. secret-tool clear service %s username %s)",
+			ke.Reason, config.KeyringService, acct.OAuth2Key(), config.KeyringService, acct.OAuth2Key())
 	default:
 		return fail(e, exitFailure, "account remove: the account is removed, but its keyring secret was not deleted: %v", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/popterm/popterm/mailbox"
 	"github.com/popterm/popterm/message"
 	"github.com/popterm/popterm/signin"
+	"github.com/popterm/popterm/ui"
 )
 
 // cmdAccountLogin signs an account in with its OAuth 2.0 provider: the
@@ -128,7 +129,8 @@ func providerAdvice(username, host string) (advice string, needed bool) {
 // oauth2Flags are the sign-in flags of `account add`.
 type oauth2Flags struct {
 	provider, clientID, clientSecret, tenant string
-	authURL, tokenURL, deviceURL, scopes     string
+	authURL, tokenURL, deviceURL, revokeURL  string
+	scopes                                   string
 	device                                   bool
 }
 
@@ -140,6 +142,7 @@ func (f *oauth2Flags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.authURL, "oauth2-auth-url", "", "authorization endpoint (custom, or to override)")
 	fs.StringVar(&f.tokenURL, "oauth2-token-url", "", "token endpoint (custom, or to override)")
 	fs.StringVar(&f.deviceURL, "oauth2-device-url", "", "device authorization endpoint (custom, or to override)")
+	fs.StringVar(&f.revokeURL, "oauth2-revoke-url", "", "token revocation endpoint, used by account remove (Google's for google)")
 	fs.StringVar(&f.scopes, "oauth2-scopes", "", "scopes separated by spaces (default: the provider's)")
 	fs.BoolVar(&f.device, "device", false, "sign in with a code on another device (no browser here)")
 }
@@ -153,7 +156,8 @@ func (f *oauth2Flags) apply(a *config.Account) {
 		Provider: strings.ToLower(f.provider), ClientID: f.clientID,
 		ClientSecret: f.clientSecret, Tenant: f.tenant,
 		AuthURL: f.authURL, TokenURL: f.tokenURL, DeviceURL: f.deviceURL,
-		Scopes: strings.Fields(f.scopes),
+		RevokeURL: f.revokeURL,
+		Scopes:    strings.Fields(f.scopes),
 	}
 }
 
@@ -188,4 +192,53 @@ func signinSaved(ctx context.Context, e *env, cfg *config.Config, name string, d
 		return exitOK
 	}
 	return testAccountNamed(ctx, e, saved)
+}
+
+// signIn starts the device sign-in of an account for the reader, whose
+// saved sign-in the provider refused: the reader shows the code, and the
+// wait stores the new refresh token in the keyring, where the engine's
+// token source reads it on its next login.
+func (r *reader) signIn(ctx context.Context, name string) (ui.DeviceSignIn, error) {
+	acct, err := r.cfg.Account(name)
+	if err != nil {
+		return ui.DeviceSignIn{}, err
+	}
+	if acct.OAuth2.Provider == "" {
+		return ui.DeviceSignIn{}, fmt.Errorf("account %s has no oauth2 sign-in", name)
+	}
+	oc, err := signin.OAuthConfig(ctx, acct)
+	if err != nil {
+		return ui.DeviceSignIn{}, err
+	}
+	d, err := signin.StartDevice(ctx, oc, signin.Options{LoginHint: acct.Username})
+	if err != nil {
+		return ui.DeviceSignIn{}, err
+	}
+	return ui.DeviceSignIn{URL: d.URL, Code: d.Code, CompleteURL: d.CompleteURL, Wait: func(ctx context.Context) error {
+		tok, err := d.Wait(ctx)
+		if err != nil {
+			return err
+		}
+		return signin.Save(r.e.secrets(), acct, tok)
+	}}, nil
+}
+
+// revokeSignin asks the provider of a removed sign-in account to revoke
+// its refresh token (when a revocation endpoint is known), so that the
+// grant ends at the provider too. It never fails the removal: a failure is
+// a note that says where to revoke by hand.
+func revokeSignin(ctx context.Context, e *env, acct *config.Account) {
+	if acct.OAuth2.Provider == "" || signin.RevokeURL(acct.OAuth2) == "" {
+		return
+	}
+	rt, err := e.secrets().Get(acct.OAuth2Key())
+	if err != nil || rt == "" {
+		return // nothing to revoke (or the keyring's error follows)
+	}
+	if err := signin.Revoke(ctx, acct, rt, nil); err != nil {
+		fmt.Fprintf(e.stderr, "popterm: note: the sign-in could not be revoked at the provider (%s); the token is deleted here anyway, and you can end popterm's access in your account's security settings\n",
+			message.SanitizeLine(err.Error()))
+		return
+	}
+	fmt.Fprintln(e.stdout, "revoked its sign-in at the provider")
 }

@@ -281,12 +281,13 @@ func TestAccountAddSignin(t *testing.T) {
 	host, port, _ := net.SplitHostPort(d.TLSAddr())
 	code, out, errOut := a.run("", "account", "add", "--name", "oa", "--host", host, "--port", port, "--user", d.User,
 		"--ca-file", d.CAFile(), "--oauth2", "custom", "--oauth2-client-id", srv.ClientID,
-		"--oauth2-auth-url", srv.AuthURL(), "--oauth2-token-url", srv.TokenURL(), "--oauth2-scopes", "pop3 offline_access")
+		"--oauth2-auth-url", srv.AuthURL(), "--oauth2-token-url", srv.TokenURL(), "--oauth2-revoke-url", srv.RevokeURL(), "--oauth2-scopes", "pop3 offline_access")
 	if code != exitOK || !strings.Contains(out, "signed in account oa") || !strings.Contains(out, "account oa works") {
 		t.Fatalf("add: exit %d, out %q, stderr %q", code, out, errOut)
 	}
 	acct, err := a.config().Account("oa")
-	if err != nil || acct.OAuth2.Provider != config.OAuth2Custom || strings.Join(acct.OAuth2.Scopes, " ") != "pop3 offline_access" {
+	if err != nil || acct.OAuth2.Provider != config.OAuth2Custom || strings.Join(acct.OAuth2.Scopes, " ") != "pop3 offline_access" ||
+		acct.OAuth2.RevokeURL != srv.RevokeURL() {
 		t.Fatalf("saved %+v, %v", acct, err)
 	}
 	if rt, err := ks.Get(acct.OAuth2Key()); err != nil || rt != srv.RefreshTokens()[0] {
@@ -294,5 +295,91 @@ func TestAccountAddSignin(t *testing.T) {
 	}
 	if _, out, _ := a.run("", "account", "list"); !strings.Contains(out, "oauth2 sign-in (custom)") {
 		t.Errorf("list: %q", out)
+	}
+}
+
+// TestRemoveRevokesSignin: account remove revokes the grant at the
+// provider's oauth2_revoke_url; a provider that refuses leaves a note and
+// the removal still succeeds; a keyring that cannot be reached gives
+// advice about the refresh token, not about password_cmd.
+func TestRemoveRevokesSignin(t *testing.T) {
+	srv := oauthtest.Start(t, "alice")
+	ks := config.NewMemStore()
+	a := newAcctEnv(t, ks)
+	signinWithRevoke := func(name, revokeURL string) {
+		t.Helper()
+		writeSigninConfig(t, a, name, srv, "127.0.0.1:1", "", "alice")
+		f, err := os.OpenFile(a.cfgPath, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(f, "oauth2_revoke_url = %q\n", revokeURL)
+		f.Close()
+		if code, out, errOut := a.run("", "account", "login", "--device", name); code != exitOK {
+			t.Fatalf("login: exit %d, out %q, stderr %q", code, out, errOut)
+		}
+	}
+
+	signinWithRevoke("oa", srv.RevokeURL())
+	if n := len(srv.RefreshTokens()); n != 1 {
+		t.Fatalf("%d grants after the sign-in", n)
+	}
+	code, out, errOut := a.run("", "account", "remove", "oa")
+	if code != exitOK || !strings.Contains(out, "revoked its sign-in at the provider") || !strings.Contains(out, "OAuth2 refresh token") {
+		t.Fatalf("remove: exit %d, out %q, stderr %q", code, out, errOut)
+	}
+	if n := len(srv.RefreshTokens()); n != 0 || ks.Len() != 0 {
+		t.Fatalf("after remove: %d grants at the provider, %d keyring entries", n, ks.Len())
+	}
+
+	signinWithRevoke("ob", srv.URL+"/refuses")
+	code, out, errOut = a.run("", "account", "remove", "ob")
+	if code != exitOK || !strings.Contains(errOut, "note: the sign-in could not be revoked at the provider") ||
+		!strings.Contains(errOut, "404") || ks.Len() != 0 || strings.Contains(out, "revoked its sign-in") {
+		t.Fatalf("refused revocation: exit %d, out %q, stderr %q, keyring %d", code, out, errOut, ks.Len())
+	}
+	if _, err := a.config().Account("ob"); err == nil {
+		t.Fatal("the account was not removed")
+	}
+	for _, tok := range srv.Issued() {
+		if strings.Contains(out+errOut, tok) {
+			t.Fatal("a token is in the output")
+		}
+	}
+}
+
+// lockedKeyring is an OS keyring whose collection is locked: the error
+// config gives for it (the same process cannot lose its session bus once
+// connected, so the unreachable keyring itself is tested in signin).
+type lockedKeyring struct{}
+
+func (lockedKeyring) Get(user string) (string, error) {
+	return "", lockedKeyring{}.err("reading", user)
+}
+func (lockedKeyring) Set(user, _ string) error { return lockedKeyring{}.err("storing", user) }
+func (lockedKeyring) Delete(user string) error { return lockedKeyring{}.err("deleting", user) }
+func (lockedKeyring) err(doing, user string) error {
+	return &config.KeyringError{Doing: doing, User: user, Reason: "the keyring is locked or has no login collection: unlock it, e.g. with gnome-keyring-daemon --unlock"}
+}
+
+// TestSigninWithoutKeyring: with a keyring that cannot be used, login,
+// sync and remove of a sign-in account say where the refresh token lives
+// and suggest unlocking the keyring or oauth2_token_cmd, never
+// password_cmd.
+func TestSigninWithoutKeyring(t *testing.T) {
+	srv := oauthtest.Start(t, "alice")
+	d := dovecottest.Start(t, dovecottest.WithOAuth2(srv.IntrospectURL()))
+	a := newAcctEnv(t, lockedKeyring{})
+	signinAccount(t, a, "oa", srv, d)
+	for _, args := range [][]string{{"account", "login", "--device", "oa"}, {"--account", "oa", "sync"}} {
+		code, out, errOut := a.run("", args...)
+		if code == exitOK || strings.Contains(errOut, "password") || !strings.Contains(errOut, "oauth2_token_cmd") ||
+			!strings.Contains(errOut, "only in the OS keyring") || !strings.Contains(errOut, "unlock") {
+			t.Errorf("%v: exit %d, out %q, stderr %q", args, code, out, errOut)
+		}
+	}
+	code, out, errOut := a.run("", "account", "remove", "oa")
+	if code != exitFailure || strings.Contains(errOut, "password_cmd") || !strings.Contains(errOut, "refresh token is still in the OS keyring") {
+		t.Errorf("remove: exit %d, out %q, stderr %q", code, out, errOut)
 	}
 }

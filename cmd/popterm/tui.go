@@ -72,6 +72,7 @@ func startReader(ctx context.Context, e *env, cfg *config.Config, account string
 		Counts:      func(name string) (mailbox.Stats, error) { return accountCounts(uiCtx, cfg, name) },
 		OpenFolder:  openFolder,
 		SetPassword: r.setPassword,
+		SignIn:      r.signIn,
 		UI:          cfg.UI,
 		Keys:        cfg.Keys,
 		NoColor:     lk.noColor,
@@ -137,7 +138,7 @@ func (r *reader) open(name string) (ui.Account, error) {
 	}
 	r.mu.Unlock()
 	return ui.Account{Name: s.acct.Name, Engine: s.engine, ReadOnly: s.engine.ReadOnly(), Notice: strings.Join(notices, " "),
-		CheckEvery: s.acct.CheckInterval}, nil
+		SignIn: s.acct.OAuth2.Provider != "", CheckEvery: s.acct.CheckInterval}, nil
 }
 
 // credentials are, in order: a password typed in the reader, the demo's
