@@ -183,8 +183,9 @@ type walker struct {
 	result  error
 
 	// skipAttachments lists attachments without decoding them (their
-	// Size stays 0): SearchText needs only the text.
-	skipAttachments bool
+	// Size stays 0): SearchText needs only the text. skipText leaves out
+	// the text of an alternative that cannot be the one shown.
+	skipAttachments, skipText bool
 }
 
 // walkMessage reads the top-level header and walks the body into o. It

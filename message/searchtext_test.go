@@ -24,6 +24,15 @@ func searchCases() map[string][]byte {
 		"broken-base64": []byte("From: a@example.com\nContent-Type: multipart/mixed; boundary=b\n\n" +
 			"--b\nContent-Type: application/zip\nContent-Transfer-Encoding: base64\n\n!!!not base64 at all???\n" +
 			"--b\nContent-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\ncaf=E9 text\n--b--\n"),
+		// The plain alternative is shown; the HTML one after it is not
+		// rendered but its inline image is still listed.
+		"alternative-related": []byte("From: a@example.com\nContent-Type: multipart/alternative; boundary=a\n\n" +
+			"--a\nContent-Type: text/plain\n\nplain words https://example.com/p\n" +
+			"--a\nContent-Type: multipart/related; boundary=r\n\n--r\nContent-Type: text/html\n\n<p>html <a href=\"https://example.com/h\">words</a></p>\n" +
+			"--r\nContent-Type: image/png\nContent-Disposition: inline\nContent-Transfer-Encoding: base64\n\n" + blob + "\n--r--\n" +
+			"--a\nContent-Type: text/html\n\n<p>last html</p>\n--a--\n"),
+		"alternative-blank-plain": []byte("From: a@example.com\nContent-Type: multipart/alternative; boundary=a\n\n" +
+			"--a\nContent-Type: text/plain\n\n   \n--a\nContent-Type: text/html\n\n<p>only the html <a href=\"https://example.com/h\">speaks</a></p>\n--a--\n"),
 		"top-attachment": []byte("From: a@example.com\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n" + blob + "\n"),
 	}
 }
@@ -62,6 +71,13 @@ func TestSearchTextMatchesParse(t *testing.T) {
 	text, _, _ := SearchText(bytes.NewReader(searchCases()["mixed"]))
 	if !strings.Contains(text, "quarterly report") || !strings.Contains(text, "link") || strings.Contains(text, "binary") {
 		t.Fatalf("mixed: %q", text)
+	}
+	text, attach, _ := SearchText(bytes.NewReader(searchCases()["alternative-related"]))
+	if !strings.Contains(text, "plain words") || strings.Contains(text, "html") || !attach {
+		t.Fatalf("alternative-related: %q, attachments %v", text, attach)
+	}
+	if text, _, _ := SearchText(bytes.NewReader(searchCases()["alternative-blank-plain"])); !strings.Contains(text, "only the html speaks") {
+		t.Fatalf("alternative-blank-plain: %q", text)
 	}
 }
 
