@@ -14,9 +14,13 @@ import (
 	"github.com/popterm/popterm/pop3"
 )
 
-// addBatch is how many new messages are indexed per transaction, so the list
-// fills while headers arrive.
-const addBatch = 500
+// addBatch is how many new messages are handed to the indexer at least at
+// once, so the list fills while headers arrive; while the indexer is busy
+// the batch grows, up to maxBatch (then the network waits for it).
+const (
+	addBatch = 500
+	maxBatch = 5000
+)
 
 // syncRun is the state of one sync session.
 type syncRun struct {
@@ -401,7 +405,7 @@ func (s *syncRun) onNew(ctx context.Context, k key, size int64, hb headerBlock, 
 	if whole == nil {
 		s.batch = append(s.batch, nm)
 		if len(s.batch) >= addBatch {
-			return s.flush(ctx)
+			return s.flush(ctx, len(s.batch) >= maxBatch)
 		}
 		return nil
 	}
@@ -422,7 +426,9 @@ func (s *syncRun) onNew(ctx context.Context, k key, size int64, hb headerBlock, 
 
 // flush hands the waiting new messages to the indexer (started on first
 // use), which adds them in one transaction while headers keep arriving.
-func (s *syncRun) flush(ctx context.Context) error {
+// Unless wait is set, a busy indexer leaves them waiting for the next
+// flush.
+func (s *syncRun) flush(ctx context.Context, wait bool) error {
 	if len(s.batch) == 0 {
 		return nil
 	}
@@ -432,14 +438,16 @@ func (s *syncRun) flush(ctx context.Context) error {
 		// need not fetch them again.
 		s.idx = startIndexer(context.WithoutCancel(ctx), s.e.store)
 	}
-	err := s.idx.add(s.batch)
-	s.batch = nil
+	taken, err := s.idx.offer(s.batch, wait)
+	if taken || err != nil {
+		s.batch = nil
+	}
 	return err
 }
 
 // drain waits until every queued message is indexed.
 func (s *syncRun) drain() error {
-	if err := s.flush(context.Background()); err != nil {
+	if err := s.flush(context.Background(), true); err != nil {
 		s.idx.wait()
 		s.idx = nil
 		return err
