@@ -149,11 +149,11 @@ func bodyText(path string) (text string, attachments bool) {
 		return "", false
 	}
 	defer f.Close()
-	msg, err := message.Parse(io.LimitReader(f, maxSearchInput), message.Options{})
-	if err != nil || msg == nil {
+	// The text alone: attachments are skipped undecoded.
+	text, attachments, err = message.SearchText(io.LimitReader(f, maxSearchInput))
+	if err != nil {
 		return "", false
 	}
-	text = msg.Text()
 	if len(text) > maxSearchText {
 		n := maxSearchText
 		for n > 0 && !utf8.RuneStart(text[n]) {
@@ -161,7 +161,7 @@ func bodyText(path string) (text string, attachments bool) {
 		}
 		text = text[:n]
 	}
-	return text, len(msg.Attachments) > 0
+	return text, attachments
 }
 
 // commitBodies renames synced tmp files into cur/ with their rows' flags,

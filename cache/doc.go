@@ -40,7 +40,8 @@
 // text: a trigram table over subject, addresses and the CJK runs of the
 // body, where words of three or more characters are found as substrings
 // with Unicode case folding, and a unicode61 table over the first 128 KiB
-// of body text (message.Parse(...).Text()), where a word finds the body
+// of body text (message.SearchText, the text of message.Parse(...).Text()
+// without decoding attachments), where a word finds the body
 // words it begins. Shorter words use LIKE on the header columns (case
 // folding for ASCII only) or the word table. Bodies are indexed apart from
 // storing them (IndexBodies), so until UnindexedBodies is 0 a search may

@@ -4,9 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"runtime"
 	"strings"
-	"sync"
 	"unicode"
 )
 
@@ -84,30 +82,16 @@ func (s *Store) indexBodies(ctx context.Context, ids []int64) error {
 	// Rendering is the slow part and each body is independent: use the
 	// cores there are, while the download uses its own goroutines.
 	docs := make([]bodyDoc, len(ids))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), maxIndexWorkers, len(ids)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				// A missing file is indexed as empty: Check finds it and
-				// marks the row not downloaded, which takes it out of the
-				// index again.
-				d := bodyDoc{id: ids[i]}
-				if p, ok := paths[d.id]; ok {
-					d.text, d.attach = bodyText(p)
-					d.cjk = cjkRuns(d.text)
-				}
-				docs[i] = d
-			}
-		}()
-	}
-	for i := range ids {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	forEach(len(ids), func(i int) {
+		// A missing file is indexed as empty: Check finds it and marks
+		// the row not downloaded, which takes it out of the index again.
+		d := bodyDoc{id: ids[i]}
+		if p, ok := paths[d.id]; ok {
+			d.text, d.attach = bodyText(p)
+			d.cjk = cjkRuns(d.text)
+		}
+		docs[i] = d
+	})
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, d := range docs {
 			if err := indexDoc(ctx, tx, d); err != nil {

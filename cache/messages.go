@@ -81,6 +81,11 @@ func (s *Store) Add(ctx context.Context, msgs []NewMessage) ([]int64, error) {
 	if len(msgs) == 0 {
 		return nil, nil
 	}
+	// Parse the headers first, on the cores there are, so the transaction
+	// (the write lock) only inserts.
+	now := time.Now().UnixMilli()
+	parsed := make([]newRow, len(msgs))
+	forEach(len(msgs), func(i int) { parsed[i] = parseNew(msgs[i].Header, now) })
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("add messages: %w", err)
@@ -103,19 +108,13 @@ func (s *Store) Add(ctx context.Context, msgs []NewMessage) ([]int64, error) {
 		return nil, fmt.Errorf("add messages: %w", err)
 	}
 	defer fts.Close()
-	now := time.Now().UnixMilli()
 	ids := make([]int64, 0, len(msgs))
-	for _, m := range msgs {
-		sum := message.ParseSummary(m.Header)
-		r := summaryRow(sum)
-		sortKey := mailapi.SortKey(sum.Date, time.UnixMilli(now))
-		var date any
-		if !sum.Date.IsZero() {
-			date = sum.Date.Format(time.RFC3339Nano)
-		}
+	for i, m := range msgs {
+		p := &parsed[i]
+		r := &p.row
 		res, err := ins.ExecContext(ctx, m.UIDL, m.Dup, m.Size, r.from, r.fromName, r.to, r.cc,
-			r.subject, date, sortKey, r.messageID, r.inReplyTo, r.refs,
-			HeaderHash(m.Header), sum.HasAttachments, now)
+			r.subject, p.date, p.sortKey, r.messageID, r.inReplyTo, r.refs,
+			p.hash, p.attachments, now)
 		if err != nil {
 			return nil, fmt.Errorf("add message %q (dup %d): %w", m.UIDL, m.Dup, err)
 		}
@@ -135,6 +134,26 @@ func (s *Store) Add(ctx context.Context, msgs []NewMessage) ([]int64, error) {
 		return nil, fmt.Errorf("add messages: %w", err)
 	}
 	return ids, nil
+}
+
+// newRow is what Add stores of a new message's header.
+type newRow struct {
+	row         row
+	date        any // RFC 3339, or nil without a date
+	sortKey     int64
+	hash        string
+	attachments bool
+}
+
+// parseNew parses a new message's header for Add; now is its first_seen.
+func parseNew(header []byte, now int64) newRow {
+	sum := message.ParseSummary(header)
+	p := newRow{row: summaryRow(sum), sortKey: mailapi.SortKey(sum.Date, time.UnixMilli(now)),
+		hash: HeaderHash(header), attachments: sum.HasAttachments}
+	if !sum.Date.IsZero() {
+		p.date = sum.Date.Format(time.RFC3339Nano)
+	}
+	return p
 }
 
 // row is a summary flattened into index columns.

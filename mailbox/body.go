@@ -100,7 +100,7 @@ func (e *Engine) fetchBody(ctx context.Context, m cache.Message) error {
 
 // retrInto fetches one message over s into the store.
 func (e *Engine) retrInto(ctx context.Context, s *session, m cache.Message) error {
-	n, ok := s.l.byKey[key{m.UIDL, m.Dup}]
+	n, ok := s.l.number(key{m.UIDL, m.Dup})
 	if !ok {
 		return errNotListed
 	}

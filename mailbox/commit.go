@@ -145,7 +145,7 @@ func (s *syncRun) deletions(ctx context.Context) ([]deletion, error) {
 	var dels []deletion
 	shared := 0
 	for _, r := range rows {
-		n, ok := s.l.byKey[key{r.UIDL, r.Dup}]
+		n, ok := s.l.number(key{r.UIDL, r.Dup})
 		if !ok {
 			continue
 		}

@@ -10,6 +10,7 @@ import (
 
 // indexer adds batches of new messages to the store on its own goroutine, so
 // the network keeps reading headers while SQLite indexes the last batch.
+// Each batch is one transaction (one fsync of the WAL).
 type indexer struct {
 	ch   chan []cache.NewMessage
 	done chan struct{}
@@ -21,7 +22,7 @@ type indexer struct {
 
 // startIndexer starts the goroutine; call wait to finish it.
 func startIndexer(ctx context.Context, store *cache.Store) *indexer {
-	ix := &indexer{ch: make(chan []cache.NewMessage, 1), done: make(chan struct{})}
+	ix := &indexer{ch: make(chan []cache.NewMessage), done: make(chan struct{})}
 	go func() {
 		defer close(ix.done)
 		for batch := range ix.ch {
@@ -48,13 +49,24 @@ func (ix *indexer) failed() error {
 	return ix.err
 }
 
-// add queues a batch (it blocks while the previous one is still waiting).
-func (ix *indexer) add(batch []cache.NewMessage) error {
+// offer hands a batch to the indexer when it is idle and reports whether it
+// took it; with wait, it waits until the indexer takes it. The caller keeps
+// adding to a batch that was not taken, so the batches grow while SQLite
+// is slower than the network and the network never waits for it.
+func (ix *indexer) offer(batch []cache.NewMessage, wait bool) (bool, error) {
 	if err := ix.failed(); err != nil {
-		return err
+		return false, err
 	}
-	ix.ch <- batch
-	return nil
+	if wait {
+		ix.ch <- batch
+		return true, nil
+	}
+	select {
+	case ix.ch <- batch:
+		return true, nil
+	default:
+		return false, nil
+	}
 }
 
 // wait indexes what is queued and returns how many were added and the first

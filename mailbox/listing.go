@@ -34,25 +34,49 @@ type entry struct {
 // listing maps this session's message numbers to identities.
 type listing struct {
 	entries []entry
-	byKey   map[key]int    // key -> message number
-	count   map[string]int // how often each UIDL occurs
+	byKey   map[key]int // key -> index in entries
+	// dups counts the occurrences of the UIDLs listed more than once (a
+	// UIDL listed once is not in it: the map stays empty on a sane server).
+	dups map[string]int
 }
 
 // newListing builds a listing from (number, UIDL) pairs in server order,
 // numbering duplicates by occurrence.
 func newListing(pairs []pop3.UIDEntry) *listing {
-	l := &listing{byKey: make(map[key]int, len(pairs)), count: make(map[string]int, len(pairs))}
+	l := &listing{entries: make([]entry, 0, len(pairs)), byKey: make(map[key]int, len(pairs)), dups: map[string]int{}}
 	for _, p := range pairs {
-		k := key{uidl: p.UID, dup: l.count[p.UID]}
-		l.count[p.UID]++
-		l.entries = append(l.entries, entry{num: p.Number, key: k})
-		l.byKey[k] = p.Number
+		l.add(p.Number, p.UID)
 	}
 	return l
 }
 
+// add lists message n under uidl, numbered after the earlier occurrences of
+// the same UIDL, and returns its key.
+func (l *listing) add(n int, uidl string) key {
+	k := key{uidl: uidl}
+	if _, seen := l.byKey[k]; seen {
+		k.dup = max(l.dups[uidl], 1)
+		l.dups[uidl] = k.dup + 1
+	}
+	l.byKey[k] = len(l.entries)
+	l.entries = append(l.entries, entry{num: n, key: k})
+	return k
+}
+
+// number returns the message number of k in this session, if listed.
+func (l *listing) number(k key) (int, bool) {
+	i, ok := l.byKey[k]
+	if !ok {
+		return 0, false
+	}
+	return l.entries[i].num, true
+}
+
 // unique reports whether the UIDL occurs once, so DELE can target it safely.
-func (l *listing) unique(uidl string) bool { return l.count[uidl] == 1 }
+func (l *listing) unique(uidl string) bool {
+	_, listed := l.byKey[key{uidl: uidl}]
+	return listed && l.dups[uidl] == 0
+}
 
 // headerBlock is what was read of a message up to the end of its header.
 type headerBlock struct {

@@ -62,9 +62,14 @@ func TestReadHeaderKeepsWhatItRead(t *testing.T) {
 }
 
 func TestListingNumbersDuplicates(t *testing.T) {
-	l := newListing([]pop3.UIDEntry{{Number: 1, UID: "a"}, {Number: 2, UID: "b"}, {Number: 3, UID: "a"}})
-	if l.byKey[key{"a", 0}] != 1 || l.byKey[key{"a", 1}] != 3 || l.byKey[key{"b", 0}] != 2 {
-		t.Fatalf("keys %v", l.byKey)
+	l := newListing([]pop3.UIDEntry{{Number: 1, UID: "a"}, {Number: 2, UID: "b"}, {Number: 3, UID: "a"}, {Number: 5, UID: "a"}})
+	for k, want := range map[key]int{{"a", 0}: 1, {"a", 1}: 3, {"b", 0}: 2, {"a", 2}: 5} {
+		if n, ok := l.number(k); !ok || n != want {
+			t.Fatalf("key %v: message %d (listed %v), want %d", k, n, ok, want)
+		}
+	}
+	if _, ok := l.number(key{"a", 3}); ok {
+		t.Fatal("a fourth a is listed")
 	}
 	if l.unique("a") || !l.unique("b") {
 		t.Fatal("uniqueness wrong")

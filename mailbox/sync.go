@@ -14,9 +14,13 @@ import (
 	"github.com/popterm/popterm/pop3"
 )
 
-// addBatch is how many new messages are indexed per transaction, so the list
-// fills while headers arrive.
-const addBatch = 500
+// addBatch is how many new messages are handed to the indexer at least at
+// once, so the list fills while headers arrive; while the indexer is busy
+// the batch grows, up to maxBatch (then the network waits for it).
+const (
+	addBatch = 500
+	maxBatch = 5000
+)
 
 // syncRun is the state of one sync session.
 type syncRun struct {
@@ -65,14 +69,21 @@ func (e *Engine) Sync(ctx context.Context, opts SyncOptions) (Result, error) {
 // follow-up sessions.
 func (e *Engine) syncSession(ctx context.Context, opts SyncOptions, more bool) (Result, error) {
 	var res Result
+	// Read the index while logging in and listing: with a large store and
+	// no new mail, that read is most of the sync's own work.
+	rctx, cancelRead := context.WithCancel(ctx)
+	defer cancelRead()
+	read := e.readRows(rctx)
 	c, err := e.connect(ctx, opts)
 	if err != nil {
+		cancelRead()
+		<-read
 		res.Pending = e.pendingCount(context.WithoutCancel(ctx))
 		return res, classified(wrapCancel(ctx, err))
 	}
 	res.TLS = tlsName(c)
 	s := &syncRun{e: e, c: c, opts: opts, res: &res, now: e.now(), more: more}
-	if err := s.run(ctx); err != nil {
+	if err := s.run(ctx, read); err != nil {
 		c.Close() // without QUIT: the server deletes nothing
 		res.Pending = e.pendingCount(context.WithoutCancel(ctx))
 		return res, classified(wrapCancel(ctx, err))
@@ -119,20 +130,27 @@ func (s *syncRun) note(format string, args ...any) {
 	s.res.Notes = append(s.res.Notes, message.Sanitize(fmt.Sprintf(format, args...)))
 }
 
-// run does everything up to (not including) the commit and QUIT.
-func (s *syncRun) run(ctx context.Context) error {
+// rowsRead is the index as read for a sync session.
+type rowsRead struct {
+	rows []cache.SyncRow
+	err  error
+}
+
+// readRows reads the index for a sync on its own goroutine.
+func (e *Engine) readRows(ctx context.Context) <-chan rowsRead {
+	read := make(chan rowsRead, 1)
+	go func() {
+		rows, err := e.store.SyncRows(ctx)
+		read <- rowsRead{rows, err}
+	}()
+	return read
+}
+
+// run does everything up to (not including) the commit and QUIT. read
+// delivers the index, read while the session logged in.
+func (s *syncRun) run(ctx context.Context, read <-chan rowsRead) error {
 	s.checkExpire()
 	emit(s.opts, Progress{Phase: PhaseList})
-	// Read the index while the server sends its listing.
-	type index struct {
-		rows []cache.SyncRow
-		err  error
-	}
-	read := make(chan index, 1)
-	go func() {
-		rows, err := s.e.store.SyncRows(ctx)
-		read <- index{rows, err}
-	}()
 	pairs, ok, err := fetchUIDL(ctx, s.c)
 	ix := <-read
 	if err != nil {
@@ -143,10 +161,6 @@ func (s *syncRun) run(ctx context.Context) error {
 		return fmt.Errorf("read the index: %w", ix.err)
 	}
 	s.rows = rows
-	s.known = make(map[key]*cache.SyncRow, len(rows))
-	for i := range rows {
-		s.known[key{rows[i].UIDL, rows[i].Dup}] = &rows[i]
-	}
 	if caps := s.c.Caps(); caps != nil && caps.Known && !caps.Top {
 		s.noTop = true
 	}
@@ -188,21 +202,32 @@ func (s *syncRun) checkExpire() {
 }
 
 // diff sorts the index against the listing: rows back on the server, rows
-// that vanished, and the listing entries that are new.
+// that vanished, and the listing entries that are new. One pass over the
+// rows looks each up in the listing, so a sync with no new mail builds no
+// map of the index.
 func (s *syncRun) diff() (fresh []entry) {
-	for _, en := range s.l.entries {
-		if r, ok := s.known[en.key]; ok {
+	stored := make([]bool, len(s.l.entries))
+	s.gone = make(map[int64]cache.Message)
+	for _, r := range s.rows {
+		i, listed := s.l.byKey[key{r.UIDL, r.Dup}]
+		switch {
+		case listed:
+			stored[i] = true
 			if !r.OnServer {
 				s.toOn = append(s.toOn, r.ID)
 			}
-			continue
+		case r.OnServer && !s.more:
+			// Mail this sync just retrieved may be hidden from later
+			// sessions (Gmail): its absence says nothing then.
+			s.gone[r.ID] = identity(r)
 		}
-		if strings.HasPrefix(en.key.uidl, hashPrefix) {
-			continue // identified by its header (an unusable UIDL): indexed already
+	}
+	for i, en := range s.l.entries {
+		if stored[i] || strings.HasPrefix(en.key.uidl, hashPrefix) {
+			continue // stored, or identified by its header (an unusable UIDL): indexed already
 		}
 		fresh = append(fresh, en)
 	}
-	s.findGone()
 	return fresh
 }
 
@@ -220,6 +245,19 @@ func (s *syncRun) findGone() {
 			s.gone[r.ID] = identity(r)
 		}
 	}
+}
+
+// storedRow returns the stored row of k (the map of the index is built on
+// first use: only a server without usable UIDLs needs it).
+func (s *syncRun) storedRow(k key) (*cache.SyncRow, bool) {
+	if s.known == nil {
+		s.known = make(map[key]*cache.SyncRow, len(s.rows))
+		for i := range s.rows {
+			s.known[key{s.rows[i].UIDL, s.rows[i].Dup}] = &s.rows[i]
+		}
+	}
+	r, ok := s.known[k]
+	return r, ok
 }
 
 // loadRows replaces the identities in rows by the whole rows, which the
@@ -320,15 +358,11 @@ func (s *syncRun) hashEntries(ctx context.Context, nums []int) error {
 	return s.fetchHeads(ctx, nums, func(n int, hb headerBlock, whole io.Reader) error {
 		done++
 		emit(s.opts, Progress{Phase: PhaseHeaders, Done: done, Total: len(nums)})
-		id := hashIdentity(hb.header, s.sizes[n])
-		k := key{uidl: id, dup: s.l.count[id]}
-		s.l.count[id]++
-		s.l.entries = append(s.l.entries, entry{num: n, key: k})
-		s.l.byKey[k] = n
+		k := s.l.add(n, hashIdentity(hb.header, s.sizes[n]))
 		if s.listOnly {
 			return nil // a commit only needs the identity
 		}
-		if r, ok := s.known[k]; ok {
+		if r, ok := s.storedRow(k); ok {
 			if !r.OnServer {
 				return s.setOnServer(ctx, []int64{r.ID}, true)
 			}
@@ -371,7 +405,7 @@ func (s *syncRun) onNew(ctx context.Context, k key, size int64, hb headerBlock, 
 	if whole == nil {
 		s.batch = append(s.batch, nm)
 		if len(s.batch) >= addBatch {
-			return s.flush(ctx)
+			return s.flush(ctx, len(s.batch) >= maxBatch)
 		}
 		return nil
 	}
@@ -392,7 +426,9 @@ func (s *syncRun) onNew(ctx context.Context, k key, size int64, hb headerBlock, 
 
 // flush hands the waiting new messages to the indexer (started on first
 // use), which adds them in one transaction while headers keep arriving.
-func (s *syncRun) flush(ctx context.Context) error {
+// Unless wait is set, a busy indexer leaves them waiting for the next
+// flush.
+func (s *syncRun) flush(ctx context.Context, wait bool) error {
 	if len(s.batch) == 0 {
 		return nil
 	}
@@ -402,14 +438,16 @@ func (s *syncRun) flush(ctx context.Context) error {
 		// need not fetch them again.
 		s.idx = startIndexer(context.WithoutCancel(ctx), s.e.store)
 	}
-	err := s.idx.add(s.batch)
-	s.batch = nil
+	taken, err := s.idx.offer(s.batch, wait)
+	if taken || err != nil {
+		s.batch = nil
+	}
 	return err
 }
 
 // drain waits until every queued message is indexed.
 func (s *syncRun) drain() error {
-	if err := s.flush(context.Background()); err != nil {
+	if err := s.flush(context.Background(), true); err != nil {
 		s.idx.wait()
 		s.idx = nil
 		return err
@@ -475,7 +513,7 @@ func (s *syncRun) prefetch(ctx context.Context, bix *bodyIndexer) error {
 	idByNum := make(map[int]int64)
 	var nums []int
 	for _, r := range rows {
-		n, ok := s.l.byKey[key{r.UIDL, r.Dup}]
+		n, ok := s.l.number(key{r.UIDL, r.Dup})
 		if !ok || r.Cached || r.Deleted || !s.e.acct.Prefetch.Wants(r.Size, r.Date, s.now) {
 			continue
 		}

@@ -16,6 +16,9 @@ func (w *walker) attachment(p *part, body io.Reader, displayName string) error {
 	}
 	a := Attachment{Index: len(w.attachments), Name: name, Type: SanitizeLine(p.mediaType), Inline: p.disp == "inline"}
 	w.attachments = append(w.attachments, a)
+	if w.skipAttachments {
+		return nil // the enclosing reader skips the rest of the part
+	}
 	r, _ := decodeTransfer(p.encoding, body)
 	if w.extract && a.Index == w.target {
 		w.result = w.found(a, r)

@@ -91,7 +91,7 @@ func (w *walker) entity(o *out, h header, body io.Reader, depth, quote int, defa
 	case p.mediaType == "message/rfc822" || p.mediaType == "message/global":
 		return w.attachedMessage(o, p, body)
 	case p.inlineText():
-		if w.extract {
+		if w.extract || w.skipText {
 			return nil
 		}
 		w.textPart(o, p, body)

@@ -3,6 +3,7 @@ package message
 import (
 	"bytes"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/emersion/go-message/textproto"
@@ -79,7 +80,14 @@ func (w *walker) multipart(o *out, p *part, body io.Reader) error {
 			target = o.fork()
 			alts = append(alts, target)
 		}
-		if err := w.entity(target, ph, tp, p.depth+1, p.quote, defaultType); err != nil {
+		// Once an alternative is chosen whatever follows (SearchText,
+		// which never prefers HTML), the text of the later ones is not
+		// rendered; their attachments are still listed.
+		skip := w.skipText
+		w.skipText = skip || (alternative && w.skipAttachments && !w.opts.PreferHTML && slices.ContainsFunc(alts[:max(len(alts)-1, 0)], plainShown))
+		err = w.entity(target, ph, tp, p.depth+1, p.quote, defaultType)
+		w.skipText = skip
+		if err != nil {
 			if alternative && !w.extract {
 				o.adopt(chooseAlternative(alts, w.opts.PreferHTML))
 			}
@@ -98,7 +106,7 @@ func (w *walker) multipart(o *out, p *part, body io.Reader) error {
 func chooseAlternative(alts []*out, preferHTML bool) *out {
 	if !preferHTML {
 		for _, a := range alts {
-			if a.sawPlain && !a.sawHTML && hasVisibleText(a.lines) {
+			if plainShown(a) {
 				return a
 			}
 		}
@@ -116,6 +124,10 @@ func chooseAlternative(alts []*out, preferHTML bool) *out {
 	}
 	return alts[len(alts)-1]
 }
+
+// plainShown reports a plain-text alternative with visible text: the first
+// such is shown unless HTML is preferred.
+func plainShown(a *out) bool { return a.sawPlain && !a.sawHTML && hasVisibleText(a.lines) }
 
 // rawText shows the raw body of a broken part as plain text.
 func (w *walker) rawText(o *out, p *part, body io.Reader) {

@@ -181,6 +181,11 @@ type walker struct {
 	target  int
 	found   func(Attachment, io.Reader) error
 	result  error
+
+	// skipAttachments lists attachments without decoding them (their
+	// Size stays 0): SearchText needs only the text. skipText leaves out
+	// the text of an alternative that cannot be the one shown.
+	skipAttachments, skipText bool
 }
 
 // walkMessage reads the top-level header and walks the body into o. It
@@ -246,4 +251,20 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	l.n -= int64(n)
 	return n, err
+}
+
+// SearchText reads a whole message and returns the text a search index
+// keeps of it, the same as Parse(r, Options{}).Text(), and whether it has
+// attachments (any part listed in Message.Attachments, inline ones
+// included). It is cheaper than Parse: attachments are skipped undecoded
+// and the header list, summary and link footer are not built. Only an
+// error reading the input is returned.
+func SearchText(r io.Reader) (text string, attachments bool, err error) {
+	w := &walker{skipAttachments: true}
+	o := newOut()
+	if _, err := w.walkMessage(r, o); err != nil {
+		return "", false, err
+	}
+	// The footer itself is not search text, but the blank line before it is.
+	return searchText(appendLinkFooter(o.lines, o)), len(w.attachments) > 0, nil
 }

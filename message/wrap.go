@@ -200,9 +200,13 @@ func breakWord(lines []string, word string, avail int) ([]string, string, int) {
 // Text returns the body as plain text for full-text search: the text,
 // quoted, signature and attached-message header lines, without popterm's
 // notes and the link footer, bounded to 1 MiB.
-func (m *Message) Text() string {
+func (m *Message) Text() string { return searchText(m.Body) }
+
+// searchText joins the text of lines for search: notes and the link list
+// are left out, and the result is bounded by maxSearchText.
+func searchText(lines []Line) string {
 	var b strings.Builder
-	for _, l := range m.Body {
+	for _, l := range lines {
 		if l.Kind == LineNote || l.Kind == LineLinkRef {
 			continue
 		}

@@ -33,6 +33,9 @@ type options struct {
 	// realistic serves benchmail.Message (about 20 KB each) from Dovecot
 	// instead of short messages.
 	realistic bool
+	// headsOnly limits -compare to the headers-only first sync and its
+	// TOP reference.
+	headsOnly bool
 }
 
 func main() {
@@ -41,6 +44,7 @@ func main() {
 	server := flag.String("server", "pop3test", "pop3test or dovecot")
 	bodies := flag.Bool("bodies", false, "prefetch every body in the first sync (prefetch = \"all\") instead of headers only")
 	realistic := flag.Bool("realistic", false, "serve realistic messages of about 20 KB (benchmail.Message) from Dovecot instead of short ones")
+	heads := flag.Bool("heads", false, "with -compare: only the headers-only first sync against the pipelined TOP reference")
 	comp := flag.Bool("compare", false, "compare popterm's first syncs (all bodies, headers only) with mpop and pipelined RETR and TOP references on a realistic Dovecot maildrop")
 	noopBin := flag.String("noop", "", "with the popterm binary at this path: fill a store (headers only), then time `popterm sync` with no new mail and `popterm check`, with their peak memory")
 	serve := flag.Bool("serve", false, "only start the server (and proxy), write a popterm config for it and wait for Ctrl-C (to try `popterm --config FILE sync` by hand)")
@@ -55,7 +59,7 @@ func main() {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	o := options{n: *n, rtt: *rtt, server: *server, prefetch: config.Prefetch{Mode: config.PrefetchNone}, realistic: *realistic}
+	o := options{n: *n, rtt: *rtt, server: *server, prefetch: config.Prefetch{Mode: config.PrefetchNone}, realistic: *realistic, headsOnly: *heads}
 	if *bodies {
 		o.prefetch = config.Prefetch{Mode: config.PrefetchAll}
 	}
