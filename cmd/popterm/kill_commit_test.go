@@ -193,6 +193,14 @@ func TestKillBetweenDELEAndQUIT(t *testing.T) {
 			t.Fatalf("round %d: popterm ended before the kill", round)
 		}
 		srv.SetFaults(pop3test.Faults{})
+		// The killed session holds the maildrop until the server reads the
+		// client's end of the connection; a login before that is refused
+		// with [IN-USE], as a real server would.
+		for deadline := time.Now().Add(10 * time.Second); md.Locked(); time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("round %d: the killed session still holds the maildrop", round)
+			}
+		}
 		before = append(before, fmt.Sprintf("k%d", 100+round))
 		if got := tg.uidls(t); len(got) != len(before) {
 			t.Fatalf("round %d: a session without QUIT deleted mail: %d on the server, want %d", round, len(got), len(before))
