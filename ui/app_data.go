@@ -48,7 +48,7 @@ func (m App) handleData(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if !msg.partial {
 			m.loadedGen = msg.gen
 		}
-		return m, tea.Batch(m.index.Arrange(msg.rows, listTag{gen: msg.gen, search: m.search, total: msg.total, partial: msg.partial}), rest)
+		return m, tea.Batch(m.index.Arrange(msg.rows, listTag{gen: msg.gen, search: m.search, total: msg.total, partial: msg.partial, unindexed: msg.unindexed}), rest)
 	case typedMsg:
 		if msg.session == m.session && msg.gen == m.searchGen {
 			return m, m.readTyped()
@@ -59,6 +59,9 @@ func (m App) handleData(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.shownList = msg.tag
 		m.index.SetSearch(msg.tag.search)
+		if msg.tag.search != "" && msg.tag.unindexed > 0 {
+			m.status.Notify(fmt.Sprintf("Results may be incomplete: %s still waiting for the search index", plural(msg.tag.unindexed, "message")))
+		}
 		if !msg.tag.partial {
 			m.index.forgetTags()
 		}

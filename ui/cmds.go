@@ -26,8 +26,30 @@ const firstPage = 300
 func loadList(ctx context.Context, eng Engine, session, gen int, search string) tea.Cmd {
 	return func() tea.Msg {
 		rows, err := eng.List(ctx, mailapi.Query{Search: search})
-		return listMsg{session: session, gen: gen, rows: compactRows(rows), total: len(rows), err: err}
+		return listMsg{session: session, gen: gen, rows: compactRows(rows), total: len(rows), unindexed: unindexed(ctx, eng, search), err: err}
 	}
+}
+
+// indexLagger is an engine that says how many stored bodies its search
+// index does not cover yet (mailbox.Engine: the body indexer runs beside
+// the download and resumes after a kill).
+type indexLagger interface {
+	UnindexedBodies(ctx context.Context) (int, error)
+}
+
+// unindexed is how many stored bodies a search did not cover yet: 0 for
+// no search, an engine that cannot tell, or an error (the search itself
+// reports errors).
+func unindexed(ctx context.Context, eng Engine, search string) int {
+	l, ok := eng.(indexLagger)
+	if search == "" || !ok {
+		return 0
+	}
+	n, err := l.UnindexedBodies(ctx)
+	if err != nil {
+		return 0
+	}
+	return n
 }
 
 // counter is an engine that counts a search's results without reading
@@ -57,7 +79,7 @@ func loadPage(ctx context.Context, eng Engine, session, gen int, search string) 
 		if cerr := <-counted; err == nil {
 			err = cerr
 		}
-		msg := listMsg{session: session, gen: gen, rows: compactRows(rows), total: total, partial: len(rows) == firstPage, err: err}
+		msg := listMsg{session: session, gen: gen, rows: compactRows(rows), total: total, partial: len(rows) == firstPage, unindexed: unindexed(ctx, eng, search), err: err}
 		if !msg.partial {
 			msg.total = len(rows) // the page is the whole result
 		}

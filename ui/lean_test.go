@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -165,5 +166,32 @@ func TestUnifiedCount(t *testing.T) {
 	h.m.unified.engines[1] = noCount{home}
 	if n, err := u.Count(t.Context(), mailapi.Query{Search: "e"}); err != nil || n != -1 {
 		t.Errorf("with an account that cannot count: %d, %v; want -1", n, err)
+	}
+}
+
+// lagging is an engine whose body indexer is behind by n messages.
+type lagging struct {
+	*fakeEngine
+	n int
+}
+
+func (l lagging) UnindexedBodies(context.Context) (int, error) { return l.n, nil }
+
+// While the body indexer has not caught up, a search says its result may
+// be incomplete; a caught-up index, or no search, says nothing of it.
+func TestSearchSaysIncompleteWhileIndexing(t *testing.T) {
+	const note = "Results may be incomplete: 7 messages still waiting for the search index"
+	for _, tc := range []struct {
+		behind int
+		want   bool
+	}{{7, true}, {0, false}} {
+		h := newHarness(t, lagging{manyFake(50), tc.behind}, nil)
+		if strings.Contains(h.screen(), "may be incomplete") {
+			t.Fatalf("behind %d: the note shows without a search:\n%s", tc.behind, h.screen())
+		}
+		h.keys("/", "type:about", "enter")
+		if got := strings.Contains(h.screen(), note); got != tc.want {
+			t.Errorf("behind %d: note shown %v, want %v:\n%s", tc.behind, got, tc.want, h.screen())
+		}
 	}
 }

@@ -18,7 +18,10 @@ type listMsg struct {
 	rows    []mailapi.Summary
 	total   int  // rows in the whole result; -1 when not known
 	partial bool // the newest rows only; the whole list follows
-	err     error
+	// unindexed counts stored bodies a search did not cover yet (the body
+	// indexer is behind): its result may be incomplete.
+	unindexed int
+	err       error
 }
 
 // statsMsg carries the status bar counts and the last sync time.

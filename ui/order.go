@@ -193,6 +193,8 @@ type listTag struct {
 	search  string
 	total   int  // messages in the whole result; -1 when not known
 	partial bool // rows are the first page only; the rest follows
+	// unindexed counts stored bodies the search did not cover yet.
+	unindexed int
 }
 
 // arrangedMsg carries the display order computed for rows in a command.
