@@ -86,3 +86,77 @@ func (r ProbeResult) Warnings() []string {
 	}
 	return w
 }
+
+// SubmitProbeResult is what a probe of a submission (SMTP) server found:
+// `account add` (the flags and the setup form) and `account test`.
+type SubmitProbeResult struct {
+	// Addr is the host:port probed.
+	Addr string
+	// TLSVersion is e.g. "TLS 1.3"; "" without TLS.
+	TLSVersion string
+	// Mechanism is the AUTH mechanism that logged in; "" without a login.
+	Mechanism string
+	// Auth lists the AUTH mechanisms the server offers.
+	Auth []string
+	// Size is the largest message the server accepts (SIZE); 0 when it
+	// gives none.
+	Size int64
+	// EightBitMIME and UTF8 are the 8BITMIME and SMTPUTF8 extensions.
+	EightBitMIME, UTF8 bool
+}
+
+// Facts lists what the server offers, shortest first, for one line.
+func (r SubmitProbeResult) Facts() []string {
+	var parts []string
+	if r.TLSVersion != "" {
+		parts = append(parts, r.TLSVersion)
+	}
+	if r.Mechanism != "" {
+		parts = append(parts, "logged in with "+strings.ToUpper(r.Mechanism))
+	}
+	if len(r.Auth) > 0 {
+		parts = append(parts, "AUTH "+strings.Join(r.Auth, " "))
+	}
+	if r.Size > 0 {
+		parts = append(parts, "messages up to "+r.sizeText())
+	}
+	if r.EightBitMIME {
+		parts = append(parts, "8BITMIME")
+	}
+	if r.UTF8 {
+		parts = append(parts, "SMTPUTF8")
+	}
+	return parts
+}
+
+func (r SubmitProbeResult) sizeText() string {
+	return fmt.Sprintf("%.1f MB", float64(r.Size)/(1<<20))
+}
+
+// Lines describes the result for a person, one fact a line.
+func (r SubmitProbeResult) Lines() []string {
+	enc, login, auth, size := "none", "no login", "none advertised", "no limit given"
+	if r.TLSVersion != "" {
+		enc = r.TLSVersion
+	}
+	if r.Mechanism != "" {
+		login = "with " + strings.ToUpper(r.Mechanism)
+	}
+	if len(r.Auth) > 0 {
+		auth = strings.Join(r.Auth, " ")
+	}
+	if r.Size > 0 {
+		size = r.sizeText()
+	}
+	lines := []string{
+		"server:      " + r.Addr,
+		"encryption:  " + enc,
+		"logged in:   " + login,
+		"AUTH:        " + auth,
+		"size limit:  " + size,
+	}
+	if r.TLSVersion == "" {
+		lines = append(lines, "warning: no TLS: the password and mail cross the network unencrypted")
+	}
+	return lines
+}

@@ -15,6 +15,8 @@ type FormKeys struct {
 	Pin        key.Binding // trust the certificate shown
 	Edit       key.Binding // back to the fields from a question
 	Clear      key.Binding // empty the text field (the whole of it)
+	Skip       key.Binding // go on without sending (the sending step)
+	Keep       key.Binding // keep a submission server that was not tested
 	Interrupt  key.Binding
 }
 
@@ -32,6 +34,8 @@ func DefaultFormKeys(keys KeyMap) FormKeys {
 		Pin:       binding("pin this certificate and test again", "p", "y"),
 		Edit:      binding("edit", "esc", "n", "e"),
 		Clear:     binding("clear the field", "ctrl+u"),
+		Skip:      binding("no sending for this account", "ctrl+n"),
+		Keep:      binding("keep it untested", "ctrl+k"),
 		Interrupt: keys.Interrupt,
 	}
 }

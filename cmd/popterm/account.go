@@ -643,7 +643,8 @@ func runSetup(ctx context.Context, e *env, cfgPath string) (*config.Config, int)
 	}
 	lk := termLook(e.stdout)
 	form := setup.New(setup.Options{
-		Probe: probeAccount,
+		Probe:     probeAccount,
+		ProbeSMTP: probeSubmitAccount,
 		Save: func(a config.Account, password string) error {
 			return saveNewAccount(e, cfg, a, password, password != "", false)
 		},

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/popterm/popterm/config"
+	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/mailbox"
 	"github.com/popterm/popterm/message"
 )
@@ -34,31 +37,33 @@ func testSubmission(ctx context.Context, e *env, acct *config.Account) int {
 func reportProbe(ctx context.Context, e *env, acct *config.Account, ob *mailbox.Outbox) error {
 	addr := fmt.Sprintf("%s:%d", acct.SMTP.Host, acct.SMTP.Port)
 	fmt.Fprintf(e.stderr, "testing SMTP %s (%s)...\n", addr, config.TLSModeName(acct.SMTP.TLS))
-	p, err := ob.Probe(ctx)
+	r, err := submitProbe(ctx, acct, ob)
 	if err != nil {
 		return err
 	}
-	var parts []string
-	if p.TLSVersion != "" {
-		parts = append(parts, p.TLSVersion)
-	}
-	if p.Mechanism != "" {
-		parts = append(parts, "logged in with "+strings.ToUpper(p.Mechanism))
-	}
-	if len(p.Caps.Auth) > 0 {
-		parts = append(parts, "AUTH "+strings.Join(p.Caps.Auth, " "))
-	}
-	if p.Caps.Size > 0 {
-		parts = append(parts, fmt.Sprintf("messages up to %.1f MB", float64(p.Caps.Size)/(1<<20)))
-	}
-	if p.Caps.EightBitMIME {
-		parts = append(parts, "8BITMIME")
-	}
-	if p.Caps.UTF8 {
-		parts = append(parts, "SMTPUTF8")
-	}
-	fmt.Fprintf(e.stdout, "  SMTP %s: %s\n", addr, message.SanitizeLine(strings.Join(parts, ", ")))
+	fmt.Fprintf(e.stdout, "  SMTP %s: %s\n", addr, message.SanitizeLine(strings.Join(r.Facts(), ", ")))
 	return nil
+}
+
+// submitProbe tests acct's submission server through ob and says what it
+// offers.
+func submitProbe(ctx context.Context, acct *config.Account, ob *mailbox.Outbox) (mailapi.SubmitProbeResult, error) {
+	p, err := ob.Probe(ctx)
+	if err != nil {
+		return mailapi.SubmitProbeResult{}, err
+	}
+	return mailapi.SubmitProbeResult{
+		Addr:       net.JoinHostPort(acct.SMTP.Host, strconv.Itoa(acct.SMTP.Port)),
+		TLSVersion: p.TLSVersion, Mechanism: p.Mechanism, Auth: p.Caps.Auth, Size: p.Caps.Size,
+		EightBitMIME: p.Caps.EightBitMIME, UTF8: p.Caps.UTF8,
+	}, nil
+}
+
+// probeSubmitAccount is the setup form's sending test (setup.SubmitProbeFunc):
+// a's [account.smtp] with password (the POP3 one, which most providers
+// share) or the account's token.
+func probeSubmitAccount(ctx context.Context, a config.Account, password string) (mailapi.SubmitProbeResult, error) {
+	return submitProbe(ctx, &a, mailbox.NewOutbox(&a, nil, passwordCredentials(&a, password)))
 }
 
 // sendFlags are the sending flags of `account add`.
@@ -130,11 +135,16 @@ func probeSubmission(ctx context.Context, e *env, acct *config.Account, password
 		a.SMTP = &s
 		acct = &a
 	}
-	creds := mailbox.Credentials{
+	return reportProbe(ctx, e, acct, mailbox.NewOutbox(acct, nil, passwordCredentials(acct, password)))
+}
+
+// passwordCredentials log in to acct's submission server with password,
+// or with the account's token when it signs in with one.
+func passwordCredentials(acct *config.Account, password string) mailbox.Credentials {
+	return mailbox.Credentials{
 		Password: func(context.Context) (string, error) { return password, nil },
 		Token:    func(ctx context.Context) (string, error) { return config.Token(ctx, acct) },
 	}
-	return reportProbe(ctx, e, acct, mailbox.NewOutbox(acct, nil, creds))
 }
 
 // storeSMTPPassword is `account passwd --smtp`: the SMTP password goes to

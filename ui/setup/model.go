@@ -30,6 +30,11 @@ import (
 type Options struct {
 	// Probe tests an account before it is saved (required).
 	Probe ProbeFunc
+	// ProbeSMTP tests the submission server with the same password. When
+	// set, a sending step (From, the server guessed and tested, or no
+	// sending) follows the POP3 test; without it the form asks nothing
+	// about sending.
+	ProbeSMTP SubmitProbeFunc
 	// Save stores the account and its password (required).
 	Save SaveFunc
 	// Taken lists the names of existing accounts.
@@ -55,6 +60,8 @@ const (
 	stepForm
 	stepProbing
 	stepUntrusted
+	stepSend
+	stepSendProbing
 	stepReview
 	stepSaving
 	stepDone
@@ -109,6 +116,9 @@ type Model struct {
 	untrusted *mailapi.UntrustedCertError
 	saved     bool
 	width     int
+	// sendInputs and snd are the sending step (sending.go).
+	sendInputs [sendFieldCount]textinput.Model
+	snd        sendState
 }
 
 // New builds the form.
@@ -126,6 +136,10 @@ func New(opts Options) Model {
 	m.inputs[fieldPort].CharLimit = 5
 	m.inputs[fieldPassword].EchoMode = textinput.EchoPassword
 	m.inputs[fieldPassword].EchoCharacter = '•'
+	for i, ph := range [sendFieldCount]string{"Alice Example <alice@example.com>", "smtp.example.com", "465", ""} {
+		m.sendInputs[i] = newInput(ph, 255)
+	}
+	m.sendInputs[sendPort].CharLimit = 5
 	m.applyStyles()
 	return m
 }
@@ -135,6 +149,9 @@ func (m *Model) applyStyles() {
 	m.email.SetStyles(m.styles.Input)
 	for i := range m.inputs {
 		m.inputs[i].SetStyles(m.styles.Input)
+	}
+	for i := range m.sendInputs {
+		m.sendInputs[i].SetStyles(m.styles.Input)
 	}
 }
 
@@ -164,7 +181,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width = max(msg.Width, 20)
 		return m, nil
 	case probeDoneMsg:
-		return m.probeDone(msg), nil
+		return m.probeDone(msg)
+	case sendProbeDoneMsg:
+		if m.step != stepSendProbing {
+			return m, nil // the user went back meanwhile
+		}
+		return m.sendProbeDone(msg)
 	case saveDoneMsg:
 		if msg.err != nil {
 			m.step, m.err = stepReview, oneLine(msg.err.Error())
@@ -185,6 +207,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m.updateReview(msg)
 		case stepUntrusted:
 			return m.updateUntrusted(msg)
+		case stepSend:
+			return m.updateSend(msg)
+		case stepSendProbing:
+			if key.Matches(msg, m.keys.Back) {
+				m.step = stepSend
+			}
+			return m, nil
 		case stepProbing, stepSaving:
 			if key.Matches(msg, m.keys.Back) {
 				return m, tea.Quit
@@ -215,6 +244,13 @@ func (m Model) updateInput(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if m.focus != fieldTLS {
 			m.inputs[m.focus], cmd = m.inputs[m.focus].Update(msg)
+		}
+	case stepSend:
+		if p, ok := msg.(tea.PasteMsg); ok && m.snd.focus == sendPort {
+			msg = tea.PasteMsg{Content: strings.Map(keepDigit, p.Content)}
+		}
+		if m.snd.focus != sendTLS {
+			m.sendInputs[m.snd.focus], cmd = m.sendInputs[m.snd.focus].Update(msg)
 		}
 	}
 	return m, cmd
@@ -322,24 +358,25 @@ func (m Model) updateForm(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if m.focus == fieldTLS {
 		// No text goes into the TLS field: its letters may toggle too.
 		if key.Matches(msg, m.keys.Toggle) || msg.String() == "h" || msg.String() == "l" {
-			m.toggleTLS()
+			m.tlsMode = toggleMode(m.tlsMode, &m.inputs[fieldPort], config.DefaultPort)
 		}
 		return m, nil
 	}
 	return m.updateInput(msg)
 }
 
-// toggleTLS switches between implicit TLS and STARTTLS, moving the port
-// along when it was the default. Cleartext is only for the command line.
-func (m *Model) toggleTLS() {
-	old := m.tlsMode
-	m.tlsMode = config.TLSStartTLS
+// toggleMode switches between implicit TLS and STARTTLS, moving the port
+// along when it was the default (defaultPort). Cleartext is only for the
+// command line.
+func toggleMode(old string, port *textinput.Model, defaultPort func(string) int) string {
+	mode := config.TLSStartTLS
 	if old == config.TLSStartTLS {
-		m.tlsMode = config.TLSImplicit
+		mode = config.TLSImplicit
 	}
-	if m.inputs[fieldPort].Value() == strconv.Itoa(config.DefaultPort(old)) {
-		m.inputs[fieldPort].SetValue(strconv.Itoa(config.DefaultPort(m.tlsMode)))
+	if port.Value() == strconv.Itoa(defaultPort(old)) {
+		port.SetValue(strconv.Itoa(defaultPort(mode)))
 	}
+	return mode
 }
 
 // account builds and validates the account from the fields.
@@ -383,6 +420,9 @@ func (m Model) submit() (tea.Model, tea.Cmd) {
 	if a.OAuth2.Provider != "" {
 		// No token yet to test with: the sign-in follows the save.
 		m.step, m.err, m.acct = stepReview, "", a
+		if m.opts.ProbeSMTP != nil {
+			return m.startSending()
+		}
 		return m, nil
 	}
 	m.step, m.err, m.acct = stepProbing, "", a
@@ -415,11 +455,11 @@ func isNoSuchHost(err error) bool {
 	return err != nil && errors.As(err, &dns) && dns.IsNotFound
 }
 
-func (m Model) probeDone(msg probeDoneMsg) Model {
+func (m Model) probeDone(msg probeDoneMsg) (tea.Model, tea.Cmd) {
 	var uc *mailapi.UntrustedCertError
 	if errors.As(msg.err, &uc) && m.pin == "" {
 		m.step, m.untrusted, m.err = stepUntrusted, uc, ""
-		return m
+		return m, nil
 	}
 	if msg.err != nil {
 		m.step, m.err = stepForm, oneLine(msg.err.Error())
@@ -428,11 +468,14 @@ func (m Model) probeDone(msg probeDoneMsg) Model {
 			// it by hand starts at the host.
 			m.setFocus(fieldHost)
 		}
-		return m
+		return m, nil
 	}
 	m.step, m.err, m.result, m.acct = stepReview, "", msg.result, msg.acct
 	m.inputs[fieldHost].SetValue(msg.acct.Host)
-	return m
+	if m.opts.ProbeSMTP != nil {
+		return m.startSending()
+	}
+	return m, nil
 }
 
 // updateUntrusted asks whether to pin a certificate that did not verify.
@@ -456,7 +499,15 @@ func (m Model) updateReview(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		save, acct, pw := m.opts.Save, m.acct, m.inputs[fieldPassword].Value()
 		return m, func() tea.Msg { return saveDoneMsg{err: save(acct, pw)} }
 	case key.Matches(msg, m.keys.Edit):
-		m.step, m.err = stepForm, ""
+		m.err = ""
+		if m.snd.init {
+			if m.snd.choice != sendTested {
+				m.snd.choice = sendUndecided
+			}
+			m.step = stepSend
+			return m, m.setSendFocus(m.snd.focus)
+		}
+		m.step = stepForm
 		return m, m.setFocus(m.focus)
 	}
 	return m, nil
@@ -493,7 +544,7 @@ func (m Model) View() tea.View {
 			b.WriteString(label.Render(labels[f]) + value + "\n")
 		}
 	}
-	if m.note != "" {
+	if m.note != "" && !m.snd.init {
 		b.WriteString("\n" + s.Note.Inherit(wrap).Render(m.note) + "\n")
 	}
 	if m.pin != "" && m.step != stepEmail {
@@ -507,18 +558,20 @@ func (m Model) View() tea.View {
 		b.WriteString(wrap.Render("Pin it only if this is your server's certificate (compare the SHA-256 with the server's: openssl x509 -noout -fingerprint -sha256).") + "\n")
 	case stepProbing:
 		b.WriteString("\nTesting " + message.SanitizeLine(m.acct.Addr()) + "… connecting, asking CAPA, logging in\n")
+	case stepSend, stepSendProbing:
+		if m.acct.OAuth2.Provider == "" {
+			b.WriteString("\n" + s.OK.Render("✓ POP3 connected and logged in. Sending:") + "\n")
+		}
+		m.sendView(&b)
 	case stepReview, stepSaving, stepDone:
 		if m.acct.OAuth2.Provider != "" {
 			b.WriteString("\n" + wrap.Render(signinNote(m.acct.OAuth2.Provider)) + "\n")
-			break
+		} else {
+			b.WriteString("\n" + s.OK.Render("✓ Connected and logged in") + "\n")
+			writeLines(&b, s, m.result.Lines())
 		}
-		b.WriteString("\n" + s.OK.Render("✓ Connected and logged in") + "\n")
-		for _, l := range m.result.Lines() {
-			st := s.Value
-			if strings.HasPrefix(l, "warning:") {
-				st = s.Warn
-			}
-			b.WriteString("  " + st.Render(message.SanitizeLine(l)) + "\n")
+		if m.snd.init {
+			m.sendView(&b)
 		}
 	}
 	if m.err != "" {
@@ -532,14 +585,30 @@ func (m Model) View() tea.View {
 }
 
 func (m Model) tlsView() string {
-	desc := map[string]string{
+	return modeView(m.tlsMode, map[string]string{
 		config.TLSImplicit: "implicit TLS (usually port 995)",
 		config.TLSStartTLS: "STARTTLS (usually port 110)",
-	}[m.tlsMode]
-	if m.focus == fieldTLS && m.step == stepForm {
-		return "‹ " + desc + " ›"
+	}, m.focus == fieldTLS && m.step == stepForm)
+}
+
+// modeView shows a TLS mode by its description, between arrows when the
+// field has the focus.
+func modeView(mode string, desc map[string]string, focused bool) string {
+	if focused {
+		return "‹ " + desc[mode] + " ›"
 	}
-	return desc
+	return desc[mode]
+}
+
+// writeLines writes a probe's lines, indented, warnings in Warn.
+func writeLines(b *strings.Builder, s Styles, lines []string) {
+	for _, l := range lines {
+		st := s.Value
+		if strings.HasPrefix(l, "warning:") {
+			st = s.Warn
+		}
+		b.WriteString("  " + st.Render(message.SanitizeLine(l)) + "\n")
+	}
 }
 
 func (m Model) help() string {
@@ -554,6 +623,10 @@ func (m Model) help() string {
 		return hints(bindingAs(k.Next, "move"), k.Toggle, bindingAs(k.Submit, "on Password tests the server"), k.Test, k.Clear, k.Back)
 	case stepProbing:
 		return hints(bindingAs(k.Back, "cancel"))
+	case stepSend:
+		return m.sendHelp()
+	case stepSendProbing:
+		return hints(bindingAs(k.Back, "stop waiting"))
 	case stepUntrusted:
 		return hints(k.Pin, k.Edit)
 	case stepReview:

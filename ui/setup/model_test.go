@@ -23,6 +23,18 @@ type fakeServer struct {
 	savedPw string
 	probe   func(a config.Account) (mailapi.ProbeResult, error)
 	saveErr error
+	// smtp answers the submission probe (ProbeSMTP); smtpTried and
+	// smtpPws record what it was asked.
+	smtp      func(s config.SMTP) (mailapi.SubmitProbeResult, error)
+	smtpTried []config.SMTP
+	smtpPws   []string
+}
+
+func (f *fakeServer) ProbeSMTP(ctx context.Context, a config.Account, pw string) (mailapi.SubmitProbeResult, error) {
+	f.mu.Lock()
+	f.smtpTried, f.smtpPws = append(f.smtpTried, *a.SMTP), append(f.smtpPws, pw)
+	f.mu.Unlock()
+	return f.smtp(*a.SMTP)
 }
 
 func (f *fakeServer) Probe(ctx context.Context, a config.Account, pw string) (mailapi.ProbeResult, error) {
@@ -60,7 +72,7 @@ func (d *driver) send(msg tea.Msg) {
 	d.t.Helper()
 	var cmd tea.Cmd
 	d.m, cmd = d.m.Update(msg)
-	if st := d.model().step; cmd != nil && (st == stepProbing || st == stepSaving) {
+	if st := d.model().step; cmd != nil && (st == stepProbing || st == stepSaving || st == stepSendProbing) {
 		d.send(cmd())
 	}
 }
