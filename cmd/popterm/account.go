@@ -642,19 +642,7 @@ func runSetup(ctx context.Context, e *env, cfgPath string) (*config.Config, int)
 		intro = "Welcome! No account yet: enter your email address and popterm finds the server."
 	}
 	lk := termLook(e.stdout)
-	form := setup.New(setup.Options{
-		Probe:     probeAccount,
-		ProbeSMTP: probeSubmitAccount,
-		Save: func(a config.Account, password string) error {
-			return saveNewAccount(e, cfg, a, password, password != "", false)
-		},
-		Taken:   cfg.AccountNames(),
-		Intro:   intro,
-		UI:      cfg.UI,
-		Keys:    cfg.Keys,
-		NoColor: lk.noColor,
-		ASCII:   lk.ascii,
-	})
+	form := setup.New(setupOptions(e, cfg, intro, lk))
 	p := tea.NewProgram(form, tea.WithContext(ctx), tea.WithInput(e.stdin), tea.WithOutput(e.stdout), tea.WithColorProfile(lk.profile))
 	final, err := p.Run()
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
@@ -673,6 +661,25 @@ func runSetup(ctx context.Context, e *env, cfgPath string) (*config.Config, int)
 	fmt.Fprintf(e.stdout, "added account %s (%s) to %s; password stored in the OS keyring\n", acct.Name, acct.KeyringUser(), cfg.Path)
 	noteBackup(e, cfg)
 	return cfg, exitOK
+}
+
+// setupOptions wire the setup form to the real probes (POP3, then the
+// submission server) and to saving in cfg (and the password in the
+// keyring).
+func setupOptions(e *env, cfg *config.Config, intro string, lk look) setup.Options {
+	return setup.Options{
+		Probe:     probeAccount,
+		ProbeSMTP: probeSubmitAccount,
+		Save: func(a config.Account, password string) error {
+			return saveNewAccount(e, cfg, a, password, password != "", false)
+		},
+		Taken:   cfg.AccountNames(),
+		Intro:   intro,
+		UI:      cfg.UI,
+		Keys:    cfg.Keys,
+		NoColor: lk.noColor,
+		ASCII:   lk.ascii,
+	}
 }
 
 // absPath makes a command-line path absolute (the config may live

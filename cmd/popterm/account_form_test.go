@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/hex"
+	"errors"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +17,7 @@ import (
 
 	"github.com/popterm/popterm/config"
 	"github.com/popterm/popterm/internal/dovecottest"
+	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/ui/setup"
 )
 
@@ -134,4 +138,80 @@ func driveSetupForm(t *testing.T, a *acctEnv, email, host, port, user, password 
 		t.Fatalf("not saved; view:\n%s", final.View().Content)
 	}
 	return acct
+}
+
+// TestSetupFormSavesSending runs the form as `popterm account add` wires
+// it (setupOptions: its Save writes the config and the keyring), with
+// probes that stand for the servers: the POP3 test works, the first
+// submission guess (smtp.DOMAIN:465) is refused and the second (587,
+// STARTTLS) works; a display name is typed in From. The config file then
+// holds from and [account.smtp], and loads back.
+func TestSetupFormSavesSending(t *testing.T) {
+	ks := config.NewMemStore()
+	a := newAcctEnv(t, ks)
+	e := &env{configPath: a.cfgPath, stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, keyring: ks}
+	cfg, err := loadOrNewConfig(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := setupOptions(e, cfg, "", look{noColor: true})
+	opts.Probe = func(ctx context.Context, acct config.Account, pw string) (mailapi.ProbeResult, error) {
+		return mailapi.ProbeResult{Addr: acct.Addr(), TLSVersion: "TLS 1.3", Mechanism: "user", Top: true, UIDL: true}, nil
+	}
+	var tried []string
+	opts.ProbeSMTP = func(ctx context.Context, acct config.Account, pw string) (mailapi.SubmitProbeResult, error) {
+		addr := net.JoinHostPort(acct.SMTP.Host, strconv.Itoa(acct.SMTP.Port))
+		tried = append(tried, addr)
+		if acct.SMTP.Port != 587 || acct.SMTP.TLS != config.TLSStartTLS || pw != "pw ✓" {
+			return mailapi.SubmitProbeResult{}, errors.New("connect to " + addr + ": connection refused")
+		}
+		return mailapi.SubmitProbeResult{Addr: addr, TLSVersion: "TLS 1.3", Mechanism: "plain", Auth: []string{"PLAIN"}}, nil
+	}
+	tm := teatest.NewTestModel(t, setup.New(opts), teatest.WithInitialTermSize(100, 40))
+	waitFor := func(what string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
+			teatest.WithDuration(20*time.Second))
+	}
+	key := func(code rune, mod tea.KeyMod) { tm.Send(tea.KeyPressMsg{Code: code, Mod: mod}) }
+	tm.Type("bob@example.org")
+	key(tea.KeyEnter, 0)
+	waitFor("Password")
+	tm.Type("pw ✓")
+	key(tea.KeyEnter, 0)
+	waitFor("Ready to send")
+	key('u', tea.ModCtrl)
+	tm.Type("Bob Example <bob@example.org>")
+	key(tea.KeyEnter, 0)
+	waitFor("save (password")
+	key(tea.KeyEnter, 0)
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(setup.Model)
+	if _, ok := final.Saved(); !ok {
+		t.Fatalf("not saved; view:\n%s", final.View().Content)
+	}
+	if strings.Join(tried, " ") != "smtp.example.org:465 smtp.example.org:587" {
+		t.Errorf("tested %v", tried)
+	}
+	data, err := os.ReadFile(a.cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"from = 'Bob Example <bob@example.org>'", "[account.smtp]", "host = 'smtp.example.org'", "tls = 'starttls'"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("the config lacks %s:\n%s", want, data)
+		}
+	}
+	if bytes.Contains(data, []byte("pw ✓")) {
+		t.Fatal("the password reached the config file")
+	}
+	saved, err := a.config().Account("example")
+	if err != nil || saved.SMTP == nil || saved.SMTP.Port != 587 || saved.SMTP.Host != "smtp.example.org" {
+		t.Fatalf("loaded back %+v, %v", saved, err)
+	}
+	if from, err := saved.FromAddress(); err != nil || from.Name != "Bob Example" || from.Address != "bob@example.org" {
+		t.Errorf("from %v, %v", from, err)
+	}
+	if pw, err := ks.Get(saved.PasswordKey()); err != nil || pw != "pw ✓" {
+		t.Errorf("keyring holds %q, %v", pw, err)
+	}
 }
