@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/popterm/popterm/config"
 	"github.com/popterm/popterm/internal/dovecottest"
+	"github.com/popterm/popterm/internal/postfixtest"
 	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/ui/setup"
 )
@@ -97,45 +99,65 @@ func driveSetupForm(t *testing.T, a *acctEnv, email, host, port, user, password 
 			return saveNewAccount(e, cfg, acct, pw, true, false)
 		},
 	})
-	tm := teatest.NewTestModel(t, form, teatest.WithInitialTermSize(100, 40))
-	waitFor := func(what string) {
-		t.Helper()
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
-			teatest.WithDuration(20*time.Second))
-	}
-	key := func(code rune, mod tea.KeyMod) { tm.Send(tea.KeyPressMsg{Code: code, Mod: mod}) }
-	replace := func(text string) {
-		key('u', tea.ModCtrl) // clear the field
-		tm.Type(text)
-	}
-
-	tm.Type(email)
-	key(tea.KeyEnter, 0)
-	waitFor("Password")
-	key(tea.KeyTab, tea.ModShift) // Password -> User
+	f := startForm(t, form)
+	f.tm.Type(email)
+	f.key(tea.KeyEnter, 0)
+	f.waitFor("Password")
+	f.key(tea.KeyTab, tea.ModShift) // Password -> User
 	if user != "" {
-		replace(user)
+		f.replace(user)
 	}
 	for range 3 { // User -> TLS -> Port -> Host
-		key(tea.KeyTab, tea.ModShift)
+		f.key(tea.KeyTab, tea.ModShift)
 	}
-	replace(host)
-	key(tea.KeyTab, 0)
-	replace(port)
+	f.replace(host)
+	f.key(tea.KeyTab, 0)
+	f.replace(port)
 	for range 3 { // Port -> TLS -> User -> Password
-		key(tea.KeyTab, 0)
+		f.key(tea.KeyTab, 0)
 	}
-	tm.Type(password)
-	key(tea.KeyEnter, 0)
-	waitFor("not trusted")
-	tm.Type("p")
-	waitFor("Connected and logged in")
-	key(tea.KeyEnter, 0)
+	f.tm.Type(password)
+	f.key(tea.KeyEnter, 0)
+	f.waitFor("not trusted")
+	f.tm.Type("p")
+	f.waitFor("Connected and logged in")
+	f.key(tea.KeyEnter, 0)
+	acct := f.saved()
+	return acct
+}
 
-	final := tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(setup.Model)
+// formTM runs the setup form under teatest, as a terminal would.
+type formTM struct {
+	t  *testing.T
+	tm *teatest.TestModel
+}
+
+func startForm(t *testing.T, m setup.Model) *formTM {
+	return &formTM{t: t, tm: teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 40))}
+}
+
+// waitFor waits until the screen shows what.
+func (f *formTM) waitFor(what string) {
+	f.t.Helper()
+	teatest.WaitFor(f.t, f.tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
+		teatest.WithDuration(20*time.Second))
+}
+
+func (f *formTM) key(code rune, mod tea.KeyMod) { f.tm.Send(tea.KeyPressMsg{Code: code, Mod: mod}) }
+
+// replace empties the focused field and types text.
+func (f *formTM) replace(text string) {
+	f.key('u', tea.ModCtrl)
+	f.tm.Type(text)
+}
+
+// saved waits for the form to end and returns the account it saved.
+func (f *formTM) saved() config.Account {
+	f.t.Helper()
+	final := f.tm.FinalModel(f.t, teatest.WithFinalTimeout(20*time.Second)).(setup.Model)
 	acct, ok := final.Saved()
 	if !ok {
-		t.Fatalf("not saved; view:\n%s", final.View().Content)
+		f.t.Fatalf("not saved; view:\n%s", final.View().Content)
 	}
 	return acct
 }
@@ -167,28 +189,18 @@ func TestSetupFormSavesSending(t *testing.T) {
 		}
 		return mailapi.SubmitProbeResult{Addr: addr, TLSVersion: "TLS 1.3", Mechanism: "plain", Auth: []string{"PLAIN"}}, nil
 	}
-	tm := teatest.NewTestModel(t, setup.New(opts), teatest.WithInitialTermSize(100, 40))
-	waitFor := func(what string) {
-		t.Helper()
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
-			teatest.WithDuration(20*time.Second))
-	}
-	key := func(code rune, mod tea.KeyMod) { tm.Send(tea.KeyPressMsg{Code: code, Mod: mod}) }
-	tm.Type("bob@example.org")
-	key(tea.KeyEnter, 0)
-	waitFor("Password")
-	tm.Type("pw ✓")
-	key(tea.KeyEnter, 0)
-	waitFor("Ready to send")
-	key('u', tea.ModCtrl)
-	tm.Type("Bob Example <bob@example.org>")
-	key(tea.KeyEnter, 0)
-	waitFor("save (password")
-	key(tea.KeyEnter, 0)
-	final := tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(setup.Model)
-	if _, ok := final.Saved(); !ok {
-		t.Fatalf("not saved; view:\n%s", final.View().Content)
-	}
+	f := startForm(t, setup.New(opts))
+	f.tm.Type("bob@example.org")
+	f.key(tea.KeyEnter, 0)
+	f.waitFor("Password")
+	f.tm.Type("pw ✓")
+	f.key(tea.KeyEnter, 0)
+	f.waitFor("Ready to send")
+	f.replace("Bob Example <bob@example.org>")
+	f.key(tea.KeyEnter, 0)
+	f.waitFor("save (password")
+	f.key(tea.KeyEnter, 0)
+	f.saved()
 	if strings.Join(tried, " ") != "smtp.example.org:465 smtp.example.org:587" {
 		t.Errorf("tested %v", tried)
 	}
@@ -214,4 +226,82 @@ func TestSetupFormSavesSending(t *testing.T) {
 	if pw, err := ks.Get(saved.PasswordKey()); err != nil || pw != "pw ✓" {
 		t.Errorf("keyring holds %q, %v", pw, err)
 	}
+}
+
+// TestSetupFormPostfix is the interactive `account add` with sending, end to
+// end: the form's real probes against a real Dovecot (POP3) and a real
+// Postfix (submission with STARTTLS, AUTH through Dovecot), the server
+// entered by hand (alice@localhost gives no guess), the account saved
+// through the real save path. The form has no ca_file field, so the test
+// hands the servers' test CA to both probes, as a ca_file in the config
+// would.
+func TestSetupFormPostfix(t *testing.T) {
+	dove := dovecottest.Start(t, dovecottest.WithAuthSocket())
+	pf := postfixtest.Start(t, dove)
+	ks := config.NewMemStore()
+	a := newAcctEnv(t, ks)
+	e := &env{configPath: a.cfgPath, stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, keyring: ks}
+	cfg, err := loadOrNewConfig(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := setupOptions(e, cfg, "", look{noColor: true})
+	probe, probeSMTP := opts.Probe, opts.ProbeSMTP
+	opts.Probe = func(ctx context.Context, acct config.Account, pw string) (mailapi.ProbeResult, error) {
+		acct.CAFile = dove.CAFile()
+		return probe(ctx, acct, pw)
+	}
+	var smtpResult mailapi.SubmitProbeResult
+	opts.ProbeSMTP = func(ctx context.Context, acct config.Account, pw string) (mailapi.SubmitProbeResult, error) {
+		acct.CAFile = dove.CAFile()
+		r, err := probeSMTP(ctx, acct, pw)
+		smtpResult = r
+		return r, err
+	}
+	host, port, _ := net.SplitHostPort(dove.TLSAddr())
+
+	f := startForm(t, setup.New(opts))
+	f.tm.Type(dove.User + "@localhost")
+	f.key(tea.KeyEnter, 0)
+	f.waitFor("Password")
+	f.key(tea.KeyTab, tea.ModShift) // Password -> User
+	f.replace(dove.User)
+	for range 3 { // User -> TLS -> Port -> Host
+		f.key(tea.KeyTab, tea.ModShift)
+	}
+	f.replace(host)
+	f.key(tea.KeyTab, 0)
+	f.replace(port)
+	for range 3 { // Port -> TLS -> User -> Password
+		f.key(tea.KeyTab, 0)
+	}
+	f.tm.Type(dove.Password)
+	f.key(tea.KeyEnter, 0)
+	f.waitFor("POP3 connected and logged in")
+	// The sending step, by hand: From, host, port, STARTTLS.
+	f.replace("Alice Example <" + dove.User + "@" + postfixtest.Domain + ">")
+	f.key(tea.KeyTab, 0)
+	f.replace("127.0.0.1")
+	f.key(tea.KeyTab, 0)
+	f.replace(strconv.Itoa(pf.SubmissionPort))
+	f.key(tea.KeyTab, 0)
+	f.key(tea.KeyRight, 0) // STARTTLS
+	f.key(tea.KeyEnter, 0)
+	f.waitFor("Ready to send")
+	f.key(tea.KeyEnter, 0)
+	f.waitFor("save (password")
+	f.key(tea.KeyEnter, 0)
+	acct := f.saved()
+
+	if smtpResult.TLSVersion == "" || !slices.Contains(smtpResult.Auth, "PLAIN") || smtpResult.Mechanism == "" {
+		t.Errorf("Postfix probe found %+v", smtpResult)
+	}
+	saved, err := a.config().Account(acct.Name)
+	if err != nil || saved.SMTP == nil || saved.SMTP.Host != "127.0.0.1" || saved.SMTP.Port != pf.SubmissionPort || saved.SMTP.TLS != config.TLSStartTLS {
+		t.Fatalf("saved %+v (smtp %+v), %v", saved, saved.SMTP, err)
+	}
+	if from, err := saved.FromAddress(); err != nil || from.Address != dove.User+"@"+postfixtest.Domain {
+		t.Errorf("from %v, %v", from, err)
+	}
+	assertNotInFiles(t, a.dir, dove.Password)
 }
