@@ -521,7 +521,7 @@ func (m Model) View() tea.View {
 	if m.opts.Intro != "" && m.step == stepEmail {
 		b.WriteString(m.opts.Intro + "\n\n")
 	}
-	wrap := lipgloss.NewStyle().Width(max(m.width-2, 20))
+	wrap := m.wrap()
 	emailLabel := s.Label
 	if m.step == stepEmail {
 		emailLabel = s.Focused
@@ -583,6 +583,9 @@ func (m Model) View() tea.View {
 	}
 	return tea.NewView(b.String())
 }
+
+// wrap is the style that wraps text to the terminal's width.
+func (m Model) wrap() lipgloss.Style { return lipgloss.NewStyle().Width(max(m.width-2, 20)) }
 
 func (m Model) tlsView() string {
 	return modeView(m.tlsMode, map[string]string{

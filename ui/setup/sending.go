@@ -120,8 +120,8 @@ func sendProbeCmd(probe SubmitProbeFunc, a config.Account, password string, serv
 			cancel()
 			msg.smtp, msg.result, msg.err = s, res, err
 			msg.tried = append(msg.tried, net.JoinHostPort(s.Host, strconv.Itoa(s.Port)))
-			if err == nil {
-				break
+			if err == nil || mailapi.KindOf(err) == mailapi.KindCredentials {
+				break // found (a refused password is no wrong guess)
 			}
 		}
 		return msg
@@ -137,6 +137,10 @@ func (m Model) sendProbeDone(msg sendProbeDoneMsg) (tea.Model, tea.Cmd) {
 	if msg.err != nil {
 		m.snd.choice = sendUndecided
 		m.err = oneLine(msg.err.Error())
+		if mailapi.KindOf(msg.err) == mailapi.KindCredentials {
+			m.err += " — if sending has its own password, keep the server (" + m.keys.Keep.Help().Key +
+				") and store it with popterm account passwd --smtp " + m.acct.Name
+		}
 		return m, m.setSendFocus(sendHost)
 	}
 	m.err, m.snd.choice, m.snd.tested, m.snd.result = "", sendTested, msg.smtp, msg.result
@@ -298,8 +302,8 @@ func (m Model) sendView(b *strings.Builder) {
 	case m.works():
 		b.WriteString("\n" + s.OK.Render("✓ Ready to send") + "\n")
 		writeLines(b, s, m.snd.result.Lines())
-	case len(m.snd.tried) > 0 && m.step == stepSend:
-		b.WriteString("\n" + s.Note.Render("Tried "+message.SanitizeLine(strings.Join(m.snd.tried, ", "))+": check your provider's SMTP settings.") + "\n")
+	case len(m.snd.tried) > 1 && m.step == stepSend:
+		b.WriteString("\n" + s.Note.Inherit(m.wrap()).Render("Tried "+message.SanitizeLine(strings.Join(m.snd.tried, ", "))+": check your provider's SMTP settings.") + "\n")
 	}
 }
 

@@ -153,6 +153,24 @@ func TestSendingFailureThenEdit(t *testing.T) {
 	}
 }
 
+// TestSendingRefusedPassword: a guess that refuses the password is the
+// server (no further guess), and the form says how to give sending its own
+// password.
+func TestSendingRefusedPassword(t *testing.T) {
+	f := &fakeServer{smtp: func(s config.SMTP) (mailapi.SubmitProbeResult, error) {
+		return mailapi.SubmitProbeResult{}, &mailapi.Error{Kind: mailapi.KindCredentials, Msg: "smtp: 535 5.7.8 authentication failed"}
+	}}
+	d := newSendDriver(t, f, Options{}, "bob@example.org")
+	if len(f.smtpTried) != 1 || !strings.Contains(d.view(), "535") || !strings.Contains(d.model().err, "account passwd --smtp example") {
+		t.Fatalf("tried %v:\n%s", addrs(f.smtpTried), d.view())
+	}
+	d.send(ctrl('k'))
+	d.key(tea.KeyEnter)
+	if len(f.saved) != 1 || f.saved[0].SMTP == nil || f.saved[0].SMTP.Port != 465 {
+		t.Fatalf("saved %+v", f.saved)
+	}
+}
+
 // TestSendingSkipAndKeep: ctrl+n saves the account without sending;
 // ctrl+k keeps the untested server.
 func TestSendingSkipAndKeep(t *testing.T) {
@@ -211,14 +229,16 @@ func TestSendingFromChecked(t *testing.T) {
 // colour.
 func TestSendingStepScreen(t *testing.T) {
 	for _, tt := range []struct {
-		name string
-		opts Options
+		name  string
+		opts  Options
+		works []string
 	}{
-		{"utf8", Options{NoColor: true}},
-		{"ascii", Options{NoColor: true, ASCII: true}},
+		{"utf8", Options{NoColor: true}, []string{"smtp.example.org:465"}},
+		{"ascii", Options{NoColor: true, ASCII: true}, []string{"smtp.example.org:465"}},
+		{"failed", Options{NoColor: true}, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			f := &fakeServer{smtp: smtpWorks("smtp.example.org:465")}
+			f := &fakeServer{smtp: smtpWorks(tt.works...)}
 			d := newSendDriver(t, f, tt.opts, "bob@example.org")
 			view := d.view()
 			if strings.Contains(view, "38;") || strings.Contains(view, "48;") {
