@@ -9,10 +9,12 @@ import (
 	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/mailbox"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -655,12 +657,23 @@ func runSetup(ctx context.Context, e *env, cfgPath string) (*config.Config, int)
 	}
 	if acct.OAuth2.Provider != "" {
 		fmt.Fprintf(e.stdout, "added account %s (%s) to %s; signing in with %s...\n", acct.Name, acct.KeyringUser(), cfg.Path, acct.OAuth2.Provider)
+		noteSending(e, acct)
 		noteBackup(e, cfg)
 		return cfg, signinSaved(ctx, e, cfg, acct.Name, false, true)
 	}
 	fmt.Fprintf(e.stdout, "added account %s (%s) to %s; password stored in the OS keyring\n", acct.Name, acct.KeyringUser(), cfg.Path)
+	noteSending(e, acct)
 	noteBackup(e, cfg)
 	return cfg, exitOK
+}
+
+// noteSending says how an account added by the form sends.
+func noteSending(e *env, acct config.Account) {
+	if acct.SMTP == nil {
+		fmt.Fprintf(e.stdout, "  no sending: add an [account.smtp] table to send from %s (see docs/config.md)\n", acct.Name)
+		return
+	}
+	fmt.Fprintf(e.stdout, "  sends through %s (%s)\n", net.JoinHostPort(acct.SMTP.Host, strconv.Itoa(acct.SMTP.Port)), config.TLSModeName(acct.SMTP.TLS))
 }
 
 // setupOptions wire the setup form to the real probes (POP3, then the

@@ -138,7 +138,7 @@ func (m Model) sendProbeDone(msg sendProbeDoneMsg) (tea.Model, tea.Cmd) {
 		m.snd.choice = sendUndecided
 		m.err = oneLine(msg.err.Error())
 		if mailapi.KindOf(msg.err) == mailapi.KindCredentials {
-			m.err += " — if sending has its own password, keep the server (" + m.keys.Keep.Help().Key +
+			m.err += "; if sending has its own password, keep the server (" + m.keys.Keep.Help().Key +
 				") and store it with popterm account passwd --smtp " + m.acct.Name
 		}
 		return m, m.setSendFocus(sendHost)
