@@ -223,6 +223,11 @@ func TestSetupFormSavesSending(t *testing.T) {
 	if from, err := saved.FromAddress(); err != nil || from.Name != "Bob Example" || from.Address != "bob@example.org" {
 		t.Errorf("from %v, %v", from, err)
 	}
+	var out bytes.Buffer
+	noteSending(&env{stdout: &out}, *saved)
+	if !strings.Contains(out.String(), "sends through smtp.example.org:587 (STARTTLS)") {
+		t.Errorf("after the form: %q", out.String())
+	}
 	if pw, err := ks.Get(saved.PasswordKey()); err != nil || pw != "pw ✓" {
 		t.Errorf("keyring holds %q, %v", pw, err)
 	}
