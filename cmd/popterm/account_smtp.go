@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -62,8 +63,17 @@ func submitProbe(ctx context.Context, acct *config.Account, ob *mailbox.Outbox) 
 // probeSubmitAccount is the setup form's sending test (setup.SubmitProbeFunc):
 // a's [account.smtp] with password (the POP3 one, which most providers
 // share) or the account's token.
+// A certificate that does not verify is a *mailapi.UntrustedCertError in
+// the chain, as for POP3, so that the form can offer to pin it.
 func probeSubmitAccount(ctx context.Context, a config.Account, password string) (mailapi.SubmitProbeResult, error) {
-	return submitProbe(ctx, &a, mailbox.NewOutbox(&a, nil, passwordCredentials(&a, password)))
+	r, err := submitProbe(ctx, &a, mailbox.NewOutbox(&a, nil, passwordCredentials(&a, password)))
+	var cv *tls.CertificateVerificationError
+	if errors.As(err, &cv) && len(cv.UnverifiedCertificates) > 0 {
+		leaf := cv.UnverifiedCertificates[0]
+		uc := &mailapi.UntrustedCertError{SHA256: config.CertSHA256(leaf.Raw), Subject: leaf.Subject.String(), Err: cv.Err}
+		err = &mailapi.Error{Kind: mailapi.KindOf(err), Msg: uc.Error(), Err: uc, Whole: true}
+	}
+	return r, err
 }
 
 // sendFlags are the sending flags of `account add`.

@@ -480,6 +480,9 @@ func (m Model) probeDone(msg probeDoneMsg) (tea.Model, tea.Cmd) {
 
 // updateUntrusted asks whether to pin a certificate that did not verify.
 func (m Model) updateUntrusted(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if m.snd.asking {
+		return m.updateUntrustedSMTP(msg)
+	}
 	switch {
 	case key.Matches(msg, m.keys.Pin):
 		m.pin = m.untrusted.SHA256
@@ -547,13 +550,17 @@ func (m Model) View() tea.View {
 	if m.note != "" && !m.snd.init {
 		b.WriteString("\n" + s.Note.Inherit(wrap).Render(m.note) + "\n")
 	}
-	if m.pin != "" && m.step != stepEmail {
+	if m.pin != "" && m.step != stepEmail && !m.snd.init {
 		b.WriteString(s.Label.Render("Pinned") + "sha256 " + m.pin + "\n")
 	}
 	switch m.step {
 	case stepUntrusted:
 		u := m.untrusted
-		b.WriteString("\n" + s.Warn.Inherit(wrap).Render("The server's certificate is not trusted: "+oneLine(u.Err.Error())) + "\n")
+		which := "The server's"
+		if m.snd.asking {
+			which = "The submission server's (" + message.SanitizeLine(m.sendInputs[sendHost].Value()) + ")"
+		}
+		b.WriteString("\n" + s.Warn.Inherit(wrap).Render(which+" certificate is not trusted: "+oneLine(u.Err.Error())) + "\n")
 		b.WriteString(wrap.Render("Certificate "+oneLine(u.Subject)+"\nSHA-256 "+u.SHA256) + "\n")
 		b.WriteString(wrap.Render("Pin it only if this is your server's certificate (compare the SHA-256 with the server's: openssl x509 -noout -fingerprint -sha256).") + "\n")
 	case stepProbing:

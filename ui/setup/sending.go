@@ -68,6 +68,10 @@ type sendState struct {
 	tested config.SMTP
 	result mailapi.SubmitProbeResult
 	tried  []string
+	// pin is the submission server's certificate the user chose to trust,
+	// on pinHost; asking is set while the form asks about one.
+	pin, pinHost string
+	asking       bool
 }
 
 // startSending enters the sending step after the POP3 test: the first time,
@@ -120,8 +124,9 @@ func sendProbeCmd(probe SubmitProbeFunc, a config.Account, password string, serv
 			cancel()
 			msg.smtp, msg.result, msg.err = s, res, err
 			msg.tried = append(msg.tried, net.JoinHostPort(s.Host, strconv.Itoa(s.Port)))
-			if err == nil || mailapi.KindOf(err) == mailapi.KindCredentials {
-				break // found (a refused password is no wrong guess)
+			var uc *mailapi.UntrustedCertError
+			if err == nil || mailapi.KindOf(err) == mailapi.KindCredentials || errors.As(err, &uc) {
+				break // found: a refused password or certificate is no wrong guess
 			}
 		}
 		return msg
@@ -134,6 +139,11 @@ func sendProbeCmd(probe SubmitProbeFunc, a config.Account, password string, serv
 func (m Model) sendProbeDone(msg sendProbeDoneMsg) (tea.Model, tea.Cmd) {
 	m.step, m.snd.tried = stepSend, msg.tried
 	m.setSendFields(msg.smtp)
+	var uc *mailapi.UntrustedCertError
+	if errors.As(msg.err, &uc) && m.snd.pin == "" {
+		m.step, m.untrusted, m.snd.asking, m.err = stepUntrusted, uc, true, ""
+		return m, nil
+	}
 	if msg.err != nil {
 		m.snd.choice = sendUndecided
 		m.err = oneLine(msg.err.Error())
@@ -164,6 +174,9 @@ func (m Model) sendServer() (config.SMTP, error) {
 		return s, errors.New("the SMTP port is a number from 1 to 65535, usually 465 (TLS) or 587 (STARTTLS)")
 	}
 	s.Port = port
+	if s.Host == m.snd.pinHost {
+		s.TLSCertSHA256 = m.snd.pin
+	}
 	a := m.acct
 	a.SMTP = &s
 	return s, a.Validate()
@@ -216,6 +229,21 @@ func (m Model) updateSend(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	return m.updateInput(msg)
+}
+
+// updateUntrustedSMTP asks whether to pin the submission server's
+// certificate that did not verify.
+func (m Model) updateUntrustedSMTP(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(msg, m.keys.Pin):
+		m.snd.pin, m.snd.pinHost = m.untrusted.SHA256, strings.TrimSpace(m.sendInputs[sendHost].Value())
+		m.untrusted, m.snd.asking = nil, false
+		return m.testSending()
+	case key.Matches(msg, m.keys.Edit):
+		m.step, m.untrusted, m.snd.asking = stepSend, nil, false
+		return m, m.setSendFocus(sendHost)
+	}
+	return m, nil
 }
 
 // testSending tests the server the fields give.
@@ -293,6 +321,9 @@ func (m Model) sendView(b *strings.Builder) {
 			}, f == m.snd.focus && m.step == stepSend)
 		}
 		b.WriteString(label.Render(labels[f]) + value + "\n")
+	}
+	if srv, _ := m.sendServer(); srv.TLSCertSHA256 != "" {
+		b.WriteString(s.Label.Render("Pinned") + "sha256 " + srv.TLSCertSHA256 + "\n")
 	}
 	switch {
 	case m.step == stepSendProbing:

@@ -171,6 +171,35 @@ func TestSendingRefusedPassword(t *testing.T) {
 	}
 }
 
+// TestSendingPinsUntrustedCertificate: a submission server whose
+// certificate does not verify is offered for pinning, tested again with
+// the pin, and saved with it (the POP3 pin is not reused).
+func TestSendingPinsUntrustedCertificate(t *testing.T) {
+	pin := strings.Repeat("cd", 32)
+	f := &fakeServer{smtp: func(s config.SMTP) (mailapi.SubmitProbeResult, error) {
+		if s.TLSCertSHA256 != pin {
+			return mailapi.SubmitProbeResult{}, &mailapi.Error{Kind: mailapi.KindConfig, Err: &mailapi.UntrustedCertError{SHA256: pin, Subject: "CN=smtp", Err: errors.New("x509: certificate signed by unknown authority")}}
+		}
+		return smtpWorks(net.JoinHostPort(s.Host, strconv.Itoa(s.Port)))(s)
+	}}
+	d := newSendDriver(t, f, Options{}, "bob@example.org")
+	if v := d.view(); d.model().step != stepUntrusted || !strings.Contains(v, "submission server's (smtp.example.org) certificate is not trusted") || !strings.Contains(v, pin) {
+		t.Fatalf("untrusted SMTP certificate:\n%s", v)
+	}
+	if len(f.smtpTried) != 1 {
+		t.Errorf("an untrusted certificate is a found server, yet the guessing went on: %v", addrs(f.smtpTried))
+	}
+	d.typeText("p")
+	if v := d.view(); !strings.Contains(v, "Ready to send") || !strings.Contains(v, "Pinned") {
+		t.Fatalf("after pinning:\n%s", v)
+	}
+	d.key(tea.KeyEnter)
+	d.key(tea.KeyEnter)
+	if len(f.saved) != 1 || f.saved[0].SMTP == nil || f.saved[0].SMTP.TLSCertSHA256 != pin || f.saved[0].TLSCertSHA256 != "" {
+		t.Fatalf("saved %+v", f.saved)
+	}
+}
+
 // TestSendingSkipAndKeep: ctrl+n saves the account without sending;
 // ctrl+k keeps the untested server.
 func TestSendingSkipAndKeep(t *testing.T) {
