@@ -275,8 +275,10 @@ func (m Model) checkFrom() error {
 	if err := a.Validate(); err != nil {
 		return errors.New("From: enter an address like alice@example.org or \"Alice Example <alice@example.org>\"")
 	}
-	_, err := a.FromAddress()
-	return err
+	if _, err := a.FromAddress(); err != nil {
+		return errors.New("From: enter the address you send from (the user name is not one), like alice@example.org")
+	}
+	return nil
 }
 
 // finishSending records the choice in the account and goes on to the
@@ -284,16 +286,18 @@ func (m Model) checkFrom() error {
 func (m Model) finishSending(c sendChoice) (tea.Model, tea.Cmd) {
 	a := m.acct
 	a.From, a.SMTP = m.from(), nil
+	var err error
 	if c != sendSkipped {
-		s, err := m.sendServer()
-		if err == nil {
-			err = m.checkFrom()
-		}
-		if err != nil {
-			m.err = oneLine(err.Error())
-			return m, nil
-		}
+		var s config.SMTP
+		s, err = m.sendServer()
 		a.SMTP = &s
+	}
+	if err == nil && (c != sendSkipped || a.From != "") {
+		err = m.checkFrom()
+	}
+	if err != nil {
+		m.err = oneLine(err.Error())
+		return m, nil
 	}
 	m.sendInputs[m.snd.focus].Blur()
 	m.acct, m.snd.choice, m.step, m.err = a, c, stepReview, ""

@@ -253,6 +253,38 @@ func TestSendingFromChecked(t *testing.T) {
 	}
 }
 
+// TestSendingFromNeededWithoutAddress: a user name that is no address
+// gives no From; sending needs one, no sending does not.
+func TestSendingFromNeededWithoutAddress(t *testing.T) {
+	f := &fakeServer{smtp: smtpWorks()}
+	d := newSendDriver(t, f, Options{}, "bob@example.org")
+	d.key(tea.KeyEscape) // back to the POP3 fields: the user name
+	d.key(tea.KeyUp)
+	d.send(ctrl('u'))
+	d.typeText("bob")
+	d.send(ctrl('s'))
+	if d.model().step != stepSend {
+		t.Fatalf("step %d:\n%s", d.model().step, d.view())
+	}
+	d.key(tea.KeyUp) // host (where the failed guesses left the focus) -> From
+	d.send(ctrl('u'))
+	d.send(ctrl('k'))
+	if err := d.model().err; !strings.Contains(err, "the user name is not one") {
+		t.Fatalf("kept without a From: %q", err)
+	}
+	d.typeText("bob@@")
+	d.send(ctrl('n'))
+	if err := d.model().err; !strings.Contains(err, "From: enter an address") {
+		t.Fatalf("a bad From with no sending: %q", err)
+	}
+	d.send(ctrl('u'))
+	d.send(ctrl('n'))
+	d.key(tea.KeyEnter)
+	if len(f.saved) != 1 || f.saved[0].SMTP != nil || f.saved[0].From != "" || f.saved[0].Username != "bob" {
+		t.Fatalf("saved %+v", f.saved)
+	}
+}
+
 // TestSendingStepScreen is the golden screen of the sending step (80
 // columns, styles stripped), in UTF-8 and in ASCII, and with NO_COLOR no
 // colour.
