@@ -547,10 +547,10 @@ func (m Model) View() tea.View {
 			b.WriteString(label.Render(labels[f]) + value + "\n")
 		}
 	}
-	if m.note != "" && !m.snd.init {
+	if m.note != "" && !m.sendingShown() {
 		b.WriteString("\n" + s.Note.Inherit(wrap).Render(m.note) + "\n")
 	}
-	if m.pin != "" && m.step != stepEmail && !m.snd.init {
+	if m.pin != "" && m.step != stepEmail && !m.sendingShown() {
 		b.WriteString(s.Label.Render("Pinned") + "sha256 " + m.pin + "\n")
 	}
 	switch m.step {
@@ -568,6 +568,8 @@ func (m Model) View() tea.View {
 	case stepSend, stepSendProbing:
 		if m.acct.OAuth2.Provider == "" {
 			b.WriteString("\n" + s.OK.Render("✓ POP3 connected and logged in. Sending:") + "\n")
+		} else {
+			b.WriteString("\nSending:\n")
 		}
 		m.sendView(&b)
 	case stepReview, stepSaving, stepDone:

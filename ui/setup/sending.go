@@ -304,6 +304,20 @@ func (m Model) finishSending(c sendChoice) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
+// sendingShown reports whether the screen shows the sending part, which
+// takes the place of the POP3 note and pin.
+func (m Model) sendingShown() bool {
+	switch m.step {
+	case stepSend, stepSendProbing:
+		return true
+	case stepReview, stepSaving, stepDone:
+		return m.snd.init
+	case stepUntrusted:
+		return m.snd.asking
+	}
+	return false
+}
+
 // sendView draws the sending step's fields and what its test found.
 func (m Model) sendView(b *strings.Builder) {
 	s := m.styles
@@ -333,7 +347,7 @@ func (m Model) sendView(b *strings.Builder) {
 	case m.step == stepSendProbing:
 		b.WriteString("\nTesting sending through " + message.SanitizeLine(m.sendInputs[sendHost].Value()) + "… EHLO, TLS, AUTH, SIZE\n")
 	case m.acct.OAuth2.Provider != "":
-		b.WriteString("\n" + s.Warn.Render(notTested) + "\n")
+		b.WriteString("\n" + s.Warn.Inherit(m.wrap()).Render(m.notTested()) + "\n")
 	case m.works():
 		b.WriteString("\n" + s.OK.Render("✓ Ready to send") + "\n")
 		writeLines(b, s, m.snd.result.Lines())
@@ -342,7 +356,10 @@ func (m Model) sendView(b *strings.Builder) {
 	}
 }
 
-const notTested = "Not tested: popterm account test NAME tests it after the sign-in."
+// notTested says that the server is kept untested, and how to test it.
+func (m Model) notTested() string {
+	return "Not tested: popterm account test " + message.SanitizeLine(m.acct.Name) + " tests it after the sign-in."
+}
 
 // sendSummary is the sending part of the review, short: it is long
 // already.
@@ -355,17 +372,20 @@ func (m Model) sendSummary(b *strings.Builder) {
 	}
 	b.WriteString(s.Label.Render("SMTP") + message.SanitizeLine(net.JoinHostPort(m.acct.SMTP.Host, strconv.Itoa(m.acct.SMTP.Port))) + " (" + config.TLSModeName(m.acct.SMTP.TLS) + ")\n")
 	if m.snd.choice == sendKept {
-		b.WriteString(s.Warn.Render(notTested) + "\n")
+		b.WriteString(s.Warn.Inherit(m.wrap()).Render(m.notTested()) + "\n")
 		return
 	}
-	b.WriteString(s.OK.Render("✓ Ready to send: "+message.SanitizeLine(strings.Join(m.snd.result.Facts(), ", "))) + "\n")
+	b.WriteString(s.OK.Inherit(m.wrap()).Render("✓ Ready to send: "+message.SanitizeLine(strings.Join(m.snd.result.Facts(), ", "))) + "\n")
 }
 
 // sendHelp is the help line of the sending step.
 func (m Model) sendHelp() string {
 	k := m.keys
-	if m.works() {
+	switch {
+	case m.works():
 		return hints(bindingAs(k.Submit, "review"), bindingAs(k.Next, "move"), k.Skip, k.Back)
+	case m.acct.OAuth2.Provider != "":
+		return hints(bindingAs(k.Submit, "keep it (tested after the sign-in)"), bindingAs(k.Next, "move"), k.Toggle, k.Skip, k.Back)
 	}
 	return hints(bindingAs(k.Submit, "test sending"), bindingAs(k.Next, "move"), k.Toggle, k.Skip, k.Keep, k.Back)
 }
