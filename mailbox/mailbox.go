@@ -49,10 +49,13 @@ type Engine struct {
 	creds Credentials
 	now   func() time.Time
 
+	smtpCreds *Credentials // the outbox's, when set (SetSubmitCredentials); guarded by mu
+
 	ownsStore bool // Close closes the store (OpenAccount)
 	readOnly  bool // the store is open without the write lock
 
-	syncMu sync.Mutex // one sync at a time
+	syncMu  sync.Mutex // one sync at a time
+	flushMu sync.Mutex // one outbox flush at a time
 
 	mu   sync.Mutex // guards idle and sess
 	idle time.Duration

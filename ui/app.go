@@ -28,6 +28,7 @@ const (
 	screenAccounts
 	screenOutput  // a piped command's output
 	screenFolders // the folder switcher
+	screenCompose // the message written, before it is sent
 )
 
 // App is the reader's root model. It routes messages by screen to plain
@@ -99,6 +100,9 @@ type App struct {
 	folderNames   []string                 // the folder switcher's list, Inbox first
 	folderSel     int                      // the folder switcher's selection
 	unified       *unifiedEngine           // U: every account in one list; nil otherwise
+
+	mailer Mailer       // the account's engine for writing mail; nil when it cannot
+	comp   composeModel // the message being written
 }
 
 // New builds the reader. Its only I/O is reading the desktop's download
@@ -134,6 +138,7 @@ func New(opts Options) App {
 	m.attach = newAttachments(m.keys, m.styles)
 	m.status = newStatus(m.styles, m.loc)
 	m.status.SetAccount(m.acct.Name, m.acct.ReadOnly)
+	m.mailer, _ = m.acct.Engine.(Mailer)
 	m.downloadDir = opts.UI.DownloadFolder() // the config's, else the desktop's
 	if m.acct.Notice != "" {
 		notices = append(notices, m.acct.Notice)
@@ -148,7 +153,7 @@ type autoSyncMsg struct{ session int }
 // Init asks for the terminal's background, reads the index and counts from
 // the store, and starts a background sync that never deletes.
 func (m App) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.load()}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.load(), m.countOutbox()}
 	if !m.opts.NoAutoSync && !m.acct.ReadOnly {
 		s := m.session
 		cmds = append(cmds, func() tea.Msg { return autoSyncMsg{session: s} })
@@ -245,6 +250,9 @@ func (m App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if nm, cmd, ok := m.signInData(msg); ok {
 		return nm, cmd
 	}
+	if nm, cmd, ok := m.composeData(msg); ok {
+		return nm, cmd
+	}
 	if nm, cmd, ok := m.readerData(msg); ok {
 		return nm, cmd
 	}
@@ -300,6 +308,8 @@ func (m App) View() tea.View {
 		body = m.output.View()
 	case m.screen == screenFolders:
 		body = m.foldersView(main)
+	case m.screen == screenCompose:
+		body = m.composeView(main)
 	case m.screen == screenAccounts:
 		body = accountsView(m.styles, m.opts.Accounts, m.accountCounts, m.acct.Name, m.accountSel, m.width, main)
 	}
@@ -436,6 +446,8 @@ func (m App) helpKeys(s screen) help.KeyMap {
 		return m.keys.AttachmentsHelp()
 	case screenOutput:
 		return m.keys.OutputHelp()
+	case screenCompose:
+		return m.keys.ComposeHelp()
 	}
 	return *m.keys
 }
@@ -446,6 +458,8 @@ func (m App) screenName(s screen) string {
 		return "message"
 	case screenAttachments:
 		return "attachments"
+	case screenCompose:
+		return "compose"
 	}
 	return "index"
 }

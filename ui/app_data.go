@@ -91,7 +91,12 @@ func (m App) handleData(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.session != m.session {
 			return m, nil
 		}
-		return m.syncDone(msg)
+		nm, cmd := m.syncDone(msg)
+		if app, ok := nm.(App); ok && msg.flushed != nil {
+			app.flushedBySync(*msg.flushed)
+			nm = app
+		}
+		return nm, cmd
 	case commitDoneMsg:
 		if msg.session != m.session {
 			return m, nil
@@ -182,7 +187,7 @@ func (m App) startSync(commit bool) (tea.Model, tea.Cmd) {
 	if commit {
 		m.status.Notify("Committing deletions…")
 	}
-	return m, tea.Batch(runSync(ctx, m.acct.Engine, m.session, commit, m.sync.ch), waitProgress(m.sync.ch))
+	return m, tea.Batch(runSync(ctx, m.acct.Engine, m.syncMailer(), m.session, commit, m.sync.ch), waitProgress(m.sync.ch))
 }
 
 // startCommit begins a commit (UIDL, DELE, QUIT; nothing fetched) that
@@ -430,7 +435,10 @@ func (m App) accountOpened(msg accountOpenedMsg) (tea.Model, tea.Cmd) {
 	m.status.SetSize(m.width)
 	m.status.SetAccount(m.acct.Name, m.acct.ReadOnly)
 	m.status.Notify(m.acct.Notice)
-	cmds := []tea.Cmd{closeEngine(old), m.reload()}
+	if mailer, ok := m.acct.Engine.(Mailer); ok { // a folder's engine keeps the account's
+		m.mailer = mailer
+	}
+	cmds := []tea.Cmd{closeEngine(old), m.reload(), m.countOutbox()}
 	if !m.acct.ReadOnly {
 		s := m.session
 		cmds = append(cmds, func() tea.Msg { return autoSyncMsg{session: s} })

@@ -47,6 +47,8 @@ func (m App) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.outputKey(k)
 	case screenFolders:
 		return m.foldersKey(k)
+	case screenCompose:
+		return m.composeScreenKey(k)
 	}
 	return m.indexKey(k)
 }
@@ -266,6 +268,9 @@ func (m App) handlePrompt(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "tab" && m.prompt.kind == promptSaveMessage {
 		return m.completeFolder(), nil
 	}
+	if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "tab" && m.prompt.kind == promptAttach {
+		return m.completePath(), nil
+	}
 	var cmd tea.Cmd
 	m.prompt, cmd = m.prompt.Update(msg)
 	p := m.prompt
@@ -278,6 +283,9 @@ func (m App) handlePrompt(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	}
 	m.prompt = promptModel{}
+	if nm, cmd, ok := m.composePrompt(p); ok {
+		return nm, cmd
+	}
 	if nm, cmd, ok := m.readerPrompt(p); ok {
 		return nm, cmd
 	}

@@ -631,7 +631,7 @@ func TestKeyOverride(t *testing.T) {
 
 func TestActionsDocumented(t *testing.T) {
 	acts := Actions()
-	if len(acts) != 38 || !slices.IsSorted(acts) {
+	if len(acts) != 49 || !slices.IsSorted(acts) {
 		t.Fatalf("actions %v", acts)
 	}
 	km := DefaultKeyMap()

@@ -121,12 +121,19 @@ func progressTo(ch chan tea.Msg, session int) (progress func(mailapi.Progress), 
 }
 
 // runSync runs one sync, its progress going to ch.
-func runSync(ctx context.Context, eng Engine, session int, commit bool, ch chan tea.Msg) tea.Cmd {
+// A mailer's outbox is flushed first, as every sync does.
+func runSync(ctx context.Context, eng Engine, mailer Mailer, session int, commit bool, ch chan tea.Msg) tea.Cmd {
 	return func() tea.Msg {
+		var flushed *mailapi.Flushed
+		if mailer != nil {
+			if f, err := mailer.FlushOutbox(ctx, false); err == nil {
+				flushed = &f
+			}
+		}
 		progress, done := progressTo(ch, session)
 		res, err := eng.Sync(ctx, mailapi.SyncOptions{Commit: commit, Progress: progress})
 		done()
-		return syncDoneMsg{session: session, commit: commit, res: res, err: err}
+		return syncDoneMsg{session: session, commit: commit, res: res, err: err, flushed: flushed}
 	}
 }
 

@@ -3,7 +3,11 @@ package ui
 import (
 	"context"
 	"io"
+	"net/mail"
+	"os/exec"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/popterm/popterm/config"
 	"github.com/popterm/popterm/mailapi"
@@ -42,6 +46,25 @@ type Engine interface {
 	LastSync() time.Time
 	// Close releases the engine (and, as wired by cmd, its store).
 	Close() error
+}
+
+// Mailer is what writing mail needs from an account's engine
+// (mailbox.Engine implements it; a local folder's engine does not, so the
+// reader keeps the account's while a folder is shown).
+type Mailer interface {
+	// Sender returns the From address and the signature ("" for none); an
+	// account that cannot send (no [account.smtp]) says so here.
+	Sender() (*mail.Address, string, error)
+	// QueueMessage stores a built message and its envelope in the outbox,
+	// durably, before any network.
+	QueueMessage(raw []byte, from string, recipients []string) error
+	// SaveDraft stores a message in Drafts.
+	SaveDraft(raw []byte) error
+	// OutboxCount is how many messages wait in the outbox.
+	OutboxCount() (int, error)
+	// FlushOutbox submits the queued messages (force: even those whose
+	// retry time has not come).
+	FlushOutbox(ctx context.Context, force bool) (mailapi.Flushed, error)
 }
 
 // Account is one opened account: its name and engine.
@@ -98,4 +121,8 @@ type Options struct {
 	Location *time.Location
 	// NoAutoSync skips the background sync at start (tests, demos).
 	NoAutoSync bool
+
+	// execProcess runs the editor with the terminal released; nil is
+	// tea.ExecProcess (tests run it without a terminal).
+	execProcess func(c *exec.Cmd, fn tea.ExecCallback) tea.Cmd
 }

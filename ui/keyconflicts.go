@@ -7,7 +7,7 @@ import "slices"
 // instead of moving down). The same key on different screens is fine.
 type KeyConflict struct {
 	Key    string    // the key, as the config names it
-	Screen string    // "index", "pager", "attachments", "accounts", "folders" or "output"
+	Screen string    // "index", "pager", "attachments", "accounts", "folders", "output" or "compose"
 	Action [2]string // the two actions, as the [keys] table names them
 }
 
@@ -19,7 +19,7 @@ func screenActions() []struct {
 } {
 	global := []string{"interrupt", "help"}
 	// The reader's actions of both the index and the pager (readerKey).
-	reading := []string{"flag", "toggle_new", "save", "pipe", "next_new"}
+	reading := []string{"flag", "toggle_new", "save", "pipe", "next_new", "compose", "reply", "reply_all", "forward"}
 	return []struct {
 		screen  string
 		actions []string
@@ -33,6 +33,7 @@ func screenActions() []struct {
 		{"accounts", slices.Concat([]string{"up", "down", "open", "back", "accounts"}, global)},
 		{"folders", slices.Concat([]string{"up", "down", "top", "bottom", "open", "back", "folders"}, global)},
 		{"output", slices.Concat([]string{"back"}, global)},
+		{"compose", slices.Concat([]string{"send", "edit_message", "attach", "detach", "edit_to", "edit_cc", "postpone", "back"}, global)},
 	}
 }
 

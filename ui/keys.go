@@ -48,6 +48,19 @@ type KeyMap struct {
 	OpenLink   key.Binding // pager: open a numbered link
 	Folders    key.Binding // the folder switcher: Inbox and local folders
 	Unified    key.Binding // every account in one list
+
+	// Writing (see ui/compose.go): index and pager, then the compose screen.
+	Compose     key.Binding // write a new message
+	Reply       key.Binding // reply to the sender
+	ReplyAll    key.Binding // reply to everyone
+	Forward     key.Binding // forward the message
+	Send        key.Binding // compose screen: queue and send
+	EditMessage key.Binding // compose screen: the editor again
+	Attach      key.Binding // compose screen: attach a file
+	Detach      key.Binding // compose screen: remove the last attachment
+	EditTo      key.Binding // compose screen: edit To
+	EditCc      key.Binding // compose screen: edit Cc
+	Postpone    key.Binding // compose screen: keep in Drafts
 }
 
 // binding builds one binding whose help shows its keys.
@@ -111,6 +124,17 @@ func DefaultKeyMap() KeyMap {
 		OpenLink:    binding("open link N", "o"),
 		Folders:     binding("folders", "c"),
 		Unified:     binding("all accounts in one list", "U"),
+		Compose:     binding("new message", "m"),
+		Reply:       binding("reply", "r"),
+		ReplyAll:    binding("reply to all", "R"),
+		Forward:     binding("forward", "f"),
+		Send:        binding("send", "y"),
+		EditMessage: binding("edit the message", "e"),
+		Attach:      binding("attach a file", "a"),
+		Detach:      binding("remove the last attachment", "D"),
+		EditTo:      binding("edit To", "t"),
+		EditCc:      binding("edit Cc", "c"),
+		Postpone:    binding("postpone to Drafts", "p"),
 	}
 }
 
@@ -130,7 +154,10 @@ func (k *KeyMap) actions() map[string]*key.Binding {
 		"next_new": &k.NextNew, "reverse": &k.Reverse, "tag": &k.Tag,
 		"tag_pattern": &k.TagPattern, "tag_prefix": &k.TagPrefix,
 		"pipe": &k.Pipe, "open_link": &k.OpenLink, "folders": &k.Folders,
-		"unified": &k.Unified,
+		"unified": &k.Unified, "compose": &k.Compose, "reply": &k.Reply,
+		"reply_all": &k.ReplyAll, "forward": &k.Forward, "send": &k.Send,
+		"edit_message": &k.EditMessage, "attach": &k.Attach, "detach": &k.Detach,
+		"edit_to": &k.EditTo, "edit_cc": &k.EditCc, "postpone": &k.Postpone,
 	}
 }
 
@@ -139,7 +166,8 @@ func (k *KeyMap) actions() map[string]*key.Binding {
 // search, sort, threads, accounts, help, quit, exit, back, next_message,
 // prev_message, headers, attachments, find, find_next, save, interrupt,
 // flag, toggle_new, limit, next_new, reverse, tag, tag_pattern, tag_prefix,
-// pipe, open_link, folders, unified.
+// pipe, open_link, folders, unified, compose, reply, reply_all, forward,
+// send, edit_message, attach, detach, edit_to, edit_cc, postpone.
 // Keys are written as Bubble Tea names them: "j", "J", "ctrl+d", "enter",
 // "esc", "space", "pgdown", "up", "f1".
 func Actions() []string {
@@ -201,6 +229,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Open, k.Delete, k.Undelete, k.Flag, k.ToggleNew, k.Sync, k.Search, k.Limit},
 		{k.NextNew, k.Sort, k.Reverse, k.Threads, k.Tag, k.TagPattern, k.TagPrefix},
 		{k.Save, k.Pipe, k.Folders, k.Accounts, k.Unified, k.Help, k.Quit, k.Exit},
+		{k.Compose, k.Reply, k.ReplyAll, k.Forward},
 	}
 }
 
@@ -225,6 +254,7 @@ func (k KeyMap) PagerHelp() help.KeyMap {
 			{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 			{k.NextMessage, k.PrevMessage, k.Delete, k.Undelete, k.Flag, k.ToggleNew},
 			{k.Headers, k.Attachments, k.Find, k.FindNext, k.OpenLink, k.Save, k.Pipe, k.Help, k.Back},
+			{k.Compose, k.Reply, k.ReplyAll, k.Forward},
 		},
 	}
 }
@@ -234,5 +264,14 @@ func (k KeyMap) AttachmentsHelp() help.KeyMap {
 	return keyHelp{
 		short: []key.Binding{hint("open", k.Open), hint("save", k.Save), hint("back", k.Back), hint("help", k.Help)},
 		full:  [][]key.Binding{{k.Up, k.Down}, {k.Open, k.Save, k.Help, k.Back}},
+	}
+}
+
+// ComposeHelp is the compose screen's help.
+func (k KeyMap) ComposeHelp() help.KeyMap {
+	return keyHelp{
+		short: []key.Binding{hint("send", k.Send), hint("edit", k.EditMessage), hint("attach", k.Attach),
+			hint("to/cc", k.EditTo, k.EditCc), hint("postpone", k.Postpone), hint("cancel", k.Back), hint("help", k.Help)},
+		full: [][]key.Binding{{k.Send, k.EditMessage, k.EditTo, k.EditCc}, {k.Attach, k.Detach, k.Postpone, k.Back, k.Help}},
 	}
 }

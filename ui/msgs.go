@@ -44,6 +44,8 @@ type syncDoneMsg struct {
 	commit  bool
 	res     mailapi.Result
 	err     error
+	// flushed is what the outbox flush before the sync did (nil: none ran).
+	flushed *mailapi.Flushed
 }
 
 // commitDoneMsg ends a commit (Engine.Commit).

@@ -24,6 +24,10 @@ const (
 	promptPipe                    // a command to pipe a message to (|)
 	promptLink                    // the number of the link to open (o)
 	promptSignIn                  // the saved sign-in was refused: sign in again with a code? [y/N]
+	promptAttach                  // a file to attach (a)
+	promptTo                      // the To addresses (t)
+	promptCc                      // the Cc addresses (c)
+	promptKeepDraft               // cancel the message: keep a draft? [y/N]
 )
 
 // promptModel is the bottom-line question: a text field or a [y/N]

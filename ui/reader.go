@@ -19,6 +19,9 @@ func (m App) readerKey(k tea.KeyPressMsg) (_ tea.Model, _ tea.Cmd, handled bool)
 		m.status.Notify("Every account is shown: U goes back to one account first.")
 		return m, nil, true
 	}
+	if nm, cmd, ok := m.composeKey(k); ok {
+		return nm, cmd, true
+	}
 	if m.tagNext && m.screen == screenIndex {
 		nm, cmd := m.tagPrefix(k)
 		return nm, cmd, true

@@ -37,6 +37,8 @@ type statusModel struct {
 	lastSync time.Time
 
 	fetching bool // a body is being fetched (spinner)
+	outbox   int  // messages waiting in the outbox
+	sending  bool // the outbox is being flushed
 	spin     spinner.Model
 
 	limit  string // the index's limit pattern, "" for none
@@ -120,6 +122,12 @@ func (m statusModel) View(now time.Time, sync syncState) string {
 	left += fmt.Sprintf(" · %s, %d new", plural(m.stats.Total, "message"), m.stats.Unseen)
 	if m.stats.Deleted > 0 {
 		left += fmt.Sprintf(" · %d to delete", m.stats.Deleted)
+	}
+	switch {
+	case m.sending:
+		left += fmt.Sprintf(" · sending %d…", max(m.outbox, 1))
+	case m.outbox > 0:
+		left += fmt.Sprintf(" · %d queued", m.outbox)
 	}
 	left += m.readerPart()
 	right := m.rightPart(now, sync, false)

@@ -124,6 +124,7 @@ func (r *reader) open(name string) (ui.Account, error) {
 	if err != nil {
 		return ui.Account{}, err
 	}
+	s.engine.SetSubmitCredentials(smtpCredentials(r.e, s.acct))
 	var notices []string
 	if s.engine.ReadOnly() && s.engine.Warning() == "" { // else the warning says why
 		notices = append(notices, "Another popterm is using this account: showing it read-only (no sync, no marks).")

@@ -1,0 +1,568 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/mail"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/popterm/popterm/mailapi"
+	"github.com/popterm/popterm/message"
+	"github.com/popterm/popterm/message/compose"
+)
+
+// Writing mail: m, r, R and f open $VISUAL (else $EDITOR, else vi) on a
+// private temporary file; the compose screen then sends (into the outbox
+// first, durably), edits again, attaches, postpones or cancels.
+
+// maxOriginal bounds the message read to quote or forward, and maxAttach a
+// file attached.
+const (
+	maxOriginal = 64 << 20
+	maxAttach   = 32 << 20
+)
+
+// composeModel is the message being written.
+type composeModel struct {
+	draft  *compose.Draft
+	path   string // the temporary file the editor edits (0600)
+	edited bool   // the editor changed the body once: the compose screen shows
+	broken string // the file does not parse: e edits it as it is
+	back   screen // where the reader returns after sending or cancelling
+}
+
+// Messages of writing.
+type (
+	// draftMsg carries the draft of a reply or forward (or an error).
+	draftMsg struct {
+		session int
+		draft   *compose.Draft
+		err     error
+	}
+	// editorDoneMsg is the editor's exit.
+	editorDoneMsg struct{ err error }
+	// queuedMsg says the message is in the outbox (or why not).
+	queuedMsg struct {
+		session int
+		err     error
+	}
+	// draftSavedMsg says the message is in Drafts (or why not).
+	draftSavedMsg struct {
+		session int
+		err     error
+	}
+	// flushedMsg is the end of an outbox flush.
+	flushedMsg struct {
+		session int
+		res     mailapi.Flushed
+		err     error
+	}
+	// outboxCountMsg is how many messages the outbox holds.
+	outboxCountMsg struct {
+		session int
+		n       int
+	}
+	// attachedMsg carries a file read to attach.
+	attachedMsg struct {
+		name string
+		data []byte
+		err  error
+	}
+)
+
+// composeKey starts writing for m, r, R and f (index and pager).
+func (m App) composeKey(k tea.KeyPressMsg) (_ tea.Model, _ tea.Cmd, handled bool) {
+	var kind string
+	switch {
+	case key.Matches(k, m.keys.Compose):
+		kind = "new"
+	case key.Matches(k, m.keys.Reply):
+		kind = "reply"
+	case key.Matches(k, m.keys.ReplyAll):
+		kind = "all"
+	case key.Matches(k, m.keys.Forward):
+		kind = "forward"
+	default:
+		return m, nil, false
+	}
+	if m.mailer == nil {
+		m.status.Notify("Writing mail is not available here.")
+		return m, nil, true
+	}
+	from, sig, err := m.mailer.Sender()
+	if err != nil {
+		m.status.Fail(sentence("Cannot write mail", err))
+		return m, nil, true
+	}
+	id := compose.Identity{From: from, Signature: sig}
+	if kind == "new" {
+		nm, cmd := m.startCompose(compose.New(id))
+		return nm, cmd, true
+	}
+	msgID := m.pager.ID()
+	if m.screen == screenIndex {
+		row, ok := m.index.Selected()
+		if !ok {
+			m.status.Notify("No message selected.")
+			return m, nil, true
+		}
+		msgID = row.ID
+	}
+	m.status.Notify("Reading the message…")
+	eng, session := m.acct.Engine, m.session
+	return m, func() tea.Msg {
+		rc, err := eng.Body(m.ctx, msgID)
+		if err != nil {
+			return draftMsg{session: session, err: err}
+		}
+		defer rc.Close()
+		raw, err := io.ReadAll(io.LimitReader(rc, maxOriginal))
+		if err != nil {
+			return draftMsg{session: session, err: err}
+		}
+		var d *compose.Draft
+		if kind == "forward" {
+			d, err = compose.Forward(raw, id, false)
+		} else {
+			d, err = compose.Reply(raw, id, kind == "all")
+		}
+		return draftMsg{session: session, draft: d, err: err}
+	}, true
+}
+
+// startCompose writes the draft to a private temporary file and runs the
+// editor on it.
+func (m App) startCompose(d *compose.Draft) (tea.Model, tea.Cmd) {
+	f, err := os.CreateTemp("", "popterm-compose-*.txt") // mode 0600
+	if err != nil {
+		m.status.Fail(sentence("Could not write the message file", err))
+		return m, nil
+	}
+	f.Close()
+	back := m.screen
+	if back == screenCompose {
+		back = screenIndex
+	}
+	m.comp = composeModel{draft: d, path: f.Name(), back: back}
+	return m.runEditor()
+}
+
+// runEditor rewrites the file from the draft (unless it does not parse:
+// then the user fixes it as it is) and hands the terminal to the editor.
+func (m App) runEditor() (tea.Model, tea.Cmd) {
+	if m.comp.broken == "" {
+		if err := os.WriteFile(m.comp.path, []byte(compose.EditText(m.comp.draft)), 0o600); err != nil {
+			m.status.Fail(sentence("Could not write the message file", err))
+			return m, nil
+		}
+	}
+	run := m.opts.execProcess
+	if run == nil {
+		run = tea.ExecProcess
+	}
+	return m, run(editorCommand(m.comp.path), func(err error) tea.Msg { return editorDoneMsg{err: err} })
+}
+
+// editorCommand is $VISUAL, else $EDITOR, else vi, split into words (no
+// shell), with the file as its own argument.
+func editorCommand(path string) *exec.Cmd {
+	argv := strings.Fields(os.Getenv("VISUAL"))
+	if len(argv) == 0 {
+		argv = strings.Fields(os.Getenv("EDITOR"))
+	}
+	if len(argv) == 0 {
+		argv = []string{"vi"}
+	}
+	return exec.Command(argv[0], append(argv[1:], path)...)
+}
+
+// edited reads the file back after the editor: an unchanged new message
+// is cancelled, as mutt does; a changed one opens the compose screen.
+func (m App) edited(msg editorDoneMsg) (tea.Model, tea.Cmd) {
+	if m.comp.draft == nil {
+		return m, nil
+	}
+	if msg.err != nil {
+		m.status.Fail(sentence("The editor failed (set $VISUAL or $EDITOR)", msg.err))
+		if !m.comp.edited {
+			return m.endCompose(), nil
+		}
+		return m, nil
+	}
+	text, err := os.ReadFile(m.comp.path)
+	if err != nil {
+		m.status.Fail(sentence("Could not read the message file", err))
+		return m, nil
+	}
+	d, err := compose.ParseEdited(m.comp.draft, string(text))
+	switch {
+	case errors.Is(err, compose.ErrUnchanged) && !m.comp.edited:
+		m = m.endCompose()
+		m.status.Notify("Not sent: the message was not changed.")
+		return m, nil
+	case errors.Is(err, compose.ErrUnchanged), err == nil:
+		m.comp.draft, m.comp.edited, m.comp.broken = d, true, ""
+	default:
+		m.comp.edited, m.comp.broken = true, message.SanitizeLine(err.Error())
+		m.status.Fail(sentence("The message does not read right (e edits it again)", err))
+	}
+	m.screen = screenCompose
+	return m, nil
+}
+
+// endCompose leaves the compose screen and removes the file.
+func (m App) endCompose() App {
+	if m.comp.path != "" {
+		os.Remove(m.comp.path)
+	}
+	if m.screen == screenCompose {
+		m.screen = m.comp.back
+	}
+	m.comp = composeModel{}
+	return m
+}
+
+// composeScreenKey handles the compose screen's keys.
+func (m App) composeScreenKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, m.keys.Send):
+		return m.send()
+	case key.Matches(k, m.keys.EditMessage):
+		return m.runEditor()
+	case key.Matches(k, m.keys.Attach):
+		m.prompt = ask(promptAttach, "Attach: ", "", m.width)
+	case key.Matches(k, m.keys.Detach):
+		n := len(m.comp.draft.Attachments)
+		if n == 0 {
+			m.status.Notify("There is no attachment to remove.")
+			return m, nil
+		}
+		name := m.comp.draft.Attachments[n-1].Name
+		m.comp.draft.Attachments = m.comp.draft.Attachments[:n-1]
+		m.status.Notify("Removed " + message.SanitizeLine(name) + ".")
+	case key.Matches(k, m.keys.EditTo):
+		m.prompt = ask(promptTo, "To: ", compose.FormatAddresses(m.comp.draft.To), m.width)
+	case key.Matches(k, m.keys.EditCc):
+		m.prompt = ask(promptCc, "Cc: ", compose.FormatAddresses(m.comp.draft.Cc), m.width)
+	case key.Matches(k, m.keys.Postpone):
+		return m.postpone()
+	case key.Matches(k, m.keys.Back):
+		m.prompt = confirmPrompt(promptKeepDraft, "Cancel this message. Keep a draft in Drafts?", m.width)
+	case key.Matches(k, m.keys.Help):
+		m.showHelp()
+	}
+	return m, nil
+}
+
+// build makes the message of the compose screen.
+func (m App) build() (*compose.Built, error) {
+	if m.comp.broken != "" {
+		return nil, errors.New(m.comp.broken)
+	}
+	return compose.Build(m.comp.draft, &compose.Options{Now: m.now})
+}
+
+// send queues the message (durably, in a command) and then flushes.
+func (m App) send() (tea.Model, tea.Cmd) {
+	b, err := m.build()
+	if err != nil {
+		m.status.Fail(sentence("Not sent", err))
+		return m, nil
+	}
+	mailer, session := m.mailer, m.session
+	m = m.endCompose()
+	m.status.Notify("Queued; sending…")
+	return m, func() tea.Msg {
+		return queuedMsg{session: session, err: mailer.QueueMessage(b.Raw, b.From, b.Recipients)}
+	}
+}
+
+// postpone keeps the message in Drafts.
+func (m App) postpone() (tea.Model, tea.Cmd) {
+	raw, err := m.draftBytes()
+	if err != nil {
+		m.status.Fail(sentence("Could not postpone", err))
+		return m, nil
+	}
+	mailer, session := m.mailer, m.session
+	m = m.endCompose()
+	return m, func() tea.Msg { return draftSavedMsg{session: session, err: mailer.SaveDraft(raw)} }
+}
+
+// draftBytes is the message as a draft: built when it can be, else (no
+// recipient yet, or a file that does not parse) the edited text as it is.
+func (m App) draftBytes() ([]byte, error) {
+	if b, err := m.build(); err == nil {
+		return b.Raw, nil
+	}
+	text, err := os.ReadFile(m.comp.path)
+	if err != nil {
+		return nil, err
+	}
+	d := &compose.Draft{From: m.comp.draft.From, Subject: m.comp.draft.Subject, Body: string(text),
+		To: []*mail.Address{m.comp.draft.From}}
+	b, err := compose.Build(d, &compose.Options{Now: m.now})
+	if err != nil {
+		return nil, err
+	}
+	return b.Raw, nil
+}
+
+// composePrompt acts on the compose screen's prompts.
+func (m App) composePrompt(p promptModel) (_ tea.Model, _ tea.Cmd, handled bool) {
+	switch p.kind {
+	case promptAttach:
+		path := expandHome(strings.TrimSpace(p.Value()))
+		if p.cancelled || path == "" {
+			return m, nil, true
+		}
+		return m, readAttachment(path), true
+	case promptTo, promptCc:
+		if p.cancelled {
+			return m, nil, true
+		}
+		l, err := compose.ParseAddresses(p.Value())
+		if err != nil {
+			m.status.Fail(sentence("Not changed", err))
+			return m, nil, true
+		}
+		if p.kind == promptTo {
+			m.comp.draft.To = l
+		} else {
+			m.comp.draft.Cc = l
+		}
+		return m, nil, true
+	case promptKeepDraft:
+		switch {
+		case p.cancelled:
+			return m, nil, true
+		case p.yes:
+			nm, cmd := m.postpone()
+			return nm, cmd, true
+		}
+		m = m.endCompose()
+		m.status.Notify("Message cancelled.")
+		return m, nil, true
+	}
+	return m, nil, false
+}
+
+// expandHome expands a leading ~/.
+func expandHome(p string) string {
+	if rest, ok := strings.CutPrefix(p, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, rest)
+		}
+	}
+	return p
+}
+
+// readAttachment reads a file to attach, bounded, in a command.
+func readAttachment(path string) tea.Cmd {
+	return func() tea.Msg {
+		f, err := os.Open(path)
+		if err != nil {
+			return attachedMsg{err: err}
+		}
+		defer f.Close()
+		data, err := io.ReadAll(io.LimitReader(f, maxAttach+1))
+		if err == nil && len(data) > maxAttach {
+			err = fmt.Errorf("%s is over 32 MB, more than mail servers take", path)
+		}
+		return attachedMsg{name: filepath.Base(path), data: data, err: err}
+	}
+}
+
+// completePath completes the attach prompt's path to the longest common
+// prefix of the files it may name.
+func (m App) completePath() App {
+	typed := m.prompt.Value()
+	matches, _ := filepath.Glob(expandHome(typed) + "*")
+	if len(matches) == 0 {
+		return m
+	}
+	common := matches[0]
+	for _, s := range matches[1:] {
+		for !strings.HasPrefix(s, common) {
+			common = common[:len(common)-1]
+		}
+	}
+	if len(matches) == 1 {
+		if fi, err := os.Stat(common); err == nil && fi.IsDir() {
+			common += string(filepath.Separator)
+		}
+	}
+	if strings.HasPrefix(typed, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			common = "~" + strings.TrimPrefix(common, home)
+		}
+	}
+	m.prompt.input = newLineInput(common, false)
+	return m
+}
+
+// composeData handles the messages of writing.
+func (m App) composeData(msg tea.Msg) (_ tea.Model, _ tea.Cmd, handled bool) {
+	switch msg := msg.(type) {
+	case draftMsg:
+		if msg.session != m.session {
+			return m, nil, true
+		}
+		if msg.err != nil {
+			m.status.Fail(sentence("Could not read the message to answer", msg.err))
+			return m, nil, true
+		}
+		m.status.Notify("")
+		nm, cmd := m.startCompose(msg.draft)
+		return nm, cmd, true
+	case editorDoneMsg:
+		nm, cmd := m.edited(msg)
+		return nm, cmd, true
+	case attachedMsg:
+		if msg.err != nil {
+			m.status.Fail(sentence("Could not attach", msg.err))
+		} else if m.comp.draft != nil {
+			m.comp.draft.Attachments = append(m.comp.draft.Attachments, compose.Attachment{Name: msg.name, Data: msg.data})
+			m.status.Notify("Attached " + message.SanitizeLine(msg.name) + ".")
+		}
+		return m, nil, true
+	case queuedMsg:
+		if msg.err != nil {
+			m.status.Fail(sentence("Could not queue the message (nothing was sent)", msg.err))
+			return m, nil, true
+		}
+		m.status.outbox++
+		return m, m.flush(true), true
+	case draftSavedMsg:
+		if msg.err != nil {
+			m.status.Fail(sentence("Could not save the draft", msg.err))
+		} else {
+			m.status.Notify("Postponed to Drafts.")
+		}
+		return m, nil, true
+	case flushedMsg:
+		m.status.sending = false
+		if msg.session == m.session {
+			m.flushed(msg.res, msg.err)
+		}
+		return m, nil, true
+	case outboxCountMsg:
+		if msg.session == m.session {
+			m.status.outbox = msg.n
+		}
+		return m, nil, true
+	}
+	return m, nil, false
+}
+
+// flush submits the outbox in a command; the screen stays usable.
+func (m *App) flush(force bool) tea.Cmd {
+	if m.mailer == nil || m.status.sending {
+		return nil
+	}
+	m.status.sending = true
+	mailer, session, ctx := m.mailer, m.session, m.ctx
+	return func() tea.Msg {
+		res, err := mailer.FlushOutbox(ctx, force)
+		return flushedMsg{session: session, res: res, err: err}
+	}
+}
+
+// flushed shows what a flush did: the count left, and why one did not go.
+func (m *App) flushed(res mailapi.Flushed, err error) {
+	m.status.sending = false
+	if err != nil {
+		m.status.Fail(sentence("Could not send", err))
+		return
+	}
+	m.status.Notify("")
+	m.flushedBySync(res)
+}
+
+// countOutbox reads the outbox's size in a command.
+func (m App) countOutbox() tea.Cmd {
+	if m.mailer == nil {
+		return nil
+	}
+	mailer, session := m.mailer, m.session
+	return func() tea.Msg {
+		n, err := mailer.OutboxCount()
+		if err != nil {
+			return nil
+		}
+		return outboxCountMsg{session: session, n: n}
+	}
+}
+
+// composeView draws the compose screen: headers, attachments and size.
+func (m App) composeView(height int) string {
+	d := m.comp.draft
+	if d == nil {
+		return ""
+	}
+	var lines []string
+	field := func(name, value string) {
+		lines = append(lines, m.styles.Dim.Render(fmt.Sprintf(" %-9s", name))+message.SanitizeLine(value))
+	}
+	field("From:", compose.FormatAddresses([]*mail.Address{d.From}))
+	field("To:", compose.FormatAddresses(d.To))
+	field("Cc:", compose.FormatAddresses(d.Cc))
+	field("Bcc:", compose.FormatAddresses(d.Bcc))
+	field("Subject:", d.Subject)
+	size := len(d.Body)
+	lines = append(lines, "")
+	if len(d.Attachments) == 0 {
+		lines = append(lines, m.styles.Dim.Render(" No attachments (a attaches a file)."))
+	}
+	for i, a := range d.Attachments {
+		size += len(a.Data) * 4 / 3 // base64
+		lines = append(lines, fmt.Sprintf(" %d. %s (%s)", i+1, message.SanitizeLine(a.Name), formatSize(int64(len(a.Data)))))
+	}
+	lines = append(lines, "", fmt.Sprintf(" Size: about %s · %s in the body", sizeText(size), plural(strings.Count(d.Body, "\n"), "line")))
+	if m.comp.broken != "" {
+		lines = append(lines, "", m.styles.StatusError.Render(" "+m.comp.broken))
+	}
+	for i := range lines {
+		lines[i] = fit(lines[i], m.width)
+	}
+	for len(lines) < height {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines[:height], "\n")
+}
+
+// syncMailer is the mailer a sync of the shown engine flushes first: the
+// account's, unless a folder or every account is shown.
+func (m App) syncMailer() Mailer {
+	if mailer, ok := m.acct.Engine.(Mailer); ok && !m.status.sending {
+		return mailer
+	}
+	return nil
+}
+
+// flushedBySync adds what a flush did (before a sync, or after y) to the
+// news: the count left, and why a message did not go.
+func (m *App) flushedBySync(res mailapi.Flushed) {
+	m.status.outbox = res.Queued
+	switch {
+	case res.Reason != "":
+		m.status.Fail(fmt.Sprintf("%s stays in the outbox: %s", plural(res.Queued, "message"), res.Reason))
+	case res.Sent > 0:
+		m.status.Notify(strings.TrimSpace(m.status.notice + " Sent " + plural(res.Sent, "message") + "."))
+	}
+}
+
+// sizeText is a message size for people: "730 bytes", "1.2KB".
+func sizeText(n int) string {
+	if n < 1024 {
+		return plural(n, "byte")
+	}
+	return formatSize(int64(n)) + "B"
+}

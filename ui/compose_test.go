@@ -1,0 +1,213 @@
+package ui
+
+import (
+	"context"
+	"net/mail"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/popterm/popterm/mailapi"
+)
+
+// mailerFake is a fake engine that can also write mail: it keeps what was
+// queued and saved, and flushes with a result the test chooses.
+type mailerFake struct {
+	*fakeEngine
+	mu      sync.Mutex
+	queued  [][]byte
+	rcpts   [][]string
+	drafts  [][]byte
+	flushes []bool // the force flag of each flush
+	reason  string // a flush leaves everything queued with this reason
+}
+
+func (f *mailerFake) Sender() (*mail.Address, string, error) {
+	return &mail.Address{Name: "Me", Address: "me@example.org"}, "Me, at home", nil
+}
+
+func (f *mailerFake) QueueMessage(raw []byte, from string, recipients []string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.queued = append(f.queued, raw)
+	f.rcpts = append(f.rcpts, recipients)
+	return nil
+}
+
+func (f *mailerFake) SaveDraft(raw []byte) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.drafts = append(f.drafts, raw)
+	return nil
+}
+
+func (f *mailerFake) OutboxCount() (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.queued), nil
+}
+
+func (f *mailerFake) FlushOutbox(ctx context.Context, force bool) (mailapi.Flushed, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.flushes = append(f.flushes, force)
+	if f.reason != "" {
+		return mailapi.Flushed{Queued: len(f.queued), Reason: f.reason}, nil
+	}
+	n := len(f.queued)
+	f.queued = nil
+	return mailapi.Flushed{Sent: n}, nil
+}
+
+const replyOriginal = "From: Alice Martin <alice@example.org>\nTo: Me <me@example.org>\nSubject: Lunch on Friday?\n" +
+	"Message-ID: <m8@x>\nDate: Thu, 26 Nov 2026 11:00:00 +0000\n\nShall we meet at noon?\n"
+
+// composeHarness is a reader over a mailerFake whose $VISUAL is a shell
+// script (script: its body, with $1 the file), run without a terminal.
+func composeHarness(t *testing.T, script string) (*harness, *mailerFake) {
+	t.Helper()
+	editor := filepath.Join(t.TempDir(), "editor")
+	if err := os.WriteFile(editor, []byte("#!/bin/sh\n"+script+"\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("VISUAL", editor)
+	f := &mailerFake{fakeEngine: newFake()}
+	f.raw[8] = []byte(replyOriginal)
+	h := newHarness(t, f, func(o *Options) {
+		o.execProcess = func(c *exec.Cmd, fn tea.ExecCallback) tea.Cmd {
+			return func() tea.Msg { return fn(c.Run()) }
+		}
+	})
+	return h, f
+}
+
+func TestReplySendQueuesAndFlushes(t *testing.T) {
+	h, f := composeHarness(t, `echo "Noon is fine." >> "$1"`)
+	h.keys("r") // message 8, the first row
+	if h.m.screen != screenCompose {
+		t.Fatalf("no compose screen after the editor:\n%s", h.screen())
+	}
+	s := h.screen()
+	for _, want := range []string{"To:", "alice@example.org", "Re: Lunch on Friday?", "No attachments", "y send"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("compose screen lacks %q:\n%s", want, s)
+		}
+	}
+	h.keys("y")
+	if len(f.flushes) != 1 || !f.flushes[0] {
+		t.Fatalf("flushes %v, want one forced", f.flushes)
+	}
+	if h.m.screen != screenIndex {
+		t.Errorf("screen %v after sending, want the index", h.m.screen)
+	}
+	if !strings.Contains(h.screen(), "Sent 1 message.") {
+		t.Errorf("no news of the sending:\n%s", h.screen())
+	}
+	if h.m.comp.path != "" {
+		t.Error("compose state kept after sending")
+	}
+}
+
+func TestReplyQueuedWhenTheServerIsAway(t *testing.T) {
+	h, f := composeHarness(t, `echo "Noon is fine." >> "$1"`)
+	f.reason = "dial tcp 127.0.0.1:587: connection refused"
+	h.keys("r", "y")
+	if len(f.queued) != 1 {
+		t.Fatalf("queued %d, want 1", len(f.queued))
+	}
+	raw := string(f.queued[0])
+	for _, want := range []string{"In-Reply-To: <m8@x>", "Subject: Re: Lunch on Friday?", "Noon is fine.", "> Shall we meet at noon?"} {
+		if !strings.Contains(raw, want) {
+			t.Errorf("queued message lacks %q:\n%s", want, raw)
+		}
+	}
+	if got := strings.Join(f.rcpts[0], ","); got != "alice@example.org" {
+		t.Errorf("recipients %q", got)
+	}
+	s := h.screen()
+	if !strings.Contains(s, "1 queued") || !strings.Contains(s, "connection refused") {
+		t.Errorf("status does not show the queued message and why:\n%s", s)
+	}
+	// A later sync flushes first, not forced.
+	h.keys("$")
+	if len(f.flushes) != 2 || f.flushes[1] {
+		t.Errorf("flushes %v: the sync should flush once more, unforced", f.flushes)
+	}
+}
+
+func TestUnchangedMessageCancels(t *testing.T) {
+	h, f := composeHarness(t, `true`)
+	h.keys("m")
+	if h.m.screen != screenIndex || !strings.Contains(h.screen(), "Not sent: the message was not changed.") {
+		t.Errorf("unchanged message not cancelled:\n%s", h.screen())
+	}
+	if len(f.queued)+len(f.drafts) != 0 {
+		t.Error("an unchanged message was kept")
+	}
+}
+
+func TestPostponeAndCancel(t *testing.T) {
+	h, f := composeHarness(t, `printf 'To: bob@example.com\nCc:\nBcc:\nSubject: Plans\n\nSee you.\n' > "$1"`)
+	h.keys("m", "p")
+	if len(f.drafts) != 1 || !strings.Contains(string(f.drafts[0]), "See you.") {
+		t.Fatalf("drafts %q", f.drafts)
+	}
+	if !strings.Contains(h.screen(), "Postponed to Drafts.") {
+		t.Errorf("no news of the draft:\n%s", h.screen())
+	}
+	// q asks; n discards, y keeps a draft.
+	h.keys("m", "q")
+	if !strings.Contains(h.screen(), "Keep a draft in Drafts?") {
+		t.Fatalf("q does not ask:\n%s", h.screen())
+	}
+	h.keys("n")
+	if h.m.screen != screenIndex || len(f.drafts) != 1 || len(f.queued) != 0 {
+		t.Errorf("n: screen %v, drafts %d, queued %d", h.m.screen, len(f.drafts), len(f.queued))
+	}
+	h.keys("m", "q", "y")
+	if len(f.drafts) != 2 {
+		t.Errorf("y did not keep a draft: %d", len(f.drafts))
+	}
+}
+
+func TestComposeEditsToAndAttachments(t *testing.T) {
+	h, f := composeHarness(t, `printf 'To: bob@example.com\nCc:\nBcc:\nSubject: Files\n\nHere.\n' > "$1"`)
+	file := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(file, []byte("hello"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.keys("m", "a", "type:"+file, "enter")
+	if !strings.Contains(h.screen(), "1. notes.txt") {
+		t.Fatalf("attachment not shown:\n%s", h.screen())
+	}
+	h.keys("c", "type:carol@example.net", "enter")
+	h.keys("t", "type:x", "enter") // "bob@example.comx" is still an address; then a bad one
+	h.keys("t")
+	for range 30 {
+		h.keys("backspace")
+	}
+	h.keys("type:not an address", "enter")
+	if !strings.Contains(h.screen(), "Not changed") {
+		t.Errorf("a bad To is not refused:\n%s", h.screen())
+	}
+	h.keys("a", "type:"+file, "enter", "D")
+	if strings.Contains(h.screen(), "2. notes.txt") {
+		t.Error("D did not remove the second attachment")
+	}
+	h.keys("y")
+	if len(f.rcpts) != 0 && len(f.flushes) == 0 {
+		t.Fatal("not flushed")
+	}
+}
+
+func TestComposeScreenGolden(t *testing.T) {
+	h, _ := composeHarness(t, `printf 'To: Bob <bob@example.com>\nCc: carol@example.net\nBcc:\nSubject: Weekend plans\n\nSee you on Saturday.\n' > "$1"`)
+	h.keys("m")
+	golden.RequireEqual(t, []byte(h.screen()))
+}
