@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"errors"
+	"io/fs"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -11,6 +14,10 @@ import (
 
 // inbox names the account's own index in the folder switcher.
 const inbox = "Inbox"
+
+// mailFolders are the folders of writing, listed after the Inbox even
+// before anything was written into them.
+func mailFolders() []string { return []string{"Sent", "Drafts", "Outbox"} }
 
 // folderListMsg carries the local folders for the switcher.
 type folderListMsg struct {
@@ -49,14 +56,14 @@ func (m App) showFolders(msg folderListMsg) (tea.Model, tea.Cmd) {
 		m.status.Fail(sentence("Could not list the folders", msg.err))
 		return m, nil
 	}
-	m.folderNames = append([]string{inbox}, msg.folders...)
-	m.folderSel = 0
-	for i, f := range msg.folders {
-		if f == m.folder {
-			m.folderSel = i + 1
+	m.folderNames = []string{inbox}
+	for _, f := range append(append([]string(nil), mailFolders()...), msg.folders...) {
+		if !slices.Contains(m.folderNames, f) {
+			m.folderNames = append(m.folderNames, f)
 		}
 	}
-	if len(msg.folders) == 0 {
+	m.folderSel = max(slices.Index(m.folderNames, m.folder), 0)
+	if len(m.folderNames) == 1+len(mailFolders()) {
 		m.status.Notify("No local folders yet: s saves messages into a new one.")
 	}
 	m.back, m.screen = screenIndex, screenFolders
@@ -119,6 +126,10 @@ func (m App) openFolder(i int) (tea.Model, tea.Cmd) {
 
 // folderOpened shows the folder (or the Inbox), as an account switch does.
 func (m App) folderOpened(msg folderOpenedMsg) (tea.Model, tea.Cmd) {
+	if errors.Is(msg.err, fs.ErrNotExist) && slices.Contains(mailFolders(), msg.folder) {
+		m.status.Notify(message.SanitizeLine(msg.folder) + " is empty: nothing has been written there yet.")
+		return m, nil
+	}
 	if msg.err != nil {
 		m.status.Fail(sentence("Could not open the folder", msg.err))
 		return m, nil

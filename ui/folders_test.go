@@ -26,10 +26,11 @@ func TestFolderSwitcher(t *testing.T) {
 	})
 	h.keys("c")
 	s := h.screen()
-	if h.m.screen != screenFolders || !strings.Contains(s, "* Inbox") || !strings.Contains(s, "  Receipts") || !strings.Contains(s, "  Work") {
+	if h.m.screen != screenFolders || !strings.Contains(s, "* Inbox") || !strings.Contains(s, "  Receipts") || !strings.Contains(s, "  Work") ||
+		!strings.Contains(s, "  Sent ") || !strings.Contains(s, "  Drafts") || !strings.Contains(s, "  Outbox") {
 		t.Fatalf("switcher:\n%s", s)
 	}
-	h.keys("j", "enter")
+	h.keys("j", "j", "j", "j", "enter") // past Sent, Drafts and Outbox
 	if !slices.Equal(asked, []string{"Receipts"}) || h.m.acct.Name != "work/Receipts" || !h.m.acct.ReadOnly || h.m.folder != "Receipts" {
 		t.Fatalf("opened %v, account %q read-only %v folder %q", asked, h.m.acct.Name, h.m.acct.ReadOnly, h.m.folder)
 	}
