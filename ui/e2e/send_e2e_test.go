@@ -1,8 +1,10 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -99,5 +101,38 @@ func TestReplyFromTheReader(t *testing.T) {
 	sent := mb.list(t, "--folder", "sent")
 	if len(sent) != 1 || sent[0]["subject"] != "Re: Lunch on Friday?" {
 		t.Errorf("Sent folder: %v", sent)
+	}
+}
+
+// With the submission server down, y keeps the message queued in the
+// outbox: the status bar counts it and says why, and popterm outbox agrees.
+func TestReplyQueuedWhileOffline(t *testing.T) {
+	mb, pf := sendingMailbox(t)
+	editor := filepath.Join(mb.home, "editor.sh")
+	if err := os.WriteFile(editor, []byte("#!/bin/sh\nprintf 'Noon works for me.\\n' >> \"$1\"\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := pf.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	s := startCommand(t, mb.home, "EDITOR="+editor+" "+mb.bin+" --config "+mb.config)
+	s.waitFor("Lunch on Friday?", "synced")
+	s.keys("r")
+	s.waitFor("y send")
+	s.keys("y")
+	s.waitFor("1 queued", "stays in the outbox")
+	s.keys("x")
+	s.waitExit()
+
+	cmd := exec.Command(mb.bin, "--config", mb.config, "outbox", "--json")
+	cmd.Env = append(os.Environ(), "HOME="+mb.home, "XDG_CONFIG_HOME="+filepath.Join(mb.home, "config"),
+		"XDG_DATA_HOME="+filepath.Join(mb.home, "data"))
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("popterm outbox --json: %v\n%s", err, out)
+	}
+	var list []map[string]any
+	if err := json.Unmarshal(out, &list); err != nil || len(list) != 1 || list[0]["state"] != "queued" || list[0]["subject"] != "Re: Lunch on Friday?" {
+		t.Fatalf("outbox: %v %s", err, out)
 	}
 }
