@@ -12,13 +12,18 @@ import (
 	"time"
 )
 
+// command is popterm with the mailbox's config and home, and args.
+func (mb *mailbox) command(args ...string) *exec.Cmd {
+	cmd := exec.Command(mb.bin, append([]string{"--config", mb.config}, args...)...)
+	cmd.Env = append(os.Environ(), "HOME="+mb.home, "XDG_CONFIG_HOME="+filepath.Join(mb.home, "config"),
+		"XDG_DATA_HOME="+filepath.Join(mb.home, "data"))
+	return cmd
+}
+
 // list runs popterm list --json with the mailbox's config and home.
 func (mb *mailbox) list(t *testing.T, args ...string) []map[string]any {
 	t.Helper()
-	cmd := exec.Command(mb.bin, append([]string{"--config", mb.config, "list", "--json"}, args...)...)
-	cmd.Env = append(os.Environ(), "HOME="+mb.home, "XDG_CONFIG_HOME="+filepath.Join(mb.home, "config"),
-		"XDG_DATA_HOME="+filepath.Join(mb.home, "data"))
-	out, err := cmd.Output()
+	out, err := mb.command(append([]string{"list", "--json"}, args...)...).Output()
 	if err != nil {
 		t.Fatalf("popterm list: %v\n%s", err, out)
 	}
@@ -61,8 +66,8 @@ func TestFlagLimitSave(t *testing.T) {
 
 	// The folder switcher shows the saved copy, read-only.
 	s.keys("c")
-	s.waitFor("* Inbox", "Kept")
-	s.keys("j", "Enter")
+	s.waitFor("* Inbox", "Sent", "Drafts", "Outbox", "Kept")
+	s.keys("j", "j", "j", "j", "Enter") // Kept is after Sent, Drafts and Outbox
 	s.waitFor("e2e/Kept (read-only)", "E2E message 5", "1 message")
 	s.keys("Enter")
 	s.waitFor("Body of message 5.")

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,41 +27,16 @@ func sendingMailbox(t *testing.T) (*mailbox, *postfixtest.Server) {
 	dove.Deliver(dove.User, []byte("From: Bob <"+bob+">\r\nTo: "+dove.User+"@"+postfixtest.Domain+"\r\n"+
 		"Subject: Lunch on Friday?\r\nDate: Thu, 03 Dec 2026 10:00:00 +0000\r\nMessage-ID: <lunch@example.org>\r\n"+
 		"Content-Type: text/plain; charset=utf-8\r\n\r\nShall we meet at noon?\r\n"))
-	home := t.TempDir()
-	pw := filepath.Join(home, "password")
-	if err := os.WriteFile(pw, []byte(dove.Password), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	host, port, _ := strings.Cut(dove.TLSAddr(), ":")
-	cfgDir := filepath.Join(home, "config", "popterm")
-	if err := os.MkdirAll(cfgDir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	cfg := filepath.Join(cfgDir, "config.toml")
-	toml := fmt.Sprintf(`default_account = "e2e"
-
-[[account]]
-name = "e2e"
-host = %q
-port = %s
-tls = "implicit"
-username = %[3]q
-password_cmd = %[4]q
-ca_file = %[5]q
-prefetch = "none"
-from = "Alice <%[3]s@%[6]s>"
-
+	smtp := fmt.Sprintf(`
 [account.smtp]
 host = "127.0.0.1"
-port = %[7]d
+port = %d
 tls = "starttls"
-password_cmd = %[4]q
-ca_file = %[5]q
+password_cmd = %q
+ca_file = %q
 timeout = "10s"
-`, host, port, dove.User, "cat "+pw, dove.CAFile(), postfixtest.Domain, pf.SubmissionPort)
-	if err := os.WriteFile(cfg, []byte(toml), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`, pf.SubmissionPort, "echo "+dove.Password, dove.CAFile())
+	home, cfg := writeConfig(t, dove, fmt.Sprintf("from = \"Alice <%s@%s>\"\n", dove.User, postfixtest.Domain), smtp)
 	return &mailbox{srv: dove, bin: buildPopterm(t), home: home, config: cfg}, pf
 }
 
@@ -124,10 +98,7 @@ func TestReplyQueuedWhileOffline(t *testing.T) {
 	s.keys("x")
 	s.waitExit()
 
-	cmd := exec.Command(mb.bin, "--config", mb.config, "outbox", "--json")
-	cmd.Env = append(os.Environ(), "HOME="+mb.home, "XDG_CONFIG_HOME="+filepath.Join(mb.home, "config"),
-		"XDG_DATA_HOME="+filepath.Join(mb.home, "data"))
-	out, err := cmd.Output()
+	out, err := mb.command("outbox", "--json").Output()
 	if err != nil {
 		t.Fatalf("popterm outbox --json: %v\n%s", err, out)
 	}

@@ -82,7 +82,16 @@ func newMailbox(t *testing.T) *mailbox {
 			strings.Repeat(fmt.Sprintf("Line of text in message %d.\r\n", i), 60))
 		srv.Deliver(srv.User, []byte(raw))
 	}
-	home := t.TempDir()
+	home, cfg := writeConfig(t, srv, "", "\n[ui]\nconfirm_commit = true\n")
+	return &mailbox{srv: srv, bin: buildPopterm(t), home: home, config: cfg}
+}
+
+// writeConfig writes a popterm config under a new home for srv's user:
+// one account "e2e" (implicit TLS, password from a 0600 file), with
+// account (lines added to its table) and tail (tables after it).
+func writeConfig(t *testing.T, srv *dovecottest.Server, account, tail string) (home, cfg string) {
+	t.Helper()
+	home = t.TempDir()
 	pw := filepath.Join(home, "password")
 	if err := os.WriteFile(pw, []byte(srv.Password), 0o600); err != nil {
 		t.Fatal(err)
@@ -92,7 +101,7 @@ func newMailbox(t *testing.T) *mailbox {
 	if err := os.MkdirAll(cfgDir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	cfg := filepath.Join(cfgDir, "config.toml")
+	cfg = filepath.Join(cfgDir, "config.toml")
 	toml := fmt.Sprintf(`default_account = "e2e"
 
 [[account]]
@@ -104,14 +113,11 @@ username = %q
 password_cmd = %q
 ca_file = %q
 prefetch = "none"
-
-[ui]
-confirm_commit = true
 `, host, port, srv.User, "cat "+pw, srv.CAFile())
-	if err := os.WriteFile(cfg, []byte(toml), 0o600); err != nil {
+	if err := os.WriteFile(cfg, []byte(toml+account+tail), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return &mailbox{srv: srv, bin: buildPopterm(t), home: home, config: cfg}
+	return home, cfg
 }
 
 // subjects are the subjects of the messages on the server, sorted.
