@@ -59,6 +59,8 @@ func (m App) indexKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return nm, cmd
 	}
 	switch {
+	case key.Matches(k, m.keys.Open) && m.folder == "Drafts":
+		return m.write("resume") // a draft goes back to the editor
 	case key.Matches(k, m.keys.Open):
 		return m.openSelected()
 	case key.Matches(k, m.keys.Delete):

@@ -44,6 +44,7 @@ type (
 	draftMsg struct {
 		session int
 		draft   *compose.Draft
+		resumed bool // a draft from Drafts: sending it unchanged is fine
 		err     error
 	}
 	// editorDoneMsg is the editor's exit.
@@ -92,26 +93,32 @@ func (m App) composeKey(k tea.KeyPressMsg) (_ tea.Model, _ tea.Cmd, handled bool
 	default:
 		return m, nil, false
 	}
+	nm, cmd := m.write(kind)
+	return nm, cmd, true
+}
+
+// write starts a message of a kind: new, reply, all (reply to all),
+// forward, or resume (the draft selected in Drafts).
+func (m App) write(kind string) (tea.Model, tea.Cmd) {
 	if m.mailer == nil {
 		m.status.Notify("Writing mail is not available here.")
-		return m, nil, true
+		return m, nil
 	}
 	from, sig, err := m.mailer.Sender()
 	if err != nil {
 		m.status.Fail(sentence("Cannot write mail", err))
-		return m, nil, true
+		return m, nil
 	}
 	id := compose.Identity{From: from, Signature: sig}
 	if kind == "new" {
-		nm, cmd := m.startCompose(compose.New(id))
-		return nm, cmd, true
+		return m.startCompose(compose.New(id), false)
 	}
 	msgID := m.pager.ID()
 	if m.screen == screenIndex {
 		row, ok := m.index.Selected()
 		if !ok {
 			m.status.Notify("No message selected.")
-			return m, nil, true
+			return m, nil
 		}
 		msgID = row.ID
 	}
@@ -128,18 +135,22 @@ func (m App) composeKey(k tea.KeyPressMsg) (_ tea.Model, _ tea.Cmd, handled bool
 			return draftMsg{session: session, err: err}
 		}
 		var d *compose.Draft
-		if kind == "forward" {
+		switch kind {
+		case "forward":
 			d, err = compose.Forward(raw, id, false)
-		} else {
+		case "resume":
+			d, err = compose.Resume(raw, id)
+		default:
 			d, err = compose.Reply(raw, id, kind == "all")
 		}
-		return draftMsg{session: session, draft: d, err: err}
-	}, true
+		return draftMsg{session: session, draft: d, resumed: kind == "resume", err: err}
+	}
 }
 
 // startCompose writes the draft to a private temporary file and runs the
 // editor on it.
-func (m App) startCompose(d *compose.Draft) (tea.Model, tea.Cmd) {
+// A resumed draft counts as edited: it may be sent as it is.
+func (m App) startCompose(d *compose.Draft, resumed bool) (tea.Model, tea.Cmd) {
 	f, err := os.CreateTemp("", "popterm-compose-*.txt") // mode 0600
 	if err != nil {
 		m.status.Fail(sentence("Could not write the message file", err))
@@ -150,7 +161,7 @@ func (m App) startCompose(d *compose.Draft) (tea.Model, tea.Cmd) {
 	if back == screenCompose {
 		back = screenIndex
 	}
-	m.comp = composeModel{draft: d, path: f.Name(), back: back}
+	m.comp = composeModel{draft: d, path: f.Name(), back: back, edited: resumed}
 	return m.runEditor()
 }
 
@@ -420,7 +431,10 @@ func (m App) composeData(msg tea.Msg) (_ tea.Model, _ tea.Cmd, handled bool) {
 			return m, nil, true
 		}
 		m.status.Notify("")
-		nm, cmd := m.startCompose(msg.draft)
+		if msg.resumed {
+			m.status.Notify("Resumed; the draft also stays in Drafts.")
+		}
+		nm, cmd := m.startCompose(msg.draft, msg.resumed)
 		return nm, cmd, true
 	case editorDoneMsg:
 		nm, cmd := m.edited(msg)

@@ -211,3 +211,22 @@ func TestComposeScreenGolden(t *testing.T) {
 	h.keys("m")
 	golden.RequireEqual(t, []byte(h.screen()))
 }
+
+func TestEnterInDraftsResumes(t *testing.T) {
+	h, f := composeHarness(t, `true`) // the editor changes nothing: a resumed draft is sent as it is
+	drafts := newFake()
+	drafts.raw[8] = []byte("From: Me <me@example.org>\nTo: Bob <bob@example.com>\nSubject: Plans\nMessage-ID: <d1@example.org>\n\nSee you Saturday.\n")
+	h.m.opts.OpenFolder = func(cur Engine, name string) (Engine, error) { return drafts, nil }
+	h.keys("c", "j", "j", "enter") // Inbox, Sent, Drafts
+	if h.m.folder != "Drafts" {
+		t.Fatalf("folder %q", h.m.folder)
+	}
+	h.keys("enter")
+	if h.m.screen != screenCompose || !strings.Contains(h.screen(), "bob@example.com") || !strings.Contains(h.screen(), "Plans") {
+		t.Fatalf("draft not resumed:\n%s", h.screen())
+	}
+	h.keys("y")
+	if len(f.flushes) != 1 {
+		t.Fatalf("the resumed draft was not sent: %v", f.flushes)
+	}
+}

@@ -273,21 +273,37 @@ func Forward(orig []byte, id Identity, asAttachment bool) (*Draft, error) {
 	field("To", joinAddresses(m.To))
 	field("Cc", joinAddresses(m.Cc))
 	b.WriteString("\n")
-	for _, l := range textLines(m) {
+	b.WriteString(plainText(textLines(m)))
+	d.Body = id.Sign(b.String())
+	if d.Attachments, err = attachmentsOf(o); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// plainText writes rendered lines back as text, quotes with ">" again.
+func plainText(lines []message.Line) string {
+	var b strings.Builder
+	for _, l := range lines {
 		if l.QuoteLevel > 0 {
 			b.WriteString(strings.Repeat(">", l.QuoteLevel) + " ")
 		}
 		b.WriteString(l.Text + "\n")
 	}
-	d.Body = id.Sign(b.String())
-	for _, a := range m.Attachments {
+	return b.String()
+}
+
+// attachmentsOf decodes the attachments of a message, to send them again.
+func attachmentsOf(o *original) ([]Attachment, error) {
+	var out []Attachment
+	for _, a := range o.rendered.Attachments {
 		var data bytes.Buffer
-		if err := message.WriteAttachment(bytes.NewReader(orig), a.Index, &data); err != nil {
-			return nil, fmt.Errorf("compose: forwarding attachment %d: %w", a.Index+1, err)
+		if err := message.WriteAttachment(bytes.NewReader(o.raw), a.Index, &data); err != nil {
+			return nil, fmt.Errorf("compose: reading attachment %d: %w", a.Index+1, err)
 		}
-		d.Attachments = append(d.Attachments, Attachment{Name: a.Name, Type: a.Type, Data: data.Bytes()})
+		out = append(out, Attachment{Name: a.Name, Type: a.Type, Data: data.Bytes()})
 	}
-	return d, nil
+	return out, nil
 }
 
 func joinAddresses(l []message.Address) string {

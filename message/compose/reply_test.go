@@ -192,3 +192,28 @@ func TestNewSigned(t *testing.T) {
 		t.Errorf("no signature: %q", got)
 	}
 }
+
+func TestResumeADraft(t *testing.T) {
+	me := Identity{From: &mail.Address{Name: "Me", Address: "me@example.org"}}
+	d := &Draft{From: me.From, To: []*mail.Address{{Name: "Bob", Address: "bob@example.com"}}, Subject: "Plans ☕",
+		Body: "Saturday?\n> earlier text\n", InReplyTo: "a@x", References: []string{"a@x"},
+		Attachments: []Attachment{{Name: "notes.txt", Data: []byte("notes\n")}}}
+	b, err := Build(d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Resume(b.Raw, me)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Subject != d.Subject || FormatAddresses(got.To) != "Bob <bob@example.com>" || got.InReplyTo != "a@x" ||
+		len(got.References) != 1 || len(got.Attachments) != 1 || string(got.Attachments[0].Data) != "notes\n" {
+		t.Errorf("resumed %+v", got)
+	}
+	if !strings.Contains(got.Body, "Saturday?\n> earlier text") {
+		t.Errorf("body %q", got.Body)
+	}
+	if _, err := Resume(nil, me); err == nil {
+		t.Error("an empty message resumed")
+	}
+}
