@@ -580,3 +580,24 @@ func sizeText(n int) string {
 	}
 	return formatSize(int64(n)) + "B"
 }
+
+// keepWriting saves the message being written to Drafts when the reader
+// exits (Ctrl-C on the compose screen), so that no text is lost; the
+// farewell says where it is, or where the file stays when it cannot be
+// saved.
+func (m App) keepWriting() App {
+	if m.comp.draft == nil || m.mailer == nil {
+		return m
+	}
+	raw, err := m.draftBytes()
+	if err == nil {
+		err = m.mailer.SaveDraft(raw)
+	}
+	if err != nil {
+		m.farewell = "The message being written is still in " + m.comp.path + " (" + message.SanitizeLine(err.Error()) + ")."
+		m.comp = composeModel{}
+		return m
+	}
+	m.farewell = "The message being written was kept in Drafts."
+	return m.endCompose()
+}

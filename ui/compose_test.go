@@ -230,3 +230,14 @@ func TestEnterInDraftsResumes(t *testing.T) {
 		t.Fatalf("the resumed draft was not sent: %v", f.flushes)
 	}
 }
+
+func TestExitWhileWritingKeepsADraft(t *testing.T) {
+	h, f := composeHarness(t, `printf 'To: bob@example.com\nCc:\nBcc:\nSubject: Half\n\nHalf written.\n' > "$1"`)
+	h.keys("m", "ctrl+c")
+	if !h.quit || len(f.drafts) != 1 || !strings.Contains(string(f.drafts[0]), "Half written.") {
+		t.Fatalf("quit %v drafts %q", h.quit, f.drafts)
+	}
+	if !strings.Contains(h.m.Farewell(), "kept in Drafts") {
+		t.Errorf("farewell %q", h.m.Farewell())
+	}
+}
