@@ -101,10 +101,10 @@ func (m App) quit() (tea.Model, tea.Cmd) {
 // running operation is cancelled (nothing is deleted).
 func (m App) exit() (tea.Model, tea.Cmd) {
 	m.sync.end()
-	m = m.keepWriting()
 	if n := m.status.Pending(); n > 0 && m.farewell == "" {
 		m.farewell = fmt.Sprintf("%s kept for the next commit (q or $ in the reader, or popterm sync --commit).",
 			plural(n, "deletion mark"))
 	}
+	m = m.keepWriting()
 	return m, tea.Quit
 }

@@ -594,10 +594,11 @@ func (m App) keepWriting() App {
 		err = m.mailer.SaveDraft(raw)
 	}
 	if err != nil {
-		m.farewell = "The message being written is still in " + m.comp.path + " (" + message.SanitizeLine(err.Error()) + ")."
+		m.farewell = strings.TrimSpace(m.farewell + " The message being written is still in " + m.comp.path +
+			" (" + message.SanitizeLine(err.Error()) + ").")
 		m.comp = composeModel{}
 		return m
 	}
-	m.farewell = "The message being written was kept in Drafts."
+	m.farewell = strings.TrimSpace(m.farewell + " The message being written was kept in Drafts.")
 	return m.endCompose()
 }
