@@ -36,6 +36,7 @@ type composeModel struct {
 	edited bool   // the editor changed the body once: the compose screen shows
 	broken string // the file does not parse: e edits it as it is
 	back   screen // where the reader returns after sending or cancelling
+	busy   bool   // being queued or saved: the screen waits for the answer
 }
 
 // Messages of writing.
@@ -242,6 +243,9 @@ func (m App) endCompose() App {
 
 // composeScreenKey handles the compose screen's keys.
 func (m App) composeScreenKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if m.comp.busy {
+		return m, nil
+	}
 	switch {
 	case key.Matches(k, m.keys.Send):
 		return m.send()
@@ -288,8 +292,8 @@ func (m App) send() (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	mailer, session := m.mailer, m.session
-	m = m.endCompose()
-	m.status.Notify("Queued; sending…")
+	m.comp.busy = true // the text stays until the outbox has it
+	m.status.Notify("Queuing…")
 	return m, func() tea.Msg {
 		return queuedMsg{session: session, err: mailer.QueueMessage(b.Raw, b.From, b.Recipients)}
 	}
@@ -303,7 +307,7 @@ func (m App) postpone() (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	mailer, session := m.mailer, m.session
-	m = m.endCompose()
+	m.comp.busy = true // the text stays until Drafts has it
 	return m, func() tea.Msg { return draftSavedMsg{session: session, err: mailer.SaveDraft(raw)} }
 }
 
@@ -448,16 +452,21 @@ func (m App) composeData(msg tea.Msg) (_ tea.Model, _ tea.Cmd, handled bool) {
 		}
 		return m, nil, true
 	case queuedMsg:
+		m.comp.busy = false
 		if msg.err != nil {
 			m.status.Fail(sentence("Could not queue the message (nothing was sent)", msg.err))
 			return m, nil, true
 		}
+		m = m.endCompose()
+		m.status.Notify("Queued; sending…")
 		m.status.outbox++
 		return m, m.flush(true), true
 	case draftSavedMsg:
+		m.comp.busy = false
 		if msg.err != nil {
 			m.status.Fail(sentence("Could not save the draft", msg.err))
 		} else {
+			m = m.endCompose()
 			m.status.Notify("Postponed to Drafts.")
 		}
 		return m, nil, true

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"net/mail"
 	"os"
 	"os/exec"
@@ -239,5 +240,28 @@ func TestExitWhileWritingKeepsADraft(t *testing.T) {
 	}
 	if !strings.Contains(h.m.Farewell(), "kept in Drafts") {
 		t.Errorf("farewell %q", h.m.Farewell())
+	}
+}
+
+// failingMailer refuses to queue or save.
+type failingMailer struct{ *mailerFake }
+
+func (f failingMailer) QueueMessage([]byte, string, []string) error { return errors.New("disk full") }
+func (f failingMailer) SaveDraft([]byte) error                      { return errors.New("disk full") }
+
+func TestQueueFailureKeepsTheMessage(t *testing.T) {
+	h, _ := composeHarness(t, `echo "Noon is fine." >> "$1"`)
+	h.m.mailer = failingMailer{h.m.mailer.(*mailerFake)}
+	h.keys("r", "y")
+	if h.m.screen != screenCompose || !strings.Contains(h.screen(), "disk full") {
+		t.Fatalf("a failed queue left the compose screen:\n%s", h.screen())
+	}
+	text, err := os.ReadFile(h.m.comp.path)
+	if err != nil || !strings.Contains(string(text), "Noon is fine.") {
+		t.Fatalf("the text is gone: %v %q", err, text)
+	}
+	h.keys("p")
+	if h.m.screen != screenCompose {
+		t.Error("a failed postpone left the compose screen")
 	}
 }
