@@ -273,6 +273,9 @@ func (m App) handlePrompt(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "tab" && m.prompt.kind == promptAttach {
 		return m.completePath(), nil
 	}
+	if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "tab" && (m.prompt.kind == promptTo || m.prompt.kind == promptCc) {
+		return m.completeAddress(), nil
+	}
 	var cmd tea.Cmd
 	m.prompt, cmd = m.prompt.Update(msg)
 	p := m.prompt

@@ -611,3 +611,28 @@ func (m App) keepWriting() App {
 	m.farewell = strings.TrimSpace(m.farewell + " The message being written was kept in Drafts.")
 	return m.endCompose()
 }
+
+// completeAddress completes the last address typed in the To or Cc prompt
+// from the senders of the messages listed (name or address starting with
+// it, case-insensitively).
+func (m App) completeAddress() App {
+	typed := m.prompt.Value()
+	cut := strings.LastIndex(typed, ",") + 1
+	word := strings.ToLower(strings.TrimSpace(typed[cut:]))
+	if word == "" {
+		return m
+	}
+	for _, row := range m.index.rows {
+		a, err := mail.ParseAddress(row.From)
+		if err != nil || !(strings.HasPrefix(strings.ToLower(a.Address), word) || strings.HasPrefix(strings.ToLower(a.Name), word)) {
+			continue
+		}
+		prefix := typed[:cut]
+		if cut > 0 {
+			prefix += " "
+		}
+		m.prompt.input = newLineInput(prefix+message.SanitizeLine(compose.FormatAddresses([]*mail.Address{a})), false)
+		return m
+	}
+	return m
+}

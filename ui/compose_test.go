@@ -265,3 +265,19 @@ func TestQueueFailureKeepsTheMessage(t *testing.T) {
 		t.Error("a failed postpone left the compose screen")
 	}
 }
+
+func TestToCompletesFromTheIndex(t *testing.T) {
+	h, _ := composeHarness(t, `printf 'To: bob@example.com\nCc:\nBcc:\nSubject: Hi\n\nHi.\n' > "$1"`)
+	h.keys("m", "c", "type:car", "tab")
+	if got := h.m.prompt.Value(); got != "Carol <carol@example.net>" {
+		t.Fatalf("completed %q", got)
+	}
+	h.keys("type:, ali", "tab")
+	if got := h.m.prompt.Value(); got != "Carol <carol@example.net>, Alice Martin <alice@example.org>" {
+		t.Fatalf("completed %q", got)
+	}
+	h.keys("enter")
+	if !strings.Contains(h.screen(), "Carol <carol@example.net>, Alice Martin <alice@example.org>") {
+		t.Errorf("Cc not set:\n%s", h.screen())
+	}
+}
