@@ -37,6 +37,7 @@ type composeModel struct {
 	broken string // the file does not parse: e edits it as it is
 	back   screen // where the reader returns after sending or cancelling
 	busy   bool   // being queued or saved: the screen waits for the answer
+	sel    int    // the attachment D removes (j/k move)
 }
 
 // Messages of writing.
@@ -253,14 +254,20 @@ func (m App) composeScreenKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.runEditor()
 	case key.Matches(k, m.keys.Attach):
 		m.prompt = ask(promptAttach, "Attach: ", "", m.width)
+	case key.Matches(k, m.keys.Down):
+		m.comp.sel = min(m.comp.sel+1, max(len(m.comp.draft.Attachments)-1, 0))
+	case key.Matches(k, m.keys.Up):
+		m.comp.sel = max(m.comp.sel-1, 0)
 	case key.Matches(k, m.keys.Detach):
-		n := len(m.comp.draft.Attachments)
-		if n == 0 {
+		list := m.comp.draft.Attachments
+		if len(list) == 0 {
 			m.status.Notify("There is no attachment to remove.")
 			return m, nil
 		}
-		name := m.comp.draft.Attachments[n-1].Name
-		m.comp.draft.Attachments = m.comp.draft.Attachments[:n-1]
+		i := min(m.comp.sel, len(list)-1)
+		name := list[i].Name
+		m.comp.draft.Attachments = append(list[:i:i], list[i+1:]...)
+		m.comp.sel = max(min(i, len(m.comp.draft.Attachments)-1), 0)
 		m.status.Notify("Removed " + message.SanitizeLine(name) + ".")
 	case key.Matches(k, m.keys.EditTo):
 		m.prompt = ask(promptTo, "To: ", compose.FormatAddresses(m.comp.draft.To), m.width)
@@ -546,7 +553,11 @@ func (m App) composeView(height int) string {
 	}
 	for i, a := range d.Attachments {
 		size += len(a.Data) * 4 / 3 // base64
-		lines = append(lines, fmt.Sprintf(" %d. %s (%s)", i+1, message.SanitizeLine(a.Name), formatSize(int64(len(a.Data)))))
+		mark := "  "
+		if i == m.comp.sel && len(d.Attachments) > 1 {
+			mark = "> "
+		}
+		lines = append(lines, fmt.Sprintf(" %s%d. %s (%s)", mark, i+1, message.SanitizeLine(a.Name), formatSize(int64(len(a.Data)))))
 	}
 	lines = append(lines, "", fmt.Sprintf(" Size: about %s · %s in the body", sizeText(size), plural(strings.Count(d.Body, "\n"), "line")))
 	if m.comp.broken != "" {

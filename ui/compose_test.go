@@ -22,7 +22,8 @@ import (
 type mailerFake struct {
 	*fakeEngine
 	mu      sync.Mutex
-	queued  [][]byte
+	queued  [][]byte // in the outbox
+	sent    [][]byte // every message queued, kept after a flush
 	rcpts   [][]string
 	drafts  [][]byte
 	flushes []bool // the force flag of each flush
@@ -37,6 +38,7 @@ func (f *mailerFake) QueueMessage(raw []byte, from string, recipients []string) 
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.queued = append(f.queued, raw)
+	f.sent = append(f.sent, raw)
 	f.rcpts = append(f.rcpts, recipients)
 	return nil
 }
@@ -197,13 +199,27 @@ func TestComposeEditsToAndAttachments(t *testing.T) {
 	if !strings.Contains(h.screen(), "Not changed") {
 		t.Errorf("a bad To is not refused:\n%s", h.screen())
 	}
-	h.keys("a", "type:"+file, "enter", "D")
-	if strings.Contains(h.screen(), "2. notes.txt") {
-		t.Error("D did not remove the second attachment")
+	other := filepath.Join(filepath.Dir(file), "other.txt")
+	if err := os.WriteFile(other, []byte("other"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.keys("a", "type:"+other, "enter")
+	if !strings.Contains(h.screen(), "2. other.txt") {
+		t.Fatalf("second attachment not shown:\n%s", h.screen())
+	}
+	h.keys("j", "k", "D") // the first: notes.txt
+	if s := h.screen(); strings.Contains(s, ". notes.txt") || !strings.Contains(s, "1. other.txt") {
+		t.Fatalf("D did not remove the selected attachment:\n%s", s)
 	}
 	h.keys("y")
-	if len(f.rcpts) != 0 && len(f.flushes) == 0 {
-		t.Fatal("not flushed")
+	if len(f.sent) != 1 {
+		t.Fatalf("sent %d", len(f.sent))
+	}
+	if got := strings.Join(f.rcpts[0], ","); got != "bob@example.comx,carol@example.net" {
+		t.Errorf("recipients %q", got)
+	}
+	if raw := string(f.sent[0]); !strings.Contains(raw, "other.txt") || strings.Contains(raw, "notes.txt") {
+		t.Errorf("attachments in the message:\n%s", raw)
 	}
 }
 

@@ -33,7 +33,7 @@ func screenActions() []struct {
 		{"accounts", slices.Concat([]string{"up", "down", "open", "back", "accounts"}, global)},
 		{"folders", slices.Concat([]string{"up", "down", "top", "bottom", "open", "back", "folders"}, global)},
 		{"output", slices.Concat([]string{"back"}, global)},
-		{"compose", slices.Concat([]string{"send", "edit_message", "attach", "detach", "edit_to", "edit_cc", "postpone", "back"}, global)},
+		{"compose", slices.Concat([]string{"up", "down", "send", "edit_message", "attach", "detach", "edit_to", "edit_cc", "postpone", "back"}, global)},
 	}
 }
 

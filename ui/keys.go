@@ -57,7 +57,7 @@ type KeyMap struct {
 	Send        key.Binding // compose screen: queue and send
 	EditMessage key.Binding // compose screen: the editor again
 	Attach      key.Binding // compose screen: attach a file
-	Detach      key.Binding // compose screen: remove the last attachment
+	Detach      key.Binding // compose screen: remove the selected attachment
 	EditTo      key.Binding // compose screen: edit To
 	EditCc      key.Binding // compose screen: edit Cc
 	Postpone    key.Binding // compose screen: keep in Drafts
@@ -131,7 +131,7 @@ func DefaultKeyMap() KeyMap {
 		Send:        binding("send", "y"),
 		EditMessage: binding("edit the message", "e"),
 		Attach:      binding("attach a file", "a"),
-		Detach:      binding("remove the last attachment", "D"),
+		Detach:      binding("remove the attachment", "D"),
 		EditTo:      binding("edit To", "t"),
 		EditCc:      binding("edit Cc", "c"),
 		Postpone:    binding("postpone to Drafts", "p"),
@@ -272,6 +272,6 @@ func (k KeyMap) ComposeHelp() help.KeyMap {
 	return keyHelp{
 		short: []key.Binding{hint("send", k.Send), hint("edit", k.EditMessage), hint("attach", k.Attach),
 			hint("to/cc", k.EditTo, k.EditCc), hint("postpone", k.Postpone), hint("cancel", k.Back), hint("help", k.Help)},
-		full: [][]key.Binding{{k.Send, k.EditMessage, k.EditTo, k.EditCc}, {k.Attach, k.Detach, k.Postpone, k.Back, k.Help}},
+		full: [][]key.Binding{{k.Send, k.EditMessage, k.EditTo, k.EditCc}, {k.Attach, k.Up, k.Down, k.Detach, k.Postpone, k.Back, k.Help}},
 	}
 }
