@@ -227,7 +227,8 @@ func (m App) edited(msg editorDoneMsg) (tea.Model, tea.Cmd) {
 		m.status.Fail(sentence("The message does not read right (e edits it again)", err))
 	}
 	m.screen = screenCompose
-	return m, nil
+	// The whole screen again: the editor drew over it.
+	return m, tea.ClearScreen
 }
 
 // endCompose leaves the compose screen and removes the file.
