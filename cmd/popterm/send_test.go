@@ -121,8 +121,9 @@ func TestSendCommand(t *testing.T) {
 	if text := m.Text(); !strings.Contains(text, "Grüße,\nthe report is attached.\n") || !strings.Contains(text, "Alice") {
 		t.Errorf("delivered text %q lacks the body or the signature", text)
 	}
-	if bytes.Contains(bytes.ToLower(got), []byte("bcc")) {
-		t.Error("Bcc leaked into the message")
+	header, _, _ := bytes.Cut(bytes.ReplaceAll(got, []byte("\r\n"), []byte("\n")), []byte("\n\n"))
+	if bytes.HasPrefix(bytes.ToLower(header), []byte("bcc:")) || bytes.Contains(bytes.ToLower(header), []byte("\nbcc:")) {
+		t.Errorf("Bcc leaked into the message's header:\n%s", header)
 	}
 	if list := c.outbox(); len(list) != 0 {
 		t.Errorf("outbox after a send: %+v", list)
