@@ -284,7 +284,8 @@ func (s *Store) IndexFolder(ctx context.Context, folder string) (FolderIndexRepo
 	return s.indexFolder(ctx, folder, true)
 }
 
-// indexFolder is IndexFolder with s.mu held; without apply it only counts.
+// indexFolder is IndexFolder (the caller holds s.mu when apply is set);
+// without apply it only counts.
 func (s *Store) indexFolder(ctx context.Context, folder string, apply bool) (FolderIndexReport, error) {
 	d, err := s.diffFolder(ctx, folder, nil)
 	if err != nil {
@@ -360,4 +361,32 @@ func (s *Store) FolderFile(ctx context.Context, folder string, id int64) (Messag
 		return ms[0], filepath.Join(s.folderDir(folder), name), nil
 	}
 	return Message{}, "", fmt.Errorf("message %d of folder %s: its file is gone (open the folder again): %w", id, folder, ErrNotFound)
+}
+
+// folders checks the local folders' rows against their files (see
+// IndexFolder) and, repairing, brings them in line.
+func (c *checker) folders() error {
+	names, err := c.s.Folders()
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		rep, err := c.s.indexFolder(c.ctx, name, false)
+		if err != nil {
+			return err
+		}
+		if !rep.Changed() {
+			continue
+		}
+		c.problem("folder %s: the index is behind its files (%d not indexed, %d gone, %d with changed flags)",
+			printable(name), rep.Added, rep.Removed, rep.Updated)
+		if !c.repair {
+			continue
+		}
+		if _, err := c.s.indexFolder(c.ctx, name, true); err != nil {
+			return err
+		}
+		c.repaired("indexed folder %s again", printable(name))
+	}
+	return nil
 }

@@ -204,3 +204,67 @@ func TestFolderIndexMigration(t *testing.T) {
 		t.Errorf("inbox after the upgrade = %+v", all)
 	}
 }
+
+// moveBehindIndex moves an outbox message to Sent as MoveToSent's rename
+// does, without its index update (a kill between the two).
+func moveBehindIndex(t *testing.T, s *Store) {
+	t.Helper()
+	e, err := s.Enqueue([]byte(folderMsg), "alice@example.org", []string{"bob@example.net"}, "q")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := s.folderFile(Outbox, e.ID)
+	if err == nil {
+		err = s.makeFolder(Sent)
+	}
+	if err == nil {
+		err = os.Rename(src, filepath.Join(s.folderPath(Sent, "cur"), e.ID+infoSep+"2,S"))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// popterm check reports folders whose rows are behind their files and
+// repairs them; Open repairs them after an unclean exit.
+func TestCheckCoversFolders(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	moveBehindIndex(t, s)
+	rep, err := s.Check(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(rep.Problems, "\n"); !strings.Contains(got, "folder Outbox") || !strings.Contains(got, "folder Sent") {
+		t.Fatalf("check found %q, want both folders", got)
+	}
+	if rep, err = s.Check(ctx, true); err != nil || len(rep.Unrepaired) != 0 {
+		t.Fatalf("repair: %+v, %v", rep, err)
+	}
+	if rep, err = s.Check(ctx, false); err != nil || !rep.OK() {
+		t.Errorf("after repair: %+v, %v", rep, err)
+	}
+	if got := folderSubjects(t, s, "Sent", "zebracorn"); len(got) != 1 {
+		t.Errorf("Sent after repair: %q", got)
+	}
+
+	// An unclean exit: the next writer's Open repairs the folders.
+	dir := s.Dir()
+	moveBehindIndex(t, s)
+	s.Close()
+	execIndex(t, dir, nil, `INSERT OR REPLACE INTO meta (key, value) VALUES ('`+metaOpen+`', '1')`)
+	s2, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if got := strings.Join(s2.Recovered(), "\n"); !strings.Contains(got, "folder Sent") {
+		t.Errorf("recovered %q, want the Sent folder indexed", got)
+	}
+	if got := folderSubjects(t, s2, "Sent", ""); len(got) != 2 {
+		t.Errorf("Sent after recovery: %q, want 2", got)
+	}
+	if got := folderSubjects(t, s2, "Outbox", ""); len(got) != 0 {
+		t.Errorf("Outbox after recovery: %q, want none", got)
+	}
+}
