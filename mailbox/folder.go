@@ -29,8 +29,8 @@ var ErrFolderReadOnly = errors.New("local folders are read-only here: open the f
 type Folder struct {
 	name  string
 	dir   string
-	store *cache.Store
-	scan  bool // read the files, not the index
+	store *cache.Store // the folder's own read-only handle on the store
+	scan  bool         // read the files, not the index
 
 	mu   sync.Mutex
 	msgs []cache.FolderMessage // the last List's files, when scan
@@ -38,33 +38,39 @@ type Folder struct {
 
 // OpenFolder opens the local folder name of the account for reading,
 // bringing its index in line with its files first (files another program
-// wrote, or a popterm killed between moving a file and indexing it).
+// wrote, or a popterm killed between moving a file and indexing it). The
+// folder reads the store through its own read-only handle, so it outlives
+// the engine (the reader closes the Inbox's engine when it shows a
+// folder): close it.
 func (e *Engine) OpenFolder(name string) (*Folder, error) {
 	return openFolder(e.store, name)
 }
 
-func openFolder(store *cache.Store, name string) (*Folder, error) {
-	dir, err := store.FolderPath(name)
+// openFolder opens folder name of the store that from belongs to.
+func openFolder(from *cache.Store, name string) (*Folder, error) {
+	dir, err := from.FolderPath(name)
 	if err != nil {
 		return nil, classified(err)
 	}
 	if _, err := os.Stat(dir); err != nil {
 		return nil, classified(fmt.Errorf("open folder %s: %w", name, err))
 	}
-	f := &Folder{name: name, dir: dir, store: store}
 	ctx := context.Background()
-	if store.ReadOnly() {
-		rep, err := store.FolderStatus(ctx, name)
-		f.scan = err != nil || rep.Changed()
-		return f, nil
+	if !from.ReadOnly() {
+		if _, err := from.IndexFolder(ctx, name); err != nil {
+			return nil, classified(fmt.Errorf("open folder %s: %w", name, err))
+		}
 	}
-	if _, err := store.IndexFolder(ctx, name); err != nil {
+	store, err := cache.Open(from.Dir(), cache.Options{ReadOnly: true})
+	if err != nil {
 		return nil, classified(fmt.Errorf("open folder %s: %w", name, err))
 	}
-	return f, nil
+	rep, err := store.FolderStatus(ctx, name)
+	return &Folder{name: name, dir: dir, store: store, scan: err != nil || rep.Changed()}, nil
 }
 
-// OpenFolder opens another local folder of the same account.
+// OpenFolder opens another local folder of the same account (read-only:
+// its index is brought up to date when the account's engine opens it).
 func (f *Folder) OpenFolder(name string) (*Folder, error) {
 	return openFolder(f.store, name)
 }
@@ -231,8 +237,8 @@ func (f *Folder) MarkSeen(ctx context.Context, ids []int64, seen bool) error {
 // LastSync is zero: a folder never syncs.
 func (f *Folder) LastSync() time.Time { return time.Time{} }
 
-// Close releases nothing.
-func (f *Folder) Close() error { return nil }
+// Close closes the folder's handle on the store.
+func (f *Folder) Close() error { return classified(f.store.Close()) }
 
 // Save copies messages of the folder, as Engine.Save does.
 func (f *Folder) Save(ctx context.Context, ids []int64, target string) (string, error) {

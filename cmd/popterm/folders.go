@@ -37,6 +37,7 @@ func listLocalFolder(ctx context.Context, e *env, name, words string, p *pattern
 	f, err := s.engine.OpenFolder(name)
 	var msgs []mailbox.Summary
 	if err == nil {
+		defer f.Close()
 		msgs, err = listMatching(ctx, f, words, p, limit)
 	}
 	if err != nil {
@@ -63,6 +64,7 @@ func showLocalFolder(ctx context.Context, e *env, name, arg string, raw bool) in
 	defer s.Close()
 	f, err := s.engine.OpenFolder(name)
 	if err == nil {
+		defer f.Close()
 		_, err = f.List(ctx, mailbox.Query{}) // numbers the messages
 	}
 	if err != nil {
