@@ -390,3 +390,30 @@ func (c *checker) folders() error {
 	}
 	return nil
 }
+
+// metaFoldersIndexed records that the local folders were indexed once, after
+// the schema gained the folder tables.
+const metaFoldersIndexed = "folders_indexed"
+
+// adoptFolders indexes the local folders the first time a writer opens the
+// store with the folder tables (folders written before them, by an older
+// popterm or another program); later changes keep the rows in step. A
+// failure is left for the folder's next open and popterm check.
+func (s *Store) adoptFolders() error {
+	if v, err := s.Meta(metaFoldersIndexed); err != nil || v != "" {
+		return err
+	}
+	names, err := s.Folders()
+	if err != nil {
+		return nil
+	}
+	s.mu.Lock()
+	for _, name := range names {
+		if _, err := s.indexFolder(context.Background(), name, true); err != nil {
+			s.mu.Unlock()
+			return nil
+		}
+	}
+	s.mu.Unlock()
+	return s.SetMeta(metaFoldersIndexed, "1")
+}
