@@ -267,3 +267,53 @@ func TestCheckCoversFolders(t *testing.T) {
 		t.Errorf("Outbox after recovery: %q, want none", got)
 	}
 }
+
+// BenchmarkFolderList compares listing a 2,000-message folder from its
+// index with reading and parsing its files (what listing did before), and
+// measures a body search and the IndexFolder of an unchanged folder.
+func BenchmarkFolderList(b *testing.B) {
+	ctx := context.Background()
+	s := openTest(b)
+	if err := s.makeFolder(Sent); err != nil {
+		b.Fatal(err)
+	}
+	for i := range 2000 {
+		msg := strings.Replace(folderMsg, "quarterly figures", "figures "+itoa(i), 1)
+		msg = strings.Replace(msg, "zebracorn", "word"+itoa(i), 1)
+		p := filepath.Join(s.folderPath(Sent, "cur"), "1700000000."+itoa(i)+".bench"+infoSep+"2,S")
+		if err := os.WriteFile(p, []byte(msg), 0o600); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if rep, err := s.IndexFolder(ctx, "Sent"); err != nil || rep.Added != 2000 {
+		b.Fatalf("IndexFolder = %+v, %v", rep, err)
+	}
+	b.Run("index", func(b *testing.B) {
+		for b.Loop() {
+			if ms, err := s.ListFolder(ctx, "Sent", Query{}); err != nil || len(ms) != 2000 {
+				b.Fatal(len(ms), err)
+			}
+		}
+	})
+	b.Run("files", func(b *testing.B) {
+		for b.Loop() {
+			if ms, err := ReadFolder(filepath.Dir(s.folderPath(Sent, "cur"))); err != nil || len(ms) != 2000 {
+				b.Fatal(len(ms), err)
+			}
+		}
+	})
+	b.Run("search-body", func(b *testing.B) {
+		for b.Loop() {
+			if ms, err := s.ListFolder(ctx, "Sent", Query{Search: "word1234"}); err != nil || len(ms) != 1 {
+				b.Fatal(len(ms), err)
+			}
+		}
+	})
+	b.Run("reindex-unchanged", func(b *testing.B) {
+		for b.Loop() {
+			if rep, err := s.IndexFolder(ctx, "Sent"); err != nil || rep.Changed() {
+				b.Fatal(rep, err)
+			}
+		}
+	})
+}
