@@ -364,11 +364,31 @@ func (s *Store) FolderFile(ctx context.Context, folder string, id int64) (Messag
 }
 
 // folders checks the local folders' rows against their files (see
-// IndexFolder) and, repairing, brings them in line.
+// IndexFolder) and, repairing, brings them in line; the rows of a folder
+// removed as a whole go too.
 func (c *checker) folders() error {
 	names, err := c.s.Folders()
 	if err != nil {
 		return err
+	}
+	// Folders removed as a whole leave rows to drop.
+	rows, err := c.s.db.QueryContext(c.ctx, `SELECT DISTINCT folder FROM folder_messages`)
+	if err != nil {
+		return fmt.Errorf("read the folder index: %w", err)
+	}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return fmt.Errorf("read the folder index: %w", err)
+		}
+		if !slices.Contains(names, name) && CheckFolderName(name) == nil {
+			names = append(names, name)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read the folder index: %w", err)
 	}
 	for _, name := range names {
 		rep, err := c.s.indexFolder(c.ctx, name, false)

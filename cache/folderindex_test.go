@@ -246,6 +246,19 @@ func TestCheckCoversFolders(t *testing.T) {
 	if got := folderSubjects(t, s, "Sent", "zebracorn"); len(got) != 1 {
 		t.Errorf("Sent after repair: %q", got)
 	}
+	// A folder removed as a whole: its rows go.
+	if _, err := s.SaveDraft([]byte(folderMsg)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(s.Dir(), "Maildir", ".Drafts")); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err = s.Check(ctx, true); err != nil || !strings.Contains(strings.Join(rep.Repaired, "\n"), "folder Drafts") {
+		t.Errorf("check after removing Drafts: %+v, %v", rep, err)
+	}
+	if got := folderSubjects(t, s, "Drafts", ""); len(got) != 0 {
+		t.Errorf("Drafts rows after its folder went: %q", got)
+	}
 
 	// An unclean exit: the next writer's Open repairs the folders.
 	dir := s.Dir()
