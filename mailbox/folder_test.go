@@ -150,4 +150,23 @@ func TestFolderIndexedSearch(t *testing.T) {
 	if got, _ := fo.List(ctx, Query{Search: "mutt"}); len(got) != 1 {
 		t.Errorf("after a new open, search for mutt: %+v", got)
 	}
+	rf.Close()
+
+	// The reader closes the Inbox's engine when it shows a folder: the
+	// folder goes on reading until it is closed itself.
+	if err := f.eng.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := fo.List(ctx, Query{Search: "pelican"}); err != nil || len(got) != 1 {
+		t.Errorf("folder after its engine closed: %+v, %v", got, err)
+	}
+	if st, err := fo.Stats(ctx); err != nil || st.Total != 3 {
+		t.Errorf("stats after the engine closed: %+v, %v", st, err)
+	}
+	if err := fo.Close(); err != nil {
+		t.Errorf("close: %v", err)
+	}
+	if _, err := fo.List(ctx, Query{}); err == nil {
+		t.Error("a closed folder still lists")
+	}
 }
