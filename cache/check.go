@@ -179,6 +179,9 @@ func (c *checker) run() error {
 	if err := c.tmp(); err != nil {
 		return err
 	}
+	if err := c.folders(); err != nil {
+		return err
+	}
 	return c.search(searchBad)
 }
 
@@ -207,6 +210,9 @@ func (s *Store) recover(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	if err := c.tmp(); err != nil {
+		return nil, err
+	}
+	if err := c.folders(); err != nil {
 		return nil, err
 	}
 	return c.rep.Repaired, nil

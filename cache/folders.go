@@ -17,8 +17,9 @@ import (
 // Local folders live beside the account's Maildir in Maildir++ layout:
 // folder "Receipts" is Maildir/.Receipts/ with its own cur/, new/ and tmp/,
 // and "Work.Projects" is a subfolder of "Work" (Maildir/.Work.Projects/).
-// Their messages are plain Maildir files, not in the index: mutt, neomutt
-// and Dovecot read them as they are.
+// Their messages are plain Maildir files, which mutt, neomutt and Dovecot
+// read as they are; the index keeps rows of them apart from the inbox's (see
+// IndexFolder).
 
 // ErrBadFolderName is returned for a folder name that cannot be a
 // Maildir++ folder.
@@ -78,8 +79,8 @@ func (s *Store) Folders() ([]string, error) {
 }
 
 // FolderMessage is one message file of a local folder, as an index row
-// (not stored in the index: ID is its position in the folder's listing)
-// and the file's path.
+// and the file's path. ReadFolder numbers them by their position in the
+// folder (for a store whose folder rows are behind the files).
 type FolderMessage struct {
 	Message
 	Path string

@@ -220,7 +220,11 @@ func (s *Store) SaveDraft(raw []byte) (string, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.addToFolder(Drafts, raw, "S")
+	id, err := s.addToFolder(Drafts, raw, "S")
+	if err == nil {
+		s.afterChange(map[Folder][]string{Drafts: {id}})
+	}
+	return id, err
 }
 
 // RemoveFromFolder deletes message id of f (a sent draft, a dropped
@@ -238,6 +242,7 @@ func (s *Store) RemoveFromFolder(f Folder, id string) error {
 	if err := os.Remove(path); err != nil {
 		return fmt.Errorf("remove from %s: %w", f, err)
 	}
+	defer s.afterChange(map[Folder][]string{f: {id}})
 	return syncDir(filepath.Dir(path))
 }
 
@@ -309,6 +314,7 @@ func (s *Store) Enqueue(raw []byte, from string, to []string, subject string) (O
 		os.Remove(s.statePath(id))
 		return OutboxEntry{}, fmt.Errorf("queue the message: %w", err)
 	}
+	s.afterChange(map[Folder][]string{Outbox: {id}})
 	return e, nil
 }
 
@@ -419,6 +425,9 @@ func (s *Store) MoveToSent(id string) (sentID string, err error) {
 	if err := syncDir(filepath.Dir(path)); err != nil {
 		return "", err
 	}
+	// The row moves from Outbox to Sent in one transaction; a crash before
+	// it leaves rows that IndexFolder repairs when the folders are opened.
+	s.afterChange(map[Folder][]string{Outbox: {id}, Sent: {id}})
 	if err := os.Remove(s.statePath(id)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return "", fmt.Errorf("forget the outbox state of %s: %w", id, err)
 	}
@@ -439,6 +448,7 @@ func (s *Store) DropOutbox(id string) error {
 	if err := os.Remove(path); err != nil {
 		return fmt.Errorf("drop %s: %w", id, err)
 	}
+	defer s.afterChange(map[Folder][]string{Outbox: {id}})
 	if err := syncDir(filepath.Dir(path)); err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ type migration func(ctx context.Context, tx *sql.Tx) error
 // migrations returns the schema steps in order; the schema version is the
 // number of steps applied. Append new steps, never edit old ones.
 func migrations() []migration {
-	return []migration{schemaV1, schemaV2}
+	return []migration{schemaV1, schemaV2, schemaV3}
 }
 
 // schemaV1 creates the first schema.
@@ -94,6 +94,54 @@ CREATE VIRTUAL TABLE search_words USING fts5 (body,
 	content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
 INSERT INTO search (rowid, subject, addrs, cjk)
 	SELECT id, subject, ` + addrsExpr + `, '' FROM messages;
+`
+	_, err := tx.ExecContext(ctx, ddl)
+	return err
+}
+
+// schemaV3 indexes the local folders (Sent, Drafts, Outbox and the user's
+// own, Maildir++ folders beside the inbox) apart from the inbox: their rows
+// are in folder_messages with the folder's name and the file's name in it,
+// and their own search tables (same layout as search and search_words), so
+// no inbox query can return a folder row. The rows are filled by the first
+// IndexFolder of each folder.
+func schemaV3(ctx context.Context, tx *sql.Tx) error {
+	const ddl = `
+CREATE TABLE folder_messages (
+	id              INTEGER PRIMARY KEY AUTOINCREMENT,
+	folder          TEXT    NOT NULL,            -- Maildir++ name: Sent, Drafts, Work.Projects
+	file            TEXT    NOT NULL,            -- Maildir unique name, without info suffix
+	name            TEXT    NOT NULL,            -- "cur/<file name>" or "new/<file name>"
+	uidl            TEXT    NOT NULL DEFAULT '', -- unused: the columns of messages for messageCols
+	dup             INTEGER NOT NULL DEFAULT 0,
+	size            INTEGER NOT NULL,
+	from_addr       TEXT    NOT NULL DEFAULT '',
+	from_name       TEXT    NOT NULL DEFAULT '',
+	to_addrs        TEXT    NOT NULL DEFAULT '',
+	cc_addrs        TEXT    NOT NULL DEFAULT '',
+	subject         TEXT    NOT NULL DEFAULT '',
+	date            TEXT,
+	sort_key        INTEGER NOT NULL,
+	message_id      TEXT    NOT NULL DEFAULT '',
+	in_reply_to     TEXT    NOT NULL DEFAULT '',
+	refs            TEXT    NOT NULL DEFAULT '',
+	header_hash     TEXT    NOT NULL,
+	cached          INTEGER NOT NULL DEFAULT 1,
+	seen            INTEGER NOT NULL DEFAULT 0,
+	answered        INTEGER NOT NULL DEFAULT 0,
+	flagged         INTEGER NOT NULL DEFAULT 0,
+	deleted         INTEGER NOT NULL DEFAULT 0,
+	has_attachments INTEGER NOT NULL DEFAULT 0,
+	on_server       INTEGER NOT NULL DEFAULT 0,
+	first_seen      INTEGER NOT NULL,            -- unix ms: the file's modification time
+	downloaded_at   INTEGER,
+	UNIQUE (folder, file)
+);
+CREATE INDEX folder_messages_order ON folder_messages (folder, sort_key DESC, id DESC);
+CREATE VIRTUAL TABLE folder_search USING fts5 (subject, addrs, cjk,
+	content = '', contentless_delete = 1, tokenize = 'trigram');
+CREATE VIRTUAL TABLE folder_search_words USING fts5 (body,
+	content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
 `
 	_, err := tx.ExecContext(ctx, ddl)
 	return err

@@ -38,9 +38,32 @@ func (s *Store) List(ctx context.Context, q Query) ([]Message, error) {
 // listQuery builds the SQL for a listing of cols: ordered and limited for a
 // page, in storage order for everything.
 func listQuery(cols string, q Query) (string, []any) {
-	where, args := searchWhere(q.Search)
+	return tableQuery(inboxTables, cols, q, "")
+}
+
+// searchTables names a table of rows and its two search tables: the inbox's,
+// or the local folders'.
+type searchTables struct{ rows, trigram, words string }
+
+var (
+	inboxTables  = searchTables{rows: "messages", trigram: "search", words: "search_words"}
+	folderTables = searchTables{rows: "folder_messages", trigram: "folder_search", words: "folder_search_words"}
+)
+
+// tableQuery builds listQuery's SQL over t, with an extra condition on m
+// (its arguments first in args) when cond is not empty.
+func tableQuery(t searchTables, cols string, q Query, cond string, condArgs ...any) (string, []any) {
+	where, args := searchWhere(t, q.Search)
+	if cond != "" {
+		args = append(condArgs, args...)
+		if where != "" {
+			where = cond + ` AND ` + where
+		} else {
+			where = cond
+		}
+	}
 	var b strings.Builder
-	b.WriteString(`SELECT ` + cols + ` FROM messages m`)
+	b.WriteString(`SELECT ` + cols + ` FROM ` + t.rows + ` m`)
 	if where != "" {
 		b.WriteString(` WHERE ` + where)
 	}
@@ -57,8 +80,8 @@ func listQuery(cols string, q Query) (string, []any) {
 // words that begin with it; a shorter word is a LIKE on the header columns
 // (ASCII case folding) or a body word that begins with it.
 const (
-	trigramCond = `m.id IN (SELECT rowid FROM search WHERE search MATCH ?)`
-	wordsCond   = `m.id IN (SELECT rowid FROM search_words WHERE search_words MATCH ?)`
+	trigramCond = `m.id IN (SELECT rowid FROM %[1]s WHERE %[1]s MATCH ?)`
+	wordsCond   = `m.id IN (SELECT rowid FROM %[1]s WHERE %[1]s MATCH ?)`
 	likeCond    = `m.subject LIKE ? ESCAPE '\' OR m.from_addr LIKE ? ESCAPE '\' OR
 		m.to_addrs LIKE ? ESCAPE '\' OR m.cc_addrs LIKE ? ESCAPE '\'`
 )
@@ -66,7 +89,8 @@ const (
 // searchWhere turns plain words into a condition on the messages row m:
 // every word must match (see trigramCond). Nothing the user types is read as
 // FTS5 syntax: every word is a quoted FTS5 string, so no input is an error.
-func searchWhere(search string) (where string, args []any) {
+func searchWhere(t searchTables, search string) (where string, args []any) {
+	trigram, words := fmt.Sprintf(trigramCond, t.trigram), fmt.Sprintf(wordsCond, t.words)
 	escape := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	// Control characters mean nothing in a search (and NUL would end the
 	// pattern early inside SQLite): drop them.
@@ -80,11 +104,11 @@ func searchWhere(search string) (where string, args []any) {
 	for _, w := range strings.Fields(search) {
 		quoted := `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
 		if utf8.RuneCountInString(w) >= 3 {
-			conds = append(conds, `(`+trigramCond+` OR `+wordsCond+`)`)
+			conds = append(conds, `(`+trigram+` OR `+words+`)`)
 			args = append(args, quoted, quoted+`*`)
 			continue
 		}
-		conds = append(conds, `(`+likeCond+` OR `+wordsCond+`)`)
+		conds = append(conds, `(`+likeCond+` OR `+words+`)`)
 		pat := "%" + escape.Replace(w) + "%"
 		args = append(args, pat, pat, pat, pat, quoted+`*`)
 	}

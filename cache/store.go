@@ -111,7 +111,11 @@ func Open(dir string, opts Options) (*Store, error) {
 		s.releaseLock()
 		return nil, err
 	}
-	if err := s.recoverIfNeeded(); err != nil {
+	err = s.recoverIfNeeded()
+	if err == nil {
+		err = s.adoptFolders()
+	}
+	if err != nil {
 		s.db.Close()
 		s.releaseLock()
 		return nil, fmt.Errorf("open store %s: %w", dir, err)

@@ -21,49 +21,83 @@ var ErrFolderReadOnly = errors.New("local folders are read-only here: open the f
 
 // Folder is a local folder of the account (a Maildir++ folder of its
 // store) opened for reading, with the same methods the reader uses on an
-// Engine. Its messages are numbered by their position in the folder, in
-// file-name order, at the time of the last List.
+// Engine. Its messages are read from the store's index of the folder (and
+// searched as the inbox is), and numbered by their rows there, which stay
+// while the file does. A read-only store whose folder rows are behind the
+// files (another popterm holds the account and has not indexed them yet)
+// reads the files instead, numbered by their position at the last List.
 type Folder struct {
 	name  string
 	dir   string
-	store *cache.Store // for the other folders' paths only
+	store *cache.Store // the folder's own read-only handle on the store
+	scan  bool         // read the files, not the index
 
 	mu   sync.Mutex
-	msgs []cache.FolderMessage
+	msgs []cache.FolderMessage // the last List's files, when scan
 }
 
-// OpenFolder opens the local folder name of the account for reading.
+// OpenFolder opens the local folder name of the account for reading,
+// bringing its index in line with its files first (files another program
+// wrote, or a popterm killed between moving a file and indexing it). The
+// folder reads the store through its own read-only handle, so it outlives
+// the engine (the reader closes the Inbox's engine when it shows a
+// folder): close it.
 func (e *Engine) OpenFolder(name string) (*Folder, error) {
-	dir, err := e.store.FolderPath(name)
+	return openFolder(e.store, name)
+}
+
+// openFolder opens folder name of the store that from belongs to.
+func openFolder(from *cache.Store, name string) (*Folder, error) {
+	dir, err := from.FolderPath(name)
 	if err != nil {
 		return nil, classified(err)
 	}
-	return openFolder(e.store, name, dir)
-}
-
-func openFolder(store *cache.Store, name, dir string) (*Folder, error) {
 	if _, err := os.Stat(dir); err != nil {
 		return nil, classified(fmt.Errorf("open folder %s: %w", name, err))
 	}
-	return &Folder{name: name, dir: dir, store: store}, nil
+	ctx := context.Background()
+	if !from.ReadOnly() {
+		if _, err := from.IndexFolder(ctx, name); err != nil {
+			return nil, classified(fmt.Errorf("open folder %s: %w", name, err))
+		}
+	}
+	store, err := cache.Open(from.Dir(), cache.Options{ReadOnly: true})
+	if err != nil {
+		return nil, classified(fmt.Errorf("open folder %s: %w", name, err))
+	}
+	rep, err := store.FolderStatus(ctx, name)
+	return &Folder{name: name, dir: dir, store: store, scan: err != nil || rep.Changed()}, nil
 }
 
-// OpenFolder opens another local folder of the same account.
+// OpenFolder opens another local folder of the same account (read-only:
+// its index is brought up to date when the account's engine opens it).
 func (f *Folder) OpenFolder(name string) (*Folder, error) {
-	dir, err := f.store.FolderPath(name)
-	if err != nil {
-		return nil, classified(err)
-	}
-	return openFolder(f.store, name, dir)
+	return openFolder(f.store, name)
 }
 
 // Name is the folder's name.
 func (f *Folder) Name() string { return f.name }
 
-// List reads the folder (again) and returns its messages newest first;
-// q.Search keeps those whose subject, sender or recipients contain every
-// word, ignoring case.
+// List returns the folder's messages newest first; q.Search keeps those
+// with every word in their subject, addresses or text, as in the inbox.
 func (f *Folder) List(ctx context.Context, q Query) ([]Summary, error) {
+	if f.scan {
+		return f.scanList(q)
+	}
+	ms, err := f.store.ListFolder(ctx, f.name, cache.Query{Search: q.Search, Limit: q.Limit, Offset: q.Offset})
+	if err != nil {
+		return nil, classified(err)
+	}
+	out := make([]Summary, len(ms))
+	for i, m := range ms {
+		out[i] = summary(m)
+	}
+	return out, nil
+}
+
+// scanList is List reading the files (see Folder): q.Search matches
+// subjects and addresses only.
+func (f *Folder) scanList(q Query) ([]Summary, error) {
 	msgs, err := cache.ReadFolder(f.dir)
 	if err != nil {
 		return nil, classified(err)
@@ -99,9 +133,15 @@ func containsAll(hay string, words []string) bool {
 	return true
 }
 
-// Stats counts the folder's messages (reading it again: the reader asks
-// for the counts and the list at the same time).
+// Stats counts the folder's messages.
 func (f *Folder) Stats(ctx context.Context) (Stats, error) {
+	if !f.scan {
+		total, unseen, deleted, err := f.store.CountFolder(ctx, f.name, cache.Query{})
+		if err != nil {
+			return Stats{}, classified(err)
+		}
+		return Stats{Total: total, Cached: total, Unseen: unseen, Deleted: deleted}, nil
+	}
 	msgs, err := cache.ReadFolder(f.dir)
 	if err != nil {
 		return Stats{}, classified(err)
@@ -134,6 +174,16 @@ func (f *Folder) noServer() error {
 
 // path is the file of message id.
 func (f *Folder) path(id int64) (cache.FolderMessage, error) {
+	if !f.scan {
+		m, p, err := f.store.FolderFile(context.Background(), f.name, id)
+		if errors.Is(err, cache.ErrNotFound) {
+			return cache.FolderMessage{}, &Error{Kind: KindNotFound, Msg: fmt.Sprintf("no message %d in folder %s", id, f.name)}
+		}
+		if err != nil {
+			return cache.FolderMessage{}, classified(err)
+		}
+		return cache.FolderMessage{Message: m, Path: p}, nil
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if id < 1 || id > int64(len(f.msgs)) {
@@ -187,12 +237,12 @@ func (f *Folder) MarkSeen(ctx context.Context, ids []int64, seen bool) error {
 // LastSync is zero: a folder never syncs.
 func (f *Folder) LastSync() time.Time { return time.Time{} }
 
-// Close releases nothing.
-func (f *Folder) Close() error { return nil }
+// Close closes the folder's handle on the store.
+func (f *Folder) Close() error { return classified(f.store.Close()) }
 
 // Save copies messages of the folder, as Engine.Save does.
 func (f *Folder) Save(ctx context.Context, ids []int64, target string) (string, error) {
-	where, err := save(ctx, f, f.store.FolderPath, ids, target)
+	where, err := save(ctx, f, f.store, ids, target)
 	return where, classified(err)
 }
 
@@ -210,7 +260,7 @@ func (f *Folder) Folders() ([]string, error) {
 }
 
 // Filter matches the folder's messages against a pattern; ~b and plain
-// words search subjects and addresses (a folder has no full-text index).
+// words search as List does.
 func (f *Folder) Filter(ctx context.Context, p *pattern.Pattern, tagged func(id int64) bool) (func(*Summary) bool, error) {
 	return pattern.Filter(ctx, f.List, p, tagged)
 }

@@ -3,6 +3,8 @@ package mailbox
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -83,5 +85,88 @@ func TestFolder(t *testing.T) {
 	}
 	if names, _ := fo.Folders(); strings.Join(names, ",") != "Archive,Receipts" {
 		t.Errorf("folders %v", names)
+	}
+}
+
+// A local folder is indexed when messages are saved to it and searched by
+// its text as the inbox is; a read-only engine whose folder rows are behind
+// the files reads the files.
+func TestFolderIndexedSearch(t *testing.T) {
+	body := pop3test.Message{UID: "b1", Data: []byte("From: Carol <carol@example.org>\nTo: me@example.org\n" +
+		"Subject: trip notes\nDate: Mon, 02 Jan 2026 15:04:05 +0000\n\nWe saw a pelican by the harbour.\n")}
+	f := newFixture(t, pop3test.Config{}, append(mails("u", 2), body)...)
+	ctx := context.Background()
+	f.sync(false)
+	b1 := f.byUIDL("b1").ID
+	if _, err := f.eng.Save(ctx, []int64{b1, f.byUIDL("u1").ID}, "Trips"); err != nil {
+		t.Fatal(err)
+	}
+	// Save indexed the folder: its rows are there before any open.
+	if rows, err := f.store.ListFolder(ctx, "Trips", cache.Query{Search: "pelican"}); err != nil || len(rows) != 1 {
+		t.Fatalf("index of Trips after Save: %+v, %v", rows, err)
+	}
+	fo, err := f.eng.OpenFolder("Trips")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := fo.List(ctx, Query{Search: "pelican"})
+	if err != nil || len(got) != 1 || got[0].Subject != "trip notes" {
+		t.Fatalf("search by body text: %+v, %v", got, err)
+	}
+	p, _ := pattern.Parse("~b harbour", f.eng.now())
+	match, err := fo.Filter(ctx, p, nil)
+	if err != nil || !match(&got[0]) {
+		t.Errorf("~b harbour does not match the saved message: %v", err)
+	}
+	if m, err := fo.Open(ctx, got[0].ID, message.Options{}); err != nil || m.Subject != "trip notes" {
+		t.Errorf("open by the folder's ID: %v", err)
+	}
+	// The inbox still lists its own three messages only.
+	if all, _ := f.eng.List(ctx, Query{}); len(all) != 3 {
+		t.Errorf("inbox has %d messages, want 3", len(all))
+	}
+
+	// Another writer's file, unindexed: a read-only engine reads the files.
+	dir, _ := f.store.FolderPath("Trips")
+	if err := os.WriteFile(filepath.Join(dir, "cur", "1.2.elsewhere:2,S"), []byte("Subject: by mutt\n\nhi\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := OpenAccount(f.acct, Credentials{}, OpenOptions{Mode: StoreRead})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	rf, err := ro.OpenFolder("Trips")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := rf.List(ctx, Query{}); err != nil || len(got) != 3 {
+		t.Errorf("read-only list of a folder behind its files: %d rows, %v; want 3", len(got), err)
+	}
+	// The writer's next open indexes it.
+	if _, err := f.eng.OpenFolder("Trips"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := fo.List(ctx, Query{Search: "mutt"}); len(got) != 1 {
+		t.Errorf("after a new open, search for mutt: %+v", got)
+	}
+	rf.Close()
+
+	// The reader closes the Inbox's engine when it shows a folder: the
+	// folder goes on reading until it is closed itself.
+	if err := f.eng.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := fo.List(ctx, Query{Search: "pelican"}); err != nil || len(got) != 1 {
+		t.Errorf("folder after its engine closed: %+v, %v", got, err)
+	}
+	if st, err := fo.Stats(ctx); err != nil || st.Total != 3 {
+		t.Errorf("stats after the engine closed: %+v, %v", st, err)
+	}
+	if err := fo.Close(); err != nil {
+		t.Errorf("close: %v", err)
+	}
+	if _, err := fo.List(ctx, Query{}); err == nil {
+		t.Error("a closed folder still lists")
 	}
 }

@@ -32,7 +32,7 @@ func (e *Engine) Folders() ([]string, error) {
 // format can (Maildir). It returns where the messages went, for the user.
 // The index and the server are not changed.
 func (e *Engine) Save(ctx context.Context, ids []int64, target string) (string, error) {
-	where, err := save(ctx, engineSource{e}, e.store.FolderPath, ids, target)
+	where, err := save(ctx, engineSource{e}, e.store, ids, target)
 	return where, classified(err)
 }
 
@@ -51,12 +51,20 @@ func (s engineSource) body(ctx context.Context, id int64) (io.ReadCloser, error)
 	return s.e.Body(ctx, id)
 }
 
-// save copies ids from src to target (see Engine.Save); folderPath finds
-// a local folder by name.
-func save(ctx context.Context, src source, folderPath func(string) (string, error), ids []int64, target string) (string, error) {
-	dest, err := saveTarget(folderPath, strings.TrimSpace(target))
+// save copies ids from src to target (see Engine.Save); a local folder of
+// store is indexed after the copies (even after a failed one: those that
+// landed are in the folder).
+func save(ctx context.Context, src source, store *cache.Store, ids []int64, target string) (where string, err error) {
+	dest, err := saveTarget(store.FolderPath, strings.TrimSpace(target))
 	if err != nil {
 		return "", err
+	}
+	if dest.folder != "" && !store.ReadOnly() {
+		defer func() {
+			if _, ierr := store.IndexFolder(ctx, dest.folder); ierr != nil && err == nil {
+				err = fmt.Errorf("save: the messages are in %s, but its index was not updated: %w", dest.label, ierr)
+			}
+		}()
 	}
 	for _, id := range ids {
 		if err := saveOne(ctx, src, id, dest); err != nil {
@@ -71,6 +79,7 @@ type destination struct {
 	path    string
 	maildir bool
 	label   string // "folder Receipts", "Maildir ~/x/", "mbox ~/x.mbox"
+	folder  string // the local folder's name; "" for a path
 }
 
 // saveTarget resolves a target: a local folder name or a path.
@@ -84,7 +93,7 @@ func saveTarget(folderPath func(string) (string, error), target string) (destina
 		if err != nil {
 			return destination{}, fmt.Errorf("save: %w (a path starts with /, ~/ or ./)", err)
 		}
-		return destination{path: p, maildir: true, label: "folder " + name}, nil
+		return destination{path: p, maildir: true, label: "folder " + name, folder: name}, nil
 	}
 	p := target
 	if rest, ok := strings.CutPrefix(target, "~/"); ok {

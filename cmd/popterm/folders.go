@@ -7,6 +7,7 @@ import (
 
 	"github.com/popterm/popterm/mailbox"
 	"github.com/popterm/popterm/message"
+	"github.com/popterm/popterm/pattern"
 )
 
 // folderFlagHelp documents --folder.
@@ -27,17 +28,18 @@ func localFolder(name string) string {
 
 // listLocalFolder is `popterm list --folder F`: the folder's messages,
 // newest first, numbered by their place in the folder.
-func listLocalFolder(ctx context.Context, e *env, name, words string, asJSON bool, limit int) int {
+func listLocalFolder(ctx context.Context, e *env, name, words string, p *pattern.Pattern, asJSON bool, limit int) int {
 	s, code := openAccount(e, "", storeRead)
 	if s == nil {
 		return code
 	}
 	defer s.Close()
 	f, err := s.engine.OpenFolder(name)
-	if err != nil {
-		return failErr(e, "list --folder "+message.SanitizeLine(name), err)
+	var msgs []mailbox.Summary
+	if err == nil {
+		defer f.Close()
+		msgs, err = listMatching(ctx, f, words, p, limit)
 	}
-	msgs, err := f.List(ctx, mailbox.Query{Search: words, Limit: limit})
 	if err != nil {
 		return failErr(e, "list --folder "+message.SanitizeLine(name), err)
 	}
@@ -62,6 +64,7 @@ func showLocalFolder(ctx context.Context, e *env, name, arg string, raw bool) in
 	defer s.Close()
 	f, err := s.engine.OpenFolder(name)
 	if err == nil {
+		defer f.Close()
 		_, err = f.List(ctx, mailbox.Query{}) // numbers the messages
 	}
 	if err != nil {

@@ -61,9 +61,6 @@ func cmdList(ctx context.Context, e *env, args []string) int {
 		return fail(e, exitUsage, "--limit must be 0 or more")
 	}
 	words := strings.TrimSpace(strings.Join(append([]string{*search}, args...), " "))
-	if f := localFolder(*folder); f != "" {
-		return listLocalFolder(ctx, e, f, words, *asJSON, *limit)
-	}
 	var limitPattern *pattern.Pattern
 	if *pat != "" {
 		p, err := pattern.Parse(*pat, time.Now())
@@ -71,6 +68,9 @@ func cmdList(ctx context.Context, e *env, args []string) int {
 			return fail(e, exitUsage, "--pattern: %s", message.SanitizeLine(err.Error()))
 		}
 		limitPattern = p
+	}
+	if f := localFolder(*folder); f != "" {
+		return listLocalFolder(ctx, e, f, words, limitPattern, *asJSON, *limit)
 	}
 	if *all {
 		return listAllAccounts(ctx, e, words, limitPattern, *limit, *asJSON)
@@ -86,7 +86,7 @@ func cmdList(ctx context.Context, e *env, args []string) int {
 		}
 	}
 	if limitPattern != nil {
-		msgs, err := listMatching(ctx, s, words, limitPattern, *limit)
+		msgs, err := listMatching(ctx, s.engine, words, limitPattern, *limit)
 		if err != nil {
 			return failErr(e, "list", err)
 		}
@@ -115,15 +115,22 @@ func cmdList(ctx context.Context, e *env, args []string) int {
 	return exitOK
 }
 
-// listMatching reads the messages that contain the words and match p (nil:
-// all), in the list order, at most limit of them (0: all).
-func listMatching(ctx context.Context, s *session, words string, p *pattern.Pattern, limit int) ([]mailapi.Summary, error) {
-	msgs, err := s.engine.List(ctx, mailapi.Query{Search: words})
+// matchLister is what listMatching reads: the inbox (an Engine) or a local
+// folder.
+type matchLister interface {
+	List(ctx context.Context, q mailapi.Query) ([]mailapi.Summary, error)
+	Filter(ctx context.Context, p *pattern.Pattern, tagged func(id int64) bool) (func(*mailapi.Summary) bool, error)
+}
+
+// listMatching reads the messages of src that contain the words and match p
+// (nil: all), in the list order, at most limit of them (0: all).
+func listMatching(ctx context.Context, src matchLister, words string, p *pattern.Pattern, limit int) ([]mailapi.Summary, error) {
+	msgs, err := src.List(ctx, mailapi.Query{Search: words})
 	if err != nil {
 		return nil, err
 	}
 	if p != nil {
-		match, err := s.engine.Filter(ctx, p, nil)
+		match, err := src.Filter(ctx, p, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -32,7 +32,7 @@ func listAllAccounts(ctx context.Context, e *env, words string, p *pattern.Patte
 		if s == nil {
 			return code
 		}
-		msgs, err := listMatching(ctx, s, words, p, 0)
+		msgs, err := listMatching(ctx, s.engine, words, p, 0)
 		s.Close()
 		if err != nil {
 			return failErr(e, "list "+name, err)

@@ -136,6 +136,23 @@ func TestSendCommand(t *testing.T) {
 	if code, out, errs := c.run("", "show", "--folder", "sent", fmt.Sprint(sent[0].ID)); code != exitOK || !strings.Contains(out, "Subject: Report ☕") || !strings.Contains(out, "notes é.txt") {
 		t.Errorf("show --folder sent: exit %d: %s%s", code, out, errs)
 	}
+	// Sent is indexed: searched by its body text and matched by patterns
+	// as the inbox is.
+	for _, q := range [][]string{{"--search", "report attached"}, {"--search", "Grüße"}, {"--pattern", "~b report ~s Report"}} {
+		code, out, errs := c.run("", append([]string{"list", "--folder", "sent", "--json"}, q...)...)
+		var found []jsonMessage
+		if json.Unmarshal([]byte(out), &found); code != exitOK || len(found) != 1 || found[0].ID != sent[0].ID {
+			t.Errorf("list --folder sent %q: exit %d: %s%s", q, code, out, errs)
+		}
+	}
+	for _, q := range [][]string{{"--search", "nowhere"}, {"--pattern", "~b nowhere"}} {
+		if code, out, errs := c.run("", append([]string{"list", "--folder", "sent", "--json"}, q...)...); code != exitOK || strings.Contains(out, "Report") {
+			t.Errorf("list --folder sent %q found it: exit %d: %s%s", q, code, out, errs)
+		}
+	}
+	if code, out, _ := c.run("", "list", "--json", "--search", "report attached"); code != exitOK || strings.Contains(out, "Report") {
+		t.Errorf("the inbox's search found the sent message: %s", out)
+	}
 	if code, _, _ := c.run("", "list", "--folder", "spam"); code == exitOK {
 		t.Error("list --folder of a folder that does not exist succeeded")
 	}
@@ -167,6 +184,9 @@ func TestSendCommand(t *testing.T) {
 	}
 	if code, out, _ := c.run("", "outbox"); code != exitOK || !strings.Contains(out, "offline") {
 		t.Errorf("outbox listing: %s", out)
+	}
+	if code, out, errs := c.run("", "list", "--folder", "outbox", "--search", "written offline"); code != exitOK || !strings.Contains(out, "offline") {
+		t.Errorf("list --folder outbox --search: exit %d: %s%s", code, out, errs)
 	}
 
 	// Credentials refused: exit 3, still queued.

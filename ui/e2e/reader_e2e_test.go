@@ -69,6 +69,13 @@ func TestFlagLimitSave(t *testing.T) {
 	s.waitFor("* Inbox", "Sent", "Drafts", "Outbox", "Kept")
 	s.keys("j", "j", "j", "j", "Enter") // Kept is after Sent, Drafts and Outbox
 	s.waitFor("e2e/Kept (read-only)", "E2E message 5", "1 message")
+	// The folder is indexed: a search finds it by a word of its body only.
+	s.keys("/")
+	s.typeText("Body")
+	s.keys("Enter")
+	s.waitFor("“Body”: 1 message", "E2E message 5")
+	s.keys("Escape")
+	s.waitGone("“Body”")
 	s.keys("Enter")
 	s.waitFor("Body of message 5.")
 	s.keys("q", "c")
