@@ -2,6 +2,7 @@ package cache
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -244,6 +245,20 @@ func (s *Store) RemoveFromFolder(f Folder, id string) error {
 	}
 	defer s.afterChange(map[Folder][]string{f: {id}})
 	return syncDir(filepath.Dir(path))
+}
+
+// RemoveDraft deletes the draft that the Drafts index numbers row (file
+// and row): a resumed draft, once its new copy is queued or saved.
+func (s *Store) RemoveDraft(ctx context.Context, row int64) error {
+	if err := s.writable(); err != nil {
+		return err
+	}
+	_, path, err := s.FolderFile(ctx, string(Drafts), row)
+	if err != nil {
+		return fmt.Errorf("remove draft %d: %w", row, err)
+	}
+	id, _ := parseFileName(filepath.Base(path))
+	return s.RemoveFromFolder(Drafts, id)
 }
 
 // statePath is the state file of outbox message id.

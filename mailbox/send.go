@@ -70,6 +70,13 @@ func (e *Engine) SaveDraft(raw []byte) error {
 	return classified(err)
 }
 
+// DropDraft removes draft id of Drafts (numbered as the Drafts folder
+// numbers its messages): a resumed draft once its new copy is queued or
+// saved again.
+func (e *Engine) DropDraft(id int64) error {
+	return classified(e.store.RemoveDraft(context.Background(), id))
+}
+
 // OutboxCount is how many messages the outbox holds (queued, being sent
 // or failed).
 func (e *Engine) OutboxCount() (int, error) {

@@ -2,6 +2,7 @@ package mailbox_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -58,5 +59,43 @@ func TestEngineMailerWithoutSMTP(t *testing.T) {
 	}
 	if res, err := eng.FlushOutbox(context.Background(), true); err != nil || res != (mailapi.Flushed{}) {
 		t.Errorf("FlushOutbox without smtp: %+v %v", res, err)
+	}
+}
+
+// DropDraft removes a resumed draft: its file and its index row, and only
+// that draft; an unknown one is an error that removes nothing.
+func TestEngineDropDraft(t *testing.T) {
+	ctx := context.Background()
+	acct := config.NewAccount("drafts")
+	st, err := cache.Open(filepath.Join(t.TempDir(), "store"), cache.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	eng := mailbox.New(&acct, st, mailbox.Credentials{})
+	for _, s := range []string{"Old plans", "Other note"} {
+		if err := eng.SaveDraft([]byte("From: me@example.org\nTo: bob@example.com\nSubject: " + s + "\n\nText.\n")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := st.ListFolder(ctx, "Drafts", cache.Query{Search: "plans"})
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("Drafts rows: %+v, %v", rows, err)
+	}
+	if err := eng.DropDraft(rows[0].ID + 1000); !errors.Is(err, cache.ErrNotFound) {
+		t.Errorf("DropDraft of an unknown draft: %v", err)
+	}
+	if err := eng.DropDraft(rows[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if rows, err := st.ListFolder(ctx, "Drafts", cache.Query{}); err != nil || len(rows) != 1 || rows[0].Subject != "Other note" {
+		t.Errorf("Drafts rows after DropDraft: %+v, %v", rows, err)
+	}
+	files, err := st.LocalMessages(cache.Drafts)
+	if err != nil || len(files) != 1 {
+		t.Fatalf("Drafts files after DropDraft: %+v, %v", files, err)
+	}
+	if raw, _ := st.ReadLocalMessage(cache.Drafts, files[0].ID); !strings.Contains(string(raw), "Other note") {
+		t.Errorf("the wrong draft was removed; left:\n%s", raw)
 	}
 }

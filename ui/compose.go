@@ -38,6 +38,9 @@ type composeModel struct {
 	back   screen // where the reader returns after sending or cancelling
 	busy   bool   // being queued or saved: the screen waits for the answer
 	sel    int    // the attachment D removes (j/k move)
+	// replaces is the Drafts message this one was resumed from (0: none):
+	// it is removed once the new copy is queued or saved.
+	replaces int64
 }
 
 // Messages of writing.
@@ -46,20 +49,24 @@ type (
 	draftMsg struct {
 		session int
 		draft   *compose.Draft
-		resumed bool // a draft from Drafts: sending it unchanged is fine
+		resumed int64 // the Drafts message resumed (0: none); sending it unchanged is fine
 		err     error
 	}
 	// editorDoneMsg is the editor's exit.
 	editorDoneMsg struct{ err error }
-	// queuedMsg says the message is in the outbox (or why not).
+	// queuedMsg says the message is in the outbox (or why not), and why
+	// the draft it was resumed from could not be removed.
 	queuedMsg struct {
 		session int
 		err     error
+		dropErr error
 	}
-	// draftSavedMsg says the message is in Drafts (or why not).
+	// draftSavedMsg says the message is in Drafts (or why not), and why
+	// the draft it was resumed from could not be removed.
 	draftSavedMsg struct {
 		session int
 		err     error
+		dropErr error
 	}
 	// flushedMsg is the end of an outbox flush.
 	flushedMsg struct {
@@ -113,7 +120,7 @@ func (m App) write(kind string) (tea.Model, tea.Cmd) {
 	}
 	id := compose.Identity{From: from, Signature: sig}
 	if kind == "new" {
-		return m.startCompose(compose.New(id), false)
+		return m.startCompose(compose.New(id), 0)
 	}
 	msgID := m.pager.ID()
 	if m.screen == screenIndex {
@@ -145,14 +152,18 @@ func (m App) write(kind string) (tea.Model, tea.Cmd) {
 		default:
 			d, err = compose.Reply(raw, id, kind == "all")
 		}
-		return draftMsg{session: session, draft: d, resumed: kind == "resume", err: err}
+		msg := draftMsg{session: session, draft: d, err: err}
+		if kind == "resume" {
+			msg.resumed = msgID
+		}
+		return msg
 	}
 }
 
 // startCompose writes the draft to a private temporary file and runs the
 // editor on it.
 // A resumed draft counts as edited: it may be sent as it is.
-func (m App) startCompose(d *compose.Draft, resumed bool) (tea.Model, tea.Cmd) {
+func (m App) startCompose(d *compose.Draft, resumed int64) (tea.Model, tea.Cmd) {
 	f, err := os.CreateTemp("", "popterm-compose-*.txt") // mode 0600
 	if err != nil {
 		m.status.Fail(sentence("Could not write the message file", err))
@@ -163,7 +174,7 @@ func (m App) startCompose(d *compose.Draft, resumed bool) (tea.Model, tea.Cmd) {
 	if back == screenCompose {
 		back = screenIndex
 	}
-	m.comp = composeModel{draft: d, path: f.Name(), back: back, edited: resumed}
+	m.comp = composeModel{draft: d, path: f.Name(), back: back, edited: resumed != 0, replaces: resumed}
 	return m.runEditor()
 }
 
@@ -299,11 +310,14 @@ func (m App) send() (tea.Model, tea.Cmd) {
 		m.status.Fail(sentence("Not sent", err))
 		return m, nil
 	}
-	mailer, session := m.mailer, m.session
+	mailer, session, old := m.mailer, m.session, m.comp.replaces
 	m.comp.busy = true // the text stays until the outbox has it
 	m.status.Notify("Queuing…")
 	return m, func() tea.Msg {
-		return queuedMsg{session: session, err: mailer.QueueMessage(b.Raw, b.From, b.Recipients)}
+		if err := mailer.QueueMessage(b.Raw, b.From, b.Recipients); err != nil {
+			return queuedMsg{session: session, err: err}
+		}
+		return queuedMsg{session: session, dropErr: dropReplaced(mailer, old)}
 	}
 }
 
@@ -314,9 +328,23 @@ func (m App) postpone() (tea.Model, tea.Cmd) {
 		m.status.Fail(sentence("Could not postpone", err))
 		return m, nil
 	}
-	mailer, session := m.mailer, m.session
+	mailer, session, old := m.mailer, m.session, m.comp.replaces
 	m.comp.busy = true // the text stays until Drafts has it
-	return m, func() tea.Msg { return draftSavedMsg{session: session, err: mailer.SaveDraft(raw)} }
+	return m, func() tea.Msg {
+		if err := mailer.SaveDraft(raw); err != nil {
+			return draftSavedMsg{session: session, err: err}
+		}
+		return draftSavedMsg{session: session, dropErr: dropReplaced(mailer, old)}
+	}
+}
+
+// dropReplaced removes the Drafts message old (0: none) that a message
+// now safely queued or saved was resumed from.
+func dropReplaced(mailer Mailer, old int64) error {
+	if old == 0 {
+		return nil
+	}
+	return mailer.DropDraft(old)
 }
 
 // draftBytes is the message as a draft: built when it can be, else (no
@@ -443,8 +471,8 @@ func (m App) composeData(msg tea.Msg) (_ tea.Model, _ tea.Cmd, handled bool) {
 			return m, nil, true
 		}
 		m.status.Notify("")
-		if msg.resumed {
-			m.status.Notify("Resumed; the draft also stays in Drafts.")
+		if msg.resumed != 0 {
+			m.status.Notify("Resumed; the draft leaves Drafts when this is sent or postponed.")
 		}
 		nm, cmd := m.startCompose(msg.draft, msg.resumed)
 		return nm, cmd, true
@@ -467,6 +495,9 @@ func (m App) composeData(msg tea.Msg) (_ tea.Model, _ tea.Cmd, handled bool) {
 		}
 		m = m.endCompose()
 		m.status.Notify("Queued; sending…")
+		if msg.dropErr != nil {
+			m.status.Fail(sentence("Queued, but the old draft stays in Drafts", msg.dropErr))
+		}
 		m.status.outbox++
 		return m, m.flush(true), true
 	case draftSavedMsg:
@@ -476,6 +507,9 @@ func (m App) composeData(msg tea.Msg) (_ tea.Model, _ tea.Cmd, handled bool) {
 		} else {
 			m = m.endCompose()
 			m.status.Notify("Postponed to Drafts.")
+			if msg.dropErr != nil {
+				m.status.Fail(sentence("Postponed, but the old copy stays in Drafts", msg.dropErr))
+			}
 		}
 		return m, nil, true
 	case flushedMsg:

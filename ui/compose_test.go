@@ -26,6 +26,8 @@ type mailerFake struct {
 	sent    [][]byte // every message queued, kept after a flush
 	rcpts   [][]string
 	drafts  [][]byte
+	dropped []int64 // the Drafts messages DropDraft removed
+	failQ   error   // QueueMessage fails with this
 	flushes []bool // the force flag of each flush
 	reason  string // a flush leaves everything queued with this reason
 }
@@ -37,6 +39,9 @@ func (f *mailerFake) Sender() (*mail.Address, string, error) {
 func (f *mailerFake) QueueMessage(raw []byte, from string, recipients []string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.failQ != nil {
+		return f.failQ
+	}
 	f.queued = append(f.queued, raw)
 	f.sent = append(f.sent, raw)
 	f.rcpts = append(f.rcpts, recipients)
@@ -47,6 +52,13 @@ func (f *mailerFake) SaveDraft(raw []byte) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.drafts = append(f.drafts, raw)
+	return nil
+}
+
+func (f *mailerFake) DropDraft(id int64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.dropped = append(f.dropped, id)
 	return nil
 }
 
@@ -245,6 +257,34 @@ func TestEnterInDraftsResumes(t *testing.T) {
 	h.keys("y")
 	if len(f.flushes) != 1 {
 		t.Fatalf("the resumed draft was not sent: %v", f.flushes)
+	}
+	if len(f.dropped) != 1 || f.dropped[0] != 8 {
+		t.Errorf("dropped %v after the queue, want the resumed draft 8", f.dropped)
+	}
+}
+
+// A resumed draft stays in Drafts when its new copy could not be queued,
+// and leaves it when postponed again (no second copy).
+func TestResumedDraftStaysUntilSafe(t *testing.T) {
+	h, f := composeHarness(t, `true`)
+	drafts := newFake()
+	drafts.raw[8] = []byte("From: Me <me@example.org>\nTo: Bob <bob@example.com>\nSubject: Plans\nMessage-ID: <d1@example.org>\n\nSee you Saturday.\n")
+	h.m.opts.OpenFolder = func(cur Engine, name string) (Engine, error) { return drafts, nil }
+	h.keys("c", "j", "j", "enter", "enter")
+	if h.m.screen != screenCompose {
+		t.Fatalf("draft not resumed:\n%s", h.screen())
+	}
+	f.failQ = errors.New("disk full")
+	h.keys("y")
+	if len(f.dropped) != 0 || h.m.screen != screenCompose {
+		t.Fatalf("queue failed, yet dropped %v (screen %v)", f.dropped, h.m.screen)
+	}
+	h.keys("p")
+	if len(f.drafts) != 1 || !strings.Contains(string(f.drafts[0]), "See you Saturday.") {
+		t.Fatalf("drafts %q", f.drafts)
+	}
+	if len(f.dropped) != 1 || f.dropped[0] != 8 {
+		t.Errorf("dropped %v after postponing again, want the old copy 8", f.dropped)
 	}
 }
 

@@ -60,6 +60,9 @@ type Mailer interface {
 	QueueMessage(raw []byte, from string, recipients []string) error
 	// SaveDraft stores a message in Drafts.
 	SaveDraft(raw []byte) error
+	// DropDraft removes message id of Drafts (as the Drafts folder numbers
+	// it): a resumed draft, once its new copy is queued or saved.
+	DropDraft(id int64) error
 	// OutboxCount is how many messages wait in the outbox.
 	OutboxCount() (int, error)
 	// FlushOutbox submits the queued messages (force: even those whose
