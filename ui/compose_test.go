@@ -28,8 +28,8 @@ type mailerFake struct {
 	drafts  [][]byte
 	dropped []int64 // the Drafts messages DropDraft removed
 	failQ   error   // QueueMessage fails with this
-	flushes []bool // the force flag of each flush
-	reason  string // a flush leaves everything queued with this reason
+	flushes []bool  // the force flag of each flush
+	reason  string  // a flush leaves everything queued with this reason
 }
 
 func (f *mailerFake) Sender() (*mail.Address, string, error) {
