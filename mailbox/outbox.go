@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/popterm/popterm/cache"
@@ -51,9 +52,13 @@ func (e *Engine) Outbox(creds Credentials) *Outbox {
 }
 
 // Queue stores a built message in the outbox, durably, and returns its
-// entry. Nothing is sent: Flush does that.
+// entry. Nothing is sent: Flush does that. A Drafts copy (carrying
+// compose.DraftBccHeader) is refused: it would show its Bcc.
 func (o *Outbox) Queue(b *compose.Built) (cache.OutboxEntry, error) {
 	header, _, _ := bytes.Cut(b.Raw, []byte("\n\n"))
+	if bytes.Contains(bytes.ToLower(append([]byte("\n"), header...)), []byte("\n"+strings.ToLower(compose.DraftBccHeader)+":")) {
+		return cache.OutboxEntry{}, fmt.Errorf("queue the message: it carries the Drafts-only %s field, which would show the Bcc to every recipient: resume the draft and send it from the editor", compose.DraftBccHeader)
+	}
 	e, err := o.store.Enqueue(b.Raw, b.From, b.Recipients, message.ParseSummary(header).Subject)
 	if err != nil {
 		return e, fmt.Errorf("queue the message: %w", err)

@@ -3,6 +3,7 @@ package mailbox_test
 import (
 	"context"
 	"errors"
+	netmail "net/mail"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/popterm/popterm/config"
 	"github.com/popterm/popterm/mailapi"
 	"github.com/popterm/popterm/mailbox"
+	"github.com/popterm/popterm/message/compose"
 )
 
 // The reader's sending methods over a real Postfix: queue, count, flush
@@ -97,5 +99,35 @@ func TestEngineDropDraft(t *testing.T) {
 	}
 	if raw, _ := st.ReadLocalMessage(cache.Drafts, files[0].ID); !strings.Contains(string(raw), "Other note") {
 		t.Errorf("the wrong draft was removed; left:\n%s", raw)
+	}
+}
+
+// A Drafts copy, which keeps the Bcc in a field of its own, is never
+// queued: nothing of it reaches the outbox.
+func TestQueueRefusesADraftsCopy(t *testing.T) {
+	acct := config.NewAccount("drafts")
+	st, err := cache.Open(filepath.Join(t.TempDir(), "store"), cache.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	d := &compose.Draft{From: &netmail.Address{Address: "me@example.org"}, To: []*netmail.Address{{Address: "bob@example.com"}},
+		Bcc: []*netmail.Address{{Address: "sam@example.net"}}, Subject: "Plans", Body: "Hi.\n"}
+	b, err := compose.Build(d, &compose.Options{Draft: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ob := mailbox.NewOutbox(&acct, st, mailbox.Credentials{})
+	if _, err := ob.Queue(b); err == nil || !strings.Contains(err.Error(), compose.DraftBccHeader) {
+		t.Errorf("a Drafts copy was queued: %v", err)
+	}
+	if list, err := st.Outboxed(); err != nil || len(list) != 0 {
+		t.Errorf("outbox after the refusal: %+v, %v", list, err)
+	}
+	if b, err = compose.Build(d, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ob.Queue(b); err != nil {
+		t.Errorf("the message built to send: %v", err)
 	}
 }

@@ -350,8 +350,10 @@ func dropReplaced(mailer Mailer, old int64) error {
 // draftBytes is the message as a draft: built when it can be, else (no
 // recipient yet, or a file that does not parse) the edited text as it is.
 func (m App) draftBytes() ([]byte, error) {
-	if b, err := m.build(); err == nil {
-		return b.Raw, nil
+	if m.comp.broken == "" {
+		if b, err := compose.Build(m.comp.draft, &compose.Options{Now: m.now, Draft: true}); err == nil {
+			return b.Raw, nil
+		}
 	}
 	text, err := os.ReadFile(m.comp.path)
 	if err != nil {

@@ -337,3 +337,30 @@ func TestToCompletesFromTheIndex(t *testing.T) {
 		t.Errorf("Cc not set:\n%s", h.screen())
 	}
 }
+
+// A postponed message keeps its Bcc in Drafts; resumed and sent, the Bcc
+// is in the envelope again and in no header of the queued bytes.
+func TestPostponedBccComesBack(t *testing.T) {
+	h, f := composeHarness(t, `grep -q '^Subject: Plans' "$1" || printf 'To: bob@example.com\nCc:\nBcc: sam@example.net\nSubject: Plans\n\nHi.\n' > "$1"`)
+	h.keys("m", "p")
+	if len(f.drafts) != 1 || !strings.Contains(string(f.drafts[0]), "X-Popterm-Bcc: <sam@example.net>") {
+		t.Fatalf("the draft does not keep the Bcc: %q", f.drafts)
+	}
+	drafts := newFake()
+	drafts.raw[8] = f.drafts[0]
+	h.m.opts.OpenFolder = func(cur Engine, name string) (Engine, error) { return drafts, nil }
+	h.keys("c", "j", "j", "enter", "enter") // Drafts, resume (the editor keeps the resumed text)
+	if h.m.screen != screenCompose {
+		t.Fatalf("draft not resumed:\n%s", h.screen())
+	}
+	h.keys("y")
+	if len(f.sent) != 1 || len(f.rcpts) != 1 {
+		t.Fatalf("sent %d", len(f.sent))
+	}
+	if strings.Contains(string(f.sent[0]), "sam@example.net") || strings.Contains(string(f.sent[0]), "X-Popterm-Bcc") {
+		t.Errorf("the queued bytes carry the Bcc:\n%s", f.sent[0])
+	}
+	if got := strings.Join(f.rcpts[0], " "); got != "bob@example.com sam@example.net" {
+		t.Errorf("envelope %q, want bob and the Bcc sam", got)
+	}
+}

@@ -8,7 +8,8 @@
 // in base64 with RFC 2231 file names and a guessed type, and attached
 // messages as message/rfc822 (RFC 2046). Bcc never appears in the header: it
 // is returned with the other recipients for the envelope (RFC 5322 section
-// 3.6.3, the "Bcc removed" form).
+// 3.6.3, the "Bcc removed" form); only a Drafts copy (Options.Draft) keeps
+// it, in an X-Popterm-Bcc field that Resume reads back.
 //
 // It also derives drafts from a received message (Reply, Forward: RFC 5322
 // section 3.6.4 threading, Reply-To and Mail-Followup-To honoured) and reads

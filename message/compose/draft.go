@@ -57,7 +57,15 @@ type Options struct {
 	// Rand gives the random bytes of Message-IDs and MIME boundaries
 	// (crypto/rand by default).
 	Rand io.Reader
+	// Draft builds a Drafts copy: its Bcc is kept in a DraftBccHeader
+	// field, which Resume reads back. Never set it for a message to queue
+	// or send: that field would tell every recipient the Bcc.
+	Draft bool
 }
+
+// DraftBccHeader is the field that keeps the Bcc of a Drafts copy (see
+// Options.Draft); Resume restores it and builds without it.
+const DraftBccHeader = "X-Popterm-Bcc"
 
 // Built is a message ready for submission.
 type Built struct {
@@ -126,6 +134,9 @@ func Build(d *Draft, opts *Options) (*Built, error) {
 	}
 	h.SetMessageID(id)
 	h.SetSubject(d.Subject)
+	if o.Draft && len(d.Bcc) > 0 {
+		h.SetAddressList(DraftBccHeader, d.Bcc)
+	}
 	h.SetAddressList("Cc", d.Cc)
 	h.SetAddressList("To", d.To)
 	h.SetAddressList("From", []*mail.Address{d.From})

@@ -217,3 +217,42 @@ func TestResumeADraft(t *testing.T) {
 		t.Error("an empty message resumed")
 	}
 }
+
+// A Drafts copy keeps the Bcc, which Resume restores; built again to be
+// sent, the message carries it in no header (only in the envelope).
+func TestResumeKeepsBcc(t *testing.T) {
+	me := Identity{From: &mail.Address{Name: "Me", Address: "me@example.org"}}
+	d := &Draft{From: me.From, To: []*mail.Address{{Address: "bob@example.com"}},
+		Bcc: []*mail.Address{{Name: "Secret Sam", Address: "sam@example.net"}}, Subject: "Plans", Body: "Hi.\n"}
+	plain, err := Build(d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(plain.Raw), "sam@example.net") {
+		t.Fatalf("a message to send carries the Bcc:\n%s", plain.Raw)
+	}
+	saved, err := Build(d, &Options{Draft: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(saved.Raw), DraftBccHeader+": \"Secret Sam\" <sam@example.net>") {
+		t.Fatalf("the Drafts copy lacks the Bcc:\n%s", saved.Raw)
+	}
+	got, err := Resume(saved.Raw, me)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if FormatAddresses(got.Bcc) != FormatAddresses(d.Bcc) {
+		t.Errorf("resumed Bcc %q, want %q", FormatAddresses(got.Bcc), FormatAddresses(d.Bcc))
+	}
+	again, err := Build(got, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(again.Raw), "sam@example.net") || strings.Contains(string(again.Raw), DraftBccHeader) {
+		t.Errorf("the resumed message to send carries the Bcc:\n%s", again.Raw)
+	}
+	if n := len(again.Recipients); n != 2 || again.Recipients[1] != "sam@example.net" {
+		t.Errorf("envelope %v, want bob and sam", again.Recipients)
+	}
+}

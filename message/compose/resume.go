@@ -3,14 +3,15 @@ package compose
 import "github.com/popterm/popterm/message"
 
 // Resume returns the draft a postponed message (from Drafts) was built
-// from: its recipients, subject, threading, text and attachments, from id.
+// from: its recipients (the Bcc from its DraftBccHeader), subject,
+// threading, text and attachments, from id.
 func Resume(raw []byte, id Identity) (*Draft, error) {
 	o, err := parseOriginal(raw)
 	if err != nil {
 		return nil, err
 	}
 	subject, _ := o.h.Subject()
-	d := &Draft{From: id.From, Subject: subject, To: o.addresses("To"), Cc: o.addresses("Cc"), Bcc: o.addresses("Bcc")}
+	d := &Draft{From: id.From, Subject: subject, To: o.addresses("To"), Cc: o.addresses("Cc"), Bcc: append(o.addresses("Bcc"), o.addresses(DraftBccHeader)...)}
 	if ids, _ := o.h.MsgIDList("In-Reply-To"); len(ids) > 0 {
 		d.InReplyTo = ids[0]
 	}
