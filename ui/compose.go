@@ -639,7 +639,8 @@ func sizeText(n int) string {
 }
 
 // keepWriting saves the message being written to Drafts when the reader
-// exits (Ctrl-C on the compose screen), so that no text is lost; the
+// exits (Ctrl-C on the compose screen), so that no text is lost (a resumed
+// draft's old copy goes once the new one is saved); the
 // farewell says where it is, or where the file stays when it cannot be
 // saved.
 func (m App) keepWriting() App {
@@ -649,6 +650,9 @@ func (m App) keepWriting() App {
 	raw, err := m.draftBytes()
 	if err == nil {
 		err = m.mailer.SaveDraft(raw)
+	}
+	if err == nil {
+		_ = dropReplaced(m.mailer, m.comp.replaces) // at worst a second copy stays
 	}
 	if err != nil {
 		m.farewell = strings.TrimSpace(m.farewell + " The message being written is still in " + m.comp.path +

@@ -364,3 +364,19 @@ func TestPostponedBccComesBack(t *testing.T) {
 		t.Errorf("envelope %q, want bob and the Bcc sam", got)
 	}
 }
+
+// Ctrl-C while a resumed draft is written keeps the text in Drafts once,
+// not next to its old copy.
+func TestExitWhileResumedKeepsOneDraft(t *testing.T) {
+	h, f := composeHarness(t, `true`)
+	drafts := newFake()
+	drafts.raw[8] = []byte("From: Me <me@example.org>\nTo: Bob <bob@example.com>\nSubject: Plans\n\nSee you Saturday.\n")
+	h.m.opts.OpenFolder = func(cur Engine, name string) (Engine, error) { return drafts, nil }
+	h.keys("c", "j", "j", "enter", "enter", "ctrl+c")
+	if !h.quit || len(f.drafts) != 1 || !strings.Contains(string(f.drafts[0]), "See you Saturday.") {
+		t.Fatalf("quit %v drafts %q", h.quit, f.drafts)
+	}
+	if len(f.dropped) != 1 || f.dropped[0] != 8 {
+		t.Errorf("dropped %v, want the old copy 8", f.dropped)
+	}
+}
