@@ -45,14 +45,21 @@ func TestEngineMailer(t *testing.T) {
 	}
 }
 
-func TestEngineMailerWithoutSMTP(t *testing.T) {
+// accountWithoutSMTP is an account without [account.smtp] over a new store.
+func accountWithoutSMTP(t *testing.T) (*config.Account, *cache.Store) {
+	t.Helper()
 	acct := config.NewAccount("nosmtp")
 	st, err := cache.Open(filepath.Join(t.TempDir(), "store"), cache.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	eng := mailbox.New(&acct, st, mailbox.Credentials{})
+	return &acct, st
+}
+
+func TestEngineMailerWithoutSMTP(t *testing.T) {
+	acct, st := accountWithoutSMTP(t)
+	eng := mailbox.New(acct, st, mailbox.Credentials{})
 	if _, _, err := eng.Sender(); mailapi.KindOf(err) != mailapi.KindConfig {
 		t.Errorf("Sender without smtp: %v", err)
 	}
@@ -68,13 +75,8 @@ func TestEngineMailerWithoutSMTP(t *testing.T) {
 // that draft; an unknown one is an error that removes nothing.
 func TestEngineDropDraft(t *testing.T) {
 	ctx := context.Background()
-	acct := config.NewAccount("drafts")
-	st, err := cache.Open(filepath.Join(t.TempDir(), "store"), cache.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	eng := mailbox.New(&acct, st, mailbox.Credentials{})
+	acct, st := accountWithoutSMTP(t)
+	eng := mailbox.New(acct, st, mailbox.Credentials{})
 	for _, s := range []string{"Old plans", "Other note"} {
 		if err := eng.SaveDraft([]byte("From: me@example.org\nTo: bob@example.com\nSubject: " + s + "\n\nText.\n")); err != nil {
 			t.Fatal(err)
@@ -105,19 +107,14 @@ func TestEngineDropDraft(t *testing.T) {
 // A Drafts copy, which keeps the Bcc in a field of its own, is never
 // queued: nothing of it reaches the outbox.
 func TestQueueRefusesADraftsCopy(t *testing.T) {
-	acct := config.NewAccount("drafts")
-	st, err := cache.Open(filepath.Join(t.TempDir(), "store"), cache.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	acct, st := accountWithoutSMTP(t)
 	d := &compose.Draft{From: &netmail.Address{Address: "me@example.org"}, To: []*netmail.Address{{Address: "bob@example.com"}},
 		Bcc: []*netmail.Address{{Address: "sam@example.net"}}, Subject: "Plans", Body: "Hi.\n"}
 	b, err := compose.Build(d, &compose.Options{Draft: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ob := mailbox.NewOutbox(&acct, st, mailbox.Credentials{})
+	ob := mailbox.NewOutbox(acct, st, mailbox.Credentials{})
 	if _, err := ob.Queue(b); err == nil || !strings.Contains(err.Error(), compose.DraftBccHeader) {
 		t.Errorf("a Drafts copy was queued: %v", err)
 	}
