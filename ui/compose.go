@@ -501,19 +501,19 @@ func (m App) composeData(msg tea.Msg) (_ tea.Model, _ tea.Cmd, handled bool) {
 			m.status.Fail(sentence("Queued, but the old draft stays in Drafts", msg.dropErr))
 		}
 		m.status.outbox++
-		return m, m.flush(true), true
+		return m, tea.Batch(m.flush(true), m.reloadDrafts()), true
 	case draftSavedMsg:
 		m.comp.busy = false
 		if msg.err != nil {
 			m.status.Fail(sentence("Could not save the draft", msg.err))
-		} else {
-			m = m.endCompose()
-			m.status.Notify("Postponed to Drafts.")
-			if msg.dropErr != nil {
-				m.status.Fail(sentence("Postponed, but the old copy stays in Drafts", msg.dropErr))
-			}
+			return m, nil, true
 		}
-		return m, nil, true
+		m = m.endCompose()
+		m.status.Notify("Postponed to Drafts.")
+		if msg.dropErr != nil {
+			m.status.Fail(sentence("Postponed, but the old copy stays in Drafts", msg.dropErr))
+		}
+		return m, m.reloadDrafts(), true
 	case flushedMsg:
 		m.status.sending = false
 		if msg.session == m.session {
@@ -527,6 +527,15 @@ func (m App) composeData(msg tea.Msg) (_ tea.Model, _ tea.Cmd, handled bool) {
 		return m, nil, true
 	}
 	return m, nil, false
+}
+
+// reloadDrafts reads the Drafts folder again when it is shown: a message
+// queued or postponed changed it.
+func (m *App) reloadDrafts() tea.Cmd {
+	if m.folder != "Drafts" {
+		return nil
+	}
+	return m.reload()
 }
 
 // flush submits the outbox in a command; the screen stays usable.

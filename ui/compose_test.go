@@ -254,9 +254,13 @@ func TestEnterInDraftsResumes(t *testing.T) {
 	if h.m.screen != screenCompose || !strings.Contains(h.screen(), "bob@example.com") || !strings.Contains(h.screen(), "Plans") {
 		t.Fatalf("draft not resumed:\n%s", h.screen())
 	}
+	lists := len(drafts.searches)
 	h.keys("y")
 	if len(f.flushes) != 1 {
 		t.Fatalf("the resumed draft was not sent: %v", f.flushes)
+	}
+	if len(drafts.searches) == lists {
+		t.Error("the Drafts folder was not read again after the queue")
 	}
 	if len(f.dropped) != 1 || f.dropped[0] != 8 {
 		t.Errorf("dropped %v after the queue, want the resumed draft 8", f.dropped)
