@@ -102,21 +102,7 @@ func driveSetupForm(t *testing.T, a *acctEnv, email, host, port, user, password 
 	f.tm.Type(email)
 	f.key(tea.KeyEnter, 0)
 	f.waitFor("Password")
-	f.key(tea.KeyTab, tea.ModShift) // Password -> User
-	if user != "" {
-		f.replace(user)
-	}
-	for range 3 { // User -> TLS -> Port -> Host
-		f.key(tea.KeyTab, tea.ModShift)
-	}
-	f.replace(host)
-	f.key(tea.KeyTab, 0)
-	f.replace(port)
-	for range 3 { // Port -> TLS -> User -> Password
-		f.key(tea.KeyTab, 0)
-	}
-	f.tm.Type(password)
-	f.key(tea.KeyEnter, 0)
+	f.enterServer(host, port, user, password)
 	f.waitFor("not trusted")
 	f.tm.Type("p")
 	f.waitFor("Connected and logged in")
@@ -255,19 +241,7 @@ func TestSetupFormPostfix(t *testing.T) {
 	f.tm.Type(dove.User + "@localhost")
 	f.key(tea.KeyEnter, 0)
 	f.waitFor("Password")
-	f.key(tea.KeyTab, tea.ModShift) // Password -> User
-	f.replace(dove.User)
-	for range 3 { // User -> TLS -> Port -> Host
-		f.key(tea.KeyTab, tea.ModShift)
-	}
-	f.replace(host)
-	f.key(tea.KeyTab, 0)
-	f.replace(port)
-	for range 3 { // Port -> TLS -> User -> Password
-		f.key(tea.KeyTab, 0)
-	}
-	f.tm.Type(dove.Password)
-	f.key(tea.KeyEnter, 0)
+	f.enterServer(host, port, dove.User, dove.Password)
 	f.waitFor("not trusted")
 	f.tm.Type("p")
 	f.waitFor("POP3 connected and logged in")
@@ -300,4 +274,25 @@ func TestSetupFormPostfix(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "can send") || !strings.Contains(out, "AUTH PLAIN") {
 		t.Errorf("account test: exit %d, out %q, stderr %q", code, out, errOut)
 	}
+}
+
+// enterServer edits the POP3 fields the address step guessed, as a user
+// would from the Password field: the user (unless ""), host and port, then
+// types the password and tests the server.
+func (f *formTM) enterServer(host, port, user, password string) {
+	f.key(tea.KeyTab, tea.ModShift) // Password -> User
+	if user != "" {
+		f.replace(user)
+	}
+	for range 3 { // User -> TLS -> Port -> Host
+		f.key(tea.KeyTab, tea.ModShift)
+	}
+	f.replace(host)
+	f.key(tea.KeyTab, 0)
+	f.replace(port)
+	for range 3 { // Port -> TLS -> User -> Password
+		f.key(tea.KeyTab, 0)
+	}
+	f.tm.Type(password)
+	f.key(tea.KeyEnter, 0)
 }
